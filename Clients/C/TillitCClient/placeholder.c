@@ -1,0 +1,1 @@
+#include "tillit_client.h"

@@ -1,0 +1,139 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Swift 6 language mode everywhere; warnings are errors in CI (`-warnings-as-errors`).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Tillit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TillitRPC", targets: ["TillitRPC"]),
+        .library(name: "TillitContracts", targets: ["TillitContracts"]),
+        .library(name: "TillitStorage", targets: ["TillitStorage"]),
+        .library(name: "TillitServiceKit", targets: ["TillitServiceKit"]),
+        .library(name: "TillitCClient", targets: ["TillitCClient"]),
+        .executable(name: "tillit-bench", targets: ["TillitBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Shared
+        .target(
+            name: "TillitRPC",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/RPC",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TillitContracts",
+            dependencies: [
+                "TillitRPC",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Shared/Contracts",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TillitStorage",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Storage",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TillitServiceKit",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/ServiceKit",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: C peers
+        .systemLibrary(
+            name: "CProtobufC",
+            path: "Clients/C/CProtobufC",
+            pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+        .target(
+            name: "TillitCClient",
+            dependencies: ["CProtobufC"],
+            path: "Clients/C/TillitCClient"
+        ),
+
+        // MARK: Tools
+        .executableTarget(
+            name: "TillitBench",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/TillitBench",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "TillitRPCTests",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TillitRPCTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitStorageTests",
+            dependencies: ["TillitStorage", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/TillitStorageTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitServiceKitTests",
+            dependencies: ["TillitServiceKit", "TillitRPC", "TillitContracts"],
+            path: "Tests/TillitServiceKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitInteropTests",
+            dependencies: [
+                "TillitCClient",
+                "CProtobufC",
+                "TillitRPC",
+                "TillitContracts",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/TillitInteropTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
