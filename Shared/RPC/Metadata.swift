@@ -1,5 +1,5 @@
 /// Call metadata: ordered key/value pairs with lower-case ASCII keys; a key may repeat.
-public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+public struct Metadata: Sendable, Hashable, Sequence {
     /// One entry.
     public struct Entry: Sendable, Hashable {
         /// The lower-cased key.
@@ -27,9 +27,9 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
         entries = []
     }
 
-    /// Metadata from key/value pairs; keys are lower-cased.
-    public init(dictionaryLiteral elements: (String, String)...) {
-        entries = elements.map { Entry(key: $0.0.lowercased(), value: $0.1) }
+    /// Metadata from key/value pairs, in order; keys are lower-cased.
+    public init(_ pairs: [(String, String)]) {
+        entries = pairs.map { Entry(key: $0.0.lowercased(), value: $0.1) }
     }
 
     /// Appends a value for a key (lower-cased).

@@ -1,0 +1,85 @@
+import Logging
+import Metrics
+
+/// What happened in one call, reported to observers when the call ends — including calls the
+/// framework answered itself (UNIMPLEMENTED, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, CANCELLED).
+public struct CallSummary: Sendable {
+    /// The wire path of the method called (as sent, for unknown methods).
+    public var path: String
+    /// The status code the caller got (or, for a cancelled call, `.cancelled`).
+    public var code: StatusCode
+    /// The status message.
+    public var message: String
+    /// From the request arriving to the response being handed to the connection.
+    public var duration: Duration
+    /// The request id.
+    public var requestID: String
+    /// The remote address.
+    public var peer: String
+    /// The underlying error for failures, never sent to the caller.
+    public var cause: (any Error)?
+}
+
+/// Sees every finished call; used for logging and metrics.
+public protocol CallObserver: Sendable {
+    /// Called once per call, off the event loop where possible.
+    func callFinished(_ summary: CallSummary)
+}
+
+/// Logs one line per call: method, status, duration, request id. Failures with code INTERNAL or
+/// UNKNOWN are logged at error level with their cause.
+public struct LoggingCallObserver: CallObserver {
+    private let logger: Logger
+    private let level: Logger.Level
+
+    /// An observer logging to `logger` at `level` (failures: `.error` for INTERNAL/UNKNOWN).
+    public init(logger: Logger, level: Logger.Level = .info) {
+        self.logger = logger
+        self.level = level
+    }
+
+    public func callFinished(_ summary: CallSummary) {
+        let micros = summary.duration.nanoseconds / 1000
+        var metadata: Logger.Metadata = [
+            "method": .string(summary.path),
+            "status": .string(summary.code.description),
+            "duration_us": .stringConvertible(micros),
+            "request_id": .string(summary.requestID),
+            "peer": .string(summary.peer),
+        ]
+        switch summary.code {
+        case .internalError, .unknown, .dataLoss:
+            if let cause = summary.cause { metadata["cause"] = .string(String(describing: cause)) }
+            logger.log(level: .error, "call", metadata: metadata)
+        default:
+            if !summary.message.isEmpty, summary.code != .ok {
+                metadata["message"] = .string(summary.message)
+            }
+            logger.log(level: level, "call", metadata: metadata)
+        }
+    }
+}
+
+/// Counts calls per method and status (`tillit_rpc_calls_total`) and records their latency per
+/// method (`tillit_rpc_call_duration_nanoseconds`), through swift-metrics.
+public final class MetricsCallObserver: CallObserver {
+    private struct CounterKey: Hashable {
+        var path: String
+        var code: StatusCode
+    }
+
+    private let counters = LockedCache<CounterKey, Counter>()
+    private let timers = LockedCache<String, Metrics.Timer>()
+
+    /// An observer reporting to the bootstrapped metrics backend.
+    public init() {}
+
+    public func callFinished(_ summary: CallSummary) {
+        counters.value(for: CounterKey(path: summary.path, code: summary.code)) { key in
+            Counter(label: "tillit_rpc_calls_total", dimensions: [("method", key.path), ("code", key.code.description)])
+        }.increment()
+        timers.value(for: summary.path) { path in
+            Metrics.Timer(label: "tillit_rpc_call_duration_nanoseconds", dimensions: [("method", path)])
+        }.recordNanoseconds(summary.duration.nanoseconds)
+    }
+}

@@ -1,0 +1,134 @@
+import NIOCore
+
+/// The client end of one connection: matches responses to pending calls by call id, enforces
+/// each call's deadline, and fails everything pending with UNAVAILABLE when the connection goes.
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private struct Pending {
+        let promise: EventLoopPromise<Tillit_Rpc_V1_Frame>
+        var timer: Scheduled<Void>?
+    }
+
+    private let peer: String
+    private let onGoAway: @Sendable () -> Void
+    private var pending: [UInt64: Pending] = [:]
+    private var context: ChannelHandlerContext?
+    private var goingAway = false
+    private var flushPending = false
+
+    /// A handler for a connection to `peer`; `onGoAway` runs when the server asks the client to
+    /// stop making new calls on this connection.
+    init(peer: String, onGoAway: @escaping @Sendable () -> Void) {
+        self.peer = peer
+        self.onGoAway = onGoAway
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Sends an encoded request (or ping) and completes `promise` with the answer.
+    func start(callID: UInt64, frame buffer: ByteBuffer, timeout: Duration?, promise: EventLoopPromise<Tillit_Rpc_V1_Frame>) {
+        guard let context, context.channel.isActive, !goingAway else {
+            promise.fail(RPCError(code: .unavailable, message: "connection to \(peer) is closing"))
+            return
+        }
+        var call = Pending(promise: promise)
+        if let timeout {
+            call.timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+                self.expire(callID)
+            }
+        }
+        pending[callID] = call
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        scheduleFlush()
+    }
+
+    /// The caller gave up: fail the call with CANCELLED and tell the server.
+    func cancel(callID: UInt64) {
+        guard let call = pending.removeValue(forKey: callID) else { return }
+        call.timer?.cancel()
+        call.promise.fail(RPCError(code: .cancelled, message: "call cancelled by the caller"))
+        sendCancel(callID)
+    }
+
+    private func expire(_ callID: UInt64) {
+        guard let call = pending.removeValue(forKey: callID) else { return }
+        call.promise.fail(RPCError(code: .deadlineExceeded, message: "deadline exceeded waiting for \(peer)"))
+        sendCancel(callID)
+    }
+
+    private func sendCancel(_ callID: UInt64) {
+        guard let context, context.channel.isActive else { return }
+        context.write(wrapOutboundOut(FrameCodec.encode(FrameCodec.control(.cancel, callID: callID))), promise: nil)
+        scheduleFlush()
+        closeIfDone()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame: Tillit_Rpc_V1_Frame
+        do {
+            frame = try FrameCodec.decode(unwrapInboundIn(data))
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        switch frame.kind {
+        case .response, .pong:
+            guard let call = pending.removeValue(forKey: frame.callID) else { return }
+            call.timer?.cancel()
+            call.promise.succeed(frame)
+            closeIfDone()
+        case .goaway:
+            if !goingAway {
+                goingAway = true
+                onGoAway()
+            }
+            closeIfDone()
+        case .ping:
+            context.write(wrapOutboundOut(FrameCodec.encode(FrameCodec.control(.pong, callID: frame.callID))), promise: nil)
+            scheduleFlush()
+        case .request, .cancel, .unspecified, .UNRECOGNIZED:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let lost = pending
+        pending.removeAll()
+        for call in lost.values {
+            call.timer?.cancel()
+            call.promise.fail(RPCError(code: .unavailable, message: "connection to \(peer) lost"))
+        }
+        if !goingAway {
+            goingAway = true
+            onGoAway()
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func closeIfDone() {
+        guard goingAway, pending.isEmpty, let context else { return }
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    private func scheduleFlush() {
+        guard !flushPending, let context else { return }
+        flushPending = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushPending = false
+            self.context?.flush()
+        }
+    }
+}

@@ -1,0 +1,372 @@
+import Foundation
+import Logging
+import NIOCore
+
+/// Serves the calls of one connection. Lives on the connection's event loop; handlers run as
+/// tasks on the cooperative pool and hop back here to write their response.
+final class ServerConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What every connection of a server shares.
+    struct Shared: Sendable {
+        let router: Router
+        let configuration: RPCServerConfiguration
+        let observers: [any CallObserver]
+        let logger: Logger
+    }
+
+    private struct Call {
+        let serial: UInt64
+        let path: String
+        let requestID: String
+        let started: ContinuousClock.Instant
+        let state: CallState
+        var task: Task<Void, Never>?
+        var timer: Scheduled<Void>?
+    }
+
+    private let shared: Shared
+    private var calls: [UInt64: Call] = [:]
+    private var nextSerial: UInt64 = 0
+    private var context: ChannelHandlerContext?
+    private var draining = false
+    private var flushPending = false
+    private var lastActivity = NIODeadline.now()
+    private var idleTimer: Scheduled<Void>?
+    private var peer = "unknown"
+
+    init(shared: Shared) {
+        self.shared = shared
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if let address = context.channel.remoteAddress {
+            peer = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+        }
+        scheduleIdleCheck(in: shared.configuration.idleTimeout)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActivity = .now()
+        let frame: Tillit_Rpc_V1_Frame
+        do {
+            frame = try FrameCodec.decode(unwrapInboundIn(data))
+        } catch {
+            fail(error)
+            return
+        }
+        switch frame.kind {
+        case .request:
+            startCall(frame)
+        case .cancel:
+            cancelCall(frame.callID)
+        case .ping:
+            write(FrameCodec.control(.pong, callID: frame.callID))
+        case .goaway:
+            // The client sends no new calls; the connection closes once the rest are answered.
+            draining = true
+            closeIfDrained()
+        case .unspecified, .response, .pong, .UNRECOGNIZED:
+            // Zero-length frames (all defaults) and kinds a server never receives are ignored,
+            // which keeps room for later protocol additions.
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        let orphaned = calls
+        calls.removeAll()
+        for call in orphaned.values {
+            call.timer?.cancel()
+            call.task?.cancel()
+            if call.state.claim() {
+                report(call, error: RPCError(code: .cancelled, message: "connection closed by peer"))
+            }
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let frameError = error as? FrameError {
+            fail(frameError)
+        } else {
+            // An I/O error (reset by peer, …): nothing more can be said on this connection.
+            shared.logger.debug("connection error", metadata: ["peer": .string(peer), "error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Calls
+
+    private func startCall(_ frame: Tillit_Rpc_V1_Frame) {
+        guard let context else { return }
+        let callID = frame.callID
+        guard calls[callID] == nil else {
+            fail(FrameError(kind: .protocolViolation("call id \(callID) is already in flight")))
+            return
+        }
+        let started = ContinuousClock.now
+        let metadata = Metadata(wireEntries: frame.metadata)
+        let requestID = metadata[Metadata.Key.requestID].flatMap { $0.isEmpty ? nil : $0 } ?? Self.makeRequestID()
+
+        if draining {
+            reject(callID, path: frame.method, requestID: requestID, started: started,
+                   RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"))
+            return
+        }
+        if calls.count >= shared.configuration.maximumConcurrentCallsPerConnection {
+            let limit = shared.configuration.maximumConcurrentCallsPerConnection
+            reject(callID, path: frame.method, requestID: requestID, started: started,
+                   RPCError(code: .resourceExhausted, message: "more than \(limit) calls in flight on one connection"))
+            return
+        }
+        guard let route = shared.router.route(frame.method) else {
+            reject(callID, path: frame.method, requestID: requestID, started: started,
+                   RPCError(code: .unimplemented, message: "unknown method \(frame.method)"))
+            return
+        }
+
+        var timeout = shared.configuration.maximumTimeout
+        if frame.timeoutMicros > 0 {
+            timeout = min(timeout, .microseconds(Int64(clamping: frame.timeoutMicros)))
+        }
+        let deadline = started + timeout
+        var logger = shared.logger
+        logger[metadataKey: "request_id"] = .string(requestID)
+        let serverContext = ServerContext(
+            method: route.descriptor, metadata: metadata, requestID: requestID,
+            deadline: deadline, peer: peer, logger: logger)
+
+        let serial = nextSerial
+        nextSerial &+= 1
+        let state = CallState()
+        let call = Call(serial: serial, path: route.descriptor.path, requestID: requestID, started: started, state: state)
+        calls[callID] = call
+
+        let eventLoop = context.eventLoop
+        let execution = Execution(
+            callID: callID, serial: serial, payload: frame.payload, handler: route.handler, context: serverContext,
+            started: started, state: state, observers: shared.observers, eventLoop: eventLoop,
+            connection: NIOLoopBound(self, eventLoop: eventLoop))
+        let task = Task { await execution.run() }
+        calls[callID]?.task = task
+        calls[callID]?.timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            self.expire(callID: callID, serial: serial)
+        }
+    }
+
+    /// Everything a handler task needs, so that it captures nothing of the handler itself.
+    private struct Execution: Sendable {
+        let callID: UInt64
+        let serial: UInt64
+        let payload: Data
+        let handler: RPCMethod.Handler
+        let context: ServerContext
+        let started: ContinuousClock.Instant
+        let state: CallState
+        let observers: [any CallObserver]
+        let eventLoop: any EventLoop
+        let connection: NIOLoopBound<ServerConnectionHandler>
+
+        /// Runs the handler, then (if the call is still unanswered) hands the response to the
+        /// connection and reports the call.
+        func run() async {
+            var responseMetadata = Metadata()
+            responseMetadata[Metadata.Key.requestID] = context.requestID
+            let outcome = await outcome()
+            guard state.claim() else { return }
+            let frame: Tillit_Rpc_V1_Frame
+            var failure: RPCError?
+            switch outcome {
+            case .success(let body):
+                frame = FrameCodec.response(callID: callID, payload: body, metadata: responseMetadata)
+            case .failure(let error):
+                failure = error
+                frame = FrameCodec.response(callID: callID, error: error, metadata: responseMetadata)
+            }
+            let buffer = FrameCodec.encode(frame)
+            let (connection, callID, serial) = (self.connection, self.callID, self.serial)
+            eventLoop.execute {
+                connection.value.finish(callID: callID, serial: serial, buffer: buffer)
+            }
+            ServerConnectionHandler.report(
+                observers,
+                CallSummary(
+                    path: context.method.path, code: failure?.code ?? .ok, message: failure?.message ?? "",
+                    duration: ContinuousClock.now - started, requestID: context.requestID, peer: context.peer,
+                    cause: failure?.cause))
+        }
+
+        private func outcome() async -> Result<Data, RPCError> {
+            do {
+                let context = self.context
+                let body = try await ServerContext.$current.withValue(context) {
+                    try await handler(payload, context)
+                }
+                return .success(body)
+            } catch {
+                var rpcError = RPCError.boundary(error)
+                if rpcError.code == .cancelled, let deadline = context.deadline, ContinuousClock.now >= deadline {
+                    rpcError = RPCError(code: .deadlineExceeded, message: "deadline exceeded", cause: error)
+                }
+                return .failure(rpcError)
+            }
+        }
+    }
+
+    /// Answers a call without running a handler.
+    private func reject(
+        _ callID: UInt64, path: String, requestID: String, started: ContinuousClock.Instant, _ error: RPCError
+    ) {
+        var metadata = Metadata()
+        metadata[Metadata.Key.requestID] = requestID
+        write(FrameCodec.response(callID: callID, error: error, metadata: metadata))
+        Self.report(
+            shared.observers,
+            CallSummary(
+                path: path, code: error.code, message: error.message, duration: ContinuousClock.now - started,
+                requestID: requestID, peer: peer, cause: nil))
+    }
+
+    /// The handler's response is ready: write it, if the call is still the one that started it.
+    private func finish(callID: UInt64, serial: UInt64, buffer: ByteBuffer) {
+        guard let call = calls[callID], call.serial == serial else { return }
+        calls.removeValue(forKey: callID)
+        call.timer?.cancel()
+        write(buffer)
+        closeIfDrained()
+    }
+
+    /// The deadline passed: answer DEADLINE_EXCEEDED and cancel the handler.
+    private func expire(callID: UInt64, serial: UInt64) {
+        // If the handler already claimed the call, its response is on the way: let it through.
+        guard let call = calls[callID], call.serial == serial, call.state.claim() else { return }
+        calls.removeValue(forKey: callID)
+        call.task?.cancel()
+        let error = RPCError(code: .deadlineExceeded, message: "deadline exceeded")
+        var metadata = Metadata()
+        metadata[Metadata.Key.requestID] = call.requestID
+        write(FrameCodec.response(callID: callID, error: error, metadata: metadata))
+        report(call, error: error)
+        closeIfDrained()
+    }
+
+    /// The client cancelled: cancel the handler; no response is sent.
+    private func cancelCall(_ callID: UInt64) {
+        // If the handler already claimed the call, its response is on the way; the client drops it.
+        guard let call = calls[callID], call.state.claim() else { return }
+        calls.removeValue(forKey: callID)
+        call.timer?.cancel()
+        call.task?.cancel()
+        report(call, error: RPCError(code: .cancelled, message: "cancelled by client"))
+        closeIfDrained()
+    }
+
+    private func report(_ call: Call, error: RPCError) {
+        Self.report(
+            shared.observers,
+            CallSummary(
+                path: call.path, code: error.code, message: error.message, duration: ContinuousClock.now - call.started,
+                requestID: call.requestID, peer: peer, cause: error.cause))
+    }
+
+    fileprivate static func report(_ observers: [any CallObserver], _ summary: CallSummary) {
+        for observer in observers { observer.callFinished(summary) }
+    }
+
+    private static func makeRequestID() -> String {
+        UUID().uuidString.lowercased()
+    }
+
+    // MARK: Connection lifecycle
+
+    /// Graceful shutdown: send GOAWAY, refuse new calls, close once the calls in flight are done.
+    func beginDraining() {
+        guard !draining else { return }
+        draining = true
+        write(FrameCodec.control(.goaway, status: RPCError(code: .unavailable, message: "server is shutting down")))
+        closeIfDrained()
+    }
+
+    /// The grace period is over: answer the remaining calls UNAVAILABLE, cancel them, close.
+    func forceClose() {
+        let remaining = calls
+        calls.removeAll()
+        for (callID, call) in remaining {
+            call.timer?.cancel()
+            call.task?.cancel()
+            if call.state.claim() {
+                let error = RPCError(code: .unavailable, message: "server shut down before the call finished")
+                write(FrameCodec.response(callID: callID, error: error))
+                report(call, error: error)
+            }
+        }
+        context?.flush()
+        context?.close(promise: nil)
+    }
+
+    private func closeIfDrained() {
+        guard draining, calls.isEmpty, let context else { return }
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    /// A framing error: say why in a GOAWAY, then close. Other connections are unaffected.
+    private func fail(_ error: FrameError) {
+        guard let context, context.channel.isActive else { return }
+        shared.logger.notice(
+            "closing connection", metadata: ["peer": .string(peer), "reason": .string(error.status.message)])
+        draining = true
+        write(FrameCodec.control(.goaway, status: error.status))
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    private func scheduleIdleCheck(in delay: Duration) {
+        guard let context else { return }
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanoseconds)) {
+            self.checkIdle()
+        }
+    }
+
+    private func checkIdle() {
+        let idleTimeout = TimeAmount.nanoseconds(shared.configuration.idleTimeout.nanoseconds)
+        let idleSince = NIODeadline.now() - lastActivity
+        if calls.isEmpty, idleSince >= idleTimeout {
+            draining = true
+            write(FrameCodec.control(.goaway, status: RPCError(code: .ok, message: "idle timeout")))
+            closeIfDrained()
+        } else {
+            let wait = calls.isEmpty ? idleTimeout - idleSince : idleTimeout
+            scheduleIdleCheck(in: .nanoseconds(wait.nanoseconds))
+        }
+    }
+
+    // MARK: Writing
+
+    private func write(_ frame: Tillit_Rpc_V1_Frame) {
+        write(FrameCodec.encode(frame))
+    }
+
+    /// Writes a frame; flushes once per event-loop turn however many frames were written.
+    private func write(_ buffer: ByteBuffer) {
+        guard let context else { return }
+        lastActivity = .now()
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        guard !flushPending else { return }
+        flushPending = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushPending = false
+            self.context?.flush()
+        }
+    }
+}
