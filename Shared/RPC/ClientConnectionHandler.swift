@@ -16,6 +16,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var pending: [UInt64: Pending] = [:]
     private var context: ChannelHandlerContext?
     private var goingAway = false
+    /// Why the server said GOAWAY, if it did, for the calls still pending when it closes.
+    private var goAwayReason: String?
     private var flushPending = false
 
     /// A handler for a connection to `peer`; `onGoAway` runs when the server asks the client to
@@ -54,19 +56,23 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func cancel(callID: UInt64) {
         guard let call = pending.removeValue(forKey: callID) else { return }
         call.timer?.cancel()
-        call.promise.fail(RPCError(code: .cancelled, message: "call cancelled by the caller"))
-        sendCancel(callID)
+        let error = RPCError(code: .cancelled, message: "call cancelled by the caller")
+        call.promise.fail(error)
+        sendCancel(callID, reason: error)
     }
 
     private func expire(_ callID: UInt64) {
         guard let call = pending.removeValue(forKey: callID) else { return }
-        call.promise.fail(RPCError(code: .deadlineExceeded, message: "deadline exceeded waiting for \(peer)"))
-        sendCancel(callID)
+        let error = RPCError(code: .deadlineExceeded, message: "deadline exceeded waiting for \(peer)")
+        call.promise.fail(error)
+        sendCancel(callID, reason: error)
     }
 
-    private func sendCancel(_ callID: UInt64) {
+    /// Tells the server to stop working on a call; the status says why (for its logs).
+    private func sendCancel(_ callID: UInt64, reason: RPCError) {
         guard let context, context.channel.isActive else { return }
-        context.write(wrapOutboundOut(FrameCodec.encode(FrameCodec.control(.cancel, callID: callID))), promise: nil)
+        let frame = FrameCodec.control(.cancel, callID: callID, status: reason)
+        context.write(wrapOutboundOut(FrameCodec.encode(frame)), promise: nil)
         scheduleFlush()
         closeIfDone()
     }
@@ -86,6 +92,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             call.promise.succeed(frame)
             closeIfDone()
         case .goaway:
+            if frame.status.code != 0 || !frame.status.message.isEmpty {
+                goAwayReason = frame.status.message
+            }
             if !goingAway {
                 goingAway = true
                 onGoAway()
@@ -104,7 +113,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         pending.removeAll()
         for call in lost.values {
             call.timer?.cancel()
-            call.promise.fail(RPCError(code: .unavailable, message: "connection to \(peer) lost"))
+            let reason = goAwayReason.map { "connection closed by \(peer): \($0)" } ?? "connection to \(peer) lost"
+            call.promise.fail(RPCError(code: .unavailable, message: reason))
         }
         if !goingAway {
             goingAway = true

@@ -89,6 +89,11 @@ public final class RPCClient: Sendable {
         frame.timeoutMicros = UInt64(max(1, timeout.nanoseconds / 1000))
         frame.payload = payload
         let buffer = FrameCodec.encode(frame)
+        guard buffer.readableBytes - 4 <= configuration.maximumFrameSize else {
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "request of \(buffer.readableBytes - 4) bytes exceeds the frame limit of \(configuration.maximumFrameSize)")
+        }
 
         let response = try await connection.exchange(callID: callID, frame: buffer, timeout: timeout)
         let status = response.status

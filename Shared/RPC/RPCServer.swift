@@ -62,8 +62,9 @@ public final class RPCServer: Service, Sendable {
             bound.fail(failure)
             throw failure
         }
-        bound.succeed(serverChannel.localAddress!)
-        shared.logger.info("listening", metadata: ["address": "\(serverChannel.localAddress!)"])
+        let address = serverChannel.localAddress!
+        bound.succeed(address)
+        shared.logger.info("listening", metadata: ["address": "\(address)"])
 
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
@@ -77,7 +78,7 @@ public final class RPCServer: Service, Sendable {
 
         try? await serverChannel.close()
         await drainConnections()
-        shared.logger.info("stopped", metadata: ["address": "\(serverChannel.localAddress.map { "\($0)" } ?? "?")"])
+        shared.logger.info("stopped", metadata: ["address": "\(address)"])
     }
 
     /// Starts graceful shutdown; `run()` returns once the calls in flight are done or the grace

@@ -67,7 +67,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         case .request:
             startCall(frame)
         case .cancel:
-            cancelCall(frame.callID)
+            cancelCall(frame.callID, reason: frame.status)
         case .ping:
             write(FrameCodec.control(.pong, callID: frame.callID))
         case .goaway:
@@ -156,7 +156,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let execution = Execution(
             callID: callID, serial: serial, payload: frame.payload, handler: route.handler, context: serverContext,
             started: started, state: state, observers: shared.observers, eventLoop: eventLoop,
-            connection: NIOLoopBound(self, eventLoop: eventLoop))
+            connection: NIOLoopBound(self, eventLoop: eventLoop),
+            maximumFrameSize: shared.configuration.maximumFrameSize)
         let task = Task { await execution.run() }
         calls[callID]?.task = task
         calls[callID]?.timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
@@ -176,6 +177,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let observers: [any CallObserver]
         let eventLoop: any EventLoop
         let connection: NIOLoopBound<ServerConnectionHandler>
+        let maximumFrameSize: Int
 
         /// Runs the handler, then (if the call is still unanswered) hands the response to the
         /// connection and reports the call.
@@ -193,7 +195,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 failure = error
                 frame = FrameCodec.response(callID: callID, error: error, metadata: responseMetadata)
             }
-            let buffer = FrameCodec.encode(frame)
+            var buffer = FrameCodec.encode(frame)
+            if buffer.readableBytes - 4 > maximumFrameSize {
+                // The peer would refuse the frame and drop the connection: answer with a status.
+                let error = RPCError(
+                    code: .resourceExhausted,
+                    message: "response of \(buffer.readableBytes - 4) bytes exceeds the frame limit of \(maximumFrameSize)")
+                failure = error
+                buffer = FrameCodec.encode(FrameCodec.response(callID: callID, error: error, metadata: responseMetadata))
+            }
             let (connection, callID, serial) = (self.connection, self.callID, self.serial)
             eventLoop.execute {
                 connection.value.finish(callID: callID, serial: serial, buffer: buffer)
@@ -261,13 +271,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     /// The client cancelled: cancel the handler; no response is sent.
-    private func cancelCall(_ callID: UInt64) {
+    private func cancelCall(_ callID: UInt64, reason: Tillit_Rpc_V1_Status) {
         // If the handler already claimed the call, its response is on the way; the client drops it.
         guard let call = calls[callID], call.state.claim() else { return }
         calls.removeValue(forKey: callID)
         call.timer?.cancel()
         call.task?.cancel()
-        report(call, error: RPCError(code: .cancelled, message: "cancelled by client"))
+        // The client says why it gave up (CANCELLED, or DEADLINE_EXCEEDED by its own clock).
+        let code = StatusCode(wireValue: reason.code) == .deadlineExceeded ? StatusCode.deadlineExceeded : .cancelled
+        report(call, error: RPCError(code: code, message: "\(code == .cancelled ? "cancelled" : "deadline exceeded") (client)"))
         closeIfDrained()
     }
 

@@ -1,1 +1,0 @@
-#include "tillit_client.h"

@@ -1,0 +1,253 @@
+import Foundation
+import Testing
+import TillitContracts
+@testable import TillitRPC
+
+/// Byte-level behaviour of the server's framing, over real loopback sockets.
+@Suite struct FramingTests {
+    private func echoPayload(_ text: String) throws -> Data {
+        try echoRequest(text).serializedBytes()
+    }
+
+    private func echoText(_ frame: Tillit_Rpc_V1_Frame?) throws -> String? {
+        guard let frame, frame.kind == .response, frame.status.code == 0 else { return nil }
+        return try Tillit_Testing_V1_EchoResponse(serializedBytes: frame.payload).text
+    }
+
+    @Test func frameSplitAcrossManyReads() async throws {
+        try await withEchoServer { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            let bytes = RawConnection.bytes(of: RawConnection.request(callID: 7, payload: try echoPayload("split")))
+            for byte in bytes {
+                try await connection.send([byte])
+                try await Task.sleep(for: .microseconds(200))
+            }
+            let response = await connection.next()
+            #expect(response?.callID == 7)
+            #expect(try echoText(response) == "split")
+        }
+    }
+
+    @Test func coalescedFramesInOneWrite() async throws {
+        try await withEchoServer { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            var bytes: [UInt8] = []
+            for id in 1...5 {
+                bytes += RawConnection.bytes(of: RawConnection.request(callID: UInt64(id), payload: try echoPayload("c\(id)")))
+            }
+            // Half of a sixth frame too: it must wait for its remainder.
+            let sixth = RawConnection.bytes(of: RawConnection.request(callID: 6, payload: try echoPayload("c6")))
+            try await connection.send(bytes + sixth.prefix(5))
+            var seen: [UInt64: String] = [:]
+            for _ in 1...5 {
+                let frame = try #require(await connection.next())
+                seen[frame.callID] = try echoText(frame)
+            }
+            #expect(seen == [1: "c1", 2: "c2", 3: "c3", 4: "c4", 5: "c5"])
+            try await connection.send(Array(sixth.dropFirst(5)))
+            let last = await connection.next()
+            #expect(last?.callID == 6)
+            #expect(try echoText(last) == "c6")
+        }
+    }
+
+    @Test func zeroLengthFrameIsIgnored() async throws {
+        try await withEchoServer { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            try await connection.send([0, 0, 0, 0, 0, 0, 0, 0])
+            try await connection.send(RawConnection.request(callID: 1, payload: try echoPayload("after")))
+            let response = await connection.next()
+            #expect(try echoText(response) == "after")
+        }
+    }
+
+    @Test func frameOfExactlyTheMaximumSizeIsAccepted() async throws {
+        let limit = 256 * 1024
+        try await withEchoServer(configuration: RPCServerConfiguration(maximumFrameSize: limit)) { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            // Grow the payload until the frame body is exactly `limit` bytes.
+            var payloadSize = limit - 64
+            var frame = RawConnection.request(callID: 1, method: EchoService.length, payload: Data(count: payloadSize))
+            while try (frame.serializedBytes() as [UInt8]).count < limit {
+                payloadSize += 1
+                frame.payload = Data(count: payloadSize)
+            }
+            #expect(try (frame.serializedBytes() as [UInt8]).count == limit)
+            try await connection.send(frame)
+            let response = try #require(await connection.next())
+            #expect(response.status.code == 0)
+            #expect(String(decoding: response.payload, as: UTF8.self) == String(payloadSize))
+
+            // One byte more and the connection is refused.
+            frame.payload = Data(count: payloadSize + 1)
+            try await connection.send(frame)
+            let goaway = try #require(await connection.next())
+            #expect(goaway.kind == .goaway)
+            #expect(goaway.status.code == StatusCode.resourceExhausted.rawValue)
+            #expect(await connection.waitForClose())
+        }
+    }
+
+    @Test func responseOverTheLimitBecomesResourceExhausted() async throws {
+        let limit = 64 * 1024
+        try await withEchoServer(configuration: RPCServerConfiguration(maximumFrameSize: limit)) { _, client in
+            // A request within the limit whose answer is 1 KiB larger than the limit allows.
+            let error = await expectRPCError(.resourceExhausted) {
+                try await client.call(EchoService.grow, payload: Data(count: limit - 512))
+            }
+            #expect(error?.message.contains("exceeds the frame limit") == true)
+            let after = try await client.unary(EchoService.echo, request: echoRequest("small"), response: Tillit_Testing_V1_EchoResponse.self)
+            #expect(after.text == "small")
+        }
+    }
+
+    @Test func fourGiBLengthPrefixIsRefusedBeforeAllocating() async throws {
+        try await withEchoServer { server, client in
+            let port = try await server.localPort
+            let connection = try await RawConnection.connect(port: port)
+            defer { connection.close() }
+            let started = ContinuousClock.now
+            try await connection.send([0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3])
+            let goaway = try #require(await connection.next())
+            #expect(goaway.kind == .goaway)
+            #expect(goaway.status.code == StatusCode.resourceExhausted.rawValue)
+            #expect(goaway.status.message.contains("4294967295"))
+            #expect(await connection.waitForClose())
+            #expect(ContinuousClock.now - started < .seconds(2))
+            // Other connections keep working.
+            let response = try await client.unary(EchoService.echo, request: echoRequest("still here"), response: Tillit_Testing_V1_EchoResponse.self)
+            #expect(response.text == "still here")
+        }
+    }
+
+    @Test func garbageClosesOnlyThatConnection() async throws {
+        try await withEchoServer { server, client in
+            let port = try await server.localPort
+            // A bystander connection with a call in flight.
+            async let bystander = client.unary(
+                EchoService.echo, request: echoRequest("bystander", delayMillis: 200),
+                response: Tillit_Testing_V1_EchoResponse.self)
+            var generator = SystemRandomNumberGenerator()
+            for round in 0..<20 {
+                let connection = try await RawConnection.connect(port: port)
+                defer { connection.close() }
+                // A plausible length, then bytes that are not a Frame: wire type 7 does not exist.
+                var junk: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                junk[0] = 0x0F | UInt8(round % 8) << 4
+                try await connection.send([0, 0, 0, 32] + junk)
+                let goaway = await connection.next()
+                #expect(goaway?.kind == .goaway)
+                #expect(goaway?.status.code == StatusCode.internalError.rawValue)
+                #expect(await connection.waitForClose())
+            }
+            #expect(try await bystander.text == "bystander")
+            let after = try await client.unary(EchoService.echo, request: echoRequest("after"), response: Tillit_Testing_V1_EchoResponse.self)
+            #expect(after.text == "after")
+        }
+    }
+
+    @Test func undecodablePayloadIsInternalAndConnectionSurvives() async throws {
+        try await withEchoServer { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            try await connection.send(RawConnection.request(callID: 1, payload: Data([0xFF, 0xFF, 0xFF, 0x07])))
+            let failed = try #require(await connection.next())
+            #expect(failed.callID == 1)
+            #expect(failed.status.code == StatusCode.internalError.rawValue)
+            #expect(failed.status.message.contains("decode"))
+            try await connection.send(RawConnection.request(callID: 2, payload: try echoPayload("fine")))
+            let ok = await connection.next()
+            #expect(ok?.callID == 2)
+            #expect(try echoText(ok) == "fine")
+        }
+    }
+
+    @Test func duplicateCallIDInFlightIsAProtocolViolation() async throws {
+        try await withEchoServer { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            let slow = try echoRequest("slow", delayMillis: 500).serializedBytes() as Data
+            try await connection.send(RawConnection.request(callID: 9, payload: slow))
+            try await connection.send(RawConnection.request(callID: 9, payload: slow))
+            let goaway = try #require(await connection.next())
+            #expect(goaway.kind == .goaway)
+            #expect(goaway.status.message.contains("already in flight"))
+            #expect(await connection.waitForClose())
+        }
+    }
+
+    @Test func pingIsAnsweredWithPong() async throws {
+        try await withEchoServer { server, client in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            try await connection.send(FrameCodec.control(.ping, callID: 77))
+            let pong = try #require(await connection.next())
+            #expect(pong.kind == .pong)
+            #expect(pong.callID == 77)
+            let rtt = try await client.ping()
+            #expect(rtt < .seconds(1))
+        }
+    }
+
+    @Test func serverDeadlineAnswersDeadlineExceeded() async throws {
+        let probe = Probe()
+        try await withEchoServer(probe: probe) { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            let payload = try echoRequest("sleepy", delayMillis: 5_000).serializedBytes() as Data
+            try await connection.send(RawConnection.request(callID: 3, payload: payload, timeoutMicros: 100_000))
+            let response = try #require(await connection.next(timeout: .seconds(2)))
+            #expect(response.status.code == StatusCode.deadlineExceeded.rawValue)
+            #expect(await probe.waitFor("cancelled:sleepy"))
+        }
+    }
+
+    @Test func idleConnectionIsClosed() async throws {
+        let configuration = RPCServerConfiguration(idleTimeout: .milliseconds(200))
+        try await withEchoServer(configuration: configuration) { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            let goaway = await connection.next(timeout: .seconds(3))
+            #expect(goaway?.kind == .goaway)
+            #expect(await connection.waitForClose(timeout: .seconds(3)))
+        }
+    }
+
+    @Test func connectionWithACallInFlightIsNotIdle() async throws {
+        let configuration = RPCServerConfiguration(idleTimeout: .seconds(1))
+        try await withEchoServer(configuration: configuration) { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            // The call outlasts the idle timeout; the connection stays until it is answered.
+            let payload = try echoRequest("long", delayMillis: 1_500).serializedBytes() as Data
+            try await connection.send(RawConnection.request(callID: 1, payload: payload))
+            let response = await connection.next()
+            #expect(try echoText(response) == "long", "\(String(describing: response))")
+            let goaway = await connection.next(timeout: .seconds(3))
+            #expect(goaway?.kind == .goaway)
+            #expect(await connection.waitForClose(timeout: .seconds(3)))
+        }
+    }
+
+    @Test func callsInFlightPerConnectionAreLimited() async throws {
+        let configuration = RPCServerConfiguration(maximumConcurrentCallsPerConnection: 2)
+        try await withEchoServer(configuration: configuration) { server, _ in
+            let connection = try await RawConnection.connect(port: try await server.localPort)
+            defer { connection.close() }
+            let slow = try echoRequest("slow", delayMillis: 300).serializedBytes() as Data
+            for id in 1...3 {
+                try await connection.send(RawConnection.request(callID: UInt64(id), payload: slow))
+            }
+            let first = try #require(await connection.next())
+            #expect(first.callID == 3)
+            #expect(first.status.code == StatusCode.resourceExhausted.rawValue)
+            let rest = [await connection.next(), await connection.next()].compactMap { $0 }
+            #expect(Set(rest.map(\.callID)) == [1, 2])
+            #expect(rest.allSatisfy { $0.status.code == 0 })
+        }
+    }
+}

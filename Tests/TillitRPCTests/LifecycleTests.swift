@@ -1,0 +1,132 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+import TillitContracts
+@testable import TillitRPC
+
+/// Server shutdown, peer loss and reconnection.
+@Suite struct LifecycleTests {
+    @Test func gracefulShutdownFinishesInFlightCallsAndRefusesNewOnes() async throws {
+        let probe = Probe()
+        let server = RPCServer(services: [EchoService(probe: probe)])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            let port = try await server.localPort
+            try await withRPCClient(host: "127.0.0.1", port: port) { client in
+                async let inFlight = client.unary(
+                    EchoService.echo, request: echoRequest("in-flight", delayMillis: 400),
+                    response: Tillit_Testing_V1_EchoResponse.self)
+                #expect(await probe.waitFor("start:in-flight"))
+                server.beginGracefulShutdown()
+                try await Task.sleep(for: .milliseconds(100))
+                // New calls are refused: the listener is closed and the connection said GOAWAY.
+                await expectRPCError(.unavailable) {
+                    try await client.unary(EchoService.echo, request: echoRequest("late"), response: Tillit_Testing_V1_EchoResponse.self)
+                }
+                #expect(try await inFlight.text == "in-flight")
+            }
+            try await group.waitForAll()
+        }
+        #expect(!probe.events.contains("start:late"))
+    }
+
+    @Test func gracePeriodCancelsCallsThatOutlastIt() async throws {
+        let probe = Probe()
+        let server = RPCServer(
+            configuration: RPCServerConfiguration(shutdownGracePeriod: .milliseconds(100)),
+            services: [EchoService(probe: probe)])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            try await withRPCClient(host: "127.0.0.1", port: try await server.localPort) { client in
+                let stuck = Task {
+                    try await client.unary(
+                        EchoService.echo, request: echoRequest("stuck", delayMillis: 10_000),
+                        response: Tillit_Testing_V1_EchoResponse.self)
+                }
+                #expect(await probe.waitFor("start:stuck"))
+                let started = ContinuousClock.now
+                server.beginGracefulShutdown()
+                await expectRPCError(.unavailable) { try await stuck.value }
+                #expect(ContinuousClock.now - started < .seconds(2))
+            }
+            try await group.waitForAll()
+        }
+        #expect(await probe.waitFor("cancelled:stuck"))
+    }
+
+    @Test func peerLostMidCallIsUnavailableAndClientReconnects() async throws {
+        // A "server" that accepts and then dies without answering, like a process killed -9.
+        let group = MultiThreadedEventLoopGroup.singleton
+        let crashing = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(CloseOnFirstRead())
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = crashing.localAddress!.port!
+        let client = RPCClient(
+            host: "127.0.0.1", port: port,
+            configuration: RPCClientConfiguration(initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100)))
+        defer { client.close() }
+
+        await expectRPCError(.unavailable) {
+            try await client.unary(EchoService.echo, request: echoRequest("lost"), response: Tillit_Testing_V1_EchoResponse.self)
+        }
+        try await crashing.close()
+        // Nothing listens now.
+        await expectRPCError(.unavailable) {
+            try await client.unary(EchoService.echo, request: echoRequest("down"), response: Tillit_Testing_V1_EchoResponse.self)
+        }
+
+        // The service comes back on the same port; the same client gets through again.
+        try await withRPCServer(configuration: RPCServerConfiguration(port: port), services: [EchoService()]) { _ in
+            let end = ContinuousClock.now + .seconds(5)
+            var answer: String?
+            while answer == nil, ContinuousClock.now < end {
+                do {
+                    answer = try await client.unary(EchoService.echo, request: echoRequest("back"), response: Tillit_Testing_V1_EchoResponse.self).text
+                } catch let error as RPCError where error.code == .unavailable {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            #expect(answer == "back")
+        }
+    }
+
+    @Test func unreachablePeerFailsFastWithUnavailable() async throws {
+        // Bind and release a port so that nothing listens on it.
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = probe.localAddress!.port!
+        try await probe.close()
+        try await withRPCClient(host: "127.0.0.1", port: port) { client in
+            let started = ContinuousClock.now
+            for _ in 0..<3 {
+                await expectRPCError(.unavailable) {
+                    try await client.unary(EchoService.echo, request: echoRequest("x"), response: Tillit_Testing_V1_EchoResponse.self)
+                }
+            }
+            #expect(ContinuousClock.now - started < .seconds(2))
+        }
+    }
+
+    @Test func closedClientRefusesCalls() async throws {
+        try await withEchoServer { _, client in
+            client.close()
+            await expectRPCError(.unavailable) {
+                try await client.unary(EchoService.echo, request: echoRequest("x"), response: Tillit_Testing_V1_EchoResponse.self)
+            }
+        }
+    }
+}
+
+private final class CloseOnFirstRead: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.close(promise: nil)
+    }
+}
