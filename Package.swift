@@ -94,6 +94,7 @@ let package = Package(
                 "TillitRPC",
                 "TillitContracts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/TillitBench",
             swiftSettings: swiftSettings
@@ -107,6 +108,7 @@ let package = Package(
                 "TillitContracts",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TillitRPCTests",
             swiftSettings: swiftSettings

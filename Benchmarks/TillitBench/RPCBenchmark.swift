@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import TillitContracts
+import TillitRPC
+
+/// `tillit-bench rpc`: latency and throughput of a small unary call over loopback.
+struct RPCBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rpc",
+        abstract: "Sequential p50/p99 latency and throughput at 1, 32 and 128 calls in flight.",
+        discussion: """
+            Starts an Echo server (in a child process unless --in-process), calls it with a small \
+            request and reports latency percentiles, throughput and the server's resident memory \
+            when idle and after load. Example: swift run -c release tillit-bench rpc --seconds 5
+            """)
+
+    @Option(help: "Sequential calls to time (after warm-up).")
+    var sequentialCalls = 20_000
+
+    @Option(help: "Seconds per concurrency level.")
+    var seconds = 5.0
+
+    @Option(help: "Concurrency levels (calls in flight).")
+    var concurrency: [Int] = [1, 32, 128]
+
+    @Option(help: "Connections in the client's pool.")
+    var connections = 2
+
+    @Flag(help: "Run the server in this process instead of a child process.")
+    var inProcess = false
+
+    func run() async throws {
+        if inProcess {
+            try await withRPCServer(services: [BenchEchoService()], logger: .init(label: "bench") { _ in SwiftLogNoOpLogHandler() }) { server in
+                try await measure(port: try await server.localPort, serverPID: nil)
+            }
+        } else {
+            let child = try BenchChild.start()
+            defer { child.stop() }
+            try await measure(port: child.port, serverPID: child.pid)
+        }
+    }
+
+    private func measure(port: Int, serverPID: Int32?) async throws {
+        if let serverPID {
+            try await Task.sleep(for: .milliseconds(500))
+            print("server idle RSS:          \(BenchChild.rssMiB(pid: serverPID).map { String(format: "%.1f MiB", $0) } ?? "?")")
+        }
+        let rpc = RPCClient(host: "127.0.0.1", port: port, configuration: RPCClientConfiguration(connectionsPerPeer: connections))
+        defer { rpc.close() }
+        let client = Tillit_Testing_V1_Echo.Client(rpc)
+        var request = Tillit_Testing_V1_EchoRequest()
+        request.text = "hello, tillit"
+
+        // Warm up: connections, allocations, caches.
+        for _ in 0..<2_000 { _ = try await client.echo(request) }
+
+        var latencies = [UInt64]()
+        latencies.reserveCapacity(sequentialCalls)
+        let clock = ContinuousClock()
+        let sequentialStart = clock.now
+        for _ in 0..<sequentialCalls {
+            let start = clock.now
+            _ = try await client.echo(request)
+            latencies.append(UInt64((clock.now - start).nanoseconds))
+        }
+        let sequentialElapsed = clock.now - sequentialStart
+        let stats = LatencyStats(latencies)
+        print(
+            "sequential:               p50 \(stats.p50) µs  p99 \(stats.p99) µs  "
+                + "(\(sequentialCalls) calls, \(Int(Double(sequentialCalls) / sequentialElapsed.seconds)) calls/s)")
+
+        for inFlight in concurrency {
+            let result = try await loadTest(client: client, request: request, inFlight: inFlight)
+            print(
+                "\(String(inFlight).padding(toLength: 4, withPad: " ", startingAt: 0)) in flight:             "
+                    + "\(Int(result.throughput)) calls/s  p50 \(result.stats.p50) µs  p99 \(result.stats.p99) µs")
+        }
+        if let serverPID {
+            print("server RSS after load:    \(BenchChild.rssMiB(pid: serverPID).map { String(format: "%.1f MiB", $0) } ?? "?")")
+        }
+    }
+
+    private func loadTest(
+        client: Tillit_Testing_V1_Echo.Client, request: Tillit_Testing_V1_EchoRequest, inFlight: Int
+    ) async throws -> (throughput: Double, stats: LatencyStats) {
+        let clock = ContinuousClock()
+        let end = clock.now + .milliseconds(Int(seconds * 1000))
+        let start = clock.now
+        let all = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for _ in 0..<inFlight {
+                group.addTask {
+                    var latencies = [UInt64]()
+                    while clock.now < end {
+                        let callStart = clock.now
+                        _ = try await client.echo(request)
+                        latencies.append(UInt64((clock.now - callStart).nanoseconds))
+                    }
+                    return latencies
+                }
+            }
+            var all = [UInt64]()
+            for try await part in group { all += part }
+            return all
+        }
+        let elapsed = clock.now - start
+        return (Double(all.count) / elapsed.seconds, LatencyStats(all))
+    }
+}
+
+/// Percentiles of a set of latencies, in microseconds.
+struct LatencyStats {
+    let p50: String
+    let p99: String
+
+    init(_ nanoseconds: [UInt64]) {
+        let sorted = nanoseconds.sorted()
+        func percentile(_ p: Double) -> String {
+            guard !sorted.isEmpty else { return "-" }
+            let index = min(sorted.count - 1, Int(Double(sorted.count) * p))
+            return String(format: "%.1f", Double(sorted[index]) / 1000)
+        }
+        p50 = percentile(0.50)
+        p99 = percentile(0.99)
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+
+    /// Fractional seconds.
+    var seconds: Double {
+        Double(nanoseconds) / 1e9
+    }
+}

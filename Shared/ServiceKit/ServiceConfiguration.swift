@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import TillitRPC
+
+/// Everything a service reads from its environment, with defaults for the local stack.
+/// Read once at start by `ServiceConfiguration(service:environment:)`.
+public struct ServiceConfiguration: Sendable {
+    /// Which service this is.
+    public var service: ServiceName
+    /// Where this service listens (`TILLIT_<SERVICE>_ADDR`, default `127.0.0.1:<default port>`).
+    public var listenAddress: ServiceAddress
+    /// Where every service listens, for calls between services.
+    public var peers: [ServiceName: ServiceAddress]
+    /// The folder holding the SQLite files (`TILLIT_DATA_DIR`, default `./.tillit-data`).
+    public var dataDirectory: String
+    /// The minimum log level (`TILLIT_LOG_LEVEL`: trace, debug, info, notice, warning, error,
+    /// critical; default info).
+    public var logLevel: Logger.Level
+    /// Log line format (`TILLIT_LOG_FORMAT`: `logfmt` (default) or `json`).
+    public var logFormat: LogFormat
+    /// How long calls in flight may take to finish on SIGTERM (`TILLIT_SHUTDOWN_GRACE_SECONDS`,
+    /// default 10).
+    public var shutdownGracePeriod: Duration
+    /// The largest frame accepted (`TILLIT_MAX_FRAME_BYTES`, default 4 MiB).
+    public var maximumFrameSize: Int
+
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable {
+        /// `key=value` pairs on one line.
+        case logfmt
+        /// One JSON object per line.
+        case json
+    }
+
+    /// Reads the configuration of `service` from `environment`; throws `ConfigurationError`
+    /// naming the variable when a value is malformed.
+    public init(service: ServiceName, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.service = service
+        var peers: [ServiceName: ServiceAddress] = [:]
+        for name in ServiceName.allCases {
+            peers[name] = try Self.address(of: name, in: environment)
+        }
+        self.peers = peers
+        self.listenAddress = peers[service]!
+        self.dataDirectory = environment["TILLIT_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./.tillit-data"
+
+        let level = environment["TILLIT_LOG_LEVEL"] ?? "info"
+        guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
+            throw ConfigurationError(
+                variable: "TILLIT_LOG_LEVEL",
+                message: "'\(level)' is not a log level; use trace, debug, info, notice, warning, error or critical")
+        }
+        self.logLevel = logLevel
+
+        let format = environment["TILLIT_LOG_FORMAT"] ?? "logfmt"
+        guard let logFormat = LogFormat(rawValue: format.lowercased()) else {
+            throw ConfigurationError(variable: "TILLIT_LOG_FORMAT", message: "'\(format)' is not logfmt or json")
+        }
+        self.logFormat = logFormat
+
+        let grace = try Self.integer("TILLIT_SHUTDOWN_GRACE_SECONDS", in: environment, default: 10, range: 0...3600)
+        self.shutdownGracePeriod = .seconds(grace)
+        self.maximumFrameSize = try Self.integer(
+            "TILLIT_MAX_FRAME_BYTES", in: environment, default: 4 * 1024 * 1024, range: 1024...(64 * 1024 * 1024))
+    }
+
+    /// The path of this service's SQLite file, `<data dir>/<service>.db`.
+    public var databasePath: String {
+        (dataDirectory as NSString).appendingPathComponent("\(service.rawValue).db")
+    }
+
+    /// The RPC server configuration this implies.
+    public var serverConfiguration: RPCServerConfiguration {
+        RPCServerConfiguration(
+            host: listenAddress.host, port: listenAddress.port, maximumFrameSize: maximumFrameSize,
+            shutdownGracePeriod: shutdownGracePeriod)
+    }
+
+    private static func address(of service: ServiceName, in environment: [String: String]) throws -> ServiceAddress {
+        guard let text = environment[service.addressVariable], !text.isEmpty else {
+            return ServiceAddress(host: "127.0.0.1", port: service.defaultPort)
+        }
+        guard let address = ServiceAddress(parsing: text) else {
+            throw ConfigurationError(
+                variable: service.addressVariable, message: "'\(text)' is not host:port (e.g. 127.0.0.1:\(service.defaultPort))")
+        }
+        return address
+    }
+
+    private static func integer(
+        _ variable: String, in environment: [String: String], default value: Int, range: ClosedRange<Int>
+    ) throws -> Int {
+        guard let text = environment[variable], !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw ConfigurationError(
+                variable: variable, message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+}
