@@ -95,6 +95,7 @@ let package = Package(
                 "TillitContracts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/TillitBench",
             swiftSettings: swiftSettings
@@ -115,7 +116,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TillitStorageTests",
-            dependencies: ["TillitStorage", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TillitStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TillitStorageTests",
             swiftSettings: swiftSettings
         ),

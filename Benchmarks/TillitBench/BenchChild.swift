@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// The benchmark's server, run as a child process (`tillit-bench serve`).
@@ -9,10 +10,10 @@ struct BenchChild {
     var pid: Int32 { process.processIdentifier }
 
     /// Starts `tillit-bench serve` and waits for its `PORT <n>` line.
-    static func start() throws -> BenchChild {
+    static func start(arguments: [String]) throws -> BenchChild {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve"]
+        process.arguments = ["serve"] + arguments
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -21,12 +22,12 @@ struct BenchChild {
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
             let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw CleanExit.message("benchmark server exited before listening") }
+            if chunk.isEmpty { throw ValidationError("benchmark server exited before listening") }
             line.append(chunk)
         }
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-            throw CleanExit.message("unexpected output from benchmark server: \(text)")
+            throw ValidationError("unexpected output from benchmark server: \(text)")
         }
         return BenchChild(process: process, input: input, port: port)
     }
@@ -39,7 +40,9 @@ struct BenchChild {
 
     /// Resident memory of a process in MiB, from /proc.
     static func rssMiB(pid: Int32) -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+            return nil
+        }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
             let kib = line.split(separator: " ").compactMap { Double($0) }.first
             return kib.map { $0 / 1024 }

@@ -13,17 +13,20 @@ struct BenchServer: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 = any free port).")
     var port = 0
 
+    @Flag(help: "Run handlers on the connection's event loop.")
+    var handlersOnEventLoop = false
+
     func run() async throws {
         var logger = Logger(label: "tillit.bench.server")
         logger.logLevel = .warning
         let server = RPCServer(
-            configuration: RPCServerConfiguration(host: "127.0.0.1", port: port),
+            configuration: RPCServerConfiguration(
+                host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop),
             services: [BenchEchoService()], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.localPort
-            print("PORT \(port)")
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data("PORT \(port)\n".utf8))
             // The parent closes our standard input to stop us.
             await Task.detached { _ = FileHandle.standardInput.readDataToEndOfFile() }.value
             server.beginGracefulShutdown()

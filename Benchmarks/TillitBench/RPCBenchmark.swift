@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import NIOPosix
 import TillitContracts
 import TillitRPC
 
@@ -29,13 +31,24 @@ struct RPCBenchmark: AsyncParsableCommand {
     @Flag(help: "Run the server in this process instead of a child process.")
     var inProcess = false
 
+    @Flag(help: "Run the server's handlers on its event loops.")
+    var handlersOnEventLoop = false
+
+    @Flag(help: "Run the calling tasks on the client connection's event loop.")
+    var clientOnEventLoop = false
+
     func run() async throws {
         if inProcess {
-            try await withRPCServer(services: [BenchEchoService()], logger: .init(label: "bench") { _ in SwiftLogNoOpLogHandler() }) { server in
+            try await withRPCServer(
+                configuration: RPCServerConfiguration(handlersOnEventLoop: handlersOnEventLoop),
+                services: [BenchEchoService()],
+                logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+            ) { server in
                 try await measure(port: try await server.localPort, serverPID: nil)
             }
         } else {
-            let child = try BenchChild.start()
+            let child = try BenchChild.start(
+                arguments: handlersOnEventLoop ? ["--handlers-on-event-loop"] : [])
             defer { child.stop() }
             try await measure(port: child.port, serverPID: child.pid)
         }
@@ -44,10 +57,33 @@ struct RPCBenchmark: AsyncParsableCommand {
     private func measure(port: Int, serverPID: Int32?) async throws {
         if let serverPID {
             try await Task.sleep(for: .milliseconds(500))
-            print("server idle RSS:          \(BenchChild.rssMiB(pid: serverPID).map { String(format: "%.1f MiB", $0) } ?? "?")")
+            print(
+                "server idle RSS:          \(BenchChild.rssMiB(pid: serverPID).map { String(format: "%.1f MiB", $0) } ?? "?")"
+            )
         }
-        let rpc = RPCClient(host: "127.0.0.1", port: port, configuration: RPCClientConfiguration(connectionsPerPeer: connections))
+        // With --client-on-event-loop all connections live on one event loop and the calling
+        // tasks run there too, so a response resumes its caller without a thread hop.
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        let rpc = RPCClient(
+            host: "127.0.0.1", port: port,
+            configuration: RPCClientConfiguration(connectionsPerPeer: connections),
+            eventLoopGroup: clientOnEventLoop ? eventLoop : MultiThreadedEventLoopGroup.singleton)
         defer { rpc.close() }
+        if clientOnEventLoop {
+            try await withTaskExecutorPreference(EventLoopExecutor(eventLoop)) {
+                try await measureCalls(rpc: rpc)
+            }
+        } else {
+            try await measureCalls(rpc: rpc)
+        }
+        if let serverPID {
+            print(
+                "server RSS after load:    \(BenchChild.rssMiB(pid: serverPID).map { String(format: "%.1f MiB", $0) } ?? "?")"
+            )
+        }
+    }
+
+    private func measureCalls(rpc: RPCClient) async throws {
         let client = Tillit_Testing_V1_Echo.Client(rpc)
         var request = Tillit_Testing_V1_EchoRequest()
         request.text = "hello, tillit"
@@ -68,16 +104,20 @@ struct RPCBenchmark: AsyncParsableCommand {
         let stats = LatencyStats(latencies)
         print(
             "sequential:               p50 \(stats.p50) µs  p99 \(stats.p99) µs  "
-                + "(\(sequentialCalls) calls, \(Int(Double(sequentialCalls) / sequentialElapsed.seconds)) calls/s)")
+                + "(\(sequentialCalls) calls, \(Int(Double(sequentialCalls) / sequentialElapsed.seconds)) calls/s)"
+        )
+
+        var pings = [UInt64]()
+        for _ in 0..<5_000 { pings.append(UInt64(try await rpc.ping().nanoseconds)) }
+        let pingStats = LatencyStats(pings)
+        print("ping (no handler):        p50 \(pingStats.p50) µs  p99 \(pingStats.p99) µs")
 
         for inFlight in concurrency {
             let result = try await loadTest(client: client, request: request, inFlight: inFlight)
             print(
                 "\(String(inFlight).padding(toLength: 4, withPad: " ", startingAt: 0)) in flight:             "
-                    + "\(Int(result.throughput)) calls/s  p50 \(result.stats.p50) µs  p99 \(result.stats.p99) µs")
-        }
-        if let serverPID {
-            print("server RSS after load:    \(BenchChild.rssMiB(pid: serverPID).map { String(format: "%.1f MiB", $0) } ?? "?")")
+                    + "\(Int(result.throughput)) calls/s  p50 \(result.stats.p50) µs  p99 \(result.stats.p99) µs"
+            )
         }
     }
 

@@ -18,6 +18,20 @@ public struct CallSummary: Sendable {
     public var peer: String
     /// The underlying error for failures, never sent to the caller.
     public var cause: (any Error)?
+
+    /// A summary; the server makes these, tests and custom observers may too.
+    public init(
+        path: String, code: StatusCode, message: String, duration: Duration, requestID: String, peer: String,
+        cause: (any Error)?
+    ) {
+        self.path = path
+        self.code = code
+        self.message = message
+        self.duration = duration
+        self.requestID = requestID
+        self.peer = peer
+        self.cause = cause
+    }
 }
 
 /// Sees every finished call; used for logging and metrics.
@@ -76,7 +90,9 @@ public final class MetricsCallObserver: CallObserver {
 
     public func callFinished(_ summary: CallSummary) {
         counters.value(for: CounterKey(path: summary.path, code: summary.code)) { key in
-            Counter(label: "tillit_rpc_calls_total", dimensions: [("method", key.path), ("code", key.code.description)])
+            Counter(
+                label: "tillit_rpc_calls_total",
+                dimensions: [("method", key.path), ("code", key.code.description)])
         }.increment()
         timers.value(for: summary.path) { path in
             Metrics.Timer(label: "tillit_rpc_call_duration_nanoseconds", dimensions: [("method", path)])

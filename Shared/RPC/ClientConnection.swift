@@ -23,8 +23,12 @@ final class ClientConnection: Sendable {
         let eventLoop = channel.eventLoop
         let promise = eventLoop.makePromise(of: Tillit_Rpc_V1_Frame.self)
         let handler = self.handler
-        eventLoop.execute {
+        if eventLoop.inEventLoop {
             handler.value.start(callID: callID, frame: frame, timeout: timeout, promise: promise)
+        } else {
+            eventLoop.execute {
+                handler.value.start(callID: callID, frame: frame, timeout: timeout, promise: promise)
+            }
         }
         return try await withTaskCancellationHandler {
             try await promise.futureResult.get()

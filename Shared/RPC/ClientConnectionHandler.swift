@@ -36,14 +36,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     /// Sends an encoded request (or ping) and completes `promise` with the answer.
-    func start(callID: UInt64, frame buffer: ByteBuffer, timeout: Duration?, promise: EventLoopPromise<Tillit_Rpc_V1_Frame>) {
+    func start(
+        callID: UInt64, frame buffer: ByteBuffer, timeout: Duration?,
+        promise: EventLoopPromise<Tillit_Rpc_V1_Frame>
+    ) {
         guard let context, context.channel.isActive, !goingAway else {
             promise.fail(RPCError(code: .unavailable, message: "connection to \(peer) is closing"))
             return
         }
         var call = Pending(promise: promise)
         if let timeout {
-            call.timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+            call.timer = context.eventLoop.assumeIsolated().scheduleTask(
+                in: .nanoseconds(timeout.nanoseconds)
+            ) {
                 self.expire(callID)
             }
         }
@@ -101,7 +106,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             }
             closeIfDone()
         case .ping:
-            context.write(wrapOutboundOut(FrameCodec.encode(FrameCodec.control(.pong, callID: frame.callID))), promise: nil)
+            context.write(
+                wrapOutboundOut(FrameCodec.encode(FrameCodec.control(.pong, callID: frame.callID))),
+                promise: nil)
             scheduleFlush()
         case .request, .cancel, .unspecified, .UNRECOGNIZED:
             break
@@ -113,7 +120,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         pending.removeAll()
         for call in lost.values {
             call.timer?.cancel()
-            let reason = goAwayReason.map { "connection closed by \(peer): \($0)" } ?? "connection to \(peer) lost"
+            let reason =
+                goAwayReason.map { "connection closed by \(peer): \($0)" } ?? "connection to \(peer) lost"
             call.promise.fail(RPCError(code: .unavailable, message: reason))
         }
         if !goingAway {

@@ -21,7 +21,9 @@ enum FrameCodec {
     }
 
     /// A response frame for a call.
-    static func response(callID: UInt64, payload: Data, metadata: Metadata = Metadata()) -> Tillit_Rpc_V1_Frame {
+    static func response(callID: UInt64, payload: Data, metadata: Metadata = Metadata())
+        -> Tillit_Rpc_V1_Frame
+    {
         var frame = Tillit_Rpc_V1_Frame()
         frame.callID = callID
         frame.kind = .response
@@ -32,7 +34,9 @@ enum FrameCodec {
     }
 
     /// A failed response frame for a call.
-    static func response(callID: UInt64, error: RPCError, metadata: Metadata = Metadata()) -> Tillit_Rpc_V1_Frame {
+    static func response(callID: UInt64, error: RPCError, metadata: Metadata = Metadata())
+        -> Tillit_Rpc_V1_Frame
+    {
         var frame = Tillit_Rpc_V1_Frame()
         frame.callID = callID
         frame.kind = .response

@@ -55,7 +55,9 @@ struct FrameError: Error, Hashable {
     var status: RPCError {
         switch kind {
         case .tooLarge(let length, let limit):
-            RPCError(code: .resourceExhausted, message: "frame of \(length) bytes exceeds the limit of \(limit) bytes")
+            RPCError(
+                code: .resourceExhausted,
+                message: "frame of \(length) bytes exceeds the limit of \(limit) bytes")
         case .malformed:
             RPCError(code: .internalError, message: "malformed frame")
         case .protocolViolation(let what):

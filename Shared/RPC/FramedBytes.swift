@@ -32,7 +32,8 @@ struct FramedBytes: SwiftProtobufContiguousBytes {
         try buffer.withUnsafeReadableBytes(body)
     }
 
-    mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+    mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R
+    {
         try buffer.withUnsafeMutableReadableBytes(body)
     }
 

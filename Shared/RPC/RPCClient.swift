@@ -70,8 +70,12 @@ public final class RPCClient: Sendable {
         var timeout = options.timeout ?? configuration.defaultTimeout
         if let current = ServerContext.current {
             if let remaining = current.remaining { timeout = min(timeout, remaining) }
-            if metadata[Metadata.Key.requestID] == nil { metadata[Metadata.Key.requestID] = current.requestID }
-            if metadata[Metadata.Key.traceparent] == nil, let trace = current.metadata[Metadata.Key.traceparent] {
+            if metadata[Metadata.Key.requestID] == nil {
+                metadata[Metadata.Key.requestID] = current.requestID
+            }
+            if metadata[Metadata.Key.traceparent] == nil,
+                let trace = current.metadata[Metadata.Key.traceparent]
+            {
                 metadata[Metadata.Key.traceparent] = trace
             }
         }
@@ -92,7 +96,9 @@ public final class RPCClient: Sendable {
         guard buffer.readableBytes - 4 <= configuration.maximumFrameSize else {
             throw RPCError(
                 code: .resourceExhausted,
-                message: "request of \(buffer.readableBytes - 4) bytes exceeds the frame limit of \(configuration.maximumFrameSize)")
+                message:
+                    "request of \(buffer.readableBytes - 4) bytes exceeds the frame limit of \(configuration.maximumFrameSize)"
+            )
         }
 
         let response = try await connection.exchange(callID: callID, frame: buffer, timeout: timeout)
@@ -142,7 +148,8 @@ public final class RPCClient: Sendable {
             let wait = (retryAt - now).nanoseconds / 1_000_000
             throw RPCError(
                 code: .unavailable,
-                message: "\(host):\(port) is unreachable (\(failures) failed attempts); retrying in \(wait) ms")
+                message:
+                    "\(host):\(port) is unreachable (\(failures) failed attempts); retrying in \(wait) ms")
         case .closed:
             throw RPCError(code: .unavailable, message: "client of \(host):\(port) is closed")
         }
@@ -186,7 +193,8 @@ public final class RPCClient: Sendable {
             .connect(host: host, port: port)
             .flatMapThrowing { channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-                return ClientConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                return ClientConnection(
+                    channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
             }
         let configuration = self.configuration
         let logger = self.logger
@@ -196,9 +204,12 @@ public final class RPCClient: Sendable {
                 if !slot.connected(connection) { connection.close() }
             case .failure(let error):
                 let failures = slot.connectFailed { failures in
-                    NIODeadline.now() + .nanoseconds(configuration.backoff(afterFailures: failures).nanoseconds)
+                    NIODeadline.now()
+                        + .nanoseconds(configuration.backoff(afterFailures: failures).nanoseconds)
                 }
-                logger.debug("connect failed", metadata: ["peer": .string(peer), "failures": "\(failures)", "error": "\(error)"])
+                logger.debug(
+                    "connect failed",
+                    metadata: ["peer": .string(peer), "failures": "\(failures)", "error": "\(error)"])
             }
         }
         slot.setConnecting(future)

@@ -54,7 +54,8 @@ public final class RPCServer: Service, Sendable {
     public func run() async throws {
         let serverChannel: any Channel
         do {
-            serverChannel = try await makeBootstrap().bind(host: configuration.host, port: configuration.port).get()
+            serverChannel = try await makeBootstrap().bind(host: configuration.host, port: configuration.port)
+                .get()
         } catch {
             let failure = RPCError(
                 code: .unavailable, message: "cannot listen on \(configuration.host):\(configuration.port)",
@@ -63,6 +64,7 @@ public final class RPCServer: Service, Sendable {
             throw failure
         }
         let address = serverChannel.localAddress!
+        registry.setListener(serverChannel)
         bound.succeed(address)
         shared.logger.info("listening", metadata: ["address": "\(address)"])
 
@@ -84,16 +86,18 @@ public final class RPCServer: Service, Sendable {
     /// Starts graceful shutdown; `run()` returns once the calls in flight are done or the grace
     /// period has passed. Calling it more than once has no further effect.
     public func beginGracefulShutdown() {
-        if registry.requestStop() {
-            stopRequested.succeed(())
+        // Stop accepting and say GOAWAY right away, so that no call sent after this returns is
+        // started; `run()` then waits for the calls in flight.
+        guard let listener = registry.requestStop() else { return }
+        listener?.close(promise: nil)
+        for connection in registry.beginDraining() {
+            connection.channel.eventLoop.execute { connection.handler.value.beginDraining() }
         }
+        stopRequested.succeed(())
     }
 
     private func drainConnections() async {
         let connections = registry.beginDraining()
-        for connection in connections {
-            connection.channel.eventLoop.execute { connection.handler.value.beginDraining() }
-        }
         let eventLoop = group.next()
         let grace = eventLoop.scheduleTask(in: .nanoseconds(configuration.shutdownGracePeriod.nanoseconds)) {
             for connection in connections {
@@ -140,6 +144,7 @@ final class ConnectionRegistry: Sendable {
 
     private struct State {
         var connections: [ObjectIdentifier: Connection] = [:]
+        var listener: (any Channel)?
         var stopRequested = false
         var draining = false
     }
@@ -159,11 +164,17 @@ final class ConnectionRegistry: Sendable {
         return accepted
     }
 
-    /// True the first time only.
-    func requestStop() -> Bool {
+    /// Remembers the listening channel (closed by `requestStop`).
+    func setListener(_ channel: any Channel) {
+        state.withLock { $0.listener = channel }
+    }
+
+    /// The first time: `.some(listener)` (the listener may not be bound yet); later: nil.
+    func requestStop() -> (any Channel)?? {
         state.withLock { state in
-            defer { state.stopRequested = true }
-            return !state.stopRequested
+            guard !state.stopRequested else { return nil }
+            state.stopRequested = true
+            return .some(state.listener)
         }
     }
 

@@ -15,6 +15,8 @@ public struct RPCServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// The longest deadline a caller may ask for; longer timeouts are capped to this.
     public var maximumTimeout: Duration
+    /// Whether handlers start on the connection's event loop instead of the cooperative pool.
+    public var handlersOnEventLoop: Bool
 
     /// Defaults: loopback, any port, 4 MiB frames, 1,024 calls per connection, 5 min idle, 10 s
     /// grace, 5 min maximum timeout.
@@ -25,7 +27,8 @@ public struct RPCServerConfiguration: Sendable {
         maximumConcurrentCallsPerConnection: Int = 1024,
         idleTimeout: Duration = .seconds(300),
         shutdownGracePeriod: Duration = .seconds(10),
-        maximumTimeout: Duration = .seconds(300)
+        maximumTimeout: Duration = .seconds(300),
+        handlersOnEventLoop: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -34,6 +37,7 @@ public struct RPCServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.shutdownGracePeriod = shutdownGracePeriod
         self.maximumTimeout = maximumTimeout
+        self.handlersOnEventLoop = handlersOnEventLoop
     }
 }
 

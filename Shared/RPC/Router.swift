@@ -22,7 +22,8 @@ struct Router: Sendable {
                         try await interceptor.intercept(request, context: context, next: next)
                     }
                 }
-                precondition(routes[method.descriptor.path] == nil, "method \(method.descriptor) registered twice")
+                precondition(
+                    routes[method.descriptor.path] == nil, "method \(method.descriptor) registered twice")
                 routes[method.descriptor.path] = Route(descriptor: method.descriptor, handler: handler)
             }
         }

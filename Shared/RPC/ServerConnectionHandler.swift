@@ -35,6 +35,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var lastActivity = NIODeadline.now()
     private var idleTimer: Scheduled<Void>?
     private var peer = "unknown"
+    private var executor: EventLoopExecutor!
 
     init(shared: Shared) {
         self.shared = shared
@@ -44,6 +45,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        executor = EventLoopExecutor(context.eventLoop)
         if let address = context.channel.remoteAddress {
             peer = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
         }
@@ -116,22 +118,27 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         let started = ContinuousClock.now
         let metadata = Metadata(wireEntries: frame.metadata)
-        let requestID = metadata[Metadata.Key.requestID].flatMap { $0.isEmpty ? nil : $0 } ?? Self.makeRequestID()
+        let requestID = metadata[Metadata.Key.requestID].flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.make()
 
         if draining {
-            reject(callID, path: frame.method, requestID: requestID, started: started,
-                   RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"))
+            reject(
+                callID, path: frame.method, requestID: requestID, started: started,
+                RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"))
             return
         }
         if calls.count >= shared.configuration.maximumConcurrentCallsPerConnection {
             let limit = shared.configuration.maximumConcurrentCallsPerConnection
-            reject(callID, path: frame.method, requestID: requestID, started: started,
-                   RPCError(code: .resourceExhausted, message: "more than \(limit) calls in flight on one connection"))
+            reject(
+                callID, path: frame.method, requestID: requestID, started: started,
+                RPCError(
+                    code: .resourceExhausted, message: "more than \(limit) calls in flight on one connection")
+            )
             return
         }
         guard let route = shared.router.route(frame.method) else {
-            reject(callID, path: frame.method, requestID: requestID, started: started,
-                   RPCError(code: .unimplemented, message: "unknown method \(frame.method)"))
+            reject(
+                callID, path: frame.method, requestID: requestID, started: started,
+                RPCError(code: .unimplemented, message: "unknown method \(frame.method)"))
             return
         }
 
@@ -149,18 +156,26 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let serial = nextSerial
         nextSerial &+= 1
         let state = CallState()
-        let call = Call(serial: serial, path: route.descriptor.path, requestID: requestID, started: started, state: state)
+        let call = Call(
+            serial: serial, path: route.descriptor.path, requestID: requestID, started: started, state: state)
         calls[callID] = call
 
         let eventLoop = context.eventLoop
         let execution = Execution(
-            callID: callID, serial: serial, payload: frame.payload, handler: route.handler, context: serverContext,
+            callID: callID, serial: serial, payload: frame.payload, handler: route.handler,
+            context: serverContext,
             started: started, state: state, observers: shared.observers, eventLoop: eventLoop,
             connection: NIOLoopBound(self, eventLoop: eventLoop),
             maximumFrameSize: shared.configuration.maximumFrameSize)
-        let task = Task { await execution.run() }
+        let task: Task<Void, Never>
+        if shared.configuration.handlersOnEventLoop {
+            task = Task(executorPreference: executor) { await execution.run() }
+        } else {
+            task = Task { await execution.run() }
+        }
         calls[callID]?.task = task
-        calls[callID]?.timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds)) {
+        calls[callID]?.timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds))
+        {
             self.expire(callID: callID, serial: serial)
         }
     }
@@ -200,13 +215,20 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 // The peer would refuse the frame and drop the connection: answer with a status.
                 let error = RPCError(
                     code: .resourceExhausted,
-                    message: "response of \(buffer.readableBytes - 4) bytes exceeds the frame limit of \(maximumFrameSize)")
+                    message:
+                        "response of \(buffer.readableBytes - 4) bytes exceeds the frame limit of \(maximumFrameSize)"
+                )
                 failure = error
-                buffer = FrameCodec.encode(FrameCodec.response(callID: callID, error: error, metadata: responseMetadata))
+                buffer = FrameCodec.encode(
+                    FrameCodec.response(callID: callID, error: error, metadata: responseMetadata))
             }
-            let (connection, callID, serial) = (self.connection, self.callID, self.serial)
-            eventLoop.execute {
-                connection.value.finish(callID: callID, serial: serial, buffer: buffer)
+            let (connection, callID, serial, response) = (self.connection, self.callID, self.serial, buffer)
+            if eventLoop.inEventLoop {
+                connection.value.finish(callID: callID, serial: serial, buffer: response)
+            } else {
+                eventLoop.execute {
+                    connection.value.finish(callID: callID, serial: serial, buffer: response)
+                }
             }
             ServerConnectionHandler.report(
                 observers,
@@ -225,7 +247,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 return .success(body)
             } catch {
                 var rpcError = RPCError.boundary(error)
-                if rpcError.code == .cancelled, let deadline = context.deadline, ContinuousClock.now >= deadline {
+                if rpcError.code == .cancelled, let deadline = context.deadline,
+                    ContinuousClock.now >= deadline
+                {
                     rpcError = RPCError(code: .deadlineExceeded, message: "deadline exceeded", cause: error)
                 }
                 return .failure(rpcError)
@@ -278,8 +302,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         call.timer?.cancel()
         call.task?.cancel()
         // The client says why it gave up (CANCELLED, or DEADLINE_EXCEEDED by its own clock).
-        let code = StatusCode(wireValue: reason.code) == .deadlineExceeded ? StatusCode.deadlineExceeded : .cancelled
-        report(call, error: RPCError(code: code, message: "\(code == .cancelled ? "cancelled" : "deadline exceeded") (client)"))
+        let code =
+            StatusCode(wireValue: reason.code) == .deadlineExceeded ? StatusCode.deadlineExceeded : .cancelled
+        report(
+            call,
+            error: RPCError(
+                code: code, message: "\(code == .cancelled ? "cancelled" : "deadline exceeded") (client)"))
         closeIfDrained()
     }
 
@@ -287,16 +315,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         Self.report(
             shared.observers,
             CallSummary(
-                path: call.path, code: error.code, message: error.message, duration: ContinuousClock.now - call.started,
+                path: call.path, code: error.code, message: error.message,
+                duration: ContinuousClock.now - call.started,
                 requestID: call.requestID, peer: peer, cause: error.cause))
     }
 
     fileprivate static func report(_ observers: [any CallObserver], _ summary: CallSummary) {
         for observer in observers { observer.callFinished(summary) }
-    }
-
-    private static func makeRequestID() -> String {
-        UUID().uuidString.lowercased()
     }
 
     // MARK: Connection lifecycle
@@ -305,7 +330,20 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func beginDraining() {
         guard !draining else { return }
         draining = true
-        write(FrameCodec.control(.goaway, status: RPCError(code: .unavailable, message: "server is shutting down")))
+        // A connection accepted this very moment says GOAWAY once it is active.
+        guard context?.channel.isActive == true else { return }
+        sayGoAwayAndCloseIfDrained()
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if draining { sayGoAwayAndCloseIfDrained() }
+        context.fireChannelActive()
+    }
+
+    private func sayGoAwayAndCloseIfDrained() {
+        write(
+            FrameCodec.control(
+                .goaway, status: RPCError(code: .unavailable, message: "server is shutting down")))
         closeIfDrained()
     }
 

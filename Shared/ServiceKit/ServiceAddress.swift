@@ -16,7 +16,8 @@ public struct ServiceAddress: Sendable, Hashable, CustomStringConvertible {
         let hostPart: Substring
         let portPart: Substring
         if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":")
+            else {
                 return nil
             }
             hostPart = text[text.index(after: text.startIndex)..<close]
@@ -26,7 +27,8 @@ public struct ServiceAddress: Sendable, Hashable, CustomStringConvertible {
             hostPart = text[..<colon]
             portPart = text[text.index(after: colon)...]
         }
-        guard !hostPart.isEmpty, !hostPart.contains(" "), let port = Int(portPart), (0...65535).contains(port) else {
+        guard !hostPart.isEmpty, !hostPart.contains(" "), let port = Int(portPart), (0...65535).contains(port)
+        else {
             return nil
         }
         self.init(host: String(hostPart), port: port)

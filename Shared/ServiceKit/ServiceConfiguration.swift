@@ -34,7 +34,9 @@ public struct ServiceConfiguration: Sendable {
 
     /// Reads the configuration of `service` from `environment`; throws `ConfigurationError`
     /// naming the variable when a value is malformed.
-    public init(service: ServiceName, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(service: ServiceName, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws
+    {
         self.service = service
         var peers: [ServiceName: ServiceAddress] = [:]
         for name in ServiceName.allCases {
@@ -42,26 +44,32 @@ public struct ServiceConfiguration: Sendable {
         }
         self.peers = peers
         self.listenAddress = peers[service]!
-        self.dataDirectory = environment["TILLIT_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./.tillit-data"
+        self.dataDirectory =
+            environment["TILLIT_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./.tillit-data"
 
         let level = environment["TILLIT_LOG_LEVEL"] ?? "info"
         guard let logLevel = Logger.Level(rawValue: level.lowercased()) else {
             throw ConfigurationError(
                 variable: "TILLIT_LOG_LEVEL",
-                message: "'\(level)' is not a log level; use trace, debug, info, notice, warning, error or critical")
+                message:
+                    "'\(level)' is not a log level; use trace, debug, info, notice, warning, error or critical"
+            )
         }
         self.logLevel = logLevel
 
         let format = environment["TILLIT_LOG_FORMAT"] ?? "logfmt"
         guard let logFormat = LogFormat(rawValue: format.lowercased()) else {
-            throw ConfigurationError(variable: "TILLIT_LOG_FORMAT", message: "'\(format)' is not logfmt or json")
+            throw ConfigurationError(
+                variable: "TILLIT_LOG_FORMAT", message: "'\(format)' is not logfmt or json")
         }
         self.logFormat = logFormat
 
-        let grace = try Self.integer("TILLIT_SHUTDOWN_GRACE_SECONDS", in: environment, default: 10, range: 0...3600)
+        let grace = try Self.integer(
+            "TILLIT_SHUTDOWN_GRACE_SECONDS", in: environment, default: 10, range: 0...3600)
         self.shutdownGracePeriod = .seconds(grace)
         self.maximumFrameSize = try Self.integer(
-            "TILLIT_MAX_FRAME_BYTES", in: environment, default: 4 * 1024 * 1024, range: 1024...(64 * 1024 * 1024))
+            "TILLIT_MAX_FRAME_BYTES", in: environment, default: 4 * 1024 * 1024,
+            range: 1024...(64 * 1024 * 1024))
     }
 
     /// The path of this service's SQLite file, `<data dir>/<service>.db`.
@@ -76,13 +84,16 @@ public struct ServiceConfiguration: Sendable {
             shutdownGracePeriod: shutdownGracePeriod)
     }
 
-    private static func address(of service: ServiceName, in environment: [String: String]) throws -> ServiceAddress {
+    private static func address(of service: ServiceName, in environment: [String: String]) throws
+        -> ServiceAddress
+    {
         guard let text = environment[service.addressVariable], !text.isEmpty else {
             return ServiceAddress(host: "127.0.0.1", port: service.defaultPort)
         }
         guard let address = ServiceAddress(parsing: text) else {
             throw ConfigurationError(
-                variable: service.addressVariable, message: "'\(text)' is not host:port (e.g. 127.0.0.1:\(service.defaultPort))")
+                variable: service.addressVariable,
+                message: "'\(text)' is not host:port (e.g. 127.0.0.1:\(service.defaultPort))")
         }
         return address
     }
@@ -93,7 +104,8 @@ public struct ServiceConfiguration: Sendable {
         guard let text = environment[variable], !text.isEmpty else { return value }
         guard let number = Int(text), range.contains(number) else {
             throw ConfigurationError(
-                variable: variable, message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                variable: variable,
+                message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }

@@ -17,7 +17,8 @@ public struct StructuredLogHandler: LogHandler {
 
     /// A handler for `label` writing `format` lines to `sink` (standard error by default).
     public init(
-        label: String, level: Logger.Level, format: ServiceConfiguration.LogFormat, sink: LogSink = .standardError
+        label: String, level: Logger.Level, format: ServiceConfiguration.LogFormat,
+        sink: LogSink = .standardError
     ) {
         self.label = label
         self.logLevel = level
@@ -32,7 +33,8 @@ public struct StructuredLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var fields: [(String, String)] = [
-            ("ts", Self.timestamp()), ("level", event.level.rawValue), ("logger", label), ("msg", "\(event.message)"),
+            ("ts", Self.timestamp()), ("level", event.level.rawValue), ("logger", label),
+            ("msg", "\(event.message)"),
         ]
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
@@ -46,7 +48,8 @@ public struct StructuredLogHandler: LogHandler {
 
     static func logfmt(_ fields: [(String, String)]) -> String {
         fields.map { key, value in
-            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
+            let needsQuotes =
+                value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
             guard needsQuotes else { return "\(key)=\(value)" }
             let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"")
@@ -82,7 +85,8 @@ public struct StructuredLogHandler: LogHandler {
         case .stringConvertible(let convertible): convertible.description
         case .array(let array): "[" + array.map(flatten).joined(separator: ",") + "]"
         case .dictionary(let dictionary):
-            "{" + dictionary.keys.sorted().map { "\($0):\(flatten(dictionary[$0]!))" }.joined(separator: ",") + "}"
+            "{" + dictionary.keys.sorted().map { "\($0):\(flatten(dictionary[$0]!))" }.joined(separator: ",")
+                + "}"
         }
     }
 

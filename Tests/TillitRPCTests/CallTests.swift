@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TillitContracts
+
 @testable import TillitRPC
 
 /// Calls through `RPCClient` against a real server on loopback.
@@ -9,7 +10,8 @@ import TillitContracts
         try await withEchoServer { _, client in
             var request = echoRequest("hej då — привет — cześć")
             request.data = Data([0, 1, 2, 255])
-            let response = try await client.unary(EchoService.echo, request: request, response: Tillit_Testing_V1_EchoResponse.self)
+            let response = try await client.unary(
+                EchoService.echo, request: request, response: Tillit_Testing_V1_EchoResponse.self)
             #expect(response.text == request.text)
             #expect(response.data == request.data)
         }
@@ -24,13 +26,16 @@ import TillitContracts
             }
             #expect(error?.message.contains("/tillit.testing.v1.Echo/Nope") == true)
         }
-        #expect(observer.all.contains { $0.code == .unimplemented && $0.path == "/tillit.testing.v1.Echo/Nope" })
+        #expect(
+            observer.all.contains { $0.code == .unimplemented && $0.path == "/tillit.testing.v1.Echo/Nope" })
     }
 
     @Test func handlerErrorStatusAndMessageAreReturned() async throws {
         try await withEchoServer { _, client in
             let error = await expectRPCError(.notFound) {
-                try await client.unary(EchoService.echo, request: echoRequest("x", failCode: 5), response: Tillit_Testing_V1_EchoResponse.self)
+                try await client.unary(
+                    EchoService.echo, request: echoRequest("x", failCode: 5),
+                    response: Tillit_Testing_V1_EchoResponse.self)
             }
             #expect(error?.message == "asked to fail: x")
         }
@@ -40,7 +45,9 @@ import TillitContracts
         let observer = RecordingObserver()
         try await withEchoServer(observers: [observer]) { _, client in
             let error = await expectRPCError(.internalError) {
-                try await client.unary(EchoService.echo, request: echoRequest("x", failCode: -1), response: Tillit_Testing_V1_EchoResponse.self)
+                try await client.unary(
+                    EchoService.echo, request: echoRequest("x", failCode: -1),
+                    response: Tillit_Testing_V1_EchoResponse.self)
             }
             #expect(error?.message == "internal error")
             #expect(error?.description.contains("SELECT") == false)
@@ -57,7 +64,8 @@ import TillitContracts
                 for index in 0..<1000 {
                     group.addTask {
                         let request = echoRequest("call-\(index)", delayMillis: UInt32.random(in: 0...20))
-                        let response = try await client.unary(EchoService.echo, request: request, response: Tillit_Testing_V1_EchoResponse.self)
+                        let response = try await client.unary(
+                            EchoService.echo, request: request, response: Tillit_Testing_V1_EchoResponse.self)
                         return (index, response.text)
                     }
                 }
@@ -78,7 +86,8 @@ import TillitContracts
             await expectRPCError(.deadlineExceeded) {
                 try await client.unary(
                     EchoService.echo, request: echoRequest("slow", delayMillis: 5_000),
-                    response: Tillit_Testing_V1_EchoResponse.self, options: CallOptions(timeout: .milliseconds(100)))
+                    response: Tillit_Testing_V1_EchoResponse.self,
+                    options: CallOptions(timeout: .milliseconds(100)))
             }
             #expect(ContinuousClock.now - started < .seconds(2))
             #expect(await probe.waitFor("cancelled:slow"))
@@ -90,7 +99,9 @@ import TillitContracts
         let probe = Probe()
         try await withEchoServer(probe: probe) { _, client in
             let task = Task {
-                try await client.unary(EchoService.echo, request: echoRequest("abandoned", delayMillis: 10_000), response: Tillit_Testing_V1_EchoResponse.self)
+                try await client.unary(
+                    EchoService.echo, request: echoRequest("abandoned", delayMillis: 10_000),
+                    response: Tillit_Testing_V1_EchoResponse.self)
             }
             #expect(await probe.waitFor("start:abandoned"))
             task.cancel()
@@ -109,15 +120,18 @@ import TillitContracts
                 try await withRPCClient(host: "127.0.0.1", port: try await upstream.localPort) { client in
                     var options = CallOptions(timeout: .milliseconds(800))
                     options.metadata[Metadata.Key.requestID] = "req-123"
-                    options.metadata[Metadata.Key.traceparent] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+                    options.metadata[Metadata.Key.traceparent] =
+                        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
                     let response = try await client.unary(
-                        EchoService.relay, request: echoRequest("relayed"), response: Tillit_Testing_V1_EchoResponse.self,
+                        EchoService.relay, request: echoRequest("relayed"),
+                        response: Tillit_Testing_V1_EchoResponse.self,
                         options: options)
                     #expect(response.text == "relayed")
                     #expect(response.remainingMicros > 0)
                     #expect(response.remainingMicros <= 800_000)
                     #expect(response.seenMetadata.contains("x-request-id=req-123"))
-                    #expect(response.seenMetadata.contains { $0.hasPrefix("traceparent=00-0af7651916cd43dd") })
+                    #expect(
+                        response.seenMetadata.contains { $0.hasPrefix("traceparent=00-0af7651916cd43dd") })
                 }
             }
         }
@@ -131,7 +145,8 @@ import TillitContracts
             #expect(UUID(uuidString: id) != nil)
 
             let given = try await client.call(
-                EchoService.echo, payload: payload, options: CallOptions(metadata: Metadata([("X-Request-ID", "abc")])))
+                EchoService.echo, payload: payload,
+                options: CallOptions(metadata: Metadata([("X-Request-ID", "abc")])))
             #expect(given.metadata[Metadata.Key.requestID] == "abc")
         }
     }
@@ -139,11 +154,13 @@ import TillitContracts
     @Test func observersSeeEveryCallOnce() async throws {
         let observer = RecordingObserver()
         try await withEchoServer(observers: [observer]) { _, client in
-            _ = try await client.unary(EchoService.echo, request: echoRequest("a"), response: Tillit_Testing_V1_EchoResponse.self)
+            _ = try await client.unary(
+                EchoService.echo, request: echoRequest("a"), response: Tillit_Testing_V1_EchoResponse.self)
             await expectRPCError(.deadlineExceeded) {
                 try await client.unary(
                     EchoService.echo, request: echoRequest("b", delayMillis: 2_000),
-                    response: Tillit_Testing_V1_EchoResponse.self, options: CallOptions(timeout: .milliseconds(50)))
+                    response: Tillit_Testing_V1_EchoResponse.self,
+                    options: CallOptions(timeout: .milliseconds(50)))
             }
             try await Task.sleep(for: .milliseconds(200))
         }

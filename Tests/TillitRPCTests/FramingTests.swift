@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TillitContracts
+
 @testable import TillitRPC
 
 /// Byte-level behaviour of the server's framing, over real loopback sockets.
@@ -18,7 +19,8 @@ import TillitContracts
         try await withEchoServer { server, _ in
             let connection = try await RawConnection.connect(port: try await server.localPort)
             defer { connection.close() }
-            let bytes = RawConnection.bytes(of: RawConnection.request(callID: 7, payload: try echoPayload("split")))
+            let bytes = RawConnection.bytes(
+                of: RawConnection.request(callID: 7, payload: try echoPayload("split")))
             for byte in bytes {
                 try await connection.send([byte])
                 try await Task.sleep(for: .microseconds(200))
@@ -35,10 +37,12 @@ import TillitContracts
             defer { connection.close() }
             var bytes: [UInt8] = []
             for id in 1...5 {
-                bytes += RawConnection.bytes(of: RawConnection.request(callID: UInt64(id), payload: try echoPayload("c\(id)")))
+                bytes += RawConnection.bytes(
+                    of: RawConnection.request(callID: UInt64(id), payload: try echoPayload("c\(id)")))
             }
             // Half of a sixth frame too: it must wait for its remainder.
-            let sixth = RawConnection.bytes(of: RawConnection.request(callID: 6, payload: try echoPayload("c6")))
+            let sixth = RawConnection.bytes(
+                of: RawConnection.request(callID: 6, payload: try echoPayload("c6")))
             try await connection.send(bytes + sixth.prefix(5))
             var seen: [UInt64: String] = [:]
             for _ in 1...5 {
@@ -66,12 +70,14 @@ import TillitContracts
 
     @Test func frameOfExactlyTheMaximumSizeIsAccepted() async throws {
         let limit = 256 * 1024
-        try await withEchoServer(configuration: RPCServerConfiguration(maximumFrameSize: limit)) { server, _ in
+        try await withEchoServer(configuration: RPCServerConfiguration(maximumFrameSize: limit)) {
+            server, _ in
             let connection = try await RawConnection.connect(port: try await server.localPort)
             defer { connection.close() }
             // Grow the payload until the frame body is exactly `limit` bytes.
             var payloadSize = limit - 64
-            var frame = RawConnection.request(callID: 1, method: EchoService.length, payload: Data(count: payloadSize))
+            var frame = RawConnection.request(
+                callID: 1, method: EchoService.length, payload: Data(count: payloadSize))
             while try (frame.serializedBytes() as [UInt8]).count < limit {
                 payloadSize += 1
                 frame.payload = Data(count: payloadSize)
@@ -94,13 +100,16 @@ import TillitContracts
 
     @Test func responseOverTheLimitBecomesResourceExhausted() async throws {
         let limit = 64 * 1024
-        try await withEchoServer(configuration: RPCServerConfiguration(maximumFrameSize: limit)) { _, client in
+        try await withEchoServer(configuration: RPCServerConfiguration(maximumFrameSize: limit)) {
+            _, client in
             // A request within the limit whose answer is 1 KiB larger than the limit allows.
             let error = await expectRPCError(.resourceExhausted) {
                 try await client.call(EchoService.grow, payload: Data(count: limit - 512))
             }
             #expect(error?.message.contains("exceeds the frame limit") == true)
-            let after = try await client.unary(EchoService.echo, request: echoRequest("small"), response: Tillit_Testing_V1_EchoResponse.self)
+            let after = try await client.unary(
+                EchoService.echo, request: echoRequest("small"), response: Tillit_Testing_V1_EchoResponse.self
+            )
             #expect(after.text == "small")
         }
     }
@@ -119,7 +128,9 @@ import TillitContracts
             #expect(await connection.waitForClose())
             #expect(ContinuousClock.now - started < .seconds(2))
             // Other connections keep working.
-            let response = try await client.unary(EchoService.echo, request: echoRequest("still here"), response: Tillit_Testing_V1_EchoResponse.self)
+            let response = try await client.unary(
+                EchoService.echo, request: echoRequest("still here"),
+                response: Tillit_Testing_V1_EchoResponse.self)
             #expect(response.text == "still here")
         }
     }
@@ -145,7 +156,9 @@ import TillitContracts
                 #expect(await connection.waitForClose())
             }
             #expect(try await bystander.text == "bystander")
-            let after = try await client.unary(EchoService.echo, request: echoRequest("after"), response: Tillit_Testing_V1_EchoResponse.self)
+            let after = try await client.unary(
+                EchoService.echo, request: echoRequest("after"), response: Tillit_Testing_V1_EchoResponse.self
+            )
             #expect(after.text == "after")
         }
     }
@@ -154,7 +167,8 @@ import TillitContracts
         try await withEchoServer { server, _ in
             let connection = try await RawConnection.connect(port: try await server.localPort)
             defer { connection.close() }
-            try await connection.send(RawConnection.request(callID: 1, payload: Data([0xFF, 0xFF, 0xFF, 0x07])))
+            try await connection.send(
+                RawConnection.request(callID: 1, payload: Data([0xFF, 0xFF, 0xFF, 0x07])))
             let failed = try #require(await connection.next())
             #expect(failed.callID == 1)
             #expect(failed.status.code == StatusCode.internalError.rawValue)
@@ -199,7 +213,8 @@ import TillitContracts
             let connection = try await RawConnection.connect(port: try await server.localPort)
             defer { connection.close() }
             let payload = try echoRequest("sleepy", delayMillis: 5_000).serializedBytes() as Data
-            try await connection.send(RawConnection.request(callID: 3, payload: payload, timeoutMicros: 100_000))
+            try await connection.send(
+                RawConnection.request(callID: 3, payload: payload, timeoutMicros: 100_000))
             let response = try #require(await connection.next(timeout: .seconds(2)))
             #expect(response.status.code == StatusCode.deadlineExceeded.rawValue)
             #expect(await probe.waitFor("cancelled:sleepy"))

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import Testing
 import TillitContracts
+
 @testable import TillitRPC
 
 /// Server shutdown, peer loss and reconnection.
@@ -13,16 +14,17 @@ import TillitContracts
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             let port = try await server.localPort
-            try await withRPCClient(host: "127.0.0.1", port: port) { client in
+            try await withRPCClient(host: "127.0.0.1", port: port) { (client) async throws in
                 async let inFlight = client.unary(
                     EchoService.echo, request: echoRequest("in-flight", delayMillis: 400),
                     response: Tillit_Testing_V1_EchoResponse.self)
                 #expect(await probe.waitFor("start:in-flight"))
                 server.beginGracefulShutdown()
-                try await Task.sleep(for: .milliseconds(100))
                 // New calls are refused: the listener is closed and the connection said GOAWAY.
                 await expectRPCError(.unavailable) {
-                    try await client.unary(EchoService.echo, request: echoRequest("late"), response: Tillit_Testing_V1_EchoResponse.self)
+                    try await client.unary(
+                        EchoService.echo, request: echoRequest("late"),
+                        response: Tillit_Testing_V1_EchoResponse.self)
                 }
                 #expect(try await inFlight.text == "in-flight")
             }
@@ -69,25 +71,32 @@ import TillitContracts
         let port = crashing.localAddress!.port!
         let client = RPCClient(
             host: "127.0.0.1", port: port,
-            configuration: RPCClientConfiguration(initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100)))
+            configuration: RPCClientConfiguration(
+                initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100)))
         defer { client.close() }
 
         await expectRPCError(.unavailable) {
-            try await client.unary(EchoService.echo, request: echoRequest("lost"), response: Tillit_Testing_V1_EchoResponse.self)
+            try await client.unary(
+                EchoService.echo, request: echoRequest("lost"), response: Tillit_Testing_V1_EchoResponse.self)
         }
         try await crashing.close()
         // Nothing listens now.
         await expectRPCError(.unavailable) {
-            try await client.unary(EchoService.echo, request: echoRequest("down"), response: Tillit_Testing_V1_EchoResponse.self)
+            try await client.unary(
+                EchoService.echo, request: echoRequest("down"), response: Tillit_Testing_V1_EchoResponse.self)
         }
 
         // The service comes back on the same port; the same client gets through again.
-        try await withRPCServer(configuration: RPCServerConfiguration(port: port), services: [EchoService()]) { _ in
+        try await withRPCServer(configuration: RPCServerConfiguration(port: port), services: [EchoService()])
+        { _ in
             let end = ContinuousClock.now + .seconds(5)
             var answer: String?
             while answer == nil, ContinuousClock.now < end {
                 do {
-                    answer = try await client.unary(EchoService.echo, request: echoRequest("back"), response: Tillit_Testing_V1_EchoResponse.self).text
+                    answer = try await client.unary(
+                        EchoService.echo, request: echoRequest("back"),
+                        response: Tillit_Testing_V1_EchoResponse.self
+                    ).text
                 } catch let error as RPCError where error.code == .unavailable {
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -106,7 +115,9 @@ import TillitContracts
             let started = ContinuousClock.now
             for _ in 0..<3 {
                 await expectRPCError(.unavailable) {
-                    try await client.unary(EchoService.echo, request: echoRequest("x"), response: Tillit_Testing_V1_EchoResponse.self)
+                    try await client.unary(
+                        EchoService.echo, request: echoRequest("x"),
+                        response: Tillit_Testing_V1_EchoResponse.self)
                 }
             }
             #expect(ContinuousClock.now - started < .seconds(2))
@@ -117,7 +128,9 @@ import TillitContracts
         try await withEchoServer { _, client in
             client.close()
             await expectRPCError(.unavailable) {
-                try await client.unary(EchoService.echo, request: echoRequest("x"), response: Tillit_Testing_V1_EchoResponse.self)
+                try await client.unary(
+                    EchoService.echo, request: echoRequest("x"), response: Tillit_Testing_V1_EchoResponse.self
+                )
             }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Synchronization
+
 @testable import TillitRPC
 
 /// A byte-level client for protocol tests: writes arbitrary bytes and collects the frames the

@@ -1,8 +1,9 @@
-import Testing
 import Foundation
 import Logging
 import Synchronization
+import Testing
 import TillitContracts
+
 @testable import TillitRPC
 
 /// Records what handlers observed, for assertions from the test.
@@ -58,8 +59,11 @@ struct EchoService: RPCService {
                 Data(count: payload.count + 1024)
             },
             RPCMethod.unary(Self.relay) { (request: Tillit_Testing_V1_EchoRequest, context) in
-                guard let relayTarget else { throw RPCError(code: .failedPrecondition, message: "no relay target") }
-                return try await relayTarget.unary(Self.echo, request: request, response: Tillit_Testing_V1_EchoResponse.self)
+                guard let relayTarget else {
+                    throw RPCError(code: .failedPrecondition, message: "no relay target")
+                }
+                return try await relayTarget.unary(
+                    Self.echo, request: request, response: Tillit_Testing_V1_EchoResponse.self)
             },
         ]
     }
@@ -78,7 +82,8 @@ struct EchoService: RPCService {
         }
         if request.failCode == -1 { throw SecretError() }
         if request.failCode != 0 {
-            throw RPCError(code: StatusCode(wireValue: request.failCode), message: "asked to fail: \(request.text)")
+            throw RPCError(
+                code: StatusCode(wireValue: request.failCode), message: "asked to fail: \(request.text)")
         }
         var response = Tillit_Testing_V1_EchoResponse()
         response.text = request.text
@@ -103,7 +108,9 @@ final class RecordingObserver: CallObserver {
     var all: [CallSummary] { summaries.withLock { $0 } }
 }
 
-func echoRequest(_ text: String, delayMillis: UInt32 = 0, failCode: Int32 = 0) -> Tillit_Testing_V1_EchoRequest {
+func echoRequest(_ text: String, delayMillis: UInt32 = 0, failCode: Int32 = 0)
+    -> Tillit_Testing_V1_EchoRequest
+{
     var request = Tillit_Testing_V1_EchoRequest()
     request.text = text
     request.delayMillis = delayMillis
@@ -131,7 +138,8 @@ func withEchoServer<T>(
         logger: quietLogger
     ) { server in
         let port = try await server.localPort
-        return try await withRPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration) { client in
+        return try await withRPCClient(host: "127.0.0.1", port: port, configuration: clientConfiguration) {
+            client in
             try await body(server, client)
         }
     }

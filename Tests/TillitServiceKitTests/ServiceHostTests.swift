@@ -1,0 +1,180 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+import TillitContracts
+import TillitRPC
+import TillitServiceKit
+
+/// Accepts exactly one token.
+struct FixedTokenVerifier: TokenVerifier {
+    func verify(_ token: String) async throws -> Principal {
+        guard token == "good-token" else {
+            throw VerifierFailure()
+        }
+        return Principal(subject: "acct-1", organization: "org-1", kind: .staff, roles: ["practitioner"])
+    }
+}
+
+struct VerifierFailure: Error, CustomStringConvertible {
+    var description: String { "signature mismatch for key k1 (secret detail)" }
+}
+
+/// Counts handler starts, so tests can wait for a call to be in flight.
+final class StartCounter: Sendable {
+    private let count = Mutex(0)
+
+    func increment() { count.withLock { $0 += 1 } }
+
+    func waitFor(_ expected: Int) async -> Bool {
+        for _ in 0..<1000 {
+            if count.withLock({ $0 }) >= expected { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+}
+
+/// Echoes the caller's subject, or sleeps, for host tests.
+struct WhoAmIService: Tillit_Testing_V1_EchoService {
+    var started = StartCounter()
+
+    func echo(_ request: Tillit_Testing_V1_EchoRequest, context: ServerContext) async throws
+        -> Tillit_Testing_V1_EchoResponse
+    {
+        let principal = try context.requirePrincipal()
+        started.increment()
+        if request.delayMillis > 0 { try await Task.sleep(for: .milliseconds(Int(request.delayMillis))) }
+        var response = Tillit_Testing_V1_EchoResponse()
+        response.text = "\(principal.subject)@\(principal.organization)"
+        // The principal is visible to outgoing calls made while handling, too.
+        response.seenMetadata = [ServerContext.current?.principal?.subject ?? "none"]
+        return response
+    }
+}
+
+private let quiet: Logger = {
+    var logger = Logger(label: "tillit.test")
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// Runs a host on an ephemeral port with `body`, then shuts its group down gracefully.
+private func withHost<T: Sendable>(
+    _ body:
+        @Sendable (ServiceHost, Tillit_Testing_V1_Echo.Client, Tillit_Health_V1_Health.Client) async throws ->
+        T
+) async throws -> T {
+    var configuration = try ServiceConfiguration(
+        service: .booking, environment: ["TILLIT_BOOKING_ADDR": "127.0.0.1:0"])
+    configuration.shutdownGracePeriod = .seconds(5)
+    let host = ServiceHost(
+        configuration: configuration, services: [WhoAmIService()], verifier: FixedTokenVerifier(),
+        logger: quiet)
+    let group = host.makeServiceGroup(signals: [])
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let port = try await host.server.localPort
+        let rpc = RPCClient(host: "127.0.0.1", port: port)
+        defer { rpc.close() }
+        do {
+            let result = try await body(
+                host, Tillit_Testing_V1_Echo.Client(rpc), Tillit_Health_V1_Health.Client(rpc))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+    }
+}
+
+private func bearer(_ token: String) -> CallOptions {
+    CallOptions(metadata: Metadata([("authorization", "Bearer \(token)")]))
+}
+
+@Suite struct ServiceHostTests {
+    @Test func healthNeedsNoTokenAndKnowsItsServices() async throws {
+        try await withHost { host, _, health in
+            var request = Tillit_Health_V1_HealthCheckRequest()
+            #expect(try await health.check(request).status == .serving)
+            request.service = "tillit.testing.v1.Echo"
+            #expect(try await health.check(request).status == .serving)
+            request.service = "tillit.nothing.v1.Nope"
+            do {
+                _ = try await health.check(request)
+                Issue.record("unknown service answered")
+            } catch let error as RPCError {
+                #expect(error.code == .notFound)
+            }
+            host.health.setServing(false, service: "tillit.testing.v1.Echo")
+            request.service = "tillit.testing.v1.Echo"
+            #expect(try await health.check(request).status == .notServing)
+            host.health.markAllNotServing()
+            #expect(try await health.check(Tillit_Health_V1_HealthCheckRequest()).status == .notServing)
+        }
+    }
+
+    @Test(arguments: [
+        ("", "missing authorization"),
+        ("Basic dXNlcjpwYXNz", "must be 'Bearer <token>'"),
+        ("Bearer ", "must be 'Bearer <token>'"),
+        ("Bearer forged-token", "invalid access token"),
+    ])
+    func callsWithoutAValidTokenAreUnauthenticated(header: String, expected: String) async throws {
+        try await withHost { _, echo, _ in
+            var options = CallOptions()
+            if !header.isEmpty { options.metadata["authorization"] = header }
+            do {
+                _ = try await echo.echo(Tillit_Testing_V1_EchoRequest(), options: options)
+                Issue.record("call went through with '\(header)'")
+            } catch let error as RPCError {
+                #expect(error.code == .unauthenticated)
+                #expect(error.message.contains(expected))
+                #expect(!error.message.contains("secret detail"))
+            }
+        }
+    }
+
+    @Test func validTokenReachesTheHandlerAsPrincipal() async throws {
+        try await withHost { _, echo, _ in
+            let response = try await echo.echo(Tillit_Testing_V1_EchoRequest(), options: bearer("good-token"))
+            #expect(response.text == "acct-1@org-1")
+            #expect(response.seenMetadata == ["acct-1"])
+        }
+    }
+
+    @Test func gracefulShutdownFinishesTheCallInFlight() async throws {
+        var configuration = try ServiceConfiguration(
+            service: .notes, environment: ["TILLIT_NOTES_ADDR": "127.0.0.1:0"])
+        configuration.shutdownGracePeriod = .seconds(5)
+        let service = WhoAmIService()
+        let host = ServiceHost(
+            configuration: configuration, services: [service], verifier: FixedTokenVerifier(), logger: quiet)
+        let group = host.makeServiceGroup(signals: [])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let rpc = RPCClient(host: "127.0.0.1", port: try await host.server.localPort)
+            defer { rpc.close() }
+            let echo = Tillit_Testing_V1_Echo.Client(rpc)
+            var slow = Tillit_Testing_V1_EchoRequest()
+            slow.delayMillis = 300
+            let inFlight = Task { try await echo.echo(slow, options: bearer("good-token")) }
+            #expect(await service.started.waitFor(1))
+            await group.triggerGracefulShutdown()
+            #expect(try await inFlight.value.text == "acct-1@org-1")
+            try await tasks.waitForAll()
+            // Health went NOT_SERVING when shutdown began.
+            let health = try await host.health.check(
+                Tillit_Health_V1_HealthCheckRequest(),
+                context: ServerContext(
+                    method: Tillit_Health_V1_Health.Method.check, metadata: Metadata(), requestID: "t",
+                    deadline: nil,
+                    peer: "test", logger: quiet))
+            #expect(health.status == .notServing)
+        }
+    }
+}
