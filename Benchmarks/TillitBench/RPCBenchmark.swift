@@ -19,6 +19,9 @@ struct RPCBenchmark: AsyncParsableCommand {
     @Option(help: "Sequential calls to time (after warm-up).")
     var sequentialCalls = 20_000
 
+    @Option(help: "Pings to time (round trips without a handler), after the sequential calls.")
+    var pingCount = 5_000
+
     @Option(help: "Seconds per concurrency level.")
     var seconds = 5.0
 
@@ -108,7 +111,7 @@ struct RPCBenchmark: AsyncParsableCommand {
         )
 
         var pings = [UInt64]()
-        for _ in 0..<5_000 { pings.append(UInt64(try await rpc.ping().nanoseconds)) }
+        for _ in 0..<pingCount { pings.append(UInt64(try await rpc.ping().nanoseconds)) }
         let pingStats = LatencyStats(pings)
         print("ping (no handler):        p50 \(pingStats.p50) µs  p99 \(pingStats.p99) µs")
 

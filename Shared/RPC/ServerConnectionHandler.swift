@@ -161,6 +161,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         calls[callID] = call
 
         let eventLoop = context.eventLoop
+        calls[callID]?.timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds))
+        {
+            self.expire(callID: callID, serial: serial)
+        }
         let execution = Execution(
             callID: callID, serial: serial, payload: frame.payload, handler: route.handler,
             context: serverContext,
@@ -169,14 +173,15 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             maximumFrameSize: shared.configuration.maximumFrameSize)
         let task: Task<Void, Never>
         if shared.configuration.handlersOnEventLoop {
-            task = Task(executorPreference: executor) { await execution.run() }
+            // Runs right here until the handler first suspends; a handler that never suspends
+            // answers before this returns, without any job being scheduled.
+            task = Task.immediate(executorPreference: executor) { await execution.run() }
         } else {
             task = Task { await execution.run() }
         }
-        calls[callID]?.task = task
-        calls[callID]?.timer = eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.nanoseconds))
-        {
-            self.expire(callID: callID, serial: serial)
+        // The call may already be answered (and gone from the table).
+        if calls[callID]?.serial == serial {
+            calls[callID]?.task = task
         }
     }
 
