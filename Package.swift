@@ -96,6 +96,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/TillitBench",
             swiftSettings: swiftSettings
@@ -106,6 +107,8 @@ let package = Package(
             name: "TillitRPCTests",
             dependencies: [
                 "TillitRPC",
+                // Built for the process-level tests, which run `tillit-bench serve`.
+                "TillitBench",
                 "TillitContracts",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

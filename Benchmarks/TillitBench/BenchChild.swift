@@ -13,7 +13,7 @@ struct BenchChild {
     static func start(arguments: [String]) throws -> BenchChild {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve"] + arguments
+        process.arguments = ["serve", "--stop-on-stdin-eof"] + arguments
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input

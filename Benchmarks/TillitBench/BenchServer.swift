@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import TillitRPC
 
-/// `tillit-bench serve`: an Echo server in its own process, for the RPC benchmark to call and
-/// measure. Prints `PORT <n>` once listening; stops on end of standard input.
+/// `tillit-bench serve`: an Echo server in its own process, run in a ServiceGroup that shuts
+/// down gracefully on SIGTERM/SIGINT. Prints `PORT <n>` once listening.
 struct BenchServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -16,6 +17,9 @@ struct BenchServer: AsyncParsableCommand {
     @Flag(help: "Run handlers on the connection's event loop.")
     var handlersOnEventLoop = false
 
+    @Flag(help: "Also shut down gracefully when standard input reaches its end.")
+    var stopOnStdinEOF = false
+
     func run() async throws {
         var logger = Logger(label: "tillit.bench.server")
         logger.logLevel = .warning
@@ -23,14 +27,22 @@ struct BenchServer: AsyncParsableCommand {
             configuration: RPCServerConfiguration(
                 host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop),
             services: [BenchEchoService()], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
             let port = try await server.localPort
             FileHandle.standardOutput.write(Data("PORT \(port)\n".utf8))
-            // The parent closes our standard input to stop us.
-            await Task.detached { _ = FileHandle.standardInput.readDataToEndOfFile() }.value
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
+            if stopOnStdinEOF {
+                // Not a child task: a blocked read must not keep the process from exiting.
+                Task.detached {
+                    _ = FileHandle.standardInput.readDataToEndOfFile()
+                    await group.triggerGracefulShutdown()
+                }
+            }
+            try await tasks.waitForAll()
         }
     }
 }

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TillitContracts
+
+@testable import TillitRPC
+
+/// A server in its own process (`tillit-bench serve`), killed with SIGKILL or stopped with
+/// SIGTERM while a call is in flight.
+final class ServerProcess: Sendable {
+    let process: Process
+    let port: Int
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    /// The `tillit-bench` executable built next to the test bundle.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("tillit-bench")
+    }
+
+    static func start(port: Int = 0) throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve", "--port", String(port)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else {
+                throw RPCError(code: .unavailable, message: "server process exited early")
+            }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("PORT "), let bound = Int(text.dropFirst(5)) else {
+            throw RPCError(code: .internalError, message: "unexpected server output: \(text)")
+        }
+        return ServerProcess(process: process, port: bound)
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to exit; nil if it is still running after `timeout`.
+    func waitForExit(timeout: Duration = .seconds(10)) async -> Int32? {
+        let end = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < end {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+}
+
+@Suite struct ServerProcessTests {
+    @Test func executableIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: ServerProcess.executable.path))
+    }
+
+    @Test func killedServerGivesUnavailableAndTheClientReconnectsWhenItReturns() async throws {
+        let first = try ServerProcess.start()
+        let port = first.port
+        let client = RPCClient(
+            host: "127.0.0.1", port: port,
+            configuration: RPCClientConfiguration(
+                initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200)))
+        defer { client.close() }
+        let echo = Tillit_Testing_V1_Echo.Client(client)
+        #expect(try await echo.echo(echoRequest("before")).text == "before")
+
+        let inFlight = Task { try await echo.echo(echoRequest("mid-call", delayMillis: 5_000)) }
+        try await Task.sleep(for: .milliseconds(200))
+        first.signal(SIGKILL)
+        let started = ContinuousClock.now
+        await expectRPCError(.unavailable) { try await inFlight.value }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(await first.waitForExit() != nil)
+        await expectRPCError(.unavailable) { try await echo.echo(echoRequest("while down")) }
+
+        // Restarted on the same port, the same client gets through again.
+        let second = try ServerProcess.start(port: port)
+        defer {
+            second.signal(SIGKILL)
+            second.process.waitUntilExit()
+        }
+        let end = ContinuousClock.now + .seconds(10)
+        var answer: String?
+        while answer == nil, ContinuousClock.now < end {
+            do {
+                answer = try await echo.echo(echoRequest("after restart")).text
+            } catch let error as RPCError where error.code == .unavailable {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        #expect(answer == "after restart")
+    }
+
+    @Test func sigtermFinishesTheCallInFlightThenExits() async throws {
+        let server = try ServerProcess.start()
+        let client = RPCClient(host: "127.0.0.1", port: server.port)
+        defer { client.close() }
+        let echo = Tillit_Testing_V1_Echo.Client(client)
+        #expect(try await echo.echo(echoRequest("warm")).text == "warm")
+
+        let inFlight = Task { try await echo.echo(echoRequest("finishing", delayMillis: 700)) }
+        try await Task.sleep(for: .milliseconds(200))
+        server.signal(SIGTERM)
+        #expect(try await inFlight.value.text == "finishing")
+        #expect(await server.waitForExit() == 0)
+        await expectRPCError(.unavailable) { try await echo.echo(echoRequest("after exit")) }
+    }
+}
