@@ -31,6 +31,9 @@ struct RPCBenchmark: AsyncParsableCommand {
     @Option(help: "Connections in the client's pool.")
     var connections = 2
 
+    @Option(help: "Measure a server that is already running on this port instead of starting one.")
+    var serverPort: Int?
+
     @Flag(help: "Run the server in this process instead of a child process.")
     var inProcess = false
 
@@ -41,7 +44,9 @@ struct RPCBenchmark: AsyncParsableCommand {
     var clientOnEventLoop = false
 
     func run() async throws {
-        if inProcess {
+        if let serverPort {
+            try await measure(port: serverPort, serverPID: nil)
+        } else if inProcess {
             try await withRPCServer(
                 configuration: RPCServerConfiguration(handlersOnEventLoop: handlersOnEventLoop),
                 services: [BenchEchoService()],

@@ -147,11 +147,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             timeout = min(timeout, .microseconds(Int64(clamping: frame.timeoutMicros)))
         }
         let deadline = started + timeout
-        var logger = shared.logger
-        logger[metadataKey: "request_id"] = .string(requestID)
         let serverContext = ServerContext(
             method: route.descriptor, metadata: metadata, requestID: requestID,
-            deadline: deadline, peer: peer, logger: logger)
+            deadline: deadline, peer: peer, logger: shared.logger)
 
         let serial = nextSerial
         nextSerial &+= 1

@@ -23,8 +23,9 @@ public struct ServerContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The remote address, e.g. `127.0.0.1:51234`.
     public let peer: String
-    /// A logger carrying the request id and method.
-    public var logger: Logger
+    /// The server's logger; `logger` adds the request id to it when asked for (most calls never
+    /// log, so the metadata is not built for every call).
+    private var baseLogger: Logger
     private var values: [ObjectIdentifier: any Sendable] = [:]
 
     /// A context; the server makes these, tests may too.
@@ -41,7 +42,17 @@ public struct ServerContext: Sendable {
         self.requestID = requestID
         self.deadline = deadline
         self.peer = peer
-        self.logger = logger
+        self.baseLogger = logger
+    }
+
+    /// A logger carrying the request id.
+    public var logger: Logger {
+        get {
+            var logger = baseLogger
+            logger[metadataKey: "request_id"] = .string(requestID)
+            return logger
+        }
+        set { baseLogger = newValue }
     }
 
     /// A value attached by an interceptor.
