@@ -1,3 +1,4 @@
+import Foundation
 import TillitContracts
 import TillitRPC
 
@@ -8,6 +9,9 @@ struct BenchEchoService: Tillit_Testing_V1_EchoService {
         -> Tillit_Testing_V1_EchoResponse
     {
         if request.delayMillis > 0 {
+            // Tests that stop this process mid-call wait for this line (never printed by the
+            // benchmark, whose calls have no delay).
+            FileHandle.standardOutput.write(Data("STARTED \(request.text)\n".utf8))
             try await Task.sleep(for: .milliseconds(Int(request.delayMillis)))
         }
         var response = Tillit_Testing_V1_EchoResponse()

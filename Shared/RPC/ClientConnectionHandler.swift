@@ -1,5 +1,11 @@
 import NIOCore
 
+/// A call refused before any byte of it was written, because the connection was closing; safe
+/// to send again on another connection.
+struct NotSent: Error {
+    let peer: String
+}
+
 /// The client end of one connection: matches responses to pending calls by call id, enforces
 /// each call's deadline, and fails everything pending with UNAVAILABLE when the connection goes.
 final class ClientConnectionHandler: ChannelInboundHandler {
@@ -18,6 +24,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     private var goingAway = false
     /// Why the server said GOAWAY, if it did, for the calls still pending when it closes.
     private var goAwayReason: String?
+    /// The highest call id the server had received when it said GOAWAY; later calls were never
+    /// seen by it and are safe to send again.
+    private var lastCallSeenByServer: UInt64?
     private var flushPending = false
 
     /// A handler for a connection to `peer`; `onGoAway` runs when the server asks the client to
@@ -41,7 +50,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         promise: EventLoopPromise<Tillit_Rpc_V1_Frame>
     ) {
         guard let context, context.channel.isActive, !goingAway else {
-            promise.fail(RPCError(code: .unavailable, message: "connection to \(peer) is closing"))
+            promise.fail(NotSent(peer: peer))
             return
         }
         var call = Pending(promise: promise)
@@ -94,9 +103,17 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         case .response, .pong:
             guard let call = pending.removeValue(forKey: frame.callID) else { return }
             call.timer?.cancel()
-            call.promise.succeed(frame)
+            if let last = lastCallSeenByServer, frame.callID > last,
+                frame.status.code == StatusCode.unavailable.rawValue
+            {
+                // Refused because it crossed the GOAWAY: never processed, send it elsewhere.
+                call.promise.fail(NotSent(peer: peer))
+            } else {
+                call.promise.succeed(frame)
+            }
             closeIfDone()
         case .goaway:
+            lastCallSeenByServer = min(lastCallSeenByServer ?? .max, frame.callID)
             if frame.status.code != 0 || !frame.status.message.isEmpty {
                 goAwayReason = frame.status.message
             }
@@ -118,8 +135,13 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         let lost = pending
         pending.removeAll()
-        for call in lost.values {
+        for (callID, call) in lost {
             call.timer?.cancel()
+            if let last = lastCallSeenByServer, callID > last {
+                // The server closed without ever reading this call: safe to send elsewhere.
+                call.promise.fail(NotSent(peer: peer))
+                continue
+            }
             let reason =
                 goAwayReason.map { "connection closed by \(peer): \($0)" } ?? "connection to \(peer) lost"
             call.promise.fail(RPCError(code: .unavailable, message: reason))

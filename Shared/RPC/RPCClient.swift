@@ -83,25 +83,39 @@ public final class RPCClient: Sendable {
             throw RPCError(code: .deadlineExceeded, message: "deadline exceeded before calling \(method)")
         }
 
-        let connection = try await connection()
-        let callID = connection.makeCallID()
         var frame = Tillit_Rpc_V1_Frame()
-        frame.callID = callID
         frame.kind = .request
         frame.method = method.path
         frame.metadata = metadata.wireEntries
         frame.timeoutMicros = UInt64(max(1, timeout.nanoseconds / 1000))
         frame.payload = payload
-        let buffer = FrameCodec.encode(frame)
-        guard buffer.readableBytes - 4 <= configuration.maximumFrameSize else {
-            throw RPCError(
-                code: .resourceExhausted,
-                message:
-                    "request of \(buffer.readableBytes - 4) bytes exceeds the frame limit of \(configuration.maximumFrameSize)"
-            )
-        }
 
-        let response = try await connection.exchange(callID: callID, frame: buffer, timeout: timeout)
+        // A call refused by a connection that was just told GOAWAY never left this process: it
+        // is sent once more on another connection.
+        var attempts = 0
+        let response: Tillit_Rpc_V1_Frame
+        while true {
+            let connection = try await connection()
+            frame.callID = connection.makeCallID()
+            let buffer = FrameCodec.encode(frame)
+            guard buffer.readableBytes - 4 <= configuration.maximumFrameSize else {
+                throw RPCError(
+                    code: .resourceExhausted,
+                    message:
+                        "request of \(buffer.readableBytes - 4) bytes exceeds the frame limit of \(configuration.maximumFrameSize)"
+                )
+            }
+            do {
+                response = try await connection.exchange(
+                    callID: frame.callID, frame: buffer, timeout: timeout)
+                break
+            } catch let notSent as NotSent {
+                attempts += 1
+                guard attempts < 2 else {
+                    throw RPCError(code: .unavailable, message: "connection to \(notSent.peer) is closing")
+                }
+            }
+        }
         let status = response.status
         guard status.code == StatusCode.ok.rawValue else {
             throw RPCError(wireStatus: status)
@@ -115,7 +129,11 @@ public final class RPCClient: Sendable {
         let callID = connection.makeCallID()
         let started = ContinuousClock.now
         let buffer = FrameCodec.encode(FrameCodec.control(.ping, callID: callID))
-        _ = try await connection.exchange(callID: callID, frame: buffer, timeout: timeout)
+        do {
+            _ = try await connection.exchange(callID: callID, frame: buffer, timeout: timeout)
+        } catch let notSent as NotSent {
+            throw RPCError(code: .unavailable, message: "connection to \(notSent.peer) is closing")
+        }
         return ContinuousClock.now - started
     }
 
@@ -133,13 +151,14 @@ public final class RPCClient: Sendable {
         let first = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
         let preferred = slots[first % slots.count]
         let now = NIODeadline.now()
-        switch preferred.acquire(now: now) {
+        let eventLoop = group.next()
+        switch preferred.acquire(now: now, makePromise: { eventLoop.makePromise() }) {
         case .ready(let connection):
             return connection
-        case .connect:
-            let connecting = connect(preferred)
+        case .connect(let promise):
+            connect(preferred, on: eventLoop, completing: promise)
             if let other = anyReady(now: now) { return other }
-            return try await waitFor(connecting)
+            return try await waitFor(promise.futureResult)
         case .connecting(let future):
             if let other = anyReady(now: now) { return other }
             return try await waitFor(future)
@@ -172,9 +191,11 @@ public final class RPCClient: Sendable {
         }
     }
 
-    /// Starts connecting the slot (which `acquire` moved to connecting).
-    private func connect(_ slot: ConnectionSlot) -> EventLoopFuture<ClientConnection> {
-        let eventLoop = group.next()
+    /// Connects the slot (which `acquire` moved to connecting) and completes `promise`.
+    private func connect(
+        _ slot: ConnectionSlot, on eventLoop: any EventLoop,
+        completing promise: EventLoopPromise<ClientConnection>
+    ) {
         let peer = "\(host):\(port)"
         let maximumFrameSize = configuration.maximumFrameSize
         let future = ClientBootstrap(group: eventLoop)
@@ -212,8 +233,7 @@ public final class RPCClient: Sendable {
                     metadata: ["peer": .string(peer), "failures": "\(failures)", "error": "\(error)"])
             }
         }
-        slot.setConnecting(future)
-        return future
+        future.cascade(to: promise)
     }
 }
 
@@ -221,14 +241,14 @@ public final class RPCClient: Sendable {
 final class ConnectionSlot: Sendable {
     enum State {
         case idle(failures: Int, retryAt: NIODeadline?)
-        case connecting(EventLoopFuture<ClientConnection>?, failures: Int)
+        case connecting(EventLoopFuture<ClientConnection>, failures: Int)
         case ready(ClientConnection)
         case closed
     }
 
     enum Acquisition {
         case ready(ClientConnection)
-        case connect
+        case connect(EventLoopPromise<ClientConnection>)
         case connecting(EventLoopFuture<ClientConnection>)
         case backingOff(retryAt: NIODeadline, failures: Int)
         case closed
@@ -237,23 +257,22 @@ final class ConnectionSlot: Sendable {
     private let state = Mutex(State.idle(failures: 0, retryAt: nil))
 
     /// What a caller should do with this slot now; `.connect` means the caller must connect it
-    /// (the slot is marked connecting so no one else does).
-    func acquire(now: NIODeadline) -> Acquisition {
+    /// and complete the promise (the slot is marked connecting, with that promise's future, so
+    /// concurrent callers wait for the same attempt).
+    func acquire(now: NIODeadline, makePromise: () -> EventLoopPromise<ClientConnection>) -> Acquisition {
         state.withLock { state in
             switch state {
             case .ready(let connection):
                 return .ready(connection)
-            case .connecting(let future, let failures):
-                if let future { return .connecting(future) }
-                // Being set up by another caller this very moment: connect anew is wrong, so
-                // report as backing off for an instant.
-                return .backingOff(retryAt: now, failures: failures)
+            case .connecting(let future, _):
+                return .connecting(future)
             case .idle(let failures, let retryAt):
                 if let retryAt, retryAt > now {
                     return .backingOff(retryAt: retryAt, failures: failures)
                 }
-                state = .connecting(nil, failures: failures)
-                return .connect
+                let promise = makePromise()
+                state = .connecting(promise.futureResult, failures: failures)
+                return .connect(promise)
             case .closed:
                 return .closed
             }
@@ -263,12 +282,6 @@ final class ConnectionSlot: Sendable {
     /// The state without changing it.
     func peek() -> State {
         state.withLock { $0 }
-    }
-
-    func setConnecting(_ future: EventLoopFuture<ClientConnection>) {
-        state.withLock { state in
-            if case .connecting(nil, let failures) = state { state = .connecting(future, failures: failures) }
-        }
     }
 
     /// False when the slot was closed meanwhile (the caller closes the connection).

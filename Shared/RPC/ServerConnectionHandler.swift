@@ -35,6 +35,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var lastActivity = NIODeadline.now()
     private var idleTimer: Scheduled<Void>?
     private var peer = "unknown"
+    /// The highest call id received, sent in GOAWAY: calls with higher ids were never seen and
+    /// the client may send them again elsewhere.
+    private var highestCallID: UInt64 = 0
+    /// Set once our sending side is closed (see `closeGracefully`).
+    private var outputClosed = false
     private var executor: EventLoopExecutor!
 
     init(shared: Shared) {
@@ -57,6 +62,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // After our GOAWAY went out with the sending side closed, input is read and dropped.
+        guard !outputClosed else { return }
         lastActivity = .now()
         let frame: Tillit_Rpc_V1_Frame
         do {
@@ -112,6 +119,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func startCall(_ frame: Tillit_Rpc_V1_Frame) {
         guard let context else { return }
         let callID = frame.callID
+        highestCallID = max(highestCallID, callID)
         guard calls[callID] == nil else {
             fail(FrameError(kind: .protocolViolation("call id \(callID) is already in flight")))
             return
@@ -346,7 +354,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private func sayGoAwayAndCloseIfDrained() {
         write(
             FrameCodec.control(
-                .goaway, status: RPCError(code: .unavailable, message: "server is shutting down")))
+                .goaway, callID: highestCallID,
+                status: RPCError(code: .unavailable, message: "server is shutting down")))
         closeIfDrained()
     }
 
@@ -368,9 +377,24 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func closeIfDrained() {
-        guard draining, calls.isEmpty, let context else { return }
+        guard draining, calls.isEmpty else { return }
+        closeGracefully()
+    }
+
+    /// Sends what is written, then closes only the sending side: a request the client sent
+    /// before it read our GOAWAY is then read and dropped instead of making the kernel reset the
+    /// connection (a reset would discard the GOAWAY before the client reads it, and the client
+    /// could not tell that its call was never seen). The client closes when it has read the
+    /// GOAWAY; a linger timer closes the connection if it does not.
+    private func closeGracefully() {
+        guard let context, !outputClosed else { return }
+        outputClosed = true
         context.flush()
-        context.close(promise: nil)
+        let channel = context.channel
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { _ in channel.close(promise: nil) }
+        context.close(mode: .output, promise: promise)
+        context.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
     }
 
     /// A framing error: say why in a GOAWAY, then close. Other connections are unaffected.
@@ -379,9 +403,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         shared.logger.notice(
             "closing connection", metadata: ["peer": .string(peer), "reason": .string(error.status.message)])
         draining = true
-        write(FrameCodec.control(.goaway, status: error.status))
-        context.flush()
-        context.close(promise: nil)
+        write(FrameCodec.control(.goaway, callID: highestCallID, status: error.status))
+        closeGracefully()
     }
 
     private func scheduleIdleCheck(in delay: Duration) {
@@ -396,7 +419,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         let idleSince = NIODeadline.now() - lastActivity
         if calls.isEmpty, idleSince >= idleTimeout {
             draining = true
-            write(FrameCodec.control(.goaway, status: RPCError(code: .ok, message: "idle timeout")))
+            write(
+                FrameCodec.control(
+                    .goaway, callID: highestCallID, status: RPCError(code: .ok, message: "idle timeout")))
             closeIfDrained()
         } else {
             let wait = calls.isEmpty ? idleTimeout - idleSince : idleTimeout

@@ -118,7 +118,7 @@ import TillitContracts
             defer { downstreamClient.close() }
             try await withRPCServer(services: [EchoService(relayTarget: downstreamClient)]) { upstream in
                 try await withRPCClient(host: "127.0.0.1", port: try await upstream.localPort) { client in
-                    var options = CallOptions(timeout: .milliseconds(800))
+                    var options = CallOptions(timeout: .seconds(3))
                     options.metadata[Metadata.Key.requestID] = "req-123"
                     options.metadata[Metadata.Key.traceparent] =
                         "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -128,7 +128,7 @@ import TillitContracts
                         options: options)
                     #expect(response.text == "relayed")
                     #expect(response.remainingMicros > 0)
-                    #expect(response.remainingMicros <= 800_000)
+                    #expect(response.remainingMicros <= 3_000_000)
                     #expect(response.seenMetadata.contains("x-request-id=req-123"))
                     #expect(
                         response.seenMetadata.contains { $0.hasPrefix("traceparent=00-0af7651916cd43dd") })

@@ -124,6 +124,39 @@ import TillitContracts
         }
     }
 
+    @Test func callAfterIdleGoAwayUsesANewConnection() async throws {
+        let configuration = RPCServerConfiguration(idleTimeout: .milliseconds(150))
+        try await withEchoServer(configuration: configuration) { _, client in
+            for round in 0..<3 {
+                let text = try await client.unary(
+                    EchoService.echo, request: echoRequest("round \(round)"),
+                    response: Tillit_Testing_V1_EchoResponse.self
+                ).text
+                #expect(text == "round \(round)")
+                // Long enough for the server to close the idle connection with GOAWAY.
+                try await Task.sleep(for: .milliseconds(400))
+            }
+        }
+    }
+
+    @Test func concurrentFirstCallsShareTheConnectionAttempt() async throws {
+        try await withEchoServer { _, client in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        try await client.unary(
+                            EchoService.echo, request: echoRequest("first \(index)"),
+                            response: Tillit_Testing_V1_EchoResponse.self
+                        ).text
+                    }
+                }
+                var answered = 0
+                for try await _ in group { answered += 1 }
+                #expect(answered == 200)
+            }
+        }
+    }
+
     @Test func closedClientRefusesCalls() async throws {
         try await withEchoServer { _, client in
             client.close()

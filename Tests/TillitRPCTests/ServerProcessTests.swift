@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TillitContracts
 
@@ -9,6 +10,7 @@ import TillitContracts
 final class ServerProcess: Sendable {
     let process: Process
     let port: Int
+    private let lines = Mutex<[String]>([])
 
     private init(process: Process, port: Int) {
         self.process = process
@@ -41,7 +43,28 @@ final class ServerProcess: Sendable {
         guard text.hasPrefix("PORT "), let bound = Int(text.dropFirst(5)) else {
             throw RPCError(code: .internalError, message: "unexpected server output: \(text)")
         }
-        return ServerProcess(process: process, port: bound)
+        let server = ServerProcess(process: process, port: bound)
+        let reader = output.fileHandleForReading
+        reader.readabilityHandler = { [weak server] handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                handle.readabilityHandler = nil
+                return
+            }
+            let text = String(decoding: chunk, as: UTF8.self)
+            server?.lines.withLock { $0 += text.split(separator: "\n").map(String.init) }
+        }
+        return server
+    }
+
+    /// Waits until the server printed `line` (its handler started a delayed call).
+    func waitForLine(_ line: String, timeout: Duration = .seconds(10)) async -> Bool {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
+            if lines.withLock({ $0.contains(line) }) { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
     }
 
     func signal(_ signal: Int32) {
@@ -75,7 +98,7 @@ final class ServerProcess: Sendable {
         #expect(try await echo.echo(echoRequest("before")).text == "before")
 
         let inFlight = Task { try await echo.echo(echoRequest("mid-call", delayMillis: 5_000)) }
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(await first.waitForLine("STARTED mid-call"))
         first.signal(SIGKILL)
         let started = ContinuousClock.now
         await expectRPCError(.unavailable) { try await inFlight.value }
@@ -109,7 +132,7 @@ final class ServerProcess: Sendable {
         #expect(try await echo.echo(echoRequest("warm")).text == "warm")
 
         let inFlight = Task { try await echo.echo(echoRequest("finishing", delayMillis: 700)) }
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(await server.waitForLine("STARTED finishing"))
         server.signal(SIGTERM)
         #expect(try await inFlight.value.text == "finishing")
         #expect(await server.waitForExit() == 0)
