@@ -148,22 +148,27 @@ public final class RPCClient: Sendable {
     // MARK: Pool
 
     private func connection() async throws -> ClientConnection {
-        let first = nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
-        let preferred = slots[first % slots.count]
+        let turn = UInt(bitPattern: nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue)
+        let preferred = slots[Int(turn % UInt(slots.count))]
         let now = NIODeadline.now()
-        let eventLoop = group.next()
-        switch preferred.acquire(now: now, makePromise: { eventLoop.makePromise() }) {
+        var connectOn: (any EventLoop)?
+        let acquisition = preferred.acquire(now: now) {
+            let eventLoop = group.next()
+            connectOn = eventLoop
+            return eventLoop.makePromise()
+        }
+        switch acquisition {
         case .ready(let connection):
             return connection
         case .connect(let promise):
-            connect(preferred, on: eventLoop, completing: promise)
-            if let other = anyReady(now: now) { return other }
+            connect(preferred, on: connectOn!, completing: promise)
+            if let other = anyReady() { return other }
             return try await waitFor(promise.futureResult)
         case .connecting(let future):
-            if let other = anyReady(now: now) { return other }
+            if let other = anyReady() { return other }
             return try await waitFor(future)
         case .backingOff(let retryAt, let failures):
-            if let other = anyReady(now: now) { return other }
+            if let other = anyReady() { return other }
             let wait = (retryAt - now).nanoseconds / 1_000_000
             throw RPCError(
                 code: .unavailable,
@@ -174,7 +179,7 @@ public final class RPCClient: Sendable {
         }
     }
 
-    private func anyReady(now: NIODeadline) -> ClientConnection? {
+    private func anyReady() -> ClientConnection? {
         for slot in slots {
             if case .ready(let connection) = slot.peek() { return connection }
         }
