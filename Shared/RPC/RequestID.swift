@@ -8,6 +8,25 @@ enum RequestID {
     private static let counter = Atomic<UInt64>(UInt64.random(in: 0...UInt64(UInt32.max)))
     private static let digits = Array("0123456789abcdef".utf8)
 
+    /// A caller's id if it is safe to log and pass on — 1 to 128 characters of letters, digits
+    /// and `-_.:` — or nil, in which case the server makes its own.
+    static func accepting(_ candidate: String) -> String? {
+        let utf8 = candidate.utf8
+        guard (1...128).contains(utf8.count) else { return nil }
+        let allowed = utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+                UInt8(ascii: "."),
+                UInt8(ascii: ":"):
+                true
+            default:
+                false
+            }
+        }
+        return allowed ? candidate : nil
+    }
+
     /// A new id, e.g. `9f1c2a7e-55d0-4b1e-0000-00000000002a`.
     static func make() -> String {
         let count = counter.wrappingAdd(1, ordering: .relaxed).oldValue

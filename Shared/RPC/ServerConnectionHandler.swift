@@ -126,7 +126,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         let started = ContinuousClock.now
         let metadata = Metadata(wireEntries: frame.metadata)
-        let requestID = metadata[Metadata.Key.requestID].flatMap { $0.isEmpty ? nil : $0 } ?? RequestID.make()
+        let requestID = metadata[Metadata.Key.requestID].flatMap(RequestID.accepting) ?? RequestID.make()
 
         if draining {
             reject(

@@ -148,6 +148,16 @@ import TillitContracts
                 EchoService.echo, payload: payload,
                 options: CallOptions(metadata: Metadata([("X-Request-ID", "abc")])))
             #expect(given.metadata[Metadata.Key.requestID] == "abc")
+
+            // Ids that would be unsafe to log or pass on are replaced, not trusted.
+            for unsafe in ["", "line\nbreak", "quote\"d", String(repeating: "x", count: 129)] {
+                let answer = try await client.call(
+                    EchoService.echo, payload: payload,
+                    options: CallOptions(metadata: Metadata([("x-request-id", unsafe)])))
+                let replaced = try #require(answer.metadata[Metadata.Key.requestID])
+                #expect(replaced != unsafe)
+                #expect(UUID(uuidString: replaced) != nil)
+            }
         }
     }
 
