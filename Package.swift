@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TillitServiceKit", targets: ["TillitServiceKit"]),
         .library(name: "TillitCClient", targets: ["TillitCClient"]),
         .executable(name: "tillit-bench", targets: ["TillitBench"]),
+        .executable(name: "tillit", targets: ["tillit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -87,12 +88,34 @@ let package = Package(
             path: "Clients/C/TillitCClient"
         ),
 
+        // MARK: Staff CLI
+        .target(
+            name: "TillitCLI",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                "TillitServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Clients/StaffCLI/TillitCLI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tillit",
+            dependencies: ["TillitCLI"],
+            path: "Clients/StaffCLI/tillit",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tools
         .executableTarget(
             name: "TillitBench",
             dependencies: [
                 "TillitRPC",
                 "TillitContracts",
+                "TillitServiceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -131,6 +154,19 @@ let package = Package(
             name: "TillitServiceKitTests",
             dependencies: ["TillitServiceKit", "TillitRPC", "TillitContracts"],
             path: "Tests/TillitServiceKitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitCLITests",
+            dependencies: [
+                "TillitCLI",
+                "TillitServiceKit",
+                "tillit",
+                // Built so the tests can run `tillit-bench serve` as a stand-in service.
+                "TillitBench",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TillitCLITests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

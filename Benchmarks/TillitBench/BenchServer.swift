@@ -2,10 +2,13 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import TillitContracts
 import TillitRPC
+import TillitServiceKit
 
-/// `tillit-bench serve`: an Echo server in its own process, run in a ServiceGroup that shuts
-/// down gracefully on SIGTERM/SIGINT. Prints `PORT <n>` once listening.
+/// `tillit-bench serve`: an Echo server (with Health) in its own process, run in a ServiceGroup
+/// that shuts down gracefully on SIGTERM/SIGINT. Prints `PORT <n>` once listening. Tests also
+/// use it as a stand-in service for the stack launcher.
 struct BenchServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -26,7 +29,8 @@ struct BenchServer: AsyncParsableCommand {
         let server = RPCServer(
             configuration: RPCServerConfiguration(
                 host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop),
-            services: [BenchEchoService()], logger: logger)
+            services: [HealthService(services: [Tillit_Testing_V1_Echo.serviceName]), BenchEchoService()],
+            logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,0 +1,42 @@
+import TillitContracts
+import TillitRPC
+import TillitServiceKit
+
+/// Asks a service's Health whether it is serving.
+public enum HealthProbe {
+    /// What a probe found.
+    public enum Result: Sendable, Equatable {
+        /// The service answered SERVING.
+        case serving
+        /// The service answered, but not SERVING.
+        case notServing
+        /// No answer: the reason.
+        case unreachable(String)
+
+        /// `SERVING`, `NOT_SERVING` or `UNREACHABLE`.
+        public var label: String {
+            switch self {
+            case .serving: "SERVING"
+            case .notServing: "NOT_SERVING"
+            case .unreachable: "UNREACHABLE"
+            }
+        }
+    }
+
+    /// Checks the server at `address` once, within `timeout`.
+    public static func check(_ address: ServiceAddress, timeout: Duration = .seconds(2)) async -> Result {
+        let client = RPCClient(
+            host: address.host, port: address.port,
+            configuration: RPCClientConfiguration(connectionsPerPeer: 1, connectTimeout: timeout))
+        defer { client.close() }
+        do {
+            let response = try await Tillit_Health_V1_Health.Client(client).check(
+                Tillit_Health_V1_HealthCheckRequest(), options: CallOptions(timeout: timeout))
+            return response.status == .serving ? .serving : .notServing
+        } catch let error as RPCError {
+            return .unreachable(error.message)
+        } catch {
+            return .unreachable("\(error)")
+        }
+    }
+}

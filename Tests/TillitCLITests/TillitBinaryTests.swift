@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import TillitCLI
+
+/// The real `tillit` binary.
+@Suite struct TillitBinaryTests {
+    @Test func healthOfAnUnreachableServiceExitsUnavailable() async throws {
+        let port = try await freePort()
+        let result = try runTillit(["health", "identity", "--identity-addr", "127.0.0.1:\(port)"])
+        #expect(result.status == CLIExitCode.unavailable.rawValue)
+        #expect(result.output.contains("UNREACHABLE"))
+    }
+
+    @Test func usageErrorsExit64() throws {
+        let result = try runTillit(["health", "nonsense"])
+        #expect(result.status == 64)
+        #expect(result.output.contains("unknown service 'nonsense'"))
+        let badAddress = try runTillit(["health", "--identity-addr", "no-port"])
+        #expect(badAddress.status == 64)
+        #expect(badAddress.output.contains("TILLIT_IDENTITY_ADDR"))
+    }
+
+    /// `tillit stack up` with a stand-in `tillit-identity` (a script running `tillit-bench
+    /// serve` on the identity port): SERVING, healthy by `tillit health`, and SIGTERM to the
+    /// launcher leaves no child behind.
+    @Test func stackUpServesAndSigtermLeavesNoOrphans() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-bin-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = try await freePort()
+        let script = folder.appendingPathComponent("tillit-identity")
+        try "#!/bin/sh\nexec '\(Built.bench)' serve --port \"${TILLIT_IDENTITY_ADDR##*:}\"\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Built.tillit)
+        process.arguments = [
+            "stack", "up", "--bin-dir", folder.path, "--data-dir", folder.appendingPathComponent("data").path,
+            "--identity-addr", "127.0.0.1:\(port)",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+        let lines = Recorder<String>()
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil }
+            lines.append(String(decoding: chunk, as: UTF8.self))
+        }
+
+        #expect(await eventually { lines.all.joined().contains("SERVING") })
+        let health = try runTillit(["health", "identity", "--identity-addr", "127.0.0.1:\(port)", "--json"])
+        #expect(health.status == 0)
+        #expect(health.output.contains("\"status\":\"SERVING\""))
+        let childPID = try #require(
+            lines.all.joined().split(separator: "\n").first { $0.contains("SERVING") }
+                .flatMap { $0.split(separator: " ").last }.flatMap { Int32($0) })
+        #expect(isAlive(childPID))
+        defer { if isAlive(childPID) { kill(childPID, SIGKILL) } }
+
+        kill(process.processIdentifier, SIGTERM)
+        #expect(await eventually { !process.isRunning })
+        #expect(process.terminationStatus == 0)
+        #expect(!isAlive(childPID))
+        #expect(lines.all.joined().contains("All services stopped."))
+    }
+}
