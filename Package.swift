@@ -168,6 +168,8 @@ let package = Package(
             name: "TillitIdentityTests",
             dependencies: [
                 "TillitIdentity",
+                // Built for the process-level tests, which run `tillit-identity`.
+                "TillitIdentityServer",
                 "TillitRPC",
                 "TillitContracts",
                 "TillitStorage",

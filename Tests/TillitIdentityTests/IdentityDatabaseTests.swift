@@ -103,6 +103,18 @@ struct IdentityDatabaseTests {
         }
     }
 
+    @Test func eachOrganizationHasItsOwnChain() throws {
+        try T.with { test in
+            try test.appendAuditEvent(seq: 1, previousFill: nil, fill: 1)
+            try test.execute(
+                """
+                INSERT INTO audit_events (organization_id, seq, at, action, outcome, prev_hash, hash)
+                VALUES (?, 1, 0, 'login', 'failure', zeroblob(32), randomblob(32))
+                """, [T.otherOrganization])
+            #expect(try test.count("SELECT count(*) FROM audit_events WHERE seq = 1") == 2)
+        }
+    }
+
     @Test func auditEventsRefuseBadOutcome() throws {
         try T.with { test in
             test.expectRefused(
@@ -179,7 +191,7 @@ struct IdentityDatabaseTests {
                 """
             test.expectRefused(
                 insert, ["00000000-0000-4000-8000-0000000000f2", T.organization, "ADMIN@example.se"],
-                message: "UNIQUE")
+                message: "already exists")
             // The same address in another practice is another person's login.
             try test.execute(
                 insert, ["00000000-0000-4000-8000-0000000000f3", T.otherOrganization, "admin@example.se"])
@@ -282,6 +294,48 @@ struct IdentityDatabaseTests {
         }
     }
 
+    @Test func insertOrReplaceCannotOverwriteRecords() throws {
+        try T.with { test in
+            // REPLACE deletes the old row without firing DELETE triggers; the inserts refuse it.
+            test.expectRefused(
+                """
+                INSERT OR REPLACE INTO accounts (id, organization_id, kind, email, display_name, created_at)
+                VALUES (?, ?, 'client', 'x@example.se', 'Ersatt', 0)
+                """, [T.admin, T.organization], message: "never replaced")
+            test.expectRefused(
+                """
+                INSERT OR REPLACE INTO accounts (id, organization_id, kind, email, display_name, created_at)
+                VALUES ('00000000-0000-4000-8000-0000000000f8', ?, 'staff', 'Admin@Example.se', 'Ny', 0)
+                """, [T.organization], message: "never replaced")
+            test.expectRefused(
+                "INSERT OR REPLACE INTO organizations (id, name, time_zone, created_at) VALUES (?, 'X', 'UTC', 0)",
+                [T.organization], message: "never replaced")
+            try test.appendAuditEvent(seq: 1, previousFill: nil, fill: 1)
+            test.expectRefused(
+                """
+                INSERT OR REPLACE INTO audit_events (organization_id, seq, at, action, outcome, prev_hash, hash)
+                VALUES (?, 1, 0, 'forged', 'success', zeroblob(32), randomblob(32))
+                """, [T.organization], message: "extend the chain")
+            let consent = """
+                INSERT OR REPLACE INTO consents (id, organization_id, client_account_id, kind, granted_at, recorded_by)
+                VALUES (?, ?, ?, 'case_consultation', 0, ?)
+                """
+            try test.execute(
+                consent, ["00000000-0000-4000-8000-00000000d00b", T.organization, T.client, T.client])
+            test.expectRefused(
+                consent, ["00000000-0000-4000-8000-00000000d00b", T.organization, T.client, T.client],
+                message: "never replaced")
+            test.expectRefused(
+                consent, ["00000000-0000-4000-8000-00000000d00c", T.organization, T.client, T.client],
+                message: "never replaced")
+            #expect(
+                try test.count("SELECT count(*) FROM accounts WHERE id = ? AND kind = 'staff'", [T.admin])
+                    == 1)
+            #expect(try test.count("SELECT count(*) FROM audit_events WHERE action = 'login'") == 1)
+            #expect(try test.count("SELECT count(*) FROM consents") == 1)
+        }
+    }
+
     // MARK: - Credentials
 
     @Test func atMostOneCurrentPasswordPerAccount() throws {
@@ -355,7 +409,7 @@ struct IdentityDatabaseTests {
                 """
                 INSERT INTO consents (id, organization_id, client_account_id, kind, granted_at, recorded_by)
                 VALUES ('00000000-0000-4000-8000-00000000d004', ?, ?, 'treatment', 11, ?)
-                """, [T.organization, T.client, T.client], message: "UNIQUE")
+                """, [T.organization, T.client, T.client], message: "already in force")
             test.expectRefused(
                 "UPDATE consents SET kind = 'case_consultation' WHERE id = ?", [id], message: "revoked")
             test.expectRefused("DELETE FROM consents WHERE id = ?", [id], message: "revoke instead")

@@ -46,6 +46,14 @@ public enum IdentitySchema {
                     SELECT RAISE(ABORT, 'organizations are never deleted');
                 END;
 
+                -- INSERT OR REPLACE deletes the old row without firing DELETE triggers
+                -- (recursive_triggers is off), so replacing is refused before the insert.
+                CREATE TRIGGER organizations_no_replace BEFORE INSERT ON organizations
+                WHEN EXISTS (SELECT 1 FROM organizations WHERE id = NEW.id)
+                BEGIN
+                    SELECT RAISE(ABORT, 'organizations are never replaced');
+                END;
+
                 CREATE TABLE locations (
                     id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
                     organization_id TEXT NOT NULL REFERENCES organizations(id),
@@ -60,6 +68,12 @@ public enum IdentitySchema {
                 CREATE TRIGGER locations_no_delete BEFORE DELETE ON locations
                 BEGIN
                     SELECT RAISE(ABORT, 'locations are never deleted; deactivate instead');
+                END;
+
+                CREATE TRIGGER locations_no_replace BEFORE INSERT ON locations
+                WHEN EXISTS (SELECT 1 FROM locations WHERE id = NEW.id)
+                BEGIN
+                    SELECT RAISE(ABORT, 'locations are never replaced');
                 END;
                 """)
     }
@@ -88,6 +102,16 @@ public enum IdentitySchema {
                 CREATE TRIGGER accounts_no_delete BEFORE DELETE ON accounts
                 BEGIN
                     SELECT RAISE(ABORT, 'accounts are never deleted; deactivate instead');
+                END;
+
+                -- Also covers the e-mail: INSERT OR REPLACE would otherwise delete the other
+                -- account holding it.
+                CREATE TRIGGER accounts_no_replace BEFORE INSERT ON accounts
+                WHEN EXISTS (
+                    SELECT 1 FROM accounts
+                    WHERE id = NEW.id OR (organization_id = NEW.organization_id AND email = NEW.email))
+                BEGIN
+                    SELECT RAISE(ABORT, 'an account with this id or e-mail already exists (accounts are never replaced)');
                 END;
 
                 CREATE TRIGGER accounts_fixed_identity BEFORE UPDATE OF id, organization_id, kind ON accounts
@@ -317,6 +341,17 @@ public enum IdentitySchema {
                 CREATE TRIGGER consents_no_delete BEFORE DELETE ON consents
                 BEGIN
                     SELECT RAISE(ABORT, 'consents are never deleted; revoke instead');
+                END;
+
+                CREATE TRIGGER consents_no_replace BEFORE INSERT ON consents
+                WHEN EXISTS (
+                    SELECT 1 FROM consents
+                    WHERE id = NEW.id
+                        OR (NEW.revoked_at IS NULL AND revoked_at IS NULL
+                            AND client_account_id = NEW.client_account_id AND kind = NEW.kind
+                            AND coalesce(practitioner_account_id, '') = coalesce(NEW.practitioner_account_id, '')))
+                BEGIN
+                    SELECT RAISE(ABORT, 'this consent is already in force (consents are never replaced)');
                 END;
 
                 -- A consent changes once, when it is revoked; everything else is fixed.

@@ -20,7 +20,6 @@ public enum IdentityServer {
             atPath: configuration.dataDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
         let database = try IdentityDatabase.open(path: configuration.databasePath, logger: logger)
-        logger.info("opened database", metadata: ["path": "\(configuration.databasePath)"])
         return ServiceHost(
             configuration: configuration,
             services: [],
