@@ -403,6 +403,47 @@ private func cIdentityChangePasswordResponse(_ a: CArena) -> UnsafeMutablePointe
     }
 }
 
+private func swiftIdentitySetPasswordRequest() -> Tillit_Identity_V1_SetPasswordRequest {
+    try! Tillit_Identity_V1_SetPasswordRequest(textFormatString: #"account_id { value: "value 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" } new_password: "new_password 2: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240""#)
+}
+
+private func cIdentitySetPasswordRequest(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__SetPasswordRequest> {
+    a.message(tillit__identity__v1__set_password_request__init) { (m: inout Tillit__Identity__V1__SetPasswordRequest) in
+        m.account_id = cCommonAccountId(a)
+        m.new_password = a.string("new_password 2: Åsa Łukasz Жизнь hyvä 日本 🧠")
+    }
+}
+
+private func swiftIdentitySetPasswordResponse() -> Tillit_Identity_V1_SetPasswordResponse {
+    try! Tillit_Identity_V1_SetPasswordResponse(textFormatString: #"revoked_sessions: 4000000001"#)
+}
+
+private func cIdentitySetPasswordResponse(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__SetPasswordResponse> {
+    a.message(tillit__identity__v1__set_password_response__init) { (m: inout Tillit__Identity__V1__SetPasswordResponse) in
+        m.revoked_sessions = 4000000001
+    }
+}
+
+private func swiftIdentityResetTotpRequest() -> Tillit_Identity_V1_ResetTotpRequest {
+    try! Tillit_Identity_V1_ResetTotpRequest(textFormatString: #"account_id { value: "value 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" }"#)
+}
+
+private func cIdentityResetTotpRequest(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__ResetTotpRequest> {
+    a.message(tillit__identity__v1__reset_totp_request__init) { (m: inout Tillit__Identity__V1__ResetTotpRequest) in
+        m.account_id = cCommonAccountId(a)
+    }
+}
+
+private func swiftIdentityResetTotpResponse() -> Tillit_Identity_V1_ResetTotpResponse {
+    try! Tillit_Identity_V1_ResetTotpResponse(textFormatString: #"account { id { value: "value 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" } organization_id { value: "value 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" } kind: ACCOUNT_KIND_SERVICE status: ACCOUNT_STATUS_DEACTIVATED email: "email 5: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" display_name: "display_name 6: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" roles: ROLE_SUPERVISOR roles: ROLE_ADMIN totp_enabled: true created_at { seconds: -1750000000123 nanos: -2000006 } deactivated_at { seconds: -1750000000123 nanos: -2000006 } staff { discipline: "discipline 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" languages: "languages 2: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" languages: "languages-tv\303\245-\320\264\320\262\320\260" licence_status: LICENCE_STATUS_PRE_LICENSED supervisor_id { value: "value 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" } } }"#)
+}
+
+private func cIdentityResetTotpResponse(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__ResetTotpResponse> {
+    a.message(tillit__identity__v1__reset_totp_response__init) { (m: inout Tillit__Identity__V1__ResetTotpResponse) in
+        m.account = cIdentityAccount(a)
+    }
+}
+
 private func swiftIdentityGetSigningKeysRequest() -> Tillit_Identity_V1_GetSigningKeysRequest {
     try! Tillit_Identity_V1_GetSigningKeysRequest(textFormatString: #""#)
 }
@@ -1030,6 +1071,10 @@ extension InteropCase {
         .make(swiftIdentityConfirmTotpResponse(), c: tillit__identity__v1__confirm_totp_response__init) { a, m in m = cIdentityConfirmTotpResponse(a).pointee },
         .make(swiftIdentityChangePasswordRequest(), c: tillit__identity__v1__change_password_request__init) { a, m in m = cIdentityChangePasswordRequest(a).pointee },
         .make(swiftIdentityChangePasswordResponse(), c: tillit__identity__v1__change_password_response__init) { a, m in m = cIdentityChangePasswordResponse(a).pointee },
+        .make(swiftIdentitySetPasswordRequest(), c: tillit__identity__v1__set_password_request__init) { a, m in m = cIdentitySetPasswordRequest(a).pointee },
+        .make(swiftIdentitySetPasswordResponse(), c: tillit__identity__v1__set_password_response__init) { a, m in m = cIdentitySetPasswordResponse(a).pointee },
+        .make(swiftIdentityResetTotpRequest(), c: tillit__identity__v1__reset_totp_request__init) { a, m in m = cIdentityResetTotpRequest(a).pointee },
+        .make(swiftIdentityResetTotpResponse(), c: tillit__identity__v1__reset_totp_response__init) { a, m in m = cIdentityResetTotpResponse(a).pointee },
         .make(swiftIdentityGetSigningKeysRequest(), c: tillit__identity__v1__get_signing_keys_request__init) { a, m in m = cIdentityGetSigningKeysRequest(a).pointee },
         .make(swiftIdentityGetSigningKeysResponse(), c: tillit__identity__v1__get_signing_keys_response__init) { a, m in m = cIdentityGetSigningKeysResponse(a).pointee },
         .make(swiftIdentityGetOrganizationRequest(), c: tillit__identity__v1__get_organization_request__init) { a, m in m = cIdentityGetOrganizationRequest(a).pointee },

@@ -18,8 +18,8 @@
 ///   names an organisation except Bootstrap and the two login calls (which run before there is a
 ///   token), and no call ever reads or changes another organisation's data: an id of another
 ///   organisation answers NOT_FOUND, exactly like an id that does not exist.
-/// - Every rpc needs a valid access token except Health, Bootstrap, Login, LoginService, Refresh
-///   and GetSigningKeys. Who may call what is in docs/identity.md (the authorisation matrix).
+/// - Every rpc needs a valid access token except Health, Bootstrap, Login, LoginService, Refresh,
+///   Logout (the refresh token is the proof) and GetSigningKeys. Who may call what is in docs/identity.md (the authorisation matrix).
 /// - Invalid input (empty or oversized names, unknown IANA time zone, malformed e-mail, an
 ///   UNSPECIFIED enum where a value is needed) answers INVALID_ARGUMENT.
 /// - Accounts are never deleted, only deactivated, because other services' records point to them.
@@ -1407,7 +1407,8 @@ public nonisolated struct Tillit_Identity_V1_ConfirmTotpResponse: Sendable {
   fileprivate var _confirmedAt: Tillit_Common_V1_Timestamp? = nil
 }
 
-/// Changes the calling account's password; other sessions of the account are revoked.
+/// Changes the calling account's password; other sessions of the account are revoked. Admins
+/// reset someone else's password with SetPassword.
 public nonisolated struct Tillit_Identity_V1_ChangePasswordRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1433,6 +1434,90 @@ public nonisolated struct Tillit_Identity_V1_ChangePasswordResponse: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+/// Sets a temporary password for another person's account (admin, audited), e.g. for a client
+/// created without one or a colleague who forgot theirs; every session of the account is revoked.
+public nonisolated struct Tillit_Identity_V1_SetPasswordRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var accountID: Tillit_Common_V1_AccountId {
+    get {_accountID ?? Tillit_Common_V1_AccountId()}
+    set {_accountID = newValue}
+  }
+  /// Returns true if `accountID` has been explicitly set.
+  public var hasAccountID: Bool {self._accountID != nil}
+  /// Clears the value of `accountID`. Subsequent reads from it will return its default value.
+  public mutating func clearAccountID() {self._accountID = nil}
+
+  /// At least 12 characters; the account should change it at its next login.
+  public var newPassword: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _accountID: Tillit_Common_V1_AccountId? = nil
+}
+
+/// How many sessions of the account were ended.
+public nonisolated struct Tillit_Identity_V1_SetPasswordResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var revokedSessions: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Removes another account's TOTP (admin, audited), e.g. after a lost phone; an admin or
+/// supervisor must enrol again at the next login. Sessions of the account are revoked.
+public nonisolated struct Tillit_Identity_V1_ResetTotpRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var accountID: Tillit_Common_V1_AccountId {
+    get {_accountID ?? Tillit_Common_V1_AccountId()}
+    set {_accountID = newValue}
+  }
+  /// Returns true if `accountID` has been explicitly set.
+  public var hasAccountID: Bool {self._accountID != nil}
+  /// Clears the value of `accountID`. Subsequent reads from it will return its default value.
+  public mutating func clearAccountID() {self._accountID = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _accountID: Tillit_Common_V1_AccountId? = nil
+}
+
+/// The account after the reset (totp_enabled false).
+public nonisolated struct Tillit_Identity_V1_ResetTotpResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var account: Tillit_Identity_V1_Account {
+    get {_account ?? Tillit_Identity_V1_Account()}
+    set {_account = newValue}
+  }
+  /// Returns true if `account` has been explicitly set.
+  public var hasAccount: Bool {self._account != nil}
+  /// Clears the value of `account`. Subsequent reads from it will return its default value.
+  public mutating func clearAccount() {self._account = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _account: Tillit_Identity_V1_Account? = nil
 }
 
 /// Asks for the public keys tokens are signed with (no token needed).
@@ -2025,7 +2110,8 @@ public nonisolated struct Tillit_Identity_V1_DeactivateAccountResponse: Sendable
   fileprivate var _account: Tillit_Identity_V1_Account? = nil
 }
 
-/// Reads one account of the caller's organisation (staff and services: any; a client: itself).
+/// Reads one account of the caller's organisation (staff and services: any; a client: itself
+/// and staff accounts, never another client).
 public nonisolated struct Tillit_Identity_V1_GetAccountRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -4163,6 +4249,143 @@ nonisolated extension Tillit_Identity_V1_ChangePasswordResponse: SwiftProtobuf.M
 
   public static func ==(lhs: Tillit_Identity_V1_ChangePasswordResponse, rhs: Tillit_Identity_V1_ChangePasswordResponse) -> Bool {
     if lhs.revokedSessions != rhs.revokedSessions {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_SetPasswordRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SetPasswordRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}account_id\0\u{3}new_password\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._accountID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.newPassword) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._accountID {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.newPassword.isEmpty {
+      try visitor.visitSingularStringField(value: self.newPassword, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_SetPasswordRequest, rhs: Tillit_Identity_V1_SetPasswordRequest) -> Bool {
+    if lhs._accountID != rhs._accountID {return false}
+    if lhs.newPassword != rhs.newPassword {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_SetPasswordResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SetPasswordResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}revoked_sessions\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.revokedSessions) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.revokedSessions != 0 {
+      try visitor.visitSingularUInt32Field(value: self.revokedSessions, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_SetPasswordResponse, rhs: Tillit_Identity_V1_SetPasswordResponse) -> Bool {
+    if lhs.revokedSessions != rhs.revokedSessions {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_ResetTotpRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResetTotpRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}account_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._accountID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._accountID {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_ResetTotpRequest, rhs: Tillit_Identity_V1_ResetTotpRequest) -> Bool {
+    if lhs._accountID != rhs._accountID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_ResetTotpResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResetTotpResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}account\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._account) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._account {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_ResetTotpResponse, rhs: Tillit_Identity_V1_ResetTotpResponse) -> Bool {
+    if lhs._account != rhs._account {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -32,7 +32,7 @@ public enum Tillit_Identity_V1_Identity {
         public static let refresh = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "Refresh")
         /// `/tillit.identity.v1.Identity/Logout`
         ///
-        /// Ends the session of a refresh token.
+        /// Ends the session of a refresh token. No access token needed: the refresh token is the proof.
         public static let logout = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "Logout")
         /// `/tillit.identity.v1.Identity/RevokeSessions`
         ///
@@ -50,6 +50,14 @@ public enum Tillit_Identity_V1_Identity {
         ///
         /// Changes the calling account's password.
         public static let changePassword = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "ChangePassword")
+        /// `/tillit.identity.v1.Identity/SetPassword`
+        ///
+        /// Sets a temporary password for another account (admin, audited).
+        public static let setPassword = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "SetPassword")
+        /// `/tillit.identity.v1.Identity/ResetTotp`
+        ///
+        /// Removes another account's TOTP so it enrols again (admin, audited).
+        public static let resetTotp = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "ResetTotp")
         /// `/tillit.identity.v1.Identity/GetSigningKeys`
         ///
         /// The public keys tokens are signed with, for verifiers. No token needed.
@@ -147,7 +155,7 @@ public enum Tillit_Identity_V1_Identity {
         /// Verifies the audit hash chain (admin).
         public static let verifyAuditChain = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "VerifyAuditChain")
         /// All methods of the service.
-        public static let all: [MethodDescriptor] = [bootstrap, login, loginService, refresh, logout, revokeSessions, enrolTotp, confirmTotp, changePassword, getSigningKeys, getOrganization, updateOrganization, addLocation, updateLocation, deactivateLocation, createStaffAccount, createClientAccount, createServiceAccount, updateAccount, setRoles, deactivateAccount, getAccount, listAccounts, accountExists, isActive, recordConsent, revokeConsent, listConsents, checkConsent, getContactPolicy, setContactPolicy, listAuditEvents, verifyAuditChain]
+        public static let all: [MethodDescriptor] = [bootstrap, login, loginService, refresh, logout, revokeSessions, enrolTotp, confirmTotp, changePassword, setPassword, resetTotp, getSigningKeys, getOrganization, updateOrganization, addLocation, updateLocation, deactivateLocation, createStaffAccount, createClientAccount, createServiceAccount, updateAccount, setRoles, deactivateAccount, getAccount, listAccounts, accountExists, isActive, recordConsent, revokeConsent, listConsents, checkConsent, getContactPolicy, setContactPolicy, listAuditEvents, verifyAuditChain]
     }
     /// A typed client of the service.
     public struct Client: Sendable {
@@ -173,7 +181,7 @@ public enum Tillit_Identity_V1_Identity {
         public func refresh(_ request: Tillit_Identity_V1_RefreshRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_RefreshResponse {
             try await rpc.unary(Method.refresh, request: request, response: Tillit_Identity_V1_RefreshResponse.self, options: options)
         }
-        /// Ends the session of a refresh token.
+        /// Ends the session of a refresh token. No access token needed: the refresh token is the proof.
         public func logout(_ request: Tillit_Identity_V1_LogoutRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_LogoutResponse {
             try await rpc.unary(Method.logout, request: request, response: Tillit_Identity_V1_LogoutResponse.self, options: options)
         }
@@ -192,6 +200,14 @@ public enum Tillit_Identity_V1_Identity {
         /// Changes the calling account's password.
         public func changePassword(_ request: Tillit_Identity_V1_ChangePasswordRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_ChangePasswordResponse {
             try await rpc.unary(Method.changePassword, request: request, response: Tillit_Identity_V1_ChangePasswordResponse.self, options: options)
+        }
+        /// Sets a temporary password for another account (admin, audited).
+        public func setPassword(_ request: Tillit_Identity_V1_SetPasswordRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_SetPasswordResponse {
+            try await rpc.unary(Method.setPassword, request: request, response: Tillit_Identity_V1_SetPasswordResponse.self, options: options)
+        }
+        /// Removes another account's TOTP so it enrols again (admin, audited).
+        public func resetTotp(_ request: Tillit_Identity_V1_ResetTotpRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_ResetTotpResponse {
+            try await rpc.unary(Method.resetTotp, request: request, response: Tillit_Identity_V1_ResetTotpResponse.self, options: options)
         }
         /// The public keys tokens are signed with, for verifiers. No token needed.
         public func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_GetSigningKeysResponse {
@@ -304,7 +320,7 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     func loginService(_ request: Tillit_Identity_V1_LoginServiceRequest, context: ServerContext) async throws -> Tillit_Identity_V1_LoginServiceResponse
     /// Rotates a refresh token; reuse of a rotated token revokes its family. No token needed.
     func refresh(_ request: Tillit_Identity_V1_RefreshRequest, context: ServerContext) async throws -> Tillit_Identity_V1_RefreshResponse
-    /// Ends the session of a refresh token.
+    /// Ends the session of a refresh token. No access token needed: the refresh token is the proof.
     func logout(_ request: Tillit_Identity_V1_LogoutRequest, context: ServerContext) async throws -> Tillit_Identity_V1_LogoutResponse
     /// Ends every session of an account (admin, or the account itself).
     func revokeSessions(_ request: Tillit_Identity_V1_RevokeSessionsRequest, context: ServerContext) async throws -> Tillit_Identity_V1_RevokeSessionsResponse
@@ -314,6 +330,10 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     func confirmTotp(_ request: Tillit_Identity_V1_ConfirmTotpRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ConfirmTotpResponse
     /// Changes the calling account's password.
     func changePassword(_ request: Tillit_Identity_V1_ChangePasswordRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ChangePasswordResponse
+    /// Sets a temporary password for another account (admin, audited).
+    func setPassword(_ request: Tillit_Identity_V1_SetPasswordRequest, context: ServerContext) async throws -> Tillit_Identity_V1_SetPasswordResponse
+    /// Removes another account's TOTP so it enrols again (admin, audited).
+    func resetTotp(_ request: Tillit_Identity_V1_ResetTotpRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ResetTotpResponse
     /// The public keys tokens are signed with, for verifiers. No token needed.
     func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetSigningKeysResponse
     /// Reads the caller's organisation.
@@ -394,6 +414,12 @@ extension Tillit_Identity_V1_IdentityService {
             },
             RPCMethod.unary(Tillit_Identity_V1_Identity.Method.changePassword) { (request: Tillit_Identity_V1_ChangePasswordRequest, context: ServerContext) in
                 try await self.changePassword(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Identity_V1_Identity.Method.setPassword) { (request: Tillit_Identity_V1_SetPasswordRequest, context: ServerContext) in
+                try await self.setPassword(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Identity_V1_Identity.Method.resetTotp) { (request: Tillit_Identity_V1_ResetTotpRequest, context: ServerContext) in
+                try await self.resetTotp(request, context: context)
             },
             RPCMethod.unary(Tillit_Identity_V1_Identity.Method.getSigningKeys) { (request: Tillit_Identity_V1_GetSigningKeysRequest, context: ServerContext) in
                 try await self.getSigningKeys(request, context: context)

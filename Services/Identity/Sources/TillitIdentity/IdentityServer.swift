@@ -8,7 +8,7 @@ import TillitStorage
 /// For now the host serves only Health: no Identity method is registered yet, so running without
 /// a token verifier exposes nothing. Before the first data method is added, the host must get a
 /// verifier (Identity verifies its own tokens with its own keys) and the public methods
-/// (Bootstrap, Login, LoginService, Refresh, GetSigningKeys) must be named in `publicMethods`.
+/// (Bootstrap, Login, LoginService, Refresh, Logout, GetSigningKeys) must be named in `publicMethods`.
 public enum IdentityServer {
     /// Creates the data directory (owner-only) if needed, opens and migrates the database and
     /// builds the host; the database is closed after the server has stopped.

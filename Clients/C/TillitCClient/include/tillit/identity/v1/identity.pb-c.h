@@ -48,6 +48,10 @@ typedef struct Tillit__Identity__V1__ConfirmTotpRequest Tillit__Identity__V1__Co
 typedef struct Tillit__Identity__V1__ConfirmTotpResponse Tillit__Identity__V1__ConfirmTotpResponse;
 typedef struct Tillit__Identity__V1__ChangePasswordRequest Tillit__Identity__V1__ChangePasswordRequest;
 typedef struct Tillit__Identity__V1__ChangePasswordResponse Tillit__Identity__V1__ChangePasswordResponse;
+typedef struct Tillit__Identity__V1__SetPasswordRequest Tillit__Identity__V1__SetPasswordRequest;
+typedef struct Tillit__Identity__V1__SetPasswordResponse Tillit__Identity__V1__SetPasswordResponse;
+typedef struct Tillit__Identity__V1__ResetTotpRequest Tillit__Identity__V1__ResetTotpRequest;
+typedef struct Tillit__Identity__V1__ResetTotpResponse Tillit__Identity__V1__ResetTotpResponse;
 typedef struct Tillit__Identity__V1__GetSigningKeysRequest Tillit__Identity__V1__GetSigningKeysRequest;
 typedef struct Tillit__Identity__V1__GetSigningKeysResponse Tillit__Identity__V1__GetSigningKeysResponse;
 typedef struct Tillit__Identity__V1__GetOrganizationRequest Tillit__Identity__V1__GetOrganizationRequest;
@@ -895,7 +899,8 @@ struct  Tillit__Identity__V1__ConfirmTotpResponse
 
 
 /*
- * Changes the calling account's password; other sessions of the account are revoked.
+ * Changes the calling account's password; other sessions of the account are revoked. Admins
+ * reset someone else's password with SetPassword.
  */
 struct  Tillit__Identity__V1__ChangePasswordRequest
 {
@@ -919,6 +924,64 @@ struct  Tillit__Identity__V1__ChangePasswordResponse
 #define TILLIT__IDENTITY__V1__CHANGE_PASSWORD_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__change_password_response__descriptor) \
     , 0 }
+
+
+/*
+ * Sets a temporary password for another person's account (admin, audited), e.g. for a client
+ * created without one or a colleague who forgot theirs; every session of the account is revoked.
+ */
+struct  Tillit__Identity__V1__SetPasswordRequest
+{
+  ProtobufCMessage base;
+  Tillit__Common__V1__AccountId *account_id;
+  /*
+   * At least 12 characters; the account should change it at its next login.
+   */
+  char *new_password;
+};
+#define TILLIT__IDENTITY__V1__SET_PASSWORD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__set_password_request__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * How many sessions of the account were ended.
+ */
+struct  Tillit__Identity__V1__SetPasswordResponse
+{
+  ProtobufCMessage base;
+  uint32_t revoked_sessions;
+};
+#define TILLIT__IDENTITY__V1__SET_PASSWORD_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__set_password_response__descriptor) \
+    , 0 }
+
+
+/*
+ * Removes another account's TOTP (admin, audited), e.g. after a lost phone; an admin or
+ * supervisor must enrol again at the next login. Sessions of the account are revoked.
+ */
+struct  Tillit__Identity__V1__ResetTotpRequest
+{
+  ProtobufCMessage base;
+  Tillit__Common__V1__AccountId *account_id;
+};
+#define TILLIT__IDENTITY__V1__RESET_TOTP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__reset_totp_request__descriptor) \
+    , NULL }
+
+
+/*
+ * The account after the reset (totp_enabled false).
+ */
+struct  Tillit__Identity__V1__ResetTotpResponse
+{
+  ProtobufCMessage base;
+  Tillit__Identity__V1__Account *account;
+};
+#define TILLIT__IDENTITY__V1__RESET_TOTP_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__reset_totp_response__descriptor) \
+    , NULL }
 
 
 /*
@@ -1265,7 +1328,8 @@ struct  Tillit__Identity__V1__DeactivateAccountResponse
 
 
 /*
- * Reads one account of the caller's organisation (staff and services: any; a client: itself).
+ * Reads one account of the caller's organisation (staff and services: any; a client: itself
+ * and staff accounts, never another client).
  */
 struct  Tillit__Identity__V1__GetAccountRequest
 {
@@ -2234,6 +2298,82 @@ Tillit__Identity__V1__ChangePasswordResponse *
                       const uint8_t       *data);
 void   tillit__identity__v1__change_password_response__free_unpacked
                      (Tillit__Identity__V1__ChangePasswordResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__SetPasswordRequest methods */
+void   tillit__identity__v1__set_password_request__init
+                     (Tillit__Identity__V1__SetPasswordRequest         *message);
+size_t tillit__identity__v1__set_password_request__get_packed_size
+                     (const Tillit__Identity__V1__SetPasswordRequest   *message);
+size_t tillit__identity__v1__set_password_request__pack
+                     (const Tillit__Identity__V1__SetPasswordRequest   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__set_password_request__pack_to_buffer
+                     (const Tillit__Identity__V1__SetPasswordRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__SetPasswordRequest *
+       tillit__identity__v1__set_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__set_password_request__free_unpacked
+                     (Tillit__Identity__V1__SetPasswordRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__SetPasswordResponse methods */
+void   tillit__identity__v1__set_password_response__init
+                     (Tillit__Identity__V1__SetPasswordResponse         *message);
+size_t tillit__identity__v1__set_password_response__get_packed_size
+                     (const Tillit__Identity__V1__SetPasswordResponse   *message);
+size_t tillit__identity__v1__set_password_response__pack
+                     (const Tillit__Identity__V1__SetPasswordResponse   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__set_password_response__pack_to_buffer
+                     (const Tillit__Identity__V1__SetPasswordResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__SetPasswordResponse *
+       tillit__identity__v1__set_password_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__set_password_response__free_unpacked
+                     (Tillit__Identity__V1__SetPasswordResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__ResetTotpRequest methods */
+void   tillit__identity__v1__reset_totp_request__init
+                     (Tillit__Identity__V1__ResetTotpRequest         *message);
+size_t tillit__identity__v1__reset_totp_request__get_packed_size
+                     (const Tillit__Identity__V1__ResetTotpRequest   *message);
+size_t tillit__identity__v1__reset_totp_request__pack
+                     (const Tillit__Identity__V1__ResetTotpRequest   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__reset_totp_request__pack_to_buffer
+                     (const Tillit__Identity__V1__ResetTotpRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__ResetTotpRequest *
+       tillit__identity__v1__reset_totp_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__reset_totp_request__free_unpacked
+                     (Tillit__Identity__V1__ResetTotpRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__ResetTotpResponse methods */
+void   tillit__identity__v1__reset_totp_response__init
+                     (Tillit__Identity__V1__ResetTotpResponse         *message);
+size_t tillit__identity__v1__reset_totp_response__get_packed_size
+                     (const Tillit__Identity__V1__ResetTotpResponse   *message);
+size_t tillit__identity__v1__reset_totp_response__pack
+                     (const Tillit__Identity__V1__ResetTotpResponse   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__reset_totp_response__pack_to_buffer
+                     (const Tillit__Identity__V1__ResetTotpResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__ResetTotpResponse *
+       tillit__identity__v1__reset_totp_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__reset_totp_response__free_unpacked
+                     (Tillit__Identity__V1__ResetTotpResponse *message,
                       ProtobufCAllocator *allocator);
 /* Tillit__Identity__V1__GetSigningKeysRequest methods */
 void   tillit__identity__v1__get_signing_keys_request__init
@@ -3245,6 +3385,18 @@ typedef void (*Tillit__Identity__V1__ChangePasswordRequest_Closure)
 typedef void (*Tillit__Identity__V1__ChangePasswordResponse_Closure)
                  (const Tillit__Identity__V1__ChangePasswordResponse *message,
                   void *closure_data);
+typedef void (*Tillit__Identity__V1__SetPasswordRequest_Closure)
+                 (const Tillit__Identity__V1__SetPasswordRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Identity__V1__SetPasswordResponse_Closure)
+                 (const Tillit__Identity__V1__SetPasswordResponse *message,
+                  void *closure_data);
+typedef void (*Tillit__Identity__V1__ResetTotpRequest_Closure)
+                 (const Tillit__Identity__V1__ResetTotpRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Identity__V1__ResetTotpResponse_Closure)
+                 (const Tillit__Identity__V1__ResetTotpResponse *message,
+                  void *closure_data);
 typedef void (*Tillit__Identity__V1__GetSigningKeysRequest_Closure)
                  (const Tillit__Identity__V1__GetSigningKeysRequest *message,
                   void *closure_data);
@@ -3432,6 +3584,14 @@ struct Tillit__Identity__V1__Identity_Service
                           const Tillit__Identity__V1__ChangePasswordRequest *input,
                           Tillit__Identity__V1__ChangePasswordResponse_Closure closure,
                           void *closure_data);
+  void (*set_password)(Tillit__Identity__V1__Identity_Service *service,
+                       const Tillit__Identity__V1__SetPasswordRequest *input,
+                       Tillit__Identity__V1__SetPasswordResponse_Closure closure,
+                       void *closure_data);
+  void (*reset_totp)(Tillit__Identity__V1__Identity_Service *service,
+                     const Tillit__Identity__V1__ResetTotpRequest *input,
+                     Tillit__Identity__V1__ResetTotpResponse_Closure closure,
+                     void *closure_data);
   void (*get_signing_keys)(Tillit__Identity__V1__Identity_Service *service,
                            const Tillit__Identity__V1__GetSigningKeysRequest *input,
                            Tillit__Identity__V1__GetSigningKeysResponse_Closure closure,
@@ -3545,6 +3705,8 @@ void tillit__identity__v1__identity__init (Tillit__Identity__V1__Identity_Servic
       function_prefix__ ## enrol_totp,\
       function_prefix__ ## confirm_totp,\
       function_prefix__ ## change_password,\
+      function_prefix__ ## set_password,\
+      function_prefix__ ## reset_totp,\
       function_prefix__ ## get_signing_keys,\
       function_prefix__ ## get_organization,\
       function_prefix__ ## update_organization,\
@@ -3605,6 +3767,14 @@ void tillit__identity__v1__identity__change_password(ProtobufCService *service,
                                                      const Tillit__Identity__V1__ChangePasswordRequest *input,
                                                      Tillit__Identity__V1__ChangePasswordResponse_Closure closure,
                                                      void *closure_data);
+void tillit__identity__v1__identity__set_password(ProtobufCService *service,
+                                                  const Tillit__Identity__V1__SetPasswordRequest *input,
+                                                  Tillit__Identity__V1__SetPasswordResponse_Closure closure,
+                                                  void *closure_data);
+void tillit__identity__v1__identity__reset_totp(ProtobufCService *service,
+                                                const Tillit__Identity__V1__ResetTotpRequest *input,
+                                                Tillit__Identity__V1__ResetTotpResponse_Closure closure,
+                                                void *closure_data);
 void tillit__identity__v1__identity__get_signing_keys(ProtobufCService *service,
                                                       const Tillit__Identity__V1__GetSigningKeysRequest *input,
                                                       Tillit__Identity__V1__GetSigningKeysResponse_Closure closure,
@@ -3745,6 +3915,10 @@ extern const ProtobufCMessageDescriptor tillit__identity__v1__confirm_totp_reque
 extern const ProtobufCMessageDescriptor tillit__identity__v1__confirm_totp_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__change_password_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__change_password_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__set_password_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__set_password_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__reset_totp_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__reset_totp_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__get_signing_keys_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__get_signing_keys_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__get_organization_request__descriptor;

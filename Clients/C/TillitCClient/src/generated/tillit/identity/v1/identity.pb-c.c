@@ -1447,6 +1447,186 @@ void   tillit__identity__v1__change_password_response__free_unpacked
   assert(message->base.descriptor == &tillit__identity__v1__change_password_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tillit__identity__v1__set_password_request__init
+                     (Tillit__Identity__V1__SetPasswordRequest         *message)
+{
+  static const Tillit__Identity__V1__SetPasswordRequest init_value = TILLIT__IDENTITY__V1__SET_PASSWORD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__set_password_request__get_packed_size
+                     (const Tillit__Identity__V1__SetPasswordRequest *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__set_password_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__set_password_request__pack
+                     (const Tillit__Identity__V1__SetPasswordRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__set_password_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__set_password_request__pack_to_buffer
+                     (const Tillit__Identity__V1__SetPasswordRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__set_password_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__SetPasswordRequest *
+       tillit__identity__v1__set_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__SetPasswordRequest *)
+     protobuf_c_message_unpack (&tillit__identity__v1__set_password_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__set_password_request__free_unpacked
+                     (Tillit__Identity__V1__SetPasswordRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__set_password_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__identity__v1__set_password_response__init
+                     (Tillit__Identity__V1__SetPasswordResponse         *message)
+{
+  static const Tillit__Identity__V1__SetPasswordResponse init_value = TILLIT__IDENTITY__V1__SET_PASSWORD_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__set_password_response__get_packed_size
+                     (const Tillit__Identity__V1__SetPasswordResponse *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__set_password_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__set_password_response__pack
+                     (const Tillit__Identity__V1__SetPasswordResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__set_password_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__set_password_response__pack_to_buffer
+                     (const Tillit__Identity__V1__SetPasswordResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__set_password_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__SetPasswordResponse *
+       tillit__identity__v1__set_password_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__SetPasswordResponse *)
+     protobuf_c_message_unpack (&tillit__identity__v1__set_password_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__set_password_response__free_unpacked
+                     (Tillit__Identity__V1__SetPasswordResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__set_password_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__identity__v1__reset_totp_request__init
+                     (Tillit__Identity__V1__ResetTotpRequest         *message)
+{
+  static const Tillit__Identity__V1__ResetTotpRequest init_value = TILLIT__IDENTITY__V1__RESET_TOTP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__reset_totp_request__get_packed_size
+                     (const Tillit__Identity__V1__ResetTotpRequest *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__reset_totp_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__reset_totp_request__pack
+                     (const Tillit__Identity__V1__ResetTotpRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__reset_totp_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__reset_totp_request__pack_to_buffer
+                     (const Tillit__Identity__V1__ResetTotpRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__reset_totp_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__ResetTotpRequest *
+       tillit__identity__v1__reset_totp_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__ResetTotpRequest *)
+     protobuf_c_message_unpack (&tillit__identity__v1__reset_totp_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__reset_totp_request__free_unpacked
+                     (Tillit__Identity__V1__ResetTotpRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__reset_totp_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__identity__v1__reset_totp_response__init
+                     (Tillit__Identity__V1__ResetTotpResponse         *message)
+{
+  static const Tillit__Identity__V1__ResetTotpResponse init_value = TILLIT__IDENTITY__V1__RESET_TOTP_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__reset_totp_response__get_packed_size
+                     (const Tillit__Identity__V1__ResetTotpResponse *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__reset_totp_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__reset_totp_response__pack
+                     (const Tillit__Identity__V1__ResetTotpResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__reset_totp_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__reset_totp_response__pack_to_buffer
+                     (const Tillit__Identity__V1__ResetTotpResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__reset_totp_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__ResetTotpResponse *
+       tillit__identity__v1__reset_totp_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__ResetTotpResponse *)
+     protobuf_c_message_unpack (&tillit__identity__v1__reset_totp_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__reset_totp_response__free_unpacked
+                     (Tillit__Identity__V1__ResetTotpResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__reset_totp_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tillit__identity__v1__get_signing_keys_request__init
                      (Tillit__Identity__V1__GetSigningKeysRequest         *message)
 {
@@ -5823,6 +6003,171 @@ const ProtobufCMessageDescriptor tillit__identity__v1__change_password_response_
   (ProtobufCMessageInit) tillit__identity__v1__change_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tillit__identity__v1__set_password_request__field_descriptors[2] =
+{
+  {
+    "account_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__SetPasswordRequest, account_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "new_password",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__SetPasswordRequest, new_password),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__set_password_request__field_indices_by_name[] = {
+  0,   /* field[0] = account_id */
+  1,   /* field[1] = new_password */
+};
+static const ProtobufCIntRange tillit__identity__v1__set_password_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__set_password_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.SetPasswordRequest",
+  "SetPasswordRequest",
+  "Tillit__Identity__V1__SetPasswordRequest",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__SetPasswordRequest),
+  2,
+  tillit__identity__v1__set_password_request__field_descriptors,
+  tillit__identity__v1__set_password_request__field_indices_by_name,
+  1,  tillit__identity__v1__set_password_request__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__set_password_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__identity__v1__set_password_response__field_descriptors[1] =
+{
+  {
+    "revoked_sessions",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__SetPasswordResponse, revoked_sessions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__set_password_response__field_indices_by_name[] = {
+  0,   /* field[0] = revoked_sessions */
+};
+static const ProtobufCIntRange tillit__identity__v1__set_password_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__set_password_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.SetPasswordResponse",
+  "SetPasswordResponse",
+  "Tillit__Identity__V1__SetPasswordResponse",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__SetPasswordResponse),
+  1,
+  tillit__identity__v1__set_password_response__field_descriptors,
+  tillit__identity__v1__set_password_response__field_indices_by_name,
+  1,  tillit__identity__v1__set_password_response__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__set_password_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__identity__v1__reset_totp_request__field_descriptors[1] =
+{
+  {
+    "account_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__ResetTotpRequest, account_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__reset_totp_request__field_indices_by_name[] = {
+  0,   /* field[0] = account_id */
+};
+static const ProtobufCIntRange tillit__identity__v1__reset_totp_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__reset_totp_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.ResetTotpRequest",
+  "ResetTotpRequest",
+  "Tillit__Identity__V1__ResetTotpRequest",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__ResetTotpRequest),
+  1,
+  tillit__identity__v1__reset_totp_request__field_descriptors,
+  tillit__identity__v1__reset_totp_request__field_indices_by_name,
+  1,  tillit__identity__v1__reset_totp_request__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__reset_totp_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__identity__v1__reset_totp_response__field_descriptors[1] =
+{
+  {
+    "account",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__ResetTotpResponse, account),
+    &tillit__identity__v1__account__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__reset_totp_response__field_indices_by_name[] = {
+  0,   /* field[0] = account */
+};
+static const ProtobufCIntRange tillit__identity__v1__reset_totp_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__reset_totp_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.ResetTotpResponse",
+  "ResetTotpResponse",
+  "Tillit__Identity__V1__ResetTotpResponse",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__ResetTotpResponse),
+  1,
+  tillit__identity__v1__reset_totp_response__field_descriptors,
+  tillit__identity__v1__reset_totp_response__field_indices_by_name,
+  1,  tillit__identity__v1__reset_totp_response__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__reset_totp_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 #define tillit__identity__v1__get_signing_keys_request__field_descriptors NULL
 #define tillit__identity__v1__get_signing_keys_request__field_indices_by_name NULL
 #define tillit__identity__v1__get_signing_keys_request__number_ranges NULL
@@ -8470,7 +8815,7 @@ const ProtobufCEnumDescriptor tillit__identity__v1__signing_algorithm__descripto
   tillit__identity__v1__signing_algorithm__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_descriptors[33] =
+static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_descriptors[35] =
 {
   { "Bootstrap", &tillit__identity__v1__bootstrap_request__descriptor, &tillit__identity__v1__bootstrap_response__descriptor },
   { "Login", &tillit__identity__v1__login_request__descriptor, &tillit__identity__v1__login_response__descriptor },
@@ -8481,6 +8826,8 @@ static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_de
   { "EnrolTotp", &tillit__identity__v1__enrol_totp_request__descriptor, &tillit__identity__v1__enrol_totp_response__descriptor },
   { "ConfirmTotp", &tillit__identity__v1__confirm_totp_request__descriptor, &tillit__identity__v1__confirm_totp_response__descriptor },
   { "ChangePassword", &tillit__identity__v1__change_password_request__descriptor, &tillit__identity__v1__change_password_response__descriptor },
+  { "SetPassword", &tillit__identity__v1__set_password_request__descriptor, &tillit__identity__v1__set_password_response__descriptor },
+  { "ResetTotp", &tillit__identity__v1__reset_totp_request__descriptor, &tillit__identity__v1__reset_totp_response__descriptor },
   { "GetSigningKeys", &tillit__identity__v1__get_signing_keys_request__descriptor, &tillit__identity__v1__get_signing_keys_response__descriptor },
   { "GetOrganization", &tillit__identity__v1__get_organization_request__descriptor, &tillit__identity__v1__get_organization_response__descriptor },
   { "UpdateOrganization", &tillit__identity__v1__update_organization_request__descriptor, &tillit__identity__v1__update_organization_response__descriptor },
@@ -8507,39 +8854,41 @@ static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_de
   { "VerifyAuditChain", &tillit__identity__v1__verify_audit_chain_request__descriptor, &tillit__identity__v1__verify_audit_chain_response__descriptor },
 };
 const unsigned tillit__identity__v1__identity__method_indices_by_name[] = {
-  23,        /* AccountExists */
-  12,        /* AddLocation */
+  25,        /* AccountExists */
+  14,        /* AddLocation */
   0,        /* Bootstrap */
   8,        /* ChangePassword */
-  28,        /* CheckConsent */
+  30,        /* CheckConsent */
   7,        /* ConfirmTotp */
-  16,        /* CreateClientAccount */
-  17,        /* CreateServiceAccount */
-  15,        /* CreateStaffAccount */
-  20,        /* DeactivateAccount */
-  14,        /* DeactivateLocation */
+  18,        /* CreateClientAccount */
+  19,        /* CreateServiceAccount */
+  17,        /* CreateStaffAccount */
+  22,        /* DeactivateAccount */
+  16,        /* DeactivateLocation */
   6,        /* EnrolTotp */
-  21,        /* GetAccount */
-  29,        /* GetContactPolicy */
-  10,        /* GetOrganization */
-  9,        /* GetSigningKeys */
-  24,        /* IsActive */
-  22,        /* ListAccounts */
-  31,        /* ListAuditEvents */
-  27,        /* ListConsents */
+  23,        /* GetAccount */
+  31,        /* GetContactPolicy */
+  12,        /* GetOrganization */
+  11,        /* GetSigningKeys */
+  26,        /* IsActive */
+  24,        /* ListAccounts */
+  33,        /* ListAuditEvents */
+  29,        /* ListConsents */
   1,        /* Login */
   2,        /* LoginService */
   4,        /* Logout */
-  25,        /* RecordConsent */
+  27,        /* RecordConsent */
   3,        /* Refresh */
-  26,        /* RevokeConsent */
+  10,        /* ResetTotp */
+  28,        /* RevokeConsent */
   5,        /* RevokeSessions */
-  30,        /* SetContactPolicy */
-  19,        /* SetRoles */
-  18,        /* UpdateAccount */
-  13,        /* UpdateLocation */
-  11,        /* UpdateOrganization */
-  32         /* VerifyAuditChain */
+  32,        /* SetContactPolicy */
+  9,        /* SetPassword */
+  21,        /* SetRoles */
+  20,        /* UpdateAccount */
+  15,        /* UpdateLocation */
+  13,        /* UpdateOrganization */
+  34         /* VerifyAuditChain */
 };
 const ProtobufCServiceDescriptor tillit__identity__v1__identity__descriptor =
 {
@@ -8548,7 +8897,7 @@ const ProtobufCServiceDescriptor tillit__identity__v1__identity__descriptor =
   "Identity",
   "Tillit__Identity__V1__Identity",
   "tillit.identity.v1",
-  33,
+  35,
   tillit__identity__v1__identity__method_descriptors,
   tillit__identity__v1__identity__method_indices_by_name
 };
@@ -8624,13 +8973,29 @@ void tillit__identity__v1__identity__change_password(ProtobufCService *service,
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
   service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tillit__identity__v1__identity__set_password(ProtobufCService *service,
+                                                  const Tillit__Identity__V1__SetPasswordRequest *input,
+                                                  Tillit__Identity__V1__SetPasswordResponse_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__identity__v1__identity__reset_totp(ProtobufCService *service,
+                                                const Tillit__Identity__V1__ResetTotpRequest *input,
+                                                Tillit__Identity__V1__ResetTotpResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tillit__identity__v1__identity__get_signing_keys(ProtobufCService *service,
                                                       const Tillit__Identity__V1__GetSigningKeysRequest *input,
                                                       Tillit__Identity__V1__GetSigningKeysResponse_Closure closure,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__get_organization(ProtobufCService *service,
                                                       const Tillit__Identity__V1__GetOrganizationRequest *input,
@@ -8638,7 +9003,7 @@ void tillit__identity__v1__identity__get_organization(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__update_organization(ProtobufCService *service,
                                                          const Tillit__Identity__V1__UpdateOrganizationRequest *input,
@@ -8646,7 +9011,7 @@ void tillit__identity__v1__identity__update_organization(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__add_location(ProtobufCService *service,
                                                   const Tillit__Identity__V1__AddLocationRequest *input,
@@ -8654,7 +9019,7 @@ void tillit__identity__v1__identity__add_location(ProtobufCService *service,
                                                   void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__update_location(ProtobufCService *service,
                                                      const Tillit__Identity__V1__UpdateLocationRequest *input,
@@ -8662,7 +9027,7 @@ void tillit__identity__v1__identity__update_location(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__deactivate_location(ProtobufCService *service,
                                                          const Tillit__Identity__V1__DeactivateLocationRequest *input,
@@ -8670,7 +9035,7 @@ void tillit__identity__v1__identity__deactivate_location(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__create_staff_account(ProtobufCService *service,
                                                           const Tillit__Identity__V1__CreateStaffAccountRequest *input,
@@ -8678,7 +9043,7 @@ void tillit__identity__v1__identity__create_staff_account(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__create_client_account(ProtobufCService *service,
                                                            const Tillit__Identity__V1__CreateClientAccountRequest *input,
@@ -8686,7 +9051,7 @@ void tillit__identity__v1__identity__create_client_account(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__create_service_account(ProtobufCService *service,
                                                             const Tillit__Identity__V1__CreateServiceAccountRequest *input,
@@ -8694,7 +9059,7 @@ void tillit__identity__v1__identity__create_service_account(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__update_account(ProtobufCService *service,
                                                     const Tillit__Identity__V1__UpdateAccountRequest *input,
@@ -8702,7 +9067,7 @@ void tillit__identity__v1__identity__update_account(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__set_roles(ProtobufCService *service,
                                                const Tillit__Identity__V1__SetRolesRequest *input,
@@ -8710,7 +9075,7 @@ void tillit__identity__v1__identity__set_roles(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__deactivate_account(ProtobufCService *service,
                                                         const Tillit__Identity__V1__DeactivateAccountRequest *input,
@@ -8718,7 +9083,7 @@ void tillit__identity__v1__identity__deactivate_account(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__get_account(ProtobufCService *service,
                                                  const Tillit__Identity__V1__GetAccountRequest *input,
@@ -8726,7 +9091,7 @@ void tillit__identity__v1__identity__get_account(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__list_accounts(ProtobufCService *service,
                                                    const Tillit__Identity__V1__ListAccountsRequest *input,
@@ -8734,7 +9099,7 @@ void tillit__identity__v1__identity__list_accounts(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__account_exists(ProtobufCService *service,
                                                     const Tillit__Identity__V1__AccountExistsRequest *input,
@@ -8742,7 +9107,7 @@ void tillit__identity__v1__identity__account_exists(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__is_active(ProtobufCService *service,
                                                const Tillit__Identity__V1__IsActiveRequest *input,
@@ -8750,7 +9115,7 @@ void tillit__identity__v1__identity__is_active(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__record_consent(ProtobufCService *service,
                                                     const Tillit__Identity__V1__RecordConsentRequest *input,
@@ -8758,7 +9123,7 @@ void tillit__identity__v1__identity__record_consent(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__revoke_consent(ProtobufCService *service,
                                                     const Tillit__Identity__V1__RevokeConsentRequest *input,
@@ -8766,7 +9131,7 @@ void tillit__identity__v1__identity__revoke_consent(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__list_consents(ProtobufCService *service,
                                                    const Tillit__Identity__V1__ListConsentsRequest *input,
@@ -8774,7 +9139,7 @@ void tillit__identity__v1__identity__list_consents(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__check_consent(ProtobufCService *service,
                                                    const Tillit__Identity__V1__CheckConsentRequest *input,
@@ -8782,7 +9147,7 @@ void tillit__identity__v1__identity__check_consent(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__get_contact_policy(ProtobufCService *service,
                                                         const Tillit__Identity__V1__GetContactPolicyRequest *input,
@@ -8790,7 +9155,7 @@ void tillit__identity__v1__identity__get_contact_policy(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__set_contact_policy(ProtobufCService *service,
                                                         const Tillit__Identity__V1__SetContactPolicyRequest *input,
@@ -8798,7 +9163,7 @@ void tillit__identity__v1__identity__set_contact_policy(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__list_audit_events(ProtobufCService *service,
                                                        const Tillit__Identity__V1__ListAuditEventsRequest *input,
@@ -8806,7 +9171,7 @@ void tillit__identity__v1__identity__list_audit_events(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__verify_audit_chain(ProtobufCService *service,
                                                         const Tillit__Identity__V1__VerifyAuditChainRequest *input,
@@ -8814,7 +9179,7 @@ void tillit__identity__v1__identity__verify_audit_chain(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__init (Tillit__Identity__V1__Identity_Service *service,
                                            Tillit__Identity__V1__Identity_ServiceDestroy destroy)
