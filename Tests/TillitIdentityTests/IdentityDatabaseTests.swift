@@ -276,6 +276,26 @@ struct IdentityDatabaseTests {
         }
     }
 
+    @Test func rolesAndProfilesNeverMoveToAnotherAccount() throws {
+        try T.with { test in
+            try test.execute(
+                "INSERT INTO account_roles (organization_id, account_id, role, granted_at) VALUES (?, ?, 'admin', 0)",
+                [T.organization, T.admin])
+            try test.execute(
+                "INSERT INTO client_profiles (account_id, organization_id) VALUES (?, ?)",
+                [T.client, T.organization])
+            test.expectRefused(
+                "UPDATE account_roles SET account_id = ? WHERE account_id = ?", [T.client, T.admin],
+                message: "never move")
+            test.expectRefused(
+                "UPDATE client_profiles SET account_id = ? WHERE account_id = ?", [T.admin, T.client],
+                message: "never move")
+            // Other columns may change.
+            try test.execute(
+                "UPDATE client_profiles SET time_zone = 'Europe/Helsinki' WHERE account_id = ?", [T.client])
+        }
+    }
+
     @Test func preLicensedPractitionersNameASupervisor() throws {
         try T.with { test in
             test.expectRefused(

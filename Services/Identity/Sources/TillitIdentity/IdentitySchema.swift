@@ -192,6 +192,30 @@ public enum IdentitySchema {
                 BEGIN
                     SELECT RAISE(ABORT, 'a service profile belongs to a service account');
                 END;
+
+                CREATE TRIGGER account_roles_stay_with_account BEFORE UPDATE OF account_id, organization_id ON account_roles
+                WHEN NEW.account_id IS NOT OLD.account_id OR NEW.organization_id IS NOT OLD.organization_id
+                BEGIN
+                    SELECT RAISE(ABORT, 'account_roles rows never move to another account');
+                END;
+
+                CREATE TRIGGER staff_profiles_stay_with_account BEFORE UPDATE OF account_id, organization_id ON staff_profiles
+                WHEN NEW.account_id IS NOT OLD.account_id OR NEW.organization_id IS NOT OLD.organization_id
+                BEGIN
+                    SELECT RAISE(ABORT, 'staff_profiles rows never move to another account');
+                END;
+
+                CREATE TRIGGER client_profiles_stay_with_account BEFORE UPDATE OF account_id, organization_id ON client_profiles
+                WHEN NEW.account_id IS NOT OLD.account_id OR NEW.organization_id IS NOT OLD.organization_id
+                BEGIN
+                    SELECT RAISE(ABORT, 'client_profiles rows never move to another account');
+                END;
+
+                CREATE TRIGGER service_profiles_stay_with_account BEFORE UPDATE OF account_id, organization_id ON service_profiles
+                WHEN NEW.account_id IS NOT OLD.account_id OR NEW.organization_id IS NOT OLD.organization_id
+                BEGIN
+                    SELECT RAISE(ABORT, 'service_profiles rows never move to another account');
+                END;
                 """)
     }
 
