@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Swift 6 language mode everywhere; warnings are errors in CI (`-warnings-as-errors`).
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "TillitStorage", targets: ["TillitStorage"]),
         .library(name: "TillitServiceKit", targets: ["TillitServiceKit"]),
         .library(name: "TillitCClient", targets: ["TillitCClient"]),
+        .library(name: "TillitIdentity", targets: ["TillitIdentity"]),
+        .executable(name: "tillit-identity", targets: ["TillitIdentityServer"]),
         .executable(name: "tillit-bench", targets: ["TillitBench"]),
         .executable(name: "tillit", targets: ["tillit"]),
     ],
@@ -109,6 +111,35 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Services
+        // Each service: a library (domain, store, handlers) tested in-process, and a thin
+        // executable. Layout: Services/<Name>/Sources/{Tillit<Name>,Tillit<Name>Server}.
+        .target(
+            name: "TillitIdentity",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                "TillitServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Identity/Sources/TillitIdentity",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TillitIdentityServer",
+            dependencies: [
+                "TillitIdentity",
+                "TillitServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Identity/Sources/TillitIdentityServer",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tools
         .executableTarget(
             name: "TillitBench",
@@ -167,6 +198,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TillitCLITests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitIdentityTests",
+            dependencies: [
+                "TillitIdentity",
+                // Built for the process-level tests, which run `tillit-identity`.
+                "TillitIdentityServer",
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                "TillitServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TillitIdentityTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -44,6 +44,14 @@ final class CArena {
         return pointer
     }
 
+    /// A repeated scalar field's value (enums, numbers, `bytes`): its count and its array.
+    func values<T>(_ items: [T]) -> (Int, UnsafeMutablePointer<T>?) {
+        let pointer = allocate(items.count * MemoryLayout<T>.stride)
+            .bindMemory(to: T.self, capacity: max(items.count, 1))
+        for (index, item) in items.enumerated() { (pointer + index).initialize(to: item) }
+        return (items.count, pointer)
+    }
+
     /// A repeated field's value: its count and its array of pointers (messages or strings).
     func array<T>(_ items: [UnsafeMutablePointer<T>]) -> (
         Int, UnsafeMutablePointer<UnsafeMutablePointer<T>?>?
