@@ -100,12 +100,8 @@ public struct StackLauncher: Service {
             }
             events(.started(service: service.name, pid: process.pid))
             let started = ContinuousClock.now
-            let status: Int32? = await withTaskCancellationHandler {
-                await watch(service, process)
-            } onCancel: {
-                // The loop below stops the process; nothing to do here but wake the watcher,
-                // which polls for cancellation.
-            }
+            // `watch` returns nil once the task is cancelled (graceful shutdown of the stack).
+            let status = await watch(service, process)
             guard let status else {
                 await process.stop(grace: stopGrace)
                 events(.stopped(service: service.name))
