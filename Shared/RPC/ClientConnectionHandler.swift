@@ -2,8 +2,13 @@ import NIOCore
 
 /// A call refused before any byte of it was written, because the connection was closing; safe
 /// to send again on another connection.
-struct NotSent: Error {
+struct NotSent: Error, RPCErrorConvertible {
     let peer: String
+
+    /// What the caller sees when even the second attempt was refused.
+    var rpcError: RPCError {
+        RPCError(code: .unavailable, message: "connection to \(peer) is closing")
+    }
 }
 
 /// The client end of one connection: matches responses to pending calls by call id, enforces

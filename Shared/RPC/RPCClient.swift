@@ -111,9 +111,7 @@ public final class RPCClient: Sendable {
                 break
             } catch let notSent as NotSent {
                 attempts += 1
-                guard attempts < 2 else {
-                    throw RPCError(code: .unavailable, message: "connection to \(notSent.peer) is closing")
-                }
+                guard attempts < 2 else { throw notSent.rpcError }
             }
         }
         let status = response.status
@@ -132,7 +130,7 @@ public final class RPCClient: Sendable {
         do {
             _ = try await connection.exchange(callID: callID, frame: buffer, timeout: timeout)
         } catch let notSent as NotSent {
-            throw RPCError(code: .unavailable, message: "connection to \(notSent.peer) is closing")
+            throw notSent.rpcError
         }
         return ContinuousClock.now - started
     }

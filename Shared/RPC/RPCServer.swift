@@ -97,7 +97,8 @@ public final class RPCServer: Service, Sendable {
     }
 
     private func drainConnections() async {
-        let connections = registry.beginDraining()
+        // Draining began in `beginGracefulShutdown`; wait for whatever is still open.
+        let connections = registry.openConnections()
         let eventLoop = group.next()
         let grace = eventLoop.scheduleTask(in: .nanoseconds(configuration.shutdownGracePeriod.nanoseconds)) {
             for connection in connections {
@@ -176,6 +177,11 @@ final class ConnectionRegistry: Sendable {
             state.stopRequested = true
             return .some(state.listener)
         }
+    }
+
+    /// The connections open now.
+    func openConnections() -> [Connection] {
+        state.withLock { Array($0.connections.values) }
     }
 
     /// Marks the registry draining and returns the connections open now.

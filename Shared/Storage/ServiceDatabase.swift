@@ -236,19 +236,15 @@ public struct ServiceDatabase: Sendable {
         defer { DatabaseFiles.remove(databaseAt: partial) }
 
         do {
-            let target = try DatabaseQueue(
-                path: partial, configuration: ConnectionSetup.fileConfiguration(readOnly: false))
-            do {
-                try pool.backup(to: target)
+            try Self.copy(
+                from: pool, toDatabaseAt: partial,
+                configuration: ConnectionSetup.fileConfiguration(readOnly: false)
+            ) { target in
                 try target.writeWithoutTransaction { db in
                     // The copied header carries the source's WAL flag; make it one plain file.
                     _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
                 }
-            } catch {
-                try? target.close()
-                throw error
             }
-            try target.close()
         } catch {
             throw StorageError(
                 code: .backupFailed,
@@ -305,14 +301,7 @@ public struct ServiceDatabase: Sendable {
             defer { try? source.close() }
             var targetConfiguration = ConnectionSetup.fileConfiguration(readOnly: false)
             targetConfiguration.busyMode = .timeout(configuration.busyTimeoutSeconds)
-            let target = try DatabaseQueue(path: configuration.path, configuration: targetConfiguration)
-            do {
-                try source.backup(to: target)
-            } catch {
-                try? target.close()
-                throw error
-            }
-            try target.close()
+            try copy(from: source, toDatabaseAt: configuration.path, configuration: targetConfiguration)
         } catch {
             throw StorageError(
                 code: .restoreFailed,
@@ -323,6 +312,25 @@ public struct ServiceDatabase: Sendable {
         logger.notice(
             "restored database from backup",
             metadata: ["path": "\(configuration.path)", "backup": "\(backupPath)"])
+    }
+
+    /// Copies `source` into the database at `path` with SQLite's online backup API, runs
+    /// `finish` on the copy, and closes it, also when a step fails.
+    private static func copy(
+        from source: some DatabaseReader,
+        toDatabaseAt path: String,
+        configuration: Configuration,
+        finish: (DatabaseQueue) throws -> Void = { _ in }
+    ) throws {
+        let target = try DatabaseQueue(path: path, configuration: configuration)
+        do {
+            try source.backup(to: target)
+            try finish(target)
+        } catch {
+            try? target.close()
+            throw error
+        }
+        try target.close()
     }
 
     // MARK: - Integrity
