@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // MARK: Shared
@@ -72,6 +73,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
@@ -124,6 +126,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             path: "Services/Identity/Sources/TillitIdentity",
             swiftSettings: swiftSettings
@@ -183,7 +188,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TillitServiceKitTests",
-            dependencies: ["TillitServiceKit", "TillitRPC", "TillitContracts"],
+            dependencies: [
+                "TillitServiceKit", "TillitRPC", "TillitContracts",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tests/TillitServiceKitTests",
             swiftSettings: swiftSettings
         ),
@@ -212,6 +220,7 @@ let package = Package(
                 "TillitServiceKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/TillitIdentityTests",
             swiftSettings: swiftSettings
