@@ -1,0 +1,141 @@
+import Foundation
+import TillitServiceKit
+
+/// What Identity reads from the environment beyond `ServiceConfiguration`, with defaults that
+/// suit a practice; read in one place, `init(environment:)`.
+public struct IdentityConfiguration: Sendable {
+    /// `TILLIT_IDENTITY_BOOTSTRAP_SECRET`: allows Bootstrap once an organisation exists (for a
+    /// host running several practices). Unset: Bootstrap works only on an empty database.
+    public var bootstrapSecret: String?
+    /// How long an access token is valid; at most 15 minutes (`TILLIT_IDENTITY_ACCESS_TOKEN_SECONDS`).
+    public var accessTokenLifetime: Duration
+    /// How long a refresh token is valid (`TILLIT_IDENTITY_REFRESH_TOKEN_DAYS`, default 14).
+    public var refreshTokenLifetime: Duration
+    /// How old the signing key may get before a new one replaces it
+    /// (`TILLIT_IDENTITY_KEY_ROTATION_DAYS`, default 30).
+    public var signingKeyRotation: Duration
+    /// scrypt parameters for new hashes (N=2^17, r=8, p=1).
+    public var passwordParameters: PasswordParameters
+    /// Password hashes computed at once (`TILLIT_IDENTITY_MAX_CONCURRENT_HASHES`, default 2, ~128 MiB each).
+    public var maxConcurrentHashes: Int
+    /// Logins waiting for a hashing slot before RESOURCE_EXHAUSTED (default 64).
+    public var maxQueuedHashes: Int
+    /// Key-encryption keys for TOTP secrets by version (`TILLIT_IDENTITY_TOTP_KEYS`, e.g.
+    /// `1:<base64 32 bytes>,2:<…>`); empty means a key file in the data directory.
+    public var totpKeys: [Int: Data]
+    /// The version new TOTP secrets are sealed with (`TILLIT_IDENTITY_TOTP_KEY_VERSION`, default the highest).
+    public var totpKeyVersion: Int?
+    /// The issuer shown in authenticator apps.
+    public var totpIssuer: String
+    /// Login throttling.
+    public var throttle: ThrottlePolicy
+
+    /// Defaults throughout.
+    public init(
+        bootstrapSecret: String? = nil,
+        accessTokenLifetime: Duration = .seconds(15 * 60),
+        refreshTokenLifetime: Duration = .seconds(14 * 86_400),
+        signingKeyRotation: Duration = .seconds(30 * 86_400),
+        passwordParameters: PasswordParameters = .standard,
+        maxConcurrentHashes: Int = 2,
+        maxQueuedHashes: Int = 64,
+        totpKeys: [Int: Data] = [:],
+        totpKeyVersion: Int? = nil,
+        totpIssuer: String = "Tillit",
+        throttle: ThrottlePolicy = ThrottlePolicy()
+    ) {
+        self.bootstrapSecret = bootstrapSecret
+        self.accessTokenLifetime = min(accessTokenLifetime, .seconds(15 * 60))
+        self.refreshTokenLifetime = refreshTokenLifetime
+        self.signingKeyRotation = signingKeyRotation
+        self.passwordParameters = passwordParameters
+        self.maxConcurrentHashes = maxConcurrentHashes
+        self.maxQueuedHashes = maxQueuedHashes
+        self.totpKeys = totpKeys
+        self.totpKeyVersion = totpKeyVersion
+        self.totpIssuer = totpIssuer
+        self.throttle = throttle
+    }
+
+    /// Reads the `TILLIT_IDENTITY_*` variables.
+    ///
+    /// - Throws: `ConfigurationError` naming the variable that cannot be used.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.init(bootstrapSecret: nil)
+        if let secret = environment["TILLIT_IDENTITY_BOOTSTRAP_SECRET"], !secret.isEmpty {
+            guard secret.utf8.count >= 16 else {
+                throw ConfigurationError(
+                    variable: "TILLIT_IDENTITY_BOOTSTRAP_SECRET", message: "must be at least 16 characters")
+            }
+            bootstrapSecret = secret
+        }
+        if let seconds = try Self.integer("TILLIT_IDENTITY_ACCESS_TOKEN_SECONDS", environment, range: 30...900) {
+            accessTokenLifetime = .seconds(seconds)
+        }
+        if let days = try Self.integer("TILLIT_IDENTITY_REFRESH_TOKEN_DAYS", environment, range: 1...90) {
+            refreshTokenLifetime = .seconds(days * 86_400)
+        }
+        if let days = try Self.integer("TILLIT_IDENTITY_KEY_ROTATION_DAYS", environment, range: 1...365) {
+            signingKeyRotation = .seconds(days * 86_400)
+        }
+        if let count = try Self.integer("TILLIT_IDENTITY_MAX_CONCURRENT_HASHES", environment, range: 1...64) {
+            maxConcurrentHashes = count
+        }
+        if let text = environment["TILLIT_IDENTITY_TOTP_KEYS"], !text.isEmpty {
+            for item in text.split(separator: ",") {
+                let parts = item.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, let version = Int(parts[0]), version >= 0,
+                    let key = Data(base64Encoded: String(parts[1])), key.count == 32
+                else {
+                    throw ConfigurationError(
+                        variable: "TILLIT_IDENTITY_TOTP_KEYS",
+                        message: "expected <version>:<base64 of 32 bytes>[,…]")
+                }
+                totpKeys[version] = key
+            }
+        }
+        if let version = try Self.integer("TILLIT_IDENTITY_TOTP_KEY_VERSION", environment, range: 0...1_000_000) {
+            guard totpKeys[version] != nil else {
+                throw ConfigurationError(
+                    variable: "TILLIT_IDENTITY_TOTP_KEY_VERSION", message: "no key of version \(version) in TILLIT_IDENTITY_TOTP_KEYS")
+            }
+            totpKeyVersion = version
+        }
+    }
+
+    private static func integer(
+        _ name: String, _ environment: [String: String], range: ClosedRange<Int>
+    ) throws -> Int? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(variable: name, message: "expected an integer in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return value
+    }
+}
+
+/// When failed logins lock an account or a source address.
+public struct ThrottlePolicy: Sendable {
+    /// Failures of one account before it is locked.
+    public var accountFailures: Int
+    /// Failures from one source address (any account) before it is locked.
+    public var addressFailures: Int
+    /// The window failures are counted in.
+    public var window: Duration
+    /// The first lock; each further lock of the same subject doubles it, up to `maximumLock`.
+    public var firstLock: Duration
+    /// The longest lock.
+    public var maximumLock: Duration
+
+    /// 5 failures per account, 30 per address in 15 minutes; locks of 1 minute doubling to 1 hour.
+    public init(
+        accountFailures: Int = 5, addressFailures: Int = 30, window: Duration = .seconds(15 * 60),
+        firstLock: Duration = .seconds(60), maximumLock: Duration = .seconds(3600)
+    ) {
+        self.accountFailures = accountFailures
+        self.addressFailures = addressFailures
+        self.window = window
+        self.firstLock = firstLock
+        self.maximumLock = maximumLock
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import TillitContracts
+
+/// An account as stored, with its roles and profile: what handlers decide on and answer with.
+struct AccountRecord: Sendable, Equatable {
+    var id: String
+    var organization: String
+    var kind: String
+    var status: String
+    var email: String?
+    var displayName: String
+    var roles: [String]
+    var totpEnabled: Bool
+    var createdAt: Int64
+    var deactivatedAt: Int64?
+    var discipline: String
+    var staffLanguages: [String]
+    var licence: String?
+    var supervisor: String?
+    var clientTimeZone: String
+    var clientLanguages: [String]
+    var serviceDescription: String
+
+    var isActive: Bool { status == "active" }
+    var isStaff: Bool { kind == "staff" }
+    var isClient: Bool { kind == "client" }
+    var isService: Bool { kind == "service" }
+
+    /// The columns `init(row:)` reads, for `FROM accounts a`.
+    static let selection = """
+        SELECT a.id, a.organization_id, a.kind, a.status, a.email, a.display_name, a.created_at,
+            a.deactivated_at, sp.discipline, sp.languages AS staff_languages, sp.licence_status,
+            sp.supervisor_account_id, cp.time_zone AS client_time_zone, cp.languages AS client_languages,
+            svc.description AS service_description,
+            (SELECT group_concat(role, ',') FROM account_roles r WHERE r.account_id = a.id) AS roles,
+            EXISTS (SELECT 1 FROM totp_secrets t WHERE t.account_id = a.id
+                AND t.confirmed_at IS NOT NULL AND t.disabled_at IS NULL) AS totp_enabled
+        FROM accounts a
+        LEFT JOIN staff_profiles sp ON sp.account_id = a.id
+        LEFT JOIN client_profiles cp ON cp.account_id = a.id
+        LEFT JOIN service_profiles svc ON svc.account_id = a.id
+        """
+
+    init(row: Row) {
+        id = row["id"]
+        organization = row["organization_id"]
+        kind = row["kind"]
+        status = row["status"]
+        email = row["email"]
+        displayName = row["display_name"]
+        createdAt = row["created_at"]
+        deactivatedAt = row["deactivated_at"]
+        discipline = row["discipline"] ?? ""
+        staffLanguages = WireMapping.languages(json: row["staff_languages"])
+        licence = row["licence_status"]
+        supervisor = row["supervisor_account_id"]
+        clientTimeZone = row["client_time_zone"] ?? ""
+        clientLanguages = WireMapping.languages(json: row["client_languages"])
+        serviceDescription = row["service_description"] ?? ""
+        let roleList: String? = row["roles"]
+        roles = (roleList ?? "").split(separator: ",").map(String.init).sorted()
+        totpEnabled = row["totp_enabled"]
+    }
+
+    /// The account `id` of `organization`, or nil (also for another organisation's id).
+    static func fetch(_ db: Database, organization: String, id: String) throws -> AccountRecord? {
+        try Row.fetchOne(
+            db, sql: selection + " WHERE a.organization_id = ? AND a.id = ?", arguments: [organization, id]
+        ).map(AccountRecord.init(row:))
+    }
+
+    /// The account with login `email` in `organization`, or nil.
+    static func fetch(_ db: Database, organization: String, email: String) throws -> AccountRecord? {
+        try Row.fetchOne(
+            db, sql: selection + " WHERE a.organization_id = ? AND a.email = ?", arguments: [organization, email]
+        ).map(AccountRecord.init(row:))
+    }
+
+    /// The wire form.
+    var proto: Tillit_Identity_V1_Account {
+        var account = Tillit_Identity_V1_Account()
+        account.id = WireMapping.accountID(id)!
+        account.organizationID.value = organization
+        account.kind = WireMapping.kind(kind)
+        account.status = isActive ? .active : .deactivated
+        account.email = email ?? ""
+        account.displayName = displayName
+        account.roles = roles.map(WireMapping.role)
+        account.totpEnabled = totpEnabled
+        account.createdAt = WireMapping.timestamp(millis: createdAt)
+        if let deactivatedAt { account.deactivatedAt = WireMapping.timestamp(millis: deactivatedAt) }
+        switch kind {
+        case "staff":
+            var profile = Tillit_Identity_V1_StaffProfile()
+            profile.discipline = discipline
+            profile.languages = staffLanguages
+            profile.licenceStatus = WireMapping.licence(licence)
+            if let supervisor { profile.supervisorID = WireMapping.accountID(supervisor)! }
+            account.staff = profile
+        case "client":
+            var profile = Tillit_Identity_V1_ClientProfile()
+            profile.timeZone = clientTimeZone
+            profile.languages = clientLanguages
+            account.client = profile
+        default:
+            var profile = Tillit_Identity_V1_ServiceProfile()
+            profile.description_p = serviceDescription
+            account.service = profile
+        }
+        return account
+    }
+}

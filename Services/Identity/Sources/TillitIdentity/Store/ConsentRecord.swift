@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import TillitContracts
+
+/// A stored consent.
+struct ConsentRecord: Sendable {
+    var id: String
+    var organization: String
+    var client: String
+    var kind: String
+    var practitioner: String?
+    var grantedAt: Int64
+    var recordedBy: String
+    var howGiven: String?
+    var revokedAt: Int64?
+    var revokedBy: String?
+    var revocationHowGiven: String?
+
+    static let selection = """
+        SELECT id, organization_id, client_account_id, kind, practitioner_account_id, granted_at, recorded_by,
+            how_given, revoked_at, revoked_by, revocation_how_given
+        FROM consents
+        """
+
+    init(row: Row) {
+        id = row["id"]
+        organization = row["organization_id"]
+        client = row["client_account_id"]
+        kind = row["kind"]
+        practitioner = row["practitioner_account_id"]
+        grantedAt = row["granted_at"]
+        recordedBy = row["recorded_by"]
+        howGiven = row["how_given"]
+        revokedAt = row["revoked_at"]
+        revokedBy = row["revoked_by"]
+        revocationHowGiven = row["revocation_how_given"]
+    }
+
+    static func fetch(_ db: Database, organization: String, id: String) throws -> ConsentRecord? {
+        try Row.fetchOne(db, sql: selection + " WHERE organization_id = ? AND id = ?", arguments: [organization, id])
+            .map(ConsentRecord.init(row:))
+    }
+
+    /// The consent in force for (client, kind, practitioner), if any; served by the
+    /// `consents_in_force` index.
+    static func inForce(_ db: Database, client: String, kind: String, practitioner: String?) throws -> ConsentRecord? {
+        try Row.fetchOne(
+            db,
+            sql: selection + """
+                 WHERE client_account_id = ? AND kind = ? AND coalesce(practitioner_account_id, '') = ?
+                    AND revoked_at IS NULL
+                """,
+            arguments: [client, kind, practitioner ?? ""]
+        ).map(ConsentRecord.init(row:))
+    }
+
+    var proto: Tillit_Identity_V1_Consent {
+        var consent = Tillit_Identity_V1_Consent()
+        consent.id = id
+        consent.clientID = WireMapping.accountID(client)!
+        consent.kind = WireMapping.consentKind(kind)
+        if let practitioner { consent.practitionerID = WireMapping.accountID(practitioner)! }
+        consent.grantedAt = WireMapping.timestamp(millis: grantedAt)
+        consent.recordedBy = WireMapping.accountID(recordedBy)!
+        consent.howGiven = howGiven ?? ""
+        if let revokedAt { consent.revokedAt = WireMapping.timestamp(millis: revokedAt) }
+        if let revokedBy { consent.revokedBy = WireMapping.accountID(revokedBy)! }
+        consent.revocationHowGiven = revocationHowGiven ?? ""
+        return consent
+    }
+}

@@ -1,0 +1,123 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A new refresh token: the opaque text handed out once, and when it expires.
+struct IssuedRefreshToken: Sendable {
+    var token: String
+    var family: String
+    var expiresAt: Int64
+}
+
+/// What presenting a refresh token led to.
+enum RefreshOutcome: Sendable {
+    /// Rotated: the account (still active) and the replacement token.
+    case rotated(AccountRecord, IssuedRefreshToken)
+    /// The token had already been rotated: its whole family is now revoked.
+    case reused(account: String, organization: String, family: String)
+    /// Unknown, expired, revoked, or the account is deactivated.
+    case invalid
+}
+
+extension IdentityStore {
+    /// 32 random bytes, base64url without padding (256 bits).
+    static func newOpaqueToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// SHA-256 of a token's text: what is stored and looked up.
+    static func tokenHash(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    /// Starts a session (a refresh-token family) for `account`.
+    func insertRefreshToken(
+        _ db: Database, organization: String, account: String, family: String? = nil, at: Int64, lifetime: Duration
+    ) throws -> IssuedRefreshToken {
+        let token = Self.newOpaqueToken()
+        let family = family ?? Self.newID()
+        let expires = at + lifetime.components.seconds * 1000
+        try db.execute(
+            sql: """
+                INSERT INTO refresh_tokens (token_hash, organization_id, account_id, family_id, issued_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [Self.tokenHash(token), organization, account, family, at, expires])
+        return IssuedRefreshToken(token: token, family: family, expiresAt: expires)
+    }
+
+    /// Rotates `token`: marks it used and issues its successor in the same family (expiring when
+    /// the family's first token does, so a session cannot be extended forever). A token that was
+    /// already rotated revokes every token of its family.
+    func rotateRefreshToken(_ db: Database, token: String, at: Int64) throws -> RefreshOutcome {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT organization_id, account_id, family_id, expires_at, rotated_at, revoked_at
+                    FROM refresh_tokens WHERE token_hash = ?
+                    """,
+                arguments: [Self.tokenHash(token)])
+        else { return .invalid }
+        let organization: String = row["organization_id"]
+        let account: String = row["account_id"]
+        let family: String = row["family_id"]
+        let revoked: Int64? = row["revoked_at"]
+        if revoked != nil { return .invalid }
+        if (row["rotated_at"] as Int64?) != nil {
+            try revokeFamily(db, family: family, at: at)
+            return .reused(account: account, organization: organization, family: family)
+        }
+        let expires: Int64 = row["expires_at"]
+        guard expires > at,
+            let record = try AccountRecord.fetch(db, organization: organization, id: account), record.isActive
+        else { return .invalid }
+        try db.execute(
+            sql: "UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?",
+            arguments: [at, Self.tokenHash(token)])
+        let successor = Self.newOpaqueToken()
+        try db.execute(
+            sql: """
+                INSERT INTO refresh_tokens (token_hash, organization_id, account_id, family_id, issued_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [Self.tokenHash(successor), organization, account, family, at, expires])
+        return .rotated(record, IssuedRefreshToken(token: successor, family: family, expiresAt: expires))
+    }
+
+    /// Revokes every live token of a family; returns how many.
+    @discardableResult
+    func revokeFamily(_ db: Database, family: String, at: Int64) throws -> Int {
+        try db.execute(
+            sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+            arguments: [at, family])
+        return db.changesCount
+    }
+
+    /// The family of a refresh token, if it is known.
+    func family(_ db: Database, token: String) throws -> (organization: String, account: String, family: String)? {
+        try Row.fetchOne(
+            db, sql: "SELECT organization_id, account_id, family_id FROM refresh_tokens WHERE token_hash = ?",
+            arguments: [Self.tokenHash(token)]
+        ).map { ($0["organization_id"], $0["account_id"], $0["family_id"]) }
+    }
+
+    /// Revokes every session of `account` except `keeping` (a family); returns how many sessions ended.
+    func revokeSessions(_ db: Database, account: String, keeping: String? = nil, at: Int64) throws -> Int {
+        let families = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT family_id FROM refresh_tokens
+                WHERE account_id = ? AND revoked_at IS NULL AND rotated_at IS NULL AND expires_at > ?
+                """,
+            arguments: [account, at]
+        ).filter { $0 != keeping }
+        for family in families {
+            try revokeFamily(db, family: family, at: at)
+        }
+        return families.count
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Logging
+import TillitStorage
+
+/// Identity's transactions over its database. Every method takes the organisation from the
+/// caller (never from a request) and returns nothing of another organisation.
+struct IdentityStore: Sendable {
+    /// The database.
+    let database: IdentityDatabase
+    /// The clock (tests move it).
+    let now: @Sendable () -> Date
+
+    /// Now, in milliseconds since the epoch.
+    var nowMillis: Int64 { WireMapping.millis(now()) }
+
+    /// Runs `body` in one write transaction; database errors become `IdentityError`.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.writer.write(body)
+        } catch let error as IdentityError {
+            throw error
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Runs `body` on a snapshot; database errors become `IdentityError`.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.reader.read(body)
+        } catch let error as IdentityError {
+            throw error
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// A constraint the handlers did not foresee is still the caller's problem (FAILED_PRECONDITION,
+    /// no SQL in the message); anything else is INTERNAL.
+    static func map(_ error: any Error) -> IdentityError {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_CONSTRAINT:
+                return IdentityError(.failedPrecondition, "the change conflicts with stored data", cause: error)
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return IdentityError(.internalError, "the database is busy", cause: error)
+            default:
+                break
+            }
+        }
+        if error is CancellationError {
+            return IdentityError(.internalError, "cancelled", cause: error)
+        }
+        return IdentityError(.internalError, "internal error", cause: error)
+    }
+
+    /// A new lower-case UUID.
+    static func newID() -> String {
+        UUID().uuidString.lowercased()
+    }
+}

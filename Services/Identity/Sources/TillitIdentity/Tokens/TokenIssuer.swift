@@ -1,0 +1,47 @@
+import Foundation
+import TillitContracts
+import TillitServiceKit
+
+/// Issues access tokens for accounts: PASETO v4.public signed with the ring's current key.
+struct TokenIssuer: Sendable {
+    let keys: SigningKeyRing
+    let lifetime: Duration
+    let now: @Sendable () -> Date
+
+    /// A signed access token for `account` and when it expires. `scope` limits what it allows
+    /// (`totp_enrolment`: only EnrolTotp and ConfirmTotp).
+    func accessToken(for account: AccountRecord, scope: String? = nil) throws -> (token: String, expiresAt: Date) {
+        let issuedAt = Date(timeIntervalSince1970: floor(now().timeIntervalSince1970))
+        let expiresAt = issuedAt.addingTimeInterval(TimeInterval(lifetime.components.seconds))
+        let kind: Principal.Kind =
+            switch account.kind {
+            case "staff": .staff
+            case "client": .client
+            default: .service
+            }
+        let claims = AccessTokenClaims(
+            subject: account.id, organization: account.organization, kind: kind, roles: account.roles.sorted(),
+            licence: account.licence, tokenID: IdentityStore.newID(), issuedAt: issuedAt, expiresAt: expiresAt,
+            scope: scope)
+        do {
+            return (try keys.signer().sign(claims), expiresAt)
+        } catch let error as IdentityError {
+            throw error
+        } catch {
+            throw IdentityError(.internalError, "cannot sign the access token", cause: error)
+        }
+    }
+
+    /// The wire token pair.
+    func pair(for account: AccountRecord, refresh: IssuedRefreshToken, scope: String? = nil) throws
+        -> Tillit_Identity_V1_TokenPair
+    {
+        let access = try accessToken(for: account, scope: scope)
+        var pair = Tillit_Identity_V1_TokenPair()
+        pair.accessToken = access.token
+        pair.accessTokenExpiresAt = WireMapping.timestamp(access.expiresAt)
+        pair.refreshToken = refresh.token
+        pair.refreshTokenExpiresAt = WireMapping.timestamp(millis: refresh.expiresAt)
+        return pair
+    }
+}
