@@ -152,6 +152,7 @@ let package = Package(
                 "TillitRPC",
                 "TillitContracts",
                 "TillitServiceKit",
+                "TillitIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),

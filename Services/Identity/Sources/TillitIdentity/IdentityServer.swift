@@ -24,7 +24,7 @@ public enum IdentityServer {
         configuration: ServiceConfiguration, identity: IdentityConfiguration? = nil, logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> ServiceHost {
-        let identity = try identity ?? IdentityConfiguration()
+        let identity = try identity ?? IdentityConfiguration(environment: ProcessInfo.processInfo.environment)
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])

@@ -26,7 +26,7 @@ struct TillitIdentityCommand: AsyncParsableCommand {
         let identity: IdentityConfiguration
         do {
             configuration = try ServiceConfiguration(service: .identity)
-            identity = try IdentityConfiguration()
+            identity = try IdentityConfiguration(environment: ProcessInfo.processInfo.environment)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("tillit-identity: configuration error: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG

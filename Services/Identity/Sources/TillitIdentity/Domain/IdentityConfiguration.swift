@@ -60,8 +60,8 @@ public struct IdentityConfiguration: Sendable {
     /// Reads the `TILLIT_IDENTITY_*` variables.
     ///
     /// - Throws: `ConfigurationError` naming the variable that cannot be used.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        self.init(bootstrapSecret: nil)
+    public init(environment: [String: String]) throws {
+        self.init()
         if let secret = environment["TILLIT_IDENTITY_BOOTSTRAP_SECRET"], !secret.isEmpty {
             guard secret.utf8.count >= 16 else {
                 throw ConfigurationError(

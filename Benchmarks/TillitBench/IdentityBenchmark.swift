@@ -1,0 +1,189 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TillitContracts
+import TillitIdentity
+import TillitRPC
+import Synchronization
+import TillitServiceKit
+
+/// `tillit-bench identity`: runs an Identity server in this process (standard scrypt cost, a
+/// fresh data directory) and measures CheckConsent under load and Health while logins hash.
+struct IdentityBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "identity",
+        abstract: "CheckConsent latency at 32 in flight; Health latency while 50 logins hash (release build).")
+
+    @Option(help: "Seconds of CheckConsent load.")
+    var seconds: Double = 5
+
+    @Option(help: "CheckConsent calls in flight.")
+    var inFlight: Int = 32
+
+    @Option(help: "Concurrent logins while Health is measured.")
+    var logins: Int = 50
+
+    func run() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-bench-identity-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = try ServiceConfiguration(
+            service: .identity, environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": directory])
+        configuration.shutdownGracePeriod = .seconds(5)
+        let identityConfiguration = IdentityConfiguration()
+        print("scrypt N=\(identityConfiguration.passwordParameters.n) r=\(identityConfiguration.passwordParameters.r) "
+            + "p=\(identityConfiguration.passwordParameters.p); at most \(identityConfiguration.maxConcurrentHashes) hashes at once")
+        let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        let host = try IdentityServer.makeHost(configuration: configuration, identity: identityConfiguration, logger: logger)
+        let group = host.makeServiceGroup(signals: [])
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try await host.server.localPort
+            let rpc = RPCClient(host: "127.0.0.1", port: port)
+            defer { rpc.close() }
+            try await measure(rpc: rpc)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    private func measure(rpc: RPCClient) async throws {
+        let identity = Tillit_Identity_V1_Identity.Client(rpc)
+        let password = "benchmark password 0123"
+        var boot = Tillit_Identity_V1_BootstrapRequest()
+        boot.organizationName = "Bench"
+        boot.timeZone = "Europe/Stockholm"
+        boot.adminEmail = "admin@bench.se"
+        boot.adminDisplayName = "Admin"
+        boot.adminPassword = password
+        let organization = try await identity.bootstrap(boot).organization.id.value
+        var login = Tillit_Identity_V1_LoginRequest()
+        login.organizationID.value = organization
+        login.email = "admin@bench.se"
+        login.password = password
+        let clock = ContinuousClock()
+        let loginStart = clock.now
+        let first = try await identity.login(login)
+        print("one login (idle server):  \(String(format: "%.0f", (clock.now - loginStart).seconds * 1000)) ms")
+        let enrolOptions = Self.auth(first.tokens.accessToken)
+        let enrolment = try await identity.enrolTotp(.init(), options: enrolOptions)
+        let totp = TOTP(secret: Base32.decode(enrolment.secret) ?? [])
+        var confirm = Tillit_Identity_V1_ConfirmTotpRequest()
+        confirm.code = totp.code(step: TOTP.step(at: Date()) - 1)
+        _ = try await identity.confirmTotp(confirm, options: enrolOptions)
+        login.totpCode = totp.code(step: TOTP.step(at: Date()))
+        let admin = Self.auth(try await identity.login(login).tokens.accessToken)
+
+        var client = Tillit_Identity_V1_CreateClientAccountRequest()
+        client.displayName = "Klient"
+        let clientID = try await identity.createClientAccount(client, options: admin).account.id
+        var service = Tillit_Identity_V1_CreateServiceAccountRequest()
+        service.displayName = "Booking"
+        let serviceAccount = try await identity.createServiceAccount(service, options: admin)
+        var serviceLogin = Tillit_Identity_V1_LoginServiceRequest()
+        serviceLogin.organizationID.value = organization
+        serviceLogin.accountID = serviceAccount.account.id
+        serviceLogin.secret = serviceAccount.secret
+        let serviceOptions = Self.auth(try await identity.loginService(serviceLogin).tokens.accessToken)
+        var consent = Tillit_Identity_V1_RecordConsentRequest()
+        consent.clientID = clientID
+        consent.kind = .treatment
+        consent.howGiven = "in writing at intake"
+        _ = try await identity.recordConsent(consent, options: admin)
+
+        var check = Tillit_Identity_V1_CheckConsentRequest()
+        check.clientID = clientID
+        check.kind = .treatment
+        let checkRequest = check
+        for _ in 0..<2_000 { _ = try await identity.checkConsent(checkRequest, options: serviceOptions) }
+        let end = clock.now + .milliseconds(Int(seconds * 1000))
+        let start = clock.now
+        let latencies = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for _ in 0..<inFlight {
+                group.addTask {
+                    var latencies = [UInt64]()
+                    while clock.now < end {
+                        let callStart = clock.now
+                        let answer = try await identity.checkConsent(checkRequest, options: serviceOptions)
+                        precondition(answer.granted)
+                        latencies.append(UInt64((clock.now - callStart).nanoseconds))
+                    }
+                    return latencies
+                }
+            }
+            var all = [UInt64]()
+            for try await part in group { all += part }
+            return all
+        }
+        let elapsed = clock.now - start
+        let stats = LatencyStats(latencies)
+        print(
+            "CheckConsent, \(inFlight) in flight: \(Int(Double(latencies.count) / elapsed.seconds)) calls/s  "
+                + "p50 \(stats.p50) µs  p99 \(stats.p99) µs")
+
+        // Health while `logins` logins (correct password, full scrypt cost) are hashing.
+        var staffLogin = Tillit_Identity_V1_LoginRequest()
+        staffLogin.organizationID.value = organization
+        staffLogin.email = "staff@bench.se"
+        staffLogin.password = password
+        var staff = Tillit_Identity_V1_CreateStaffAccountRequest()
+        staff.email = "staff@bench.se"
+        staff.displayName = "Staff"
+        staff.roles = [.scheduler]
+        staff.initialPassword = password
+        _ = try await identity.createStaffAccount(staff, options: admin)
+        let health = Tillit_Health_V1_Health.Client(rpc)
+        let staffLoginRequest = staffLogin
+        let loginsStart = clock.now
+        let (healthLatencies, loginResults) = try await withThrowingTaskGroup(of: Void.self) { group in
+            let results = LoginTally()
+            for _ in 0..<logins {
+                group.addTask {
+                    do {
+                        _ = try await identity.login(staffLoginRequest, options: CallOptions(timeout: .seconds(120)))
+                        results.add(ok: true)
+                    } catch {
+                        results.add(ok: false)
+                    }
+                }
+            }
+            var healthLatencies = [UInt64]()
+            try await Task.sleep(for: .milliseconds(50))
+            while results.done < logins {
+                let callStart = clock.now
+                _ = try await health.check(.init())
+                healthLatencies.append(UInt64((clock.now - callStart).nanoseconds))
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            try await group.waitForAll()
+            return (healthLatencies, results)
+        }
+        let loginsElapsed = clock.now - loginsStart
+        let healthStats = LatencyStats(healthLatencies)
+        print(
+            "\(logins) concurrent logins: \(loginResults.succeeded) ok, \(loginResults.done - loginResults.succeeded) refused, "
+                + "\(String(format: "%.1f", loginsElapsed.seconds)) s (\(String(format: "%.1f", Double(logins) / loginsElapsed.seconds)) logins/s)")
+        print(
+            "Health during the logins: p50 \(healthStats.p50) µs  p99 \(healthStats.p99) µs  (\(healthLatencies.count) calls)")
+    }
+
+    private static func auth(_ token: String) -> CallOptions {
+        var metadata = Metadata()
+        metadata.add("authorization", "Bearer \(token)")
+        return CallOptions(metadata: metadata)
+    }
+}
+
+/// Counts finished logins across tasks.
+private final class LoginTally: Sendable {
+    private let counts = Mutex<(done: Int, ok: Int)>((0, 0))
+
+    func add(ok: Bool) {
+        counts.withLock {
+            $0.done += 1
+            if ok { $0.ok += 1 }
+        }
+    }
+
+    var done: Int { counts.withLock { $0.done } }
+    var succeeded: Int { counts.withLock { $0.ok } }
+}
