@@ -2,7 +2,7 @@
 public enum Base32 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
-    /// RFC 4648, upper case, no padding.
+    /// `bytes` in RFC 4648 base32, upper case, without `=` padding.
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 8 + 4) / 5)
@@ -23,7 +23,8 @@ public enum Base32 {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// case-insensitive, ignores spaces and '=' padding, nil on invalid
+    /// The bytes `text` encodes, reading it case-insensitively and ignoring spaces and trailing
+    /// `=` padding; nil when it is invalid.
     ///
     /// Invalid: a character outside the alphabet (including `=` before the end), a length that
     /// no byte count encodes to (1, 3 or 6 characters past a multiple of 8), or non-zero

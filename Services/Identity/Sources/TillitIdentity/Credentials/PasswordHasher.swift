@@ -25,8 +25,14 @@ public final class PasswordHasher: Sendable {
     public let maxQueued: Int
 
     private let pool: NIOThreadPool
-    /// Derivations admitted and not finished (running or waiting).
-    private let admitted = Mutex<Int>(0)
+    /// Derivations admitted and not finished (running or waiting), and whether `shutdown` was
+    /// called.
+    private let state = Mutex(State())
+
+    private struct State {
+        var admitted = 0
+        var isShutDown = false
+    }
 
     /// Starts `maxConcurrent` threads (at least 1); `maxQueued` below 0 counts as 0.
     ///
@@ -42,7 +48,7 @@ public final class PasswordHasher: Sendable {
 
     /// Derivations admitted and not yet finished (running or waiting), e.g. for metrics.
     public var inFlight: Int {
-        admitted.withLock { $0 }
+        state.withLock { $0.admitted }
     }
 
     /// Hashes `password` with `parameters` and a fresh random salt.
@@ -60,12 +66,12 @@ public final class PasswordHasher: Sendable {
         return PasswordHash(algorithm: Self.algorithm, parameters: parameters, salt: salt, hash: derived)
     }
 
-    /// constant-time comparison of the derived key
+    /// Whether `password` is the one `stored` was made from, comparing the derived key in
+    /// constant time.
     ///
-    /// Derives with `stored.parameters` and `stored.salt` and compares the result with
-    /// `stored.hash` in constant time.
+    /// Derives with `stored.parameters` and `stored.salt` (not `parameters`), so old hashes
+    /// keep verifying after the parameters are raised; see `needsRehash`.
     ///
-    /// - Returns: Whether `password` is the one `stored` was made from.
     /// - Throws: `PasswordHasherError`: `.invalidParameters` when `stored` has another algorithm,
     ///   an empty salt or invalid parameters; `.overloaded`; `.hashingFailed`. Or
     ///   `CancellationError` when the task is cancelled before the work starts.
@@ -76,7 +82,8 @@ public final class PasswordHasher: Sendable {
         }
         try stored.parameters.validate()
         guard !stored.salt.isEmpty else {
-            throw PasswordHasherError(code: .invalidParameters, message: "the stored password hash has no salt")
+            throw PasswordHasherError(
+                code: .invalidParameters, message: "the stored password hash has no salt")
         }
         let bytes = Self.bytes(of: password)
         let derived = try await run {
@@ -85,7 +92,8 @@ public final class PasswordHasher: Sendable {
         return ConstantTime.equal(derived, stored.hash)
     }
 
-    /// true when stored.parameters differ from (are weaker than) self.parameters or algorithm differs
+    /// True when `stored` was made with another algorithm or other parameters than
+    /// `parameters` (e.g. weaker ones), so it should be replaced.
     ///
     /// Any difference counts, so lowering `parameters` (e.g. to fit memory) migrates hashes
     /// too; a salt shorter than `saltByteCount` also asks for a rehash. Call after a
@@ -95,7 +103,8 @@ public final class PasswordHasher: Sendable {
             || stored.salt.count < Self.saltByteCount
     }
 
-    /// Burns the same work as a verify, for unknown accounts (so timing does not reveal existence).
+    /// Burns the same work as a verify, for unknown accounts (so timing does not reveal
+    /// existence).
     ///
     /// Derives with `parameters` and a random salt, under the same admission limits.
     ///
@@ -114,6 +123,7 @@ public final class PasswordHasher: Sendable {
     ///
     /// Work already submitted finishes first; later calls fail with `.hashingFailed`.
     public func shutdown() async throws {
+        state.withLock { $0.isShutDown = true }
         try await pool.shutdownGracefully()
     }
 
@@ -123,26 +133,34 @@ public final class PasswordHasher: Sendable {
     /// it on the pool.
     private func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         let limit = maxConcurrent + maxQueued
-        let isAdmitted = admitted.withLock { count in
-            guard count < limit else { return false }
-            count += 1
-            return true
+        let admission = state.withLock { state -> PasswordHasherError? in
+            guard !state.isShutDown else { return Self.notRunning(cause: nil) }
+            guard state.admitted < limit else {
+                return PasswordHasherError(
+                    code: .overloaded, message: "\(limit) password hashes already running or waiting")
+            }
+            state.admitted += 1
+            return nil
         }
-        guard isAdmitted else {
-            throw PasswordHasherError(
-                code: .overloaded, message: "\(limit) password hashes already running or waiting")
+        if let admission {
+            throw admission
         }
-        defer { admitted.withLock { $0 -= 1 } }
+        defer { state.withLock { $0.admitted -= 1 } }
         do {
             return try await pool.runIfActive(work)
         } catch let error as PasswordHasherError {
             throw error
         } catch let error as CancellationError {
-            throw error
+            // The pool also skips queued work with `CancellationError` when it shuts down.
+            throw Task.isCancelled ? error : Self.notRunning(cause: error)
         } catch {
-            throw PasswordHasherError(
-                code: .hashingFailed, message: "the password hasher is not running", cause: error)
+            throw Self.notRunning(cause: error)
         }
+    }
+
+    private static func notRunning(cause: (any Error)?) -> PasswordHasherError {
+        PasswordHasherError(
+            code: .hashingFailed, message: "the password hasher has been shut down", cause: cause)
     }
 
     /// The UTF-8 bytes of `password` in Unicode NFC.
@@ -151,7 +169,9 @@ public final class PasswordHasher: Sendable {
     }
 
     /// Runs scrypt; blocks the calling thread.
-    private static func derive(_ password: [UInt8], salt: Data, parameters: PasswordParameters) throws -> Data {
+    private static func derive(
+        _ password: [UInt8], salt: Data, parameters: PasswordParameters
+    ) throws -> Data {
         // swift-crypto needs a non-null buffer, which an empty array or `Data` may not have: pass
         // an empty password as an empty slice of a non-empty array (same bytes to scrypt).
         let storage: [UInt8] = password.isEmpty ? [0] : password

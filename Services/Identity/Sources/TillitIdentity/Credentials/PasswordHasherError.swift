@@ -35,7 +35,8 @@ public struct PasswordHasherError: Error, RPCErrorConvertible, Sendable, CustomS
     public var rpcError: RPCError {
         switch code {
         case .overloaded:
-            RPCError(code: .resourceExhausted, message: "too many logins at once; try again shortly", cause: self)
+            RPCError(
+                code: .resourceExhausted, message: "too many logins at once; try again shortly", cause: self)
         case .invalidParameters, .hashingFailed:
             RPCError(code: .internalError, message: "internal error", cause: self)
         }

@@ -81,7 +81,8 @@ public struct PasswordParameters: Sendable, Hashable, Codable {
             throw invalid("p must be from 1 to \(Self.maximumParallelism)")
         }
         guard Self.lengthRange.contains(length) else {
-            throw invalid("length must be from \(Self.lengthRange.lowerBound) to \(Self.lengthRange.upperBound)")
+            throw invalid(
+                "length must be from \(Self.lengthRange.lowerBound) to \(Self.lengthRange.upperBound)")
         }
         // scrypt requires n < 2^(128 × r / 8), which only binds for r <= 3.
         if r <= 3 {

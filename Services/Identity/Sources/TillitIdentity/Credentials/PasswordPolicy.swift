@@ -12,7 +12,8 @@ public enum PasswordPolicy {
     ///   least 12 characters", `.tooLong` with "password is longer than 1024 bytes".
     public static func validate(_ password: String) throws {
         guard password.utf8.count <= maximumBytes else {
-            throw PasswordPolicyError(code: .tooLong, message: "password is longer than \(maximumBytes) bytes")
+            throw PasswordPolicyError(
+                code: .tooLong, message: "password is longer than \(maximumBytes) bytes")
         }
         guard password.count >= minimumLength else {
             throw PasswordPolicyError(

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 
-/// Encrypts small secrets (TOTP secrets) at rest with AES-256-GCM under a versioned key-encryption key, so the key can be rotated: new secrets use `currentVersion`, old ones still open with their version.
+/// Encrypts small secrets (TOTP secrets) at rest with AES-256-GCM under a versioned
+/// key-encryption key, so the key can be rotated: new secrets use `currentVersion`, old ones
+/// still open with their version.
 ///
 /// Store the returned `keyVersion` next to the ciphertext. To rotate, add a new key, make it
 /// current, and re-seal old secrets at leisure (or on use); drop an old key only once no
@@ -41,7 +43,9 @@ public struct SecretBox: Sendable {
     ///
     /// - Returns: `nonce ‖ ciphertext ‖ tag` (12 + n + 16 bytes) and the key version used.
     /// - Throws: `SecretBoxError` with `.cannotSeal`.
-    public func seal(_ plaintext: some DataProtocol, context: String) throws -> (ciphertext: Data, keyVersion: Int) {
+    public func seal(_ plaintext: some DataProtocol, context: String) throws -> (
+        ciphertext: Data, keyVersion: Int
+    ) {
         guard let key = keys[currentVersion] else {
             throw SecretBoxError(code: .unknownKeyVersion, message: "no key for version \(currentVersion)")
         }
@@ -72,7 +76,8 @@ public struct SecretBox: Sendable {
             return try AES.GCM.open(box, using: key, authenticating: Data(context.utf8))
         } catch {
             throw SecretBoxError(
-                code: .cannotOpen, message: "cannot decrypt the secret (key version \(keyVersion))", cause: error)
+                code: .cannotOpen, message: "cannot decrypt the secret (key version \(keyVersion))",
+                cause: error)
         }
     }
 }

@@ -23,7 +23,7 @@ public struct TOTP: Sendable {
         SymmetricKey(size: SymmetricKeySize(bitCount: 160)).withUnsafeBytes { Array($0) }
     }
 
-    /// floor(unix / 30)
+    /// The time step of `date`: `floor(unix time / 30)`.
     ///
     /// Dates too far from 1970 for an `Int64` step are clamped; a NaN date gives 0.
     public static func step(at date: Date) -> Int64 {
@@ -37,12 +37,12 @@ public struct TOTP: Sendable {
         return steps > 0 ? .max : .min
     }
 
-    /// zero-padded 6 digits
-    ///
-    /// The RFC 4226 HOTP value for counter `step` (taken as its 64-bit two's complement).
+    /// The code for `step`: the RFC 4226 HOTP value for that counter (as its 64-bit two's
+    /// complement), zero-padded to 6 digits.
     public func code(step: Int64) -> String {
         let counter = withUnsafeBytes(of: UInt64(bitPattern: step).bigEndian) { Array($0) }
-        let mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: counter, using: SymmetricKey(data: secret)))
+        let mac = Array(
+            HMAC<Insecure.SHA1>.authenticationCode(for: counter, using: SymmetricKey(data: secret)))
         // Dynamic truncation (RFC 4226 §5.3): SHA-1 gives 20 bytes, so offset + 3 <= 18.
         let offset = Int(mac[mac.count - 1] & 0x0f)
         let binary =
@@ -56,15 +56,19 @@ public struct TOTP: Sendable {
         return String(repeating: "0", count: Self.digits - digits.count) + digits
     }
 
-    /// The step whose code equals `code` within ±window steps of `date`, considering only steps > lastUsedStep (replay protection); nil if none. Rejects codes that are not exactly 6 ASCII digits. Compares in constant time.
+    /// The step whose code equals `code` within ±`window` steps of `date`, considering only
+    /// steps after `lastUsedStep` (replay protection); nil if none. Rejects codes that are not
+    /// exactly 6 ASCII digits. Compares in constant time.
     ///
     /// `window` is clamped to `0...maximumWindow`. Every candidate step is computed and compared
     /// (no early exit); if several match, the latest is returned. Store the returned step as
     /// the new `lastUsedStep`.
-    public func match(_ code: String, at date: Date, window: Int64 = 1, after lastUsedStep: Int64?) -> Int64? {
+    public func match(
+        _ code: String, at date: Date, window: Int64 = 1, after lastUsedStep: Int64?
+    ) -> Int64? {
+        guard code.utf8.count == Self.digits else { return nil }
         let candidate = Array(code.utf8)
-        guard candidate.count == Self.digits,
-            candidate.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        guard candidate.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
         else { return nil }
         let window = min(max(window, 0), Self.maximumWindow)
         let now = Self.step(at: date)
@@ -82,7 +86,8 @@ public struct TOTP: Sendable {
         return matched
     }
 
-    /// otpauth://totp/<issuer>:<account>?secret=<base32>&issuer=<issuer>&algorithm=SHA1&digits=6&period=30 with percent-encoding of issuer/account
+    /// The URI authenticator apps read from a QR code: `otpauth://totp/<issuer>:<account>`
+    /// `?secret=<base32>&issuer=<issuer>&algorithm=SHA1&digits=6&period=30`.
     ///
     /// Everything but RFC 3986 unreserved characters (`A–Z a–z 0–9 - . _ ~`) is percent-encoded
     /// as UTF-8, so a space becomes `%20` and a colon `%3A`.
