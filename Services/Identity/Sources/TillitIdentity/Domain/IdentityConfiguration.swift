@@ -14,7 +14,8 @@ public struct IdentityConfiguration: Sendable {
     /// How old the signing key may get before a new one replaces it
     /// (`TILLIT_IDENTITY_KEY_ROTATION_DAYS`, default 30).
     public var signingKeyRotation: Duration
-    /// scrypt parameters for new hashes (N=2^17, r=8, p=1).
+    /// scrypt parameters for new hashes (N=2^17, r=8, p=1); `TILLIT_IDENTITY_SCRYPT_LOG2_N`
+    /// (10–20) changes N, lower only for tests (hashes are upgraded at the next login once raised).
     public var passwordParameters: PasswordParameters
     /// Password hashes computed at once (`TILLIT_IDENTITY_MAX_CONCURRENT_HASHES`, default 2, ~128 MiB each).
     public var maxConcurrentHashes: Int
@@ -77,6 +78,10 @@ public struct IdentityConfiguration: Sendable {
         }
         if let days = try Self.integer("TILLIT_IDENTITY_KEY_ROTATION_DAYS", environment, range: 1...365) {
             signingKeyRotation = .seconds(days * 86_400)
+        }
+        if let log2 = try Self.integer("TILLIT_IDENTITY_SCRYPT_LOG2_N", environment, range: 10...20) {
+            // Lower than 17 only for tests and demos on slow machines: it weakens stored hashes.
+            passwordParameters.n = 1 << log2
         }
         if let count = try Self.integer("TILLIT_IDENTITY_MAX_CONCURRENT_HASHES", environment, range: 1...64) {
             maxConcurrentHashes = count
