@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 import TillitContracts
 import TillitIdentity
 import TillitRPC
-import Synchronization
 import TillitServiceKit
 
 /// `tillit-bench identity`: runs an Identity server in this process (standard scrypt cost, a
@@ -12,7 +12,8 @@ import TillitServiceKit
 struct IdentityBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "identity",
-        abstract: "CheckConsent latency at 32 in flight; Health latency while 50 logins hash (release build).")
+        abstract: "CheckConsent latency at 32 in flight; Health latency while 50 logins hash (release build)."
+    )
 
     @Option(help: "Seconds of CheckConsent load.")
     var seconds: Double = 5
@@ -24,16 +25,22 @@ struct IdentityBenchmark: AsyncParsableCommand {
     var logins: Int = 50
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-bench-identity-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tillit-bench-identity-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = try ServiceConfiguration(
-            service: .identity, environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": directory])
+            service: .identity,
+            environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": directory])
         configuration.shutdownGracePeriod = .seconds(5)
         let identityConfiguration = IdentityConfiguration()
-        print("scrypt N=\(identityConfiguration.passwordParameters.n) r=\(identityConfiguration.passwordParameters.r) "
-            + "p=\(identityConfiguration.passwordParameters.p); at most \(identityConfiguration.maxConcurrentHashes) hashes at once")
+        print(
+            "scrypt N=\(identityConfiguration.passwordParameters.n) r=\(identityConfiguration.passwordParameters.r) "
+                + "p=\(identityConfiguration.passwordParameters.p); at most \(identityConfiguration.maxConcurrentHashes) hashes at once"
+        )
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let host = try IdentityServer.makeHost(configuration: configuration, identity: identityConfiguration, logger: logger)
+        let host = try IdentityServer.makeHost(
+            configuration: configuration, identity: identityConfiguration, logger: logger)
         let group = host.makeServiceGroup(signals: [])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -63,7 +70,8 @@ struct IdentityBenchmark: AsyncParsableCommand {
         let clock = ContinuousClock()
         let loginStart = clock.now
         let first = try await identity.login(login)
-        print("one login (idle server):  \(String(format: "%.0f", (clock.now - loginStart).seconds * 1000)) ms")
+        print(
+            "one login (idle server):  \(String(format: "%.0f", (clock.now - loginStart).seconds * 1000)) ms")
         let enrolOptions = Self.auth(first.tokens.accessToken)
         let enrolment = try await identity.enrolTotp(.init(), options: enrolOptions)
         let totp = TOTP(secret: Base32.decode(enrolment.secret) ?? [])
@@ -139,7 +147,8 @@ struct IdentityBenchmark: AsyncParsableCommand {
             for _ in 0..<logins {
                 group.addTask {
                     do {
-                        _ = try await identity.login(staffLoginRequest, options: CallOptions(timeout: .seconds(120)))
+                        _ = try await identity.login(
+                            staffLoginRequest, options: CallOptions(timeout: .seconds(120)))
                         results.add(ok: true)
                     } catch {
                         results.add(ok: false)
@@ -161,9 +170,11 @@ struct IdentityBenchmark: AsyncParsableCommand {
         let healthStats = LatencyStats(healthLatencies)
         print(
             "\(logins) concurrent logins: \(loginResults.succeeded) ok, \(loginResults.done - loginResults.succeeded) refused, "
-                + "\(String(format: "%.1f", loginsElapsed.seconds)) s (\(String(format: "%.1f", Double(logins) / loginsElapsed.seconds)) logins/s)")
+                + "\(String(format: "%.1f", loginsElapsed.seconds)) s (\(String(format: "%.1f", Double(logins) / loginsElapsed.seconds)) logins/s)"
+        )
         print(
-            "Health during the logins: p50 \(healthStats.p50) µs  p99 \(healthStats.p99) µs  (\(healthLatencies.count) calls)")
+            "Health during the logins: p50 \(healthStats.p50) µs  p99 \(healthStats.p99) µs  (\(healthLatencies.count) calls)"
+        )
     }
 
     private static func auth(_ token: String) -> CallOptions {

@@ -23,8 +23,15 @@ struct AuditTrailTests {
             let events = try await harness.identity.listAuditEvents(
                 .with { $0.page.pageSize = 500 }, options: practice.options(.admin)
             ).events
-            #expect(events.contains { $0.action == "login" && $0.outcome == .failure && $0.subject.value == practice.id(.practitioner) })
-            #expect(events.contains { $0.action == "login" && $0.outcome == .success && $0.actor.value == practice.id(.client) })
+            #expect(
+                events.contains {
+                    $0.action == "login" && $0.outcome == .failure
+                        && $0.subject.value == practice.id(.practitioner)
+                })
+            #expect(
+                events.contains {
+                    $0.action == "login" && $0.outcome == .success && $0.actor.value == practice.id(.client)
+                })
             let change = try #require(events.first { $0.action == "roles.set" })
             #expect(change.actor.value == practice.id(.admin))
             #expect(change.subject.value == practice.id(.scheduler))
@@ -37,16 +44,21 @@ struct AuditTrailTests {
                 #expect(newer.previousHash == older.hash)
             }
             // Nothing of the other organisation.
-            let otherEvents = try await harness.identity.listAuditEvents(.init(), options: practice.options(.otherAdmin)).events
+            let otherEvents = try await harness.identity.listAuditEvents(
+                .init(), options: practice.options(.otherAdmin)
+            ).events
             #expect(!otherEvents.contains { $0.actor.value == practice.id(.admin) })
-            let verify = try await harness.identity.verifyAuditChain(.init(), options: practice.options(.admin))
+            let verify = try await harness.identity.verifyAuditChain(
+                .init(), options: practice.options(.admin))
             #expect(verify.intact)
             #expect(verify.eventsChecked == UInt64(events.count))
         }
     }
 
     @Test func anEditBehindTheTriggersIsFound() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-audit-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tillit-audit-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (organization, admin, secret) = try await withIdentity(dataDirectory: directory) { harness in
             let practice = try await Practice.make(harness)
@@ -57,7 +69,8 @@ struct AuditTrailTests {
         try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER audit_events_no_update")
             try db.execute(
-                sql: "UPDATE audit_events SET detail = 'nothing to see' WHERE organization_id = ? AND seq = 3",
+                sql:
+                    "UPDATE audit_events SET detail = 'nothing to see' WHERE organization_id = ? AND seq = 3",
                 arguments: [organization])
         }
         try queue.close()
@@ -73,7 +86,9 @@ struct AuditTrailTests {
     }
 
     @Test func aDeletedRowIsFound() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-audit-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tillit-audit-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (organization, secret) = try await withIdentity(dataDirectory: directory) { harness in
             let practice = try await Practice.make(harness)
@@ -82,13 +97,16 @@ struct AuditTrailTests {
         let queue = try DatabaseQueue(path: directory + "/identity.db")
         try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER audit_events_no_delete")
-            try db.execute(sql: "DELETE FROM audit_events WHERE organization_id = ? AND seq = 4", arguments: [organization])
+            try db.execute(
+                sql: "DELETE FROM audit_events WHERE organization_id = ? AND seq = 4",
+                arguments: [organization])
         }
         try queue.close()
         try await withIdentity(dataDirectory: directory) { harness in
             harness.clock.advance(seconds: 300)  // past the steps the first run's clock used
             // Appending still works (the new event links to the last one), and verification names the gap.
-            let login = try await harness.signIn(organization: organization, email: "admin@stigen.se", totpSecret: secret)
+            let login = try await harness.signIn(
+                organization: organization, email: "admin@stigen.se", totpSecret: secret)
             let verify = try await harness.identity.verifyAuditChain(
                 .init(), options: IdentityHarness.auth(login.tokens.accessToken))
             #expect(!verify.intact)

@@ -7,7 +7,8 @@ import TillitRPC
 /// Consent through the real server: record, check, revoke, list, and who may do what.
 struct ConsentTests {
     private func record(
-        _ harness: IdentityHarness, _ options: CallOptions, client: String, kind: Tillit_Identity_V1_ConsentKind,
+        _ harness: IdentityHarness, _ options: CallOptions, client: String,
+        kind: Tillit_Identity_V1_ConsentKind,
         practitioner: String? = nil, howGiven: String = ""
     ) async throws -> Tillit_Identity_V1_Consent {
         var request = Tillit_Identity_V1_RecordConsentRequest()
@@ -19,7 +20,8 @@ struct ConsentTests {
     }
 
     private func check(
-        _ harness: IdentityHarness, _ options: CallOptions, client: String, kind: Tillit_Identity_V1_ConsentKind,
+        _ harness: IdentityHarness, _ options: CallOptions, client: String,
+        kind: Tillit_Identity_V1_ConsentKind,
         practitioner: String? = nil
     ) async throws -> Tillit_Identity_V1_CheckConsentResponse {
         var request = Tillit_Identity_V1_CheckConsentRequest()
@@ -36,18 +38,21 @@ struct ConsentTests {
             let service = practice.options(.service)
             #expect(try await check(harness, service, client: client, kind: .treatment).granted == false)
 
-            let consent = try await record(harness, practice.options(.client), client: client, kind: .treatment)
+            let consent = try await record(
+                harness, practice.options(.client), client: client, kind: .treatment)
             #expect(consent.recordedBy.value == client)
             #expect(consent.howGiven.isEmpty)
             let granted = try await check(harness, service, client: client, kind: .treatment)
             #expect(granted.granted)
             #expect(granted.consentID == consent.id)
             // Another kind is not implied.
-            #expect(try await check(harness, service, client: client, kind: .caseConsultation).granted == false)
+            #expect(
+                try await check(harness, service, client: client, kind: .caseConsultation).granted == false)
 
             var revoke = Tillit_Identity_V1_RevokeConsentRequest()
             revoke.consentID = consent.id
-            let revoked = try await harness.identity.revokeConsent(revoke, options: practice.options(.client)).consent
+            let revoked = try await harness.identity.revokeConsent(revoke, options: practice.options(.client))
+                .consent
             #expect(revoked.hasRevokedAt)
             #expect(revoked.revokedBy.value == client)
             // Revoked, then checked: not granted.
@@ -58,9 +63,12 @@ struct ConsentTests {
             }
             var list = Tillit_Identity_V1_ListConsentsRequest()
             list.clientID.value = client
-            #expect(try await harness.identity.listConsents(list, options: practice.options(.admin)).consents.isEmpty)
+            #expect(
+                try await harness.identity.listConsents(list, options: practice.options(.admin)).consents
+                    .isEmpty)
             list.includeRevoked = true
-            let history = try await harness.identity.listConsents(list, options: practice.options(.admin)).consents
+            let history = try await harness.identity.listConsents(list, options: practice.options(.admin))
+                .consents
             #expect(history.map(\.id) == [consent.id])
 
             // Granted again after revocation: a new record.
@@ -77,11 +85,13 @@ struct ConsentTests {
             let practitioner = practice.id(.practitioner)
             let admin = practice.options(.admin)
             await expectRPCError(.invalidArgument, "practitioner missing") {
-                try await record(harness, practice.options(.client), client: client, kind: .shareWithPractitioner)
+                try await record(
+                    harness, practice.options(.client), client: client, kind: .shareWithPractitioner)
             }
             await expectRPCError(.invalidArgument, "practitioner on another kind") {
                 try await record(
-                    harness, practice.options(.client), client: client, kind: .treatment, practitioner: practitioner)
+                    harness, practice.options(.client), client: client, kind: .treatment,
+                    practitioner: practitioner)
             }
             await expectRPCError(.notFound, "a scheduler is not a practitioner") {
                 try await record(
@@ -89,13 +99,17 @@ struct ConsentTests {
                     practitioner: practice.id(.scheduler))
             }
             _ = try await record(
-                harness, practice.options(.client), client: client, kind: .shareWithPractitioner, practitioner: practitioner)
-            #expect(
-                try await check(harness, admin, client: client, kind: .shareWithPractitioner, practitioner: practitioner)
-                    .granted)
+                harness, practice.options(.client), client: client, kind: .shareWithPractitioner,
+                practitioner: practitioner)
             #expect(
                 try await check(
-                    harness, admin, client: client, kind: .shareWithPractitioner, practitioner: practice.id(.supervisor)
+                    harness, admin, client: client, kind: .shareWithPractitioner, practitioner: practitioner
+                )
+                .granted)
+            #expect(
+                try await check(
+                    harness, admin, client: client, kind: .shareWithPractitioner,
+                    practitioner: practice.id(.supervisor)
                 ).granted == false)
         }
     }
@@ -105,11 +119,13 @@ struct ConsentTests {
             let practice = try await Practice.make(harness)
             let client = practice.id(.client)
             await expectRPCError(.invalidArgument, "how_given missing") {
-                try await record(harness, practice.options(.practitioner), client: client, kind: .contactByMessage)
+                try await record(
+                    harness, practice.options(.practitioner), client: client, kind: .contactByMessage)
             }
             await expectRPCError(.permissionDenied, "scheduler") {
                 try await record(
-                    harness, practice.options(.scheduler), client: client, kind: .contactByMessage, howGiven: "by phone")
+                    harness, practice.options(.scheduler), client: client, kind: .contactByMessage,
+                    howGiven: "by phone")
             }
             let consent = try await record(
                 harness, practice.options(.practitioner), client: client, kind: .contactByMessage,
@@ -118,13 +134,16 @@ struct ConsentTests {
             #expect(consent.howGiven == "orally at intake, 2026-03-02")
             await expectRPCError(.alreadyExists, "already in force") {
                 try await record(
-                    harness, practice.options(.admin), client: client, kind: .contactByMessage, howGiven: "again")
+                    harness, practice.options(.admin), client: client, kind: .contactByMessage,
+                    howGiven: "again")
             }
             // The client sees who recorded it in their audit trail.
             var audit = Tillit_Identity_V1_ListAuditEventsRequest()
             audit.action = "consent.record"
-            let events = try await harness.identity.listAuditEvents(audit, options: practice.options(.client)).events
-            #expect(events.contains { $0.actor.value == practice.id(.practitioner) && $0.client.value == client })
+            let events = try await harness.identity.listAuditEvents(audit, options: practice.options(.client))
+                .events
+            #expect(
+                events.contains { $0.actor.value == practice.id(.practitioner) && $0.client.value == client })
         }
     }
 
@@ -137,7 +156,8 @@ struct ConsentTests {
             }
             await expectRPCError(.permissionDenied, "acting for another client") {
                 try await record(
-                    harness, practice.options(.service, onBehalfOf: practice.otherClient), client: client, kind: .treatment)
+                    harness, practice.options(.service, onBehalfOf: practice.otherClient), client: client,
+                    kind: .treatment)
             }
             let consent = try await record(
                 harness, practice.options(.service, onBehalfOf: client), client: client, kind: .treatment)
@@ -149,7 +169,8 @@ struct ConsentTests {
         try await withIdentity { harness in
             let practice = try await Practice.make(harness)
             let client = practice.id(.client)
-            let consent = try await record(harness, practice.options(.client), client: client, kind: .treatment)
+            let consent = try await record(
+                harness, practice.options(.client), client: client, kind: .treatment)
             await expectRPCError(.notFound, "other organisation checks") {
                 try await check(harness, practice.options(.otherAdmin), client: client, kind: .treatment)
             }
@@ -160,13 +181,16 @@ struct ConsentTests {
                 try await harness.identity.revokeConsent(revoke, options: practice.options(.otherAdmin))
             }
             await expectRPCError(.permissionDenied, "a client checks another client") {
-                try await check(harness, practice.options(.client), client: practice.otherClient, kind: .treatment)
+                try await check(
+                    harness, practice.options(.client), client: practice.otherClient, kind: .treatment)
             }
             await expectRPCError(.notFound, "a foreign client from this organisation") {
-                try await check(harness, practice.options(.admin), client: practice.foreignClient, kind: .treatment)
+                try await check(
+                    harness, practice.options(.admin), client: practice.foreignClient, kind: .treatment)
             }
             await expectRPCError(.notFound, "a staff id is not a client") {
-                try await check(harness, practice.options(.admin), client: practice.id(.practitioner), kind: .treatment)
+                try await check(
+                    harness, practice.options(.admin), client: practice.id(.practitioner), kind: .treatment)
             }
             await expectRPCError(.invalidArgument, "malformed id") {
                 try await check(harness, practice.options(.admin), client: "not-an-id", kind: .treatment)

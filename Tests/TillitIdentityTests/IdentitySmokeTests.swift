@@ -11,9 +11,11 @@ struct IdentitySmokeTests {
             let practice = try await Practice.make(harness)
             #expect(practice.tokens.count == 7)
             let me = try await harness.identity.getAccount(
-                .with { $0.accountID.value = practice.id(.practitioner) }, options: practice.options(.practitioner))
+                .with { $0.accountID.value = practice.id(.practitioner) },
+                options: practice.options(.practitioner))
             #expect(me.account.email == "practitioner@stigen.se")
-            let verify = try await harness.identity.verifyAuditChain(.init(), options: practice.options(.admin))
+            let verify = try await harness.identity.verifyAuditChain(
+                .init(), options: practice.options(.admin))
             #expect(verify.intact)
             #expect(verify.eventsChecked > 5)
         }

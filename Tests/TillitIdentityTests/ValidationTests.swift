@@ -16,10 +16,13 @@ struct ValidationTests {
                 request.adminDisplayName = "Admin"
                 request.adminPassword = IdentityHarness.password
                 change(&request)
-                return await expectRPCError(.invalidArgument) { try await harness.identity.bootstrap(request) }
+                return await expectRPCError(.invalidArgument) {
+                    try await harness.identity.bootstrap(request)
+                }
             }
             #expect(await attempt { $0.organizationName = "" }?.message.contains("organization_name") == true)
-            #expect(await attempt { $0.organizationName = "   " }?.message.contains("organization_name") == true)
+            #expect(
+                await attempt { $0.organizationName = "   " }?.message.contains("organization_name") == true)
             #expect(await attempt { $0.organizationName = String(repeating: "x", count: 201) } != nil)
             #expect(await attempt { $0.organizationName = "Stigen\u{0}" } != nil)
             #expect(await attempt { $0.timeZone = "Mars/Olympus" }?.message.contains("time_zone") == true)
@@ -103,31 +106,49 @@ struct ValidationTests {
             policy.policy.nightRule = .noContact
             policy.policy.weekendRule = .emergencyOnly
             policy.policy.hours = [
-                .with { $0.weekday = .monday; $0.startMinute = 540; $0.endMinute = 720 },
-                .with { $0.weekday = .monday; $0.startMinute = 700; $0.endMinute = 900 },
+                .with {
+                    $0.weekday = .monday; $0.startMinute = 540; $0.endMinute = 720
+                },
+                .with {
+                    $0.weekday = .monday; $0.startMinute = 700; $0.endMinute = 900
+                },
             ]
             await expectRPCError(.invalidArgument, "overlapping hours") {
                 try await harness.identity.setContactPolicy(policy, options: admin)
             }
-            policy.policy.hours = [.with { $0.weekday = .monday; $0.startMinute = 600; $0.endMinute = 1441 }]
+            policy.policy.hours = [
+                .with {
+                    $0.weekday = .monday; $0.startMinute = 600; $0.endMinute = 1441
+                }
+            ]
             await expectRPCError(.invalidArgument, "end past midnight") {
                 try await harness.identity.setContactPolicy(policy, options: admin)
             }
             policy.policy.hours = [
-                .with { $0.weekday = .monday; $0.startMinute = 540; $0.endMinute = 720 },
-                .with { $0.weekday = .monday; $0.startMinute = 780; $0.endMinute = 960 },
+                .with {
+                    $0.weekday = .monday; $0.startMinute = 540; $0.endMinute = 720
+                },
+                .with {
+                    $0.weekday = .monday; $0.startMinute = 780; $0.endMinute = 960
+                },
             ]
             policy.policy.emergencyInstructions = "Ring 112 vid akut fara."
-            policy.policy.crisisLines = [.with { $0.name = "Mind Självmordslinjen"; $0.phone = "90101"; $0.hours = "dygnet runt" }]
+            policy.policy.crisisLines = [
+                .with {
+                    $0.name = "Mind Självmordslinjen"; $0.phone = "90101"; $0.hours = "dygnet runt"
+                }
+            ]
             let stored = try await harness.identity.setContactPolicy(policy, options: admin).policy
             #expect(stored.hours.count == 2)
             #expect(stored.updatedBy.value == practice.id(.admin))
-            let read = try await harness.identity.getContactPolicy(.init(), options: practice.options(.service))
+            let read = try await harness.identity.getContactPolicy(
+                .init(), options: practice.options(.service))
             #expect(read.timeZone == "Europe/Stockholm")
             #expect(read.policy.crisisLines.first?.phone == "90101")
             #expect(read.policy.weekendRule == .emergencyOnly)
             // The other organisation has no policy: the empty NO_CONTACT one.
-            let other = try await harness.identity.getContactPolicy(.init(), options: practice.options(.otherAdmin))
+            let other = try await harness.identity.getContactPolicy(
+                .init(), options: practice.options(.otherAdmin))
             #expect(other.policy.hours.isEmpty)
             #expect(other.policy.nightRule == .noContact)
             // Still serving.

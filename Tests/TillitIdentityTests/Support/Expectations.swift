@@ -9,10 +9,13 @@ func expectRPCError(
 ) async -> RPCError? {
     do {
         _ = try await body()
-        Issue.record("expected \(code), the call succeeded \(comment.map { "(\($0))" } ?? "")", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected \(code), the call succeeded \(comment.map { "(\($0))" } ?? "")",
+            sourceLocation: sourceLocation)
         return nil
     } catch let error as RPCError {
-        #expect(error.code == code, "\(comment.map { "\($0): " } ?? "")\(error)", sourceLocation: sourceLocation)
+        #expect(
+            error.code == code, "\(comment.map { "\($0): " } ?? "")\(error)", sourceLocation: sourceLocation)
         return error
     } catch {
         Issue.record("expected RPCError \(code), got \(error)", sourceLocation: sourceLocation)

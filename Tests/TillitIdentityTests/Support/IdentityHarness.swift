@@ -95,13 +95,17 @@ func withIdentity<T: Sendable>(
 ) async throws -> T {
     let directory =
         dataDirectory
-        ?? FileManager.default.temporaryDirectory.appendingPathComponent("tillit-identity-\(UUID().uuidString)").path
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tillit-identity-\(UUID().uuidString)"
+        ).path
     defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: directory) } }
     var configuration = try ServiceConfiguration(
-        service: .identity, environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": directory])
+        service: .identity,
+        environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": directory])
     configuration.shutdownGracePeriod = .seconds(5)
     var identity = IdentityConfiguration(
-        bootstrapSecret: IdentityHarness.bootstrapSecret, passwordParameters: PasswordParameters(n: 1024, r: 8, p: 1))
+        bootstrapSecret: IdentityHarness.bootstrapSecret,
+        passwordParameters: PasswordParameters(n: 1024, r: 8, p: 1))
     configure(&identity)
     let clock = TestClock()
     let logger = Logger(label: "tillit.identity.tests") { _ in SwiftLogNoOpLogHandler() }

@@ -7,7 +7,7 @@ import TillitRPC
 /// an admin of a second organisation.
 struct Practice: Sendable {
     /// Who calls, for the authorisation matrix.
-    enum Role: String, CaseIterable, Sendable, CustomTestStringConvertibleShim {
+    enum Role: String, CaseIterable, Sendable {
         case anonymous, client, admin, scheduler, practitioner, supervisor, service, otherAdmin
     }
 
@@ -39,10 +39,14 @@ struct Practice: Sendable {
         let identity = harness.identity
         let boot = try await harness.bootstrap()
         let organization = boot.organization.id.value
-        let (adminLogin, adminTotp) = try await harness.signIn(organization: organization, email: "admin@stigen.se")
+        let (adminLogin, adminTotp) = try await harness.signIn(
+            organization: organization, email: "admin@stigen.se")
         let admin = IdentityHarness.auth(adminLogin.tokens.accessToken)
 
-        func staff(_ email: String, _ roles: [Tillit_Identity_V1_Role], licence: Tillit_Identity_V1_LicenceStatus = .unspecified)
+        func staff(
+            _ email: String, _ roles: [Tillit_Identity_V1_Role],
+            licence: Tillit_Identity_V1_LicenceStatus = .unspecified
+        )
             async throws -> String
         {
             var request = Tillit_Identity_V1_CreateStaffAccountRequest()
@@ -63,34 +67,44 @@ struct Practice: Sendable {
         }
         let schedulerID = try await staff("scheduler@stigen.se", [.scheduler])
         let practitionerID = try await staff("practitioner@stigen.se", [.practitioner], licence: .licensed)
-        let supervisorID = try await staff("supervisor@stigen.se", [.supervisor, .practitioner], licence: .licensed)
+        let supervisorID = try await staff(
+            "supervisor@stigen.se", [.supervisor, .practitioner], licence: .licensed)
         let clientID = try await client("client@example.com", options: admin)
         let otherClient = try await client("other.client@example.com", options: admin)
         var serviceRequest = Tillit_Identity_V1_CreateServiceAccountRequest()
         serviceRequest.displayName = "Booking"
         let service = try await identity.createServiceAccount(serviceRequest, options: admin)
 
-        let scheduler = try await harness.signIn(organization: organization, email: "scheduler@stigen.se").login
-        let practitioner = try await harness.signIn(organization: organization, email: "practitioner@stigen.se").login
-        let (supervisor, supervisorTotp) = try await harness.signIn(organization: organization, email: "supervisor@stigen.se")
-        let clientLogin = try await harness.signIn(organization: organization, email: "client@example.com").login
+        let scheduler = try await harness.signIn(organization: organization, email: "scheduler@stigen.se")
+            .login
+        let practitioner = try await harness.signIn(
+            organization: organization, email: "practitioner@stigen.se"
+        ).login
+        let (supervisor, supervisorTotp) = try await harness.signIn(
+            organization: organization, email: "supervisor@stigen.se")
+        let clientLogin = try await harness.signIn(organization: organization, email: "client@example.com")
+            .login
         var serviceLogin = Tillit_Identity_V1_LoginServiceRequest()
         serviceLogin.organizationID.value = organization
         serviceLogin.accountID = service.account.id
         serviceLogin.secret = service.secret
         let serviceTokens = try await identity.loginService(serviceLogin).tokens
 
-        let other = try await harness.bootstrap(name: "Annan Praktik", adminEmail: "admin@annan.se", secret: true)
+        let other = try await harness.bootstrap(
+            name: "Annan Praktik", adminEmail: "admin@annan.se", secret: true)
         let otherOrganization = other.organization.id.value
-        let (otherAdmin, _) = try await harness.signIn(organization: otherOrganization, email: "admin@annan.se")
+        let (otherAdmin, _) = try await harness.signIn(
+            organization: otherOrganization, email: "admin@annan.se")
         let foreignClient = try await client(
             "foreign@example.com", options: IdentityHarness.auth(otherAdmin.tokens.accessToken))
 
         return Practice(
             organization: organization, otherOrganization: otherOrganization,
             ids: [
-                .client: clientID, .admin: boot.admin.id.value, .scheduler: schedulerID, .practitioner: practitionerID,
-                .supervisor: supervisorID, .service: service.account.id.value, .otherAdmin: other.admin.id.value,
+                .client: clientID, .admin: boot.admin.id.value, .scheduler: schedulerID,
+                .practitioner: practitionerID,
+                .supervisor: supervisorID, .service: service.account.id.value,
+                .otherAdmin: other.admin.id.value,
             ],
             tokens: [
                 .client: clientLogin.tokens.accessToken, .admin: adminLogin.tokens.accessToken,
@@ -102,6 +116,3 @@ struct Practice: Sendable {
             totpSecrets: [.admin: adminTotp ?? "", .supervisor: supervisorTotp ?? ""])
     }
 }
-
-/// Lets `Practice.Role` name parameterised test cases readably.
-protocol CustomTestStringConvertibleShim {}

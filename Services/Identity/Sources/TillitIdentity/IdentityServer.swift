@@ -30,7 +30,8 @@ public enum IdentityServer {
             attributes: [.posixPermissions: 0o700])
         let database = try IdentityDatabase.open(path: configuration.databasePath, logger: logger)
         let keys = try SigningKeyRing(
-            database: database, dataDirectory: configuration.dataDirectory, rotation: identity.signingKeyRotation,
+            database: database, dataDirectory: configuration.dataDirectory,
+            rotation: identity.signingKeyRotation,
             tokenLifetime: identity.accessTokenLifetime, now: now)
         let hasher = PasswordHasher(
             parameters: identity.passwordParameters, maxConcurrent: identity.maxConcurrentHashes,
@@ -59,12 +60,16 @@ public enum IdentityServer {
         }
         let path = (dataDirectory as NSString).appendingPathComponent("identity-totp.key")
         if let data = FileManager.default.contents(atPath: path) {
-            guard data.count == 32 else { throw IdentityError(.internalError, "\(path) is not a 32-byte key") }
+            guard data.count == 32 else {
+                throw IdentityError(.internalError, "\(path) is not a 32-byte key")
+            }
             return try SecretBox(keys: [1: SymmetricKey(data: data)], currentVersion: 1)
         }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
         else { throw IdentityError(.internalError, "cannot create \(path)") }
         return try SecretBox(keys: [1: key], currentVersion: 1)
     }

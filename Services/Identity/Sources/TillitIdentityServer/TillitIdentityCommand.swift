@@ -35,7 +35,8 @@ struct TillitIdentityCommand: AsyncParsableCommand {
         let logger = Logger(label: "tillit.identity")
         let host: ServiceHost
         do {
-            host = try IdentityServer.makeHost(configuration: configuration, identity: identity, logger: logger)
+            host = try IdentityServer.makeHost(
+                configuration: configuration, identity: identity, logger: logger)
         } catch {
             logger.critical("could not start", metadata: ["error": "\(error)"])
             FileHandle.standardError.write(Data("tillit-identity: could not start: \(error)\n".utf8))

@@ -70,7 +70,9 @@ public struct IdentityConfiguration: Sendable {
             }
             bootstrapSecret = secret
         }
-        if let seconds = try Self.integer("TILLIT_IDENTITY_ACCESS_TOKEN_SECONDS", environment, range: 30...900) {
+        if let seconds = try Self.integer(
+            "TILLIT_IDENTITY_ACCESS_TOKEN_SECONDS", environment, range: 30...900)
+        {
             accessTokenLifetime = .seconds(seconds)
         }
         if let days = try Self.integer("TILLIT_IDENTITY_REFRESH_TOKEN_DAYS", environment, range: 1...90) {
@@ -99,10 +101,13 @@ public struct IdentityConfiguration: Sendable {
                 totpKeys[version] = key
             }
         }
-        if let version = try Self.integer("TILLIT_IDENTITY_TOTP_KEY_VERSION", environment, range: 0...1_000_000) {
+        if let version = try Self.integer(
+            "TILLIT_IDENTITY_TOTP_KEY_VERSION", environment, range: 0...1_000_000)
+        {
             guard totpKeys[version] != nil else {
                 throw ConfigurationError(
-                    variable: "TILLIT_IDENTITY_TOTP_KEY_VERSION", message: "no key of version \(version) in TILLIT_IDENTITY_TOTP_KEYS")
+                    variable: "TILLIT_IDENTITY_TOTP_KEY_VERSION",
+                    message: "no key of version \(version) in TILLIT_IDENTITY_TOTP_KEYS")
             }
             totpKeyVersion = version
         }
@@ -113,7 +118,8 @@ public struct IdentityConfiguration: Sendable {
     ) throws -> Int? {
         guard let text = environment[name], !text.isEmpty else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError(variable: name, message: "expected an integer in \(range.lowerBound)…\(range.upperBound)")
+            throw ConfigurationError(
+                variable: name, message: "expected an integer in \(range.lowerBound)…\(range.upperBound)")
         }
         return value
     }

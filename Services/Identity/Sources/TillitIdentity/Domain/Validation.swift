@@ -58,7 +58,8 @@ enum Validation {
         let name = value.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw IdentityError.invalid(field, "must not be empty") }
         guard name.count <= 64, name.contains("/") || name == "UTC", knownTimeZones.contains(name) else {
-            throw IdentityError.invalid(field, "'\(name.prefix(64))' is not an IANA time zone (e.g. Europe/Stockholm)")
+            throw IdentityError.invalid(
+                field, "'\(name.prefix(64))' is not an IANA time zone (e.g. Europe/Stockholm)")
         }
         return name
     }
@@ -75,12 +76,17 @@ enum Validation {
             let subtags = tag.split(separator: "-", omittingEmptySubsequences: false)
             guard (2...35).contains(tag.count), let first = subtags.first, (2...8).contains(first.count),
                 first.allSatisfy({ $0.isASCII && $0.isLetter }),
-                subtags.allSatisfy({ !$0.isEmpty && $0.count <= 8 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
+                subtags.allSatisfy({
+                    !$0.isEmpty && $0.count <= 8
+                        && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+                })
             else {
                 throw IdentityError.invalid(field, "'\(tag.prefix(35))' is not a BCP 47 language tag")
             }
-            let normalised = subtags.enumerated().map { $0.offset == 0 ? $0.element.lowercased() : String($0.element) }
-                .joined(separator: "-")
+            let normalised = subtags.enumerated().map {
+                $0.offset == 0 ? $0.element.lowercased() : String($0.element)
+            }
+            .joined(separator: "-")
             if !seen.contains(normalised) { seen.append(normalised) }
         }
         return seen

@@ -15,18 +15,23 @@ extension IdentityHandler {
         }
         if licence == "pre_licensed" {
             guard let supervisor else {
-                throw IdentityError.invalid("profile.supervisor_id", "is required for a pre-licensed practitioner")
+                throw IdentityError.invalid(
+                    "profile.supervisor_id", "is required for a pre-licensed practitioner")
             }
             guard supervisor != account else {
                 throw IdentityError.invalid("profile.supervisor_id", "cannot be the account itself")
             }
-            guard let record = try AccountRecord.fetch(db, organization: organization, id: supervisor), record.isActive,
+            guard let record = try AccountRecord.fetch(db, organization: organization, id: supervisor),
+                record.isActive,
                 record.roles.contains("supervisor")
             else {
-                throw IdentityError(.failedPrecondition, "profile.supervisor_id: not an active supervisor of this organisation")
+                throw IdentityError(
+                    .failedPrecondition,
+                    "profile.supervisor_id: not an active supervisor of this organisation")
             }
         } else if supervisor != nil {
-            throw IdentityError.invalid("profile.supervisor_id", "is set only for a pre-licensed practitioner")
+            throw IdentityError.invalid(
+                "profile.supervisor_id", "is set only for a pre-licensed practitioner")
         }
     }
 
@@ -39,7 +44,8 @@ extension IdentityHandler {
         var staff = NewStaffInput(
             email: try Validation.email(request.email),
             displayName: try Validation.name(request.displayName, field: "display_name"), roles: roles)
-        staff.discipline = try Validation.text(request.profile.discipline, field: "profile.discipline", max: 200)
+        staff.discipline = try Validation.text(
+            request.profile.discipline, field: "profile.discipline", max: 200)
         staff.languages = try Validation.languages(request.profile.languages, field: "profile.languages")
         staff.licence = try WireMapping.licence(request.profile.licenceStatus)
         staff.supervisor =
@@ -51,12 +57,16 @@ extension IdentityHandler {
         let account = try await store.write { [staff] db in
             _ = try activeAccount(db, caller)
             try validateStaffProfile(
-                db, organization: caller.organization, account: nil, roles: roles, discipline: staff.discipline,
+                db, organization: caller.organization, account: nil, roles: roles,
+                discipline: staff.discipline,
                 licence: staff.licence, supervisor: staff.supervisor)
             let id = try store.insertStaff(
-                db, organization: caller.organization, staff, password: password, grantedBy: caller.id, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "account.create", subject: id,
+                db, organization: caller.organization, staff, password: password, grantedBy: caller.id, at: at
+            )
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "account.create", subject: id,
                     detail: "staff; roles: \(roles.joined(separator: ","))"),
                 requestID: caller.requestID)
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
@@ -71,15 +81,19 @@ extension IdentityHandler {
         async throws -> Tillit_Identity_V1_CreateClientAccountResponse
     {
         let caller = try Caller.current(context)
-        try caller.require(caller.isStaff(anyOf: ["admin", "scheduler", "practitioner"]), "create client accounts")
+        try caller.require(
+            caller.isStaff(anyOf: ["admin", "scheduler", "practitioner"]), "create client accounts")
         let email = request.email.isEmpty ? nil : try Validation.email(request.email)
         let name = try Validation.name(request.displayName, field: "display_name")
-        let timeZone = request.profile.timeZone.isEmpty ? "" : try Validation.timeZone(request.profile.timeZone, field: "profile.time_zone")
+        let timeZone =
+            request.profile.timeZone.isEmpty
+            ? "" : try Validation.timeZone(request.profile.timeZone, field: "profile.time_zone")
         let languages = try Validation.languages(request.profile.languages, field: "profile.languages")
         var password: PasswordHash?
         if !request.initialPassword.isEmpty {
             guard email != nil else {
-                throw IdentityError.invalid("initial_password", "a client without an e-mail cannot sign in; omit the password")
+                throw IdentityError.invalid(
+                    "initial_password", "a client without an e-mail cannot sign in; omit the password")
             }
             try PasswordPolicy.validate(request.initialPassword)
             password = try await hasher.hash(request.initialPassword)
@@ -89,15 +103,19 @@ extension IdentityHandler {
             _ = try activeAccount(db, caller)
             let id = IdentityStore.newID()
             try store.insertAccount(
-                db, id: id, organization: caller.organization, kind: "client", email: email, displayName: name, at: at)
+                db, id: id, organization: caller.organization, kind: "client", email: email,
+                displayName: name, at: at)
             try db.execute(
-                sql: "INSERT INTO client_profiles (account_id, organization_id, time_zone, languages) VALUES (?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO client_profiles (account_id, organization_id, time_zone, languages) VALUES (?, ?, ?, ?)",
                 arguments: [id, caller.organization, timeZone, WireMapping.json(languages)])
             if let password {
                 try store.insertPassword(db, organization: caller.organization, account: id, password, at: at)
             }
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "account.create", subject: id, client: id, detail: "client"),
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "account.create", subject: id, client: id, detail: "client"),
                 requestID: caller.requestID)
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }
@@ -107,28 +125,34 @@ extension IdentityHandler {
         return response
     }
 
-    func createServiceAccount(_ request: Tillit_Identity_V1_CreateServiceAccountRequest, context: ServerContext)
+    func createServiceAccount(
+        _ request: Tillit_Identity_V1_CreateServiceAccountRequest, context: ServerContext
+    )
         async throws -> Tillit_Identity_V1_CreateServiceAccountResponse
     {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "create service accounts")
         let name = try Validation.name(request.displayName, field: "display_name")
-        let description = try Validation.text(request.profile.description_p, field: "profile.description", max: 1000)
+        let description = try Validation.text(
+            request.profile.description_p, field: "profile.description", max: 1000)
         let secret = IdentityStore.newOpaqueToken()
         let at = store.nowMillis
         let account = try await store.write { db in
             _ = try activeAccount(db, caller)
             let id = IdentityStore.newID()
             try store.insertAccount(
-                db, id: id, organization: caller.organization, kind: "service", email: nil, displayName: name, at: at)
+                db, id: id, organization: caller.organization, kind: "service", email: nil, displayName: name,
+                at: at)
             try db.execute(
                 sql: """
                     INSERT INTO service_profiles (account_id, organization_id, description, secret_hash)
                     VALUES (?, ?, ?, ?)
                     """,
                 arguments: [id, caller.organization, description, IdentityStore.tokenHash(secret)])
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "account.create", subject: id, detail: "service: \(name)"),
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "account.create", subject: id, detail: "service: \(name)"),
                 requestID: caller.requestID)
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }
@@ -139,17 +163,25 @@ extension IdentityHandler {
         return response
     }
 
-    func updateAccount(_ request: Tillit_Identity_V1_UpdateAccountRequest, context: ServerContext) async throws
+    func updateAccount(_ request: Tillit_Identity_V1_UpdateAccountRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_UpdateAccountResponse
     {
         let caller = try Caller.current(context)
         let target = try Self.accountID(request.accountID)
-        try caller.require(!caller.isService && (caller.isAdmin || target == caller.id), "change another account")
-        let name = try request.hasDisplayName ? Validation.name(request.displayName.value, field: "display_name") : nil
+        try caller.require(
+            !caller.isService && (caller.isAdmin || target == caller.id), "change another account")
+        let name =
+            try request.hasDisplayName
+            ? Validation.name(request.displayName.value, field: "display_name") : nil
         let email = try request.hasEmail ? Validation.email(request.email.value) : nil
         if email != nil { try caller.require(caller.isAdmin, "change an e-mail address") }
-        let staffLanguages = try request.hasStaff ? Validation.languages(request.staff.languages, field: "staff.languages") : nil
-        let discipline = try request.hasStaff ? Validation.text(request.staff.discipline, field: "staff.discipline", max: 200) : nil
+        let staffLanguages =
+            try request.hasStaff
+            ? Validation.languages(request.staff.languages, field: "staff.languages") : nil
+        let discipline =
+            try request.hasStaff
+            ? Validation.text(request.staff.discipline, field: "staff.discipline", max: 200) : nil
         let licence = try request.hasStaff ? WireMapping.licence(request.staff.licenceStatus) : nil
         let supervisor =
             request.hasStaff && request.staff.hasSupervisorID && !request.staff.supervisorID.value.isEmpty
@@ -157,18 +189,29 @@ extension IdentityHandler {
         let clientTimeZone =
             request.hasClient && !request.client.timeZone.isEmpty
             ? try Validation.timeZone(request.client.timeZone, field: "client.time_zone") : ""
-        let clientLanguages = try request.hasClient ? Validation.languages(request.client.languages, field: "client.languages") : nil
+        let clientLanguages =
+            try request.hasClient
+            ? Validation.languages(request.client.languages, field: "client.languages") : nil
         let account = try await store.write { db in
             _ = try activeAccount(db, caller)
-            guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target) else {
+            guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target)
+            else {
                 throw IdentityError.notFound("account")
             }
-            if request.hasStaff && !current.isStaff { throw IdentityError.invalid("staff", "the account is not staff") }
-            if request.hasClient && !current.isClient { throw IdentityError.invalid("client", "the account is not a client") }
+            if request.hasStaff && !current.isStaff {
+                throw IdentityError.invalid("staff", "the account is not staff")
+            }
+            if request.hasClient && !current.isClient {
+                throw IdentityError.invalid("client", "the account is not a client")
+            }
             if let email {
-                if current.isService { throw IdentityError.invalid("email", "service accounts have no e-mail") }
+                if current.isService {
+                    throw IdentityError.invalid("email", "service accounts have no e-mail")
+                }
                 if try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE organization_id = ? AND email = ? AND id <> ?)",
+                    db,
+                    sql:
+                        "SELECT EXISTS (SELECT 1 FROM accounts WHERE organization_id = ? AND email = ? AND id <> ?)",
                     arguments: [caller.organization, email, target]) == true
                 {
                     throw IdentityError(.alreadyExists, "an account with this e-mail already exists")
@@ -176,9 +219,11 @@ extension IdentityHandler {
             }
             if request.hasStaff {
                 if !caller.isAdmin
-                    && (discipline != current.discipline || licence != current.licence || supervisor != current.supervisor)
+                    && (discipline != current.discipline || licence != current.licence
+                        || supervisor != current.supervisor)
                 {
-                    throw IdentityError.denied("not allowed to change discipline, licence status or supervisor (admins do)")
+                    throw IdentityError.denied(
+                        "not allowed to change discipline, licence status or supervisor (admins do)")
                 }
                 try validateStaffProfile(
                     db, organization: caller.organization, account: target, roles: current.roles,
@@ -189,7 +234,9 @@ extension IdentityHandler {
                             supervisor_account_id = ?
                         WHERE account_id = ?
                         """,
-                    arguments: [discipline, WireMapping.json(staffLanguages ?? []), licence, supervisor, target])
+                    arguments: [
+                        discipline, WireMapping.json(staffLanguages ?? []), licence, supervisor, target,
+                    ])
             }
             if request.hasClient {
                 try db.execute(
@@ -198,7 +245,8 @@ extension IdentityHandler {
             }
             if name != nil || email != nil {
                 try db.execute(
-                    sql: "UPDATE accounts SET display_name = coalesce(?, display_name), email = coalesce(?, email) WHERE id = ?",
+                    sql:
+                        "UPDATE accounts SET display_name = coalesce(?, display_name), email = coalesce(?, email) WHERE id = ?",
                     arguments: [name, email, target])
             }
             var fields: [String] = []
@@ -206,8 +254,10 @@ extension IdentityHandler {
             if email != nil { fields.append("email") }
             if request.hasStaff { fields.append("staff") }
             if request.hasClient { fields.append("client") }
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "account.update", subject: target,
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "account.update", subject: target,
                     client: current.isClient ? target : nil, detail: fields.joined(separator: ",")),
                 requestID: caller.requestID)
             return try AccountRecord.fetch(db, organization: caller.organization, id: target)
@@ -220,13 +270,14 @@ extension IdentityHandler {
 
     /// FAILED_PRECONDITION unless the organisation still has an active admin.
     func requireActiveAdmin(_ db: Database, organization: String) throws {
-        let admins = try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM account_roles r JOIN accounts a ON a.id = r.account_id
-                WHERE r.organization_id = ? AND r.role = 'admin' AND a.status = 'active'
-                """,
-            arguments: [organization]) ?? 0
+        let admins =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM account_roles r JOIN accounts a ON a.id = r.account_id
+                    WHERE r.organization_id = ? AND r.role = 'admin' AND a.status = 'active'
+                    """,
+                arguments: [organization]) ?? 0
         guard admins > 0 else {
             throw IdentityError(.failedPrecondition, "an organisation must keep at least one active admin")
         }
@@ -234,16 +285,18 @@ extension IdentityHandler {
 
     /// FAILED_PRECONDITION while active pre-licensed practitioners name `account` as supervisor.
     func requireNoSupervisees(_ db: Database, account: String, what: String) throws {
-        let count = try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM staff_profiles p JOIN accounts a ON a.id = p.account_id
-                WHERE p.supervisor_account_id = ? AND a.status = 'active'
-                """,
-            arguments: [account]) ?? 0
+        let count =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM staff_profiles p JOIN accounts a ON a.id = p.account_id
+                    WHERE p.supervisor_account_id = ? AND a.status = 'active'
+                    """,
+                arguments: [account]) ?? 0
         guard count == 0 else {
             throw IdentityError(
-                .failedPrecondition, "\(what): \(count) pre-licensed practitioner(s) name this supervisor; reassign them first")
+                .failedPrecondition,
+                "\(what): \(count) pre-licensed practitioner(s) name this supervisor; reassign them first")
         }
     }
 
@@ -257,12 +310,17 @@ extension IdentityHandler {
         let at = store.nowMillis
         let account = try await store.write { db in
             _ = try activeAccount(db, caller)
-            guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target) else {
+            guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target)
+            else {
                 throw IdentityError.notFound("account")
             }
-            guard current.isStaff else { throw IdentityError(.failedPrecondition, "only staff accounts hold roles") }
+            guard current.isStaff else {
+                throw IdentityError(.failedPrecondition, "only staff accounts hold roles")
+            }
             if roles.contains("practitioner") && current.licence == nil {
-                throw IdentityError(.failedPrecondition, "set the licence status (UpdateAccount) before the practitioner role")
+                throw IdentityError(
+                    .failedPrecondition, "set the licence status (UpdateAccount) before the practitioner role"
+                )
             }
             if current.roles.contains("supervisor") && !roles.contains("supervisor") {
                 try requireNoSupervisees(db, account: target, what: "cannot remove the supervisor role")
@@ -277,9 +335,13 @@ extension IdentityHandler {
                     arguments: [caller.organization, target, role, at, caller.id])
             }
             try requireActiveAdmin(db, organization: caller.organization)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "roles.set", subject: target,
-                    detail: "roles: \(roles.joined(separator: ",")) (was: \(current.roles.joined(separator: ",")))"),
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "roles.set", subject: target,
+                    detail:
+                        "roles: \(roles.joined(separator: ",")) (was: \(current.roles.joined(separator: ",")))"
+                ),
                 requestID: caller.requestID)
             return try AccountRecord.fetch(db, organization: caller.organization, id: target)
         }
@@ -302,7 +364,8 @@ extension IdentityHandler {
         let at = store.nowMillis
         let account = try await store.write { db in
             _ = try activeAccount(db, caller)
-            guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target) else {
+            guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target)
+            else {
                 throw IdentityError.notFound("account")
             }
             if current.isActive {
@@ -315,9 +378,12 @@ extension IdentityHandler {
                     arguments: [at, reason.isEmpty ? nil : reason, target])
                 try requireActiveAdmin(db, organization: caller.organization)
                 let sessions = try store.revokeSessions(db, account: target, at: at)
-                try audit(db, organization: caller.organization,
-                    AuditEntry(actor: caller.id, action: "account.deactivate", subject: target,
-                        client: current.isClient ? target : nil, detail: "sessions revoked: \(sessions); \(reason)"),
+                try audit(
+                    db, organization: caller.organization,
+                    AuditEntry(
+                        actor: caller.id, action: "account.deactivate", subject: target,
+                        client: current.isClient ? target : nil,
+                        detail: "sessions revoked: \(sessions); \(reason)"),
                     requestID: caller.requestID)
             }
             return try AccountRecord.fetch(db, organization: caller.organization, id: target)
@@ -378,7 +444,8 @@ extension IdentityHandler {
         return response
     }
 
-    func accountExists(_ request: Tillit_Identity_V1_AccountExistsRequest, context: ServerContext) async throws
+    func accountExists(_ request: Tillit_Identity_V1_AccountExistsRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_AccountExistsResponse
     {
         let caller = try Caller.current(context)

@@ -24,7 +24,8 @@ extension IdentityHandler {
         }
         if caller.isService {
             guard caller.onBehalfOf == client else {
-                throw IdentityError.denied("a service changes consent only acting for the client (x-on-behalf-of)")
+                throw IdentityError.denied(
+                    "a service changes consent only acting for the client (x-on-behalf-of)")
             }
             return ConsentActor(recordedBy: client, howGiven: how.isEmpty ? nil : how, onBehalfOf: client)
         }
@@ -35,7 +36,8 @@ extension IdentityHandler {
         return ConsentActor(recordedBy: caller.id, howGiven: how, onBehalfOf: client)
     }
 
-    func recordConsent(_ request: Tillit_Identity_V1_RecordConsentRequest, context: ServerContext) async throws
+    func recordConsent(_ request: Tillit_Identity_V1_RecordConsentRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_RecordConsentResponse
     {
         let caller = try Caller.current(context)
@@ -51,12 +53,18 @@ extension IdentityHandler {
         let at = store.nowMillis
         let consent = try await store.write { db -> ConsentRecord in
             _ = try activeAccount(db, caller)
-            guard let clientAccount = try AccountRecord.fetch(db, organization: caller.organization, id: client),
+            guard
+                let clientAccount = try AccountRecord.fetch(
+                    db, organization: caller.organization, id: client),
                 clientAccount.isClient
             else { throw IdentityError.notFound("client") }
-            guard clientAccount.isActive else { throw IdentityError(.failedPrecondition, "the client account is deactivated") }
+            guard clientAccount.isActive else {
+                throw IdentityError(.failedPrecondition, "the client account is deactivated")
+            }
             if let practitioner {
-                guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: practitioner),
+                guard
+                    let account = try AccountRecord.fetch(
+                        db, organization: caller.organization, id: practitioner),
                     account.roles.contains("practitioner")
                 else { throw IdentityError.notFound("practitioner") }
             }
@@ -70,9 +78,13 @@ extension IdentityHandler {
                         granted_at, recorded_by, how_given)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [id, caller.organization, client, kind, practitioner, at, actor.recordedBy, actor.howGiven])
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, onBehalfOf: actor.onBehalfOf, action: "consent.record", client: client,
+                arguments: [
+                    id, caller.organization, client, kind, practitioner, at, actor.recordedBy, actor.howGiven,
+                ])
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, onBehalfOf: actor.onBehalfOf, action: "consent.record", client: client,
                     detail: "\(kind)\(practitioner.map { " for \($0)" } ?? "") (\(id))"),
                 requestID: caller.requestID)
             guard let consent = try ConsentRecord.fetch(db, organization: caller.organization, id: id) else {
@@ -85,7 +97,8 @@ extension IdentityHandler {
         return response
     }
 
-    func revokeConsent(_ request: Tillit_Identity_V1_RevokeConsentRequest, context: ServerContext) async throws
+    func revokeConsent(_ request: Tillit_Identity_V1_RevokeConsentRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_RevokeConsentResponse
     {
         let caller = try Caller.current(context)
@@ -98,12 +111,18 @@ extension IdentityHandler {
             }
             if caller.isClient && current.client != caller.id { throw IdentityError.notFound("consent") }
             let actor = try consentActor(caller, client: current.client, howGiven: request.howGiven)
-            guard current.revokedAt == nil else { throw IdentityError(.failedPrecondition, "the consent is already revoked") }
+            guard current.revokedAt == nil else {
+                throw IdentityError(.failedPrecondition, "the consent is already revoked")
+            }
             try db.execute(
-                sql: "UPDATE consents SET revoked_at = ?, revoked_by = ?, revocation_how_given = ? WHERE id = ?",
+                sql:
+                    "UPDATE consents SET revoked_at = ?, revoked_by = ?, revocation_how_given = ? WHERE id = ?",
                 arguments: [max(at, current.grantedAt), actor.recordedBy, actor.howGiven, id])
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, onBehalfOf: actor.onBehalfOf, action: "consent.revoke", client: current.client,
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, onBehalfOf: actor.onBehalfOf, action: "consent.revoke",
+                    client: current.client,
                     detail: "\(current.kind) (\(id))"),
                 requestID: caller.requestID)
             guard let consent = try ConsentRecord.fetch(db, organization: caller.organization, id: id) else {
@@ -125,12 +144,14 @@ extension IdentityHandler {
             try caller.require(client == caller.id, "read another client's consents")
         } else {
             try caller.require(
-                caller.isService || caller.isStaff(anyOf: ["admin", "practitioner", "supervisor"]), "read consents")
+                caller.isService || caller.isStaff(anyOf: ["admin", "practitioner", "supervisor"]),
+                "read consents")
         }
         let page = try Paging(request.page)
         let (consents, more) = try await store.write { db -> ([ConsentRecord], Bool) in
             _ = try activeAccount(db, caller)
-            guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: client), account.isClient
+            guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: client),
+                account.isClient
             else { throw IdentityError.notFound("client") }
             let rows = try Row.fetchAll(
                 db,
@@ -141,8 +162,11 @@ extension IdentityHandler {
                 arguments: [caller.organization, client, request.includeRevoked, page.size + 1, page.offset]
             ).map(ConsentRecord.init(row:))
             if caller.id != client {
-                try audit(db, organization: caller.organization,
-                    AuditEntry(actor: caller.id, onBehalfOf: caller.onBehalfOf, action: "consent.list", client: client),
+                try audit(
+                    db, organization: caller.organization,
+                    AuditEntry(
+                        actor: caller.id, onBehalfOf: caller.onBehalfOf, action: "consent.list",
+                        client: client),
                     requestID: caller.requestID)
             }
             return (Array(rows.prefix(page.size)), rows.count > page.size)
@@ -167,7 +191,8 @@ extension IdentityHandler {
         }
         if caller.isClient { try caller.require(client == caller.id, "check another client's consent") }
         let consent = try await store.read { db -> ConsentRecord? in
-            guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: client), account.isClient
+            guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: client),
+                account.isClient
             else { throw IdentityError.notFound("client") }
             return try ConsentRecord.inForce(db, client: client, kind: kind, practitioner: practitioner)
         }

@@ -18,8 +18,10 @@ extension IdentityHandler {
             try store.insertPendingTotp(
                 db, organization: caller.organization, account: caller.id, ciphertext: sealed.ciphertext,
                 keyVersion: sealed.keyVersion, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "totp.enrol", subject: caller.id), requestID: caller.requestID)
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(actor: caller.id, action: "totp.enrol", subject: caller.id),
+                requestID: caller.requestID)
             return account
         }
         var response = Tillit_Identity_V1_EnrolTotpResponse()
@@ -49,15 +51,18 @@ extension IdentityHandler {
                 throw IdentityError(.aborted, "the enrolment changed meanwhile; enrol again")
             }
             try store.confirmTotp(db, account: caller.id, id: pending.id, step: step, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "totp.confirm", subject: caller.id), requestID: caller.requestID)
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(actor: caller.id, action: "totp.confirm", subject: caller.id),
+                requestID: caller.requestID)
         }
         var response = Tillit_Identity_V1_ConfirmTotpResponse()
         response.confirmedAt = WireMapping.timestamp(millis: at)
         return response
     }
 
-    func changePassword(_ request: Tillit_Identity_V1_ChangePasswordRequest, context: ServerContext) async throws
+    func changePassword(_ request: Tillit_Identity_V1_ChangePasswordRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_ChangePasswordResponse
     {
         let caller = try Caller.current(context)
@@ -76,8 +81,11 @@ extension IdentityHandler {
             _ = try activeAccount(db, caller)
             try store.insertPassword(db, organization: caller.organization, account: caller.id, fresh, at: at)
             let count = try store.revokeSessions(db, account: caller.id, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "password.change", subject: caller.id, detail: "sessions revoked: \(count)"),
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "password.change", subject: caller.id,
+                    detail: "sessions revoked: \(count)"),
                 requestID: caller.requestID)
             return count
         }
@@ -106,8 +114,10 @@ extension IdentityHandler {
             _ = try activeAccount(db, caller)
             try store.insertPassword(db, organization: caller.organization, account: target, fresh, at: at)
             let count = try store.revokeSessions(db, account: target, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "password.set", subject: target,
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "password.set", subject: target,
                     client: exists.isClient ? target : nil, detail: "sessions revoked: \(count)"),
                 requestID: caller.requestID)
             return count
@@ -131,10 +141,14 @@ extension IdentityHandler {
             }
             try store.disableTotp(db, account: target, at: at)
             let count = try store.revokeSessions(db, account: target, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "totp.reset", subject: target, detail: "sessions revoked: \(count)"),
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "totp.reset", subject: target,
+                    detail: "sessions revoked: \(count)"),
                 requestID: caller.requestID)
-            guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: target) else {
+            guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: target)
+            else {
                 throw IdentityError.notFound("account")
             }
             return account

@@ -5,7 +5,8 @@ import TillitRPC
 import TillitServiceKit
 
 extension IdentityHandler {
-    func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, context: ServerContext) async throws
+    func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_GetOrganizationResponse
     {
         let caller = try Caller.current(context)
@@ -29,17 +30,22 @@ extension IdentityHandler {
         let organization = try await store.write { db in
             _ = try activeAccount(db, caller)
             if let name {
-                try db.execute(sql: "UPDATE organizations SET name = ? WHERE id = ?", arguments: [name, caller.organization])
+                try db.execute(
+                    sql: "UPDATE organizations SET name = ? WHERE id = ?",
+                    arguments: [name, caller.organization])
             }
             if let timeZone {
                 try db.execute(
-                    sql: "UPDATE organizations SET time_zone = ? WHERE id = ?", arguments: [timeZone, caller.organization])
+                    sql: "UPDATE organizations SET time_zone = ? WHERE id = ?",
+                    arguments: [timeZone, caller.organization])
             }
             var changes: [String] = []
             if let name { changes.append("name: \(name)") }
             if let timeZone { changes.append("time_zone: \(timeZone)") }
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "organization.update", detail: changes.joined(separator: "; ")),
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "organization.update", detail: changes.joined(separator: "; ")),
                 requestID: caller.requestID)
             return try store.organization(db, id: caller.organization)
         }
@@ -58,12 +64,18 @@ extension IdentityHandler {
         let at = store.nowMillis
         let location = try await store.write { db in
             _ = try activeAccount(db, caller)
-            let count = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM locations WHERE organization_id = ?", arguments: [caller.organization]) ?? 0
-            guard count < 1000 else { throw IdentityError(.failedPrecondition, "an organisation has at most 1000 locations") }
+            let count =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM locations WHERE organization_id = ?",
+                    arguments: [caller.organization]) ?? 0
+            guard count < 1000 else {
+                throw IdentityError(.failedPrecondition, "an organisation has at most 1000 locations")
+            }
             let id = try store.insertLocation(db, organization: caller.organization, input, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "location.add", detail: "\(id): \(input.name), \(input.city)"),
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "location.add", detail: "\(id): \(input.name), \(input.city)"),
                 requestID: caller.requestID)
             return try store.location(db, organization: caller.organization, id: id)
         }
@@ -73,14 +85,16 @@ extension IdentityHandler {
         return response
     }
 
-    func updateLocation(_ request: Tillit_Identity_V1_UpdateLocationRequest, context: ServerContext) async throws
+    func updateLocation(_ request: Tillit_Identity_V1_UpdateLocationRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_UpdateLocationResponse
     {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "change a location")
         let id = try Validation.id(request.locationID, field: "location_id")
         let name = try request.hasName ? Validation.name(request.name.value, field: "name") : nil
-        let address = try request.hasAddress ? Validation.text(request.address.value, field: "address", max: 1000) : nil
+        let address =
+            try request.hasAddress ? Validation.text(request.address.value, field: "address", max: 1000) : nil
         let city = try request.hasCity ? Validation.name(request.city.value, field: "city") : nil
         let location = try await store.write { db in
             _ = try activeAccount(db, caller)
@@ -94,8 +108,10 @@ extension IdentityHandler {
                     WHERE organization_id = ? AND id = ?
                     """,
                 arguments: [name, address, city, caller.organization, id])
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "location.update", detail: id), requestID: caller.requestID)
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(actor: caller.id, action: "location.update", detail: id),
+                requestID: caller.requestID)
             return try store.location(db, organization: caller.organization, id: id)
         }
         guard let location else { throw IdentityError.notFound("location") }
@@ -118,8 +134,10 @@ extension IdentityHandler {
             try db.execute(
                 sql: "UPDATE locations SET active = 0 WHERE organization_id = ? AND id = ?",
                 arguments: [caller.organization, id])
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "location.deactivate", detail: id), requestID: caller.requestID)
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(actor: caller.id, action: "location.deactivate", detail: id),
+                requestID: caller.requestID)
             return try store.location(db, organization: caller.organization, id: id)
         }
         guard let location else { throw IdentityError.notFound("location") }

@@ -5,13 +5,18 @@ import TillitRPC
 import TillitServiceKit
 
 extension IdentityHandler {
-    func getContactPolicy(_ request: Tillit_Identity_V1_GetContactPolicyRequest, context: ServerContext) async throws
+    func getContactPolicy(_ request: Tillit_Identity_V1_GetContactPolicyRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_GetContactPolicyResponse
     {
         let caller = try Caller.current(context)
         let (policy, timeZone) = try await store.read { db in
-            (try store.contactPolicy(db, organization: caller.organization),
-             try String.fetchOne(db, sql: "SELECT time_zone FROM organizations WHERE id = ?", arguments: [caller.organization]))
+            (
+                try store.contactPolicy(db, organization: caller.organization),
+                try String.fetchOne(
+                    db, sql: "SELECT time_zone FROM organizations WHERE id = ?",
+                    arguments: [caller.organization])
+            )
         }
         guard let timeZone else { throw IdentityError.notFound("organisation") }
         var response = Tillit_Identity_V1_GetContactPolicyResponse()
@@ -20,7 +25,8 @@ extension IdentityHandler {
         return response
     }
 
-    func setContactPolicy(_ request: Tillit_Identity_V1_SetContactPolicyRequest, context: ServerContext) async throws
+    func setContactPolicy(_ request: Tillit_Identity_V1_SetContactPolicyRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_SetContactPolicyResponse
     {
         let caller = try Caller.current(context)
@@ -29,10 +35,15 @@ extension IdentityHandler {
         let at = store.nowMillis
         let stored = try await store.write { db in
             _ = try activeAccount(db, caller)
-            try store.replaceContactPolicy(db, organization: caller.organization, policy, by: caller.id, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "contact_policy.set",
-                    detail: "hours: \(policy.hours.count); night: \(policy.nightRule); weekend: \(policy.weekendRule)"),
+            try store.replaceContactPolicy(
+                db, organization: caller.organization, policy, by: caller.id, at: at)
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "contact_policy.set",
+                    detail:
+                        "hours: \(policy.hours.count); night: \(policy.nightRule); weekend: \(policy.weekendRule)"
+                ),
                 requestID: caller.requestID)
             return try store.contactPolicy(db, organization: caller.organization)
         }
@@ -41,21 +52,29 @@ extension IdentityHandler {
         return response
     }
 
-    func listAuditEvents(_ request: Tillit_Identity_V1_ListAuditEventsRequest, context: ServerContext) async throws
+    func listAuditEvents(_ request: Tillit_Identity_V1_ListAuditEventsRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_ListAuditEventsResponse
     {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin || caller.isClient, "read the audit trail")
         let page = try Paging(request.page)
-        let actor = request.hasActor && !request.actor.value.isEmpty ? try Self.accountID(request.actor, field: "actor") : nil
-        let requested = request.hasClient && !request.client.value.isEmpty ? try Self.accountID(request.client, field: "client") : nil
+        let actor =
+            request.hasActor && !request.actor.value.isEmpty
+            ? try Self.accountID(request.actor, field: "actor") : nil
+        let requested =
+            request.hasClient && !request.client.value.isEmpty
+            ? try Self.accountID(request.client, field: "client") : nil
         if caller.isClient {
             // A client sees who accessed their record: the events about them, nothing else.
-            guard requested == nil || requested == caller.id else { throw IdentityError.denied("not allowed to read another client's events") }
+            guard requested == nil || requested == caller.id else {
+                throw IdentityError.denied("not allowed to read another client's events")
+            }
         }
         let client = caller.isClient ? caller.id : requested
         let action = try Validation.text(request.action, field: "action", max: 100)
-        let start = request.hasDuring && request.during.hasStart ? WireMapping.millis(request.during.start) : nil
+        let start =
+            request.hasDuring && request.during.hasStart ? WireMapping.millis(request.during.start) : nil
         let end = request.hasDuring && request.during.hasEnd ? WireMapping.millis(request.during.end) : nil
         let (events, more) = try await store.read { db -> ([Tillit_Identity_V1_AuditEvent], Bool) in
             _ = try activeAccount(db, caller)
@@ -78,7 +97,9 @@ extension IdentityHandler {
                 event.sequence = UInt64(row["seq"] as Int64)
                 event.at = WireMapping.timestamp(millis: row["at"])
                 if let actor = WireMapping.accountID(row["actor"]) { event.actor = actor }
-                if let onBehalfOf = WireMapping.accountID(row["on_behalf_of"]) { event.onBehalfOf = onBehalfOf }
+                if let onBehalfOf = WireMapping.accountID(row["on_behalf_of"]) {
+                    event.onBehalfOf = onBehalfOf
+                }
                 event.action = row["action"]
                 event.outcome = WireMapping.outcome(row["outcome"])
                 if let subject = WireMapping.accountID(row["subject"]) { event.subject = subject }
@@ -97,7 +118,8 @@ extension IdentityHandler {
         return response
     }
 
-    func verifyAuditChain(_ request: Tillit_Identity_V1_VerifyAuditChainRequest, context: ServerContext) async throws
+    func verifyAuditChain(_ request: Tillit_Identity_V1_VerifyAuditChainRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_VerifyAuditChainResponse
     {
         let caller = try Caller.current(context)

@@ -20,15 +20,18 @@ extension IdentityHandler {
             roles: ["admin"])
         try PasswordPolicy.validate(request.adminPassword)
         let secretGiven = !request.bootstrapSecret.isEmpty
-        let secretMatches = secretGiven && configuration.bootstrapSecret.map {
-            Self.constantTimeEqual($0, request.bootstrapSecret)
-        } ?? false
+        let secretMatches =
+            secretGiven
+            && configuration.bootstrapSecret.map {
+                Self.constantTimeEqual($0, request.bootstrapSecret)
+            } ?? false
         if secretGiven && !secretMatches {
             throw IdentityError.denied("bootstrap is not allowed: wrong bootstrap secret")
         }
         // Refuse early (before ~a second of hashing) when the database is not empty.
         if !secretMatches, try await store.read({ try store.hasOrganizations($0) }) {
-            throw IdentityError.denied("bootstrap is not allowed: an organisation exists (a bootstrap secret is needed)")
+            throw IdentityError.denied(
+                "bootstrap is not allowed: an organisation exists (a bootstrap secret is needed)")
         }
         let password = try await hasher.hash(request.adminPassword)
         let organizationID = IdentityStore.newID()
@@ -36,13 +39,18 @@ extension IdentityHandler {
         let at = store.nowMillis
         let (organization, account) = try await store.write { db in
             if !secretMatches, try store.hasOrganizations(db) {
-                throw IdentityError.denied("bootstrap is not allowed: an organisation exists (a bootstrap secret is needed)")
+                throw IdentityError.denied(
+                    "bootstrap is not allowed: an organisation exists (a bootstrap secret is needed)")
             }
-            try store.insertOrganization(db, id: organizationID, name: name, timeZone: timeZone, locations: locations, at: at)
-            let adminID = try store.insertStaff(db, organization: organizationID, admin, password: password, grantedBy: nil, at: at)
+            try store.insertOrganization(
+                db, id: organizationID, name: name, timeZone: timeZone, locations: locations, at: at)
+            let adminID = try store.insertStaff(
+                db, organization: organizationID, admin, password: password, grantedBy: nil, at: at)
             try audit(
                 db, organization: organizationID,
-                AuditEntry(actor: nil, action: "organization.bootstrap", subject: adminID, detail: "admin: \(admin.email)"),
+                AuditEntry(
+                    actor: nil, action: "organization.bootstrap", subject: adminID,
+                    detail: "admin: \(admin.email)"),
                 requestID: requestID)
             guard let organization = try store.organization(db, id: organizationID),
                 let account = try AccountRecord.fetch(db, organization: organizationID, id: adminID)
@@ -90,8 +98,10 @@ extension IdentityHandler {
         if passwordOK, let record, record.totpEnabled {
             let secret = try await store.read { db in try store.confirmedTotp(db, account: record.id) }
             if let secret {
-                let plain = try secrets.open(secret.ciphertext, keyVersion: secret.keyVersion, context: record.id)
-                totpStep = TOTP(secret: Array(plain)).match(request.totpCode, at: store.now(), after: secret.lastUsedStep)
+                let plain = try secrets.open(
+                    secret.ciphertext, keyVersion: secret.keyVersion, context: record.id)
+                totpStep = TOTP(secret: Array(plain)).match(
+                    request.totpCode, at: store.now(), after: secret.lastUsedStep)
                 totpSecretID = secret.id
             }
         }
@@ -99,16 +109,21 @@ extension IdentityHandler {
         guard passwordOK, totpOK, let record else {
             let reason = !passwordOK ? "password" : "totp"
             let orgExists = try await store.write { db -> Bool in
-                try store.recordFailure(db, addressSubject, limit: configuration.throttle.addressFailures,
+                try store.recordFailure(
+                    db, addressSubject, limit: configuration.throttle.addressFailures,
                     policy: configuration.throttle, at: at)
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?)",
-                    arguments: [organization]) == true
+                guard
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?)",
+                        arguments: [organization]) == true
                 else { return false }
-                try store.recordFailure(db, accountSubject, limit: configuration.throttle.accountFailures,
+                try store.recordFailure(
+                    db, accountSubject, limit: configuration.throttle.accountFailures,
                     policy: configuration.throttle, at: at)
                 try audit(
                     db, organization: organization,
-                    AuditEntry(actor: nil, action: "login", outcome: .failure, subject: record?.id,
+                    AuditEntry(
+                        actor: nil, action: "login", outcome: .failure, subject: record?.id,
                         detail: record == nil ? "unknown account" : "wrong \(reason)"),
                     requestID: requestID)
                 return true
@@ -138,10 +153,12 @@ extension IdentityHandler {
             }
             try audit(
                 db, organization: organization,
-                AuditEntry(actor: record.id, action: "login", subject: record.id,
+                AuditEntry(
+                    actor: record.id, action: "login", subject: record.id,
                     detail: record.totpEnabled ? "password+totp" : "password"),
                 requestID: requestID)
-            return try store.insertRefreshToken(db, organization: organization, account: record.id, at: at, lifetime: lifetime)
+            return try store.insertRefreshToken(
+                db, organization: organization, account: record.id, at: at, lifetime: lifetime)
         }
         var response = Tillit_Identity_V1_LoginResponse()
         response.tokens = try issuer.pair(for: record, refresh: refresh, scope: scope)
@@ -155,7 +172,9 @@ extension IdentityHandler {
     {
         let organization = try Validation.id(request.organizationID.value, field: "organization_id")
         let accountID = try Self.accountID(request.accountID)
-        guard !request.secret.isEmpty, request.secret.utf8.count <= 1024 else { throw IdentityError.loginFailed }
+        guard !request.secret.isEmpty, request.secret.utf8.count <= 1024 else {
+            throw IdentityError.loginFailed
+        }
         let address = IdentityStore.ThrottleSubject.address(Self.sourceAddress(context.peer))
         let at = store.nowMillis
         let presented = IdentityStore.tokenHash(request.secret)
@@ -164,23 +183,31 @@ extension IdentityHandler {
         let outcome = try await store.write { db -> (AccountRecord, IssuedRefreshToken)? in
             if try store.lockedUntil(db, address, at: at) != nil { return nil }
             let stored = try Data.fetchOne(
-                db, sql: "SELECT secret_hash FROM service_profiles WHERE organization_id = ? AND account_id = ?",
+                db,
+                sql: "SELECT secret_hash FROM service_profiles WHERE organization_id = ? AND account_id = ?",
                 arguments: [organization, accountID])
             guard let stored, Self.constantTimeEqual(stored, presented),
-                let record = try AccountRecord.fetch(db, organization: organization, id: accountID), record.isActive
+                let record = try AccountRecord.fetch(db, organization: organization, id: accountID),
+                record.isActive
             else {
-                try store.recordFailure(db, address, limit: configuration.throttle.addressFailures,
+                try store.recordFailure(
+                    db, address, limit: configuration.throttle.addressFailures,
                     policy: configuration.throttle, at: at)
                 if stored != nil {
-                    try audit(db, organization: organization,
-                        AuditEntry(actor: nil, action: "login.service", outcome: .failure, subject: accountID),
+                    try audit(
+                        db, organization: organization,
+                        AuditEntry(
+                            actor: nil, action: "login.service", outcome: .failure, subject: accountID),
                         requestID: requestID)
                 }
                 return nil
             }
-            try audit(db, organization: organization,
-                AuditEntry(actor: accountID, action: "login.service", subject: accountID), requestID: requestID)
-            let refresh = try store.insertRefreshToken(db, organization: organization, account: accountID, at: at, lifetime: lifetime)
+            try audit(
+                db, organization: organization,
+                AuditEntry(actor: accountID, action: "login.service", subject: accountID),
+                requestID: requestID)
+            let refresh = try store.insertRefreshToken(
+                db, organization: organization, account: accountID, at: at, lifetime: lifetime)
             return (record, refresh)
         }
         guard let (record, refresh) = outcome else { throw IdentityError.loginFailed }
@@ -200,8 +227,10 @@ extension IdentityHandler {
         let outcome = try await store.write { db -> RefreshOutcome in
             let outcome = try store.rotateRefreshToken(db, token: request.refreshToken, at: at)
             if case .reused(let account, let organization, let family) = outcome {
-                try audit(db, organization: organization,
-                    AuditEntry(actor: nil, action: "session.reuse_detected", outcome: .denied, subject: account,
+                try audit(
+                    db, organization: organization,
+                    AuditEntry(
+                        actor: nil, action: "session.reuse_detected", outcome: .denied, subject: account,
                         detail: "refresh token presented twice; session \(family.prefix(8)) revoked"),
                     requestID: requestID)
             }
@@ -225,21 +254,25 @@ extension IdentityHandler {
         let at = store.nowMillis
         let requestID = context.requestID
         try await store.write { db in
-            guard let (organization, account, family) = try store.family(db, token: request.refreshToken) else { return }
+            guard let (organization, account, family) = try store.family(db, token: request.refreshToken)
+            else { return }
             if try store.revokeFamily(db, family: family, at: at) > 0 {
-                try audit(db, organization: organization,
+                try audit(
+                    db, organization: organization,
                     AuditEntry(actor: account, action: "logout", subject: account), requestID: requestID)
             }
         }
         return Tillit_Identity_V1_LogoutResponse()
     }
 
-    func revokeSessions(_ request: Tillit_Identity_V1_RevokeSessionsRequest, context: ServerContext) async throws
+    func revokeSessions(_ request: Tillit_Identity_V1_RevokeSessionsRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_RevokeSessionsResponse
     {
         let caller = try Caller.current(context)
         let target = try Self.accountID(request.accountID)
-        try caller.require(!caller.isService && (caller.isAdmin || target == caller.id), "end another account's sessions")
+        try caller.require(
+            !caller.isService && (caller.isAdmin || target == caller.id), "end another account's sessions")
         let at = store.nowMillis
         let count = try await store.write { db -> Int in
             _ = try activeAccount(db, caller)
@@ -247,8 +280,11 @@ extension IdentityHandler {
                 throw IdentityError.notFound("account")
             }
             let count = try store.revokeSessions(db, account: target, at: at)
-            try audit(db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "sessions.revoke", subject: target, detail: "sessions: \(count)"),
+            try audit(
+                db, organization: caller.organization,
+                AuditEntry(
+                    actor: caller.id, action: "sessions.revoke", subject: target, detail: "sessions: \(count)"
+                ),
                 requestID: caller.requestID)
             return count
         }
@@ -257,7 +293,8 @@ extension IdentityHandler {
         return response
     }
 
-    func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, context: ServerContext) async throws
+    func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, context: ServerContext)
+        async throws
         -> Tillit_Identity_V1_GetSigningKeysResponse
     {
         var response = Tillit_Identity_V1_GetSigningKeysResponse()

@@ -28,7 +28,8 @@ struct IdentityHandler: Tillit_Identity_V1_IdentityService {
 
     /// Appends an audit event in the current transaction.
     func audit(_ db: Database, organization: String, _ entry: AuditEntry, requestID: String) throws {
-        try AuditChain.append(entry, organization: organization, at: store.nowMillis, requestID: requestID, db: db)
+        try AuditChain.append(
+            entry, organization: organization, at: store.nowMillis, requestID: requestID, db: db)
     }
 
     /// The caller's own account, which must still be active (a deactivated account's access token

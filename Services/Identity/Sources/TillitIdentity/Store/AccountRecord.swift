@@ -73,7 +73,8 @@ struct AccountRecord: Sendable, Equatable {
     /// The account with login `email` in `organization`, or nil.
     static func fetch(_ db: Database, organization: String, email: String) throws -> AccountRecord? {
         try Row.fetchOne(
-            db, sql: selection + " WHERE a.organization_id = ? AND a.email = ?", arguments: [organization, email]
+            db, sql: selection + " WHERE a.organization_id = ? AND a.email = ?",
+            arguments: [organization, email]
         ).map(AccountRecord.init(row:))
     }
 

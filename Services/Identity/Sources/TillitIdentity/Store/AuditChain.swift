@@ -24,7 +24,8 @@ enum AuditChain {
         let previous: Data = last?["hash"] ?? genesis
         let row = ChainRow(
             organization: organization, seq: seq, at: at, actor: entry.actor, onBehalfOf: entry.onBehalfOf,
-            action: entry.action, outcome: entry.outcome.rawValue, subject: entry.subject, client: entry.client,
+            action: entry.action, outcome: entry.outcome.rawValue, subject: entry.subject,
+            client: entry.client,
             requestID: String(requestID.prefix(128)), detail: entry.detail)
         let hash = row.hash(previous: previous)
         try db.execute(
@@ -74,15 +75,18 @@ enum AuditChain {
             let prevHash: Data = row["prev_hash"]
             if prevHash != previous {
                 return Verification(
-                    intact: false, checked: checked, firstBroken: UInt64(seq), problem: "link to previous event broken")
+                    intact: false, checked: checked, firstBroken: UInt64(seq),
+                    problem: "link to previous event broken")
             }
             let chainRow = ChainRow(
                 organization: organization, seq: seq, at: row["at"], actor: row["actor"],
                 onBehalfOf: row["on_behalf_of"], action: row["action"], outcome: row["outcome"],
-                subject: row["subject"], client: row["client"], requestID: row["request_id"], detail: row["detail"])
+                subject: row["subject"], client: row["client"], requestID: row["request_id"],
+                detail: row["detail"])
             let hash: Data = row["hash"]
             if chainRow.hash(previous: previous) != hash {
-                return Verification(intact: false, checked: checked, firstBroken: UInt64(seq), problem: "hash mismatch")
+                return Verification(
+                    intact: false, checked: checked, firstBroken: UInt64(seq), problem: "hash mismatch")
             }
             checked += 1
             previous = hash

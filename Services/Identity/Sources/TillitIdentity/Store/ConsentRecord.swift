@@ -37,13 +37,17 @@ struct ConsentRecord: Sendable {
     }
 
     static func fetch(_ db: Database, organization: String, id: String) throws -> ConsentRecord? {
-        try Row.fetchOne(db, sql: selection + " WHERE organization_id = ? AND id = ?", arguments: [organization, id])
-            .map(ConsentRecord.init(row:))
+        try Row.fetchOne(
+            db, sql: selection + " WHERE organization_id = ? AND id = ?", arguments: [organization, id]
+        )
+        .map(ConsentRecord.init(row:))
     }
 
     /// The consent in force for (client, kind, practitioner), if any; served by the
     /// `consents_in_force` index.
-    static func inForce(_ db: Database, client: String, kind: String, practitioner: String?) throws -> ConsentRecord? {
+    static func inForce(_ db: Database, client: String, kind: String, practitioner: String?) throws
+        -> ConsentRecord?
+    {
         try Row.fetchOne(
             db,
             sql: selection + """

@@ -24,15 +24,19 @@ struct ContactPolicyInput: Sendable {
     var crisisLines: [Line]
 
     init(_ policy: Tillit_Identity_V1_ContactPolicy) throws {
-        guard policy.hours.count <= 100 else { throw IdentityError.invalid("policy.hours", "at most 100 entries") }
+        guard policy.hours.count <= 100 else {
+            throw IdentityError.invalid("policy.hours", "at most 100 entries")
+        }
         hours = try policy.hours.enumerated().map { index, entry in
             guard (1...7).contains(entry.weekday.rawValue) else {
                 throw IdentityError.invalid("policy.hours[\(index)].weekday", "a weekday is required")
             }
             guard entry.startMinute < entry.endMinute, entry.endMinute <= 1440 else {
-                throw IdentityError.invalid("policy.hours[\(index)]", "needs 0 ≤ start_minute < end_minute ≤ 1440")
+                throw IdentityError.invalid(
+                    "policy.hours[\(index)]", "needs 0 ≤ start_minute < end_minute ≤ 1440")
             }
-            return Hours(weekday: entry.weekday.rawValue, start: Int(entry.startMinute), end: Int(entry.endMinute))
+            return Hours(
+                weekday: entry.weekday.rawValue, start: Int(entry.startMinute), end: Int(entry.endMinute))
         }
         let sorted = hours.sorted { ($0.weekday, $0.start) < ($1.weekday, $1.start) }
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.weekday == next.weekday {
@@ -45,7 +49,9 @@ struct ContactPolicyInput: Sendable {
         weekendRule = try WireMapping.rule(policy.weekendRule, field: "policy.weekend_rule")
         emergencyInstructions = try Validation.text(
             policy.emergencyInstructions, field: "policy.emergency_instructions", max: 4000)
-        guard policy.crisisLines.count <= 20 else { throw IdentityError.invalid("policy.crisis_lines", "at most 20") }
+        guard policy.crisisLines.count <= 20 else {
+            throw IdentityError.invalid("policy.crisis_lines", "at most 20")
+        }
         crisisLines = try policy.crisisLines.enumerated().map { index, line in
             let field = "policy.crisis_lines[\(index)]"
             let phone = try Validation.text(line.phone, field: "\(field).phone", max: 50)
@@ -85,7 +91,8 @@ extension IdentityStore {
         policy.updatedBy = WireMapping.accountID(row["updated_by"])!
         policy.hours = try Row.fetchAll(
             db,
-            sql: "SELECT weekday, start_minute, end_minute FROM contact_hours WHERE organization_id = ? ORDER BY weekday, start_minute",
+            sql:
+                "SELECT weekday, start_minute, end_minute FROM contact_hours WHERE organization_id = ? ORDER BY weekday, start_minute",
             arguments: [organization]
         ).map { row in
             var hours = Tillit_Identity_V1_ContactHours()
@@ -96,7 +103,8 @@ extension IdentityStore {
         }
         policy.crisisLines = try Row.fetchAll(
             db,
-            sql: "SELECT name, phone, hours, url FROM crisis_lines WHERE organization_id = ? ORDER BY position",
+            sql:
+                "SELECT name, phone, hours, url FROM crisis_lines WHERE organization_id = ? ORDER BY position",
             arguments: [organization]
         ).map { row in
             var line = Tillit_Identity_V1_CrisisLine()
@@ -122,17 +130,21 @@ extension IdentityStore {
                     weekend_rule = excluded.weekend_rule, emergency_instructions = excluded.emergency_instructions,
                     updated_at = excluded.updated_at, updated_by = excluded.updated_by
                 """,
-            arguments: [organization, policy.nightRule, policy.weekendRule, policy.emergencyInstructions, at, account])
+            arguments: [
+                organization, policy.nightRule, policy.weekendRule, policy.emergencyInstructions, at, account,
+            ])
         try db.execute(sql: "DELETE FROM contact_hours WHERE organization_id = ?", arguments: [organization])
         try db.execute(sql: "DELETE FROM crisis_lines WHERE organization_id = ?", arguments: [organization])
         for hours in policy.hours {
             try db.execute(
-                sql: "INSERT INTO contact_hours (organization_id, weekday, start_minute, end_minute) VALUES (?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO contact_hours (organization_id, weekday, start_minute, end_minute) VALUES (?, ?, ?, ?)",
                 arguments: [organization, hours.weekday, hours.start, hours.end])
         }
         for (position, line) in policy.crisisLines.enumerated() {
             try db.execute(
-                sql: "INSERT INTO crisis_lines (organization_id, position, name, phone, hours, url) VALUES (?, ?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO crisis_lines (organization_id, position, name, phone, hours, url) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [organization, position, line.name, line.phone, line.hours, line.url])
         }
     }

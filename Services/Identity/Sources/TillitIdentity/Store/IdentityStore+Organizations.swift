@@ -62,7 +62,8 @@ extension IdentityStore {
     func organization(_ db: Database, id: String) throws -> Tillit_Identity_V1_Organization? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT id, name, time_zone, created_at FROM organizations WHERE id = ?", arguments: [id])
+                db, sql: "SELECT id, name, time_zone, created_at FROM organizations WHERE id = ?",
+                arguments: [id])
         else { return nil }
         var organization = Tillit_Identity_V1_Organization()
         organization.id.value = row["id"]
@@ -101,7 +102,8 @@ extension IdentityStore {
 
     /// Inserts a staff account with roles, profile and (optionally) a password.
     func insertStaff(
-        _ db: Database, organization: String, _ staff: NewStaffInput, password: PasswordHash?, grantedBy: String?,
+        _ db: Database, organization: String, _ staff: NewStaffInput, password: PasswordHash?,
+        grantedBy: String?,
         at: Int64
     ) throws -> String {
         let id = Self.newID()
@@ -123,7 +125,8 @@ extension IdentityStore {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                id, organization, staff.discipline, WireMapping.json(staff.languages), staff.licence, staff.supervisor,
+                id, organization, staff.discipline, WireMapping.json(staff.languages), staff.licence,
+                staff.supervisor,
             ])
         if let password {
             try insertPassword(db, organization: organization, account: id, password, at: at)
@@ -152,7 +155,9 @@ extension IdentityStore {
     }
 
     /// Makes `hash` the account's current password, superseding the previous one.
-    func insertPassword(_ db: Database, organization: String, account: String, _ hash: PasswordHash, at: Int64)
+    func insertPassword(
+        _ db: Database, organization: String, account: String, _ hash: PasswordHash, at: Int64
+    )
         throws
     {
         try db.execute(
@@ -167,7 +172,9 @@ extension IdentityStore {
                     created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [organization, account, hash.algorithm, hash.parameters.json, hash.salt, hash.hash, at])
+            arguments: [
+                organization, account, hash.algorithm, hash.parameters.json, hash.salt, hash.hash, at,
+            ])
     }
 
     /// The account's current password hash, if it has one.

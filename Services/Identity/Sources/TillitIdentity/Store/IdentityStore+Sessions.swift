@@ -35,7 +35,8 @@ extension IdentityStore {
 
     /// Starts a session (a refresh-token family) for `account`.
     func insertRefreshToken(
-        _ db: Database, organization: String, account: String, family: String? = nil, at: Int64, lifetime: Duration
+        _ db: Database, organization: String, account: String, family: String? = nil, at: Int64,
+        lifetime: Duration
     ) throws -> IssuedRefreshToken {
         let token = Self.newOpaqueToken()
         let family = family ?? Self.newID()
@@ -98,7 +99,9 @@ extension IdentityStore {
     }
 
     /// The family of a refresh token, if it is known.
-    func family(_ db: Database, token: String) throws -> (organization: String, account: String, family: String)? {
+    func family(_ db: Database, token: String) throws -> (
+        organization: String, account: String, family: String
+    )? {
         try Row.fetchOne(
             db, sql: "SELECT organization_id, account_id, family_id FROM refresh_tokens WHERE token_hash = ?",
             arguments: [Self.tokenHash(token)]

@@ -46,7 +46,8 @@ extension IdentityStore {
         let window = policy.window.components.seconds * 1000
         let row = try Row.fetchOne(
             db,
-            sql: "SELECT failures, window_started_at, lockouts FROM login_throttle WHERE scope = ? AND subject = ?",
+            sql:
+                "SELECT failures, window_started_at, lockouts FROM login_throttle WHERE scope = ? AND subject = ?",
             arguments: [subject.scope, subject.key])
         var failures = 0
         var windowStart = at
@@ -80,14 +81,18 @@ extension IdentityStore {
                     locked_until = coalesce(excluded.locked_until, login_throttle.locked_until),
                     lockouts = excluded.lockouts
                 """,
-            arguments: [subject.scope, subject.key, subject.organization, failures, windowStart, lockedUntil, lockouts])
+            arguments: [
+                subject.scope, subject.key, subject.organization, failures, windowStart, lockedUntil,
+                lockouts,
+            ])
     }
 
     /// Clears the failure count after a successful login (lock history stays, so the next lock
     /// is still longer).
     func recordSuccess(_ db: Database, _ subject: ThrottleSubject, at: Int64) throws {
         try db.execute(
-            sql: "UPDATE login_throttle SET failures = 0, window_started_at = ? WHERE scope = ? AND subject = ?",
+            sql:
+                "UPDATE login_throttle SET failures = 0, window_started_at = ? WHERE scope = ? AND subject = ?",
             arguments: [at, subject.scope, subject.key])
     }
 }

@@ -63,7 +63,8 @@ extension IdentityStore {
                 """,
             arguments: [at, account])
         try db.execute(
-            sql: "UPDATE totp_secrets SET confirmed_at = ?, last_used_step = ? WHERE id = ? AND disabled_at IS NULL",
+            sql:
+                "UPDATE totp_secrets SET confirmed_at = ?, last_used_step = ? WHERE id = ? AND disabled_at IS NULL",
             arguments: [at, step, id])
     }
 

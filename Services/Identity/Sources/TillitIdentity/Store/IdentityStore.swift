@@ -42,7 +42,8 @@ struct IdentityStore: Sendable {
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_CONSTRAINT:
-                return IdentityError(.failedPrecondition, "the change conflicts with stored data", cause: error)
+                return IdentityError(
+                    .failedPrecondition, "the change conflicts with stored data", cause: error)
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 return IdentityError(.internalError, "the database is busy", cause: error)
             default:

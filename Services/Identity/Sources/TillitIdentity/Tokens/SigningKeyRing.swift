@@ -69,7 +69,8 @@ final class SigningKeyRing: Sendable {
     }
 
     private static func load(
-        database: IdentityDatabase, directory: String, rotation: Duration, tokenLifetime: Duration, now: Int64,
+        database: IdentityDatabase, directory: String, rotation: Duration, tokenLifetime: Duration,
+        now: Int64,
         forceNew: Bool = false
     ) throws -> State {
         let rotationMillis = rotation.components.seconds * 1000
@@ -93,7 +94,8 @@ final class SigningKeyRing: Sendable {
             if let row = current {
                 let reference: String = row["private_key_reference"]
                 signer = AccessTokenSigner(
-                    keyID: row["key_id"], privateKey: try readPrivateKey(reference: reference, directory: directory))
+                    keyID: row["key_id"],
+                    privateKey: try readPrivateKey(reference: reference, directory: directory))
                 createdAt = row["created_at"]
             } else {
                 let key = Curve25519.Signing.PrivateKey()
@@ -127,13 +129,16 @@ final class SigningKeyRing: Sendable {
                 guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return nil }
                 let notAfter: Int64 = row["not_after"]
                 return VerificationKey(
-                    keyID: row["key_id"], publicKey: key, notAfter: Date(timeIntervalSince1970: Double(notAfter) / 1000))
+                    keyID: row["key_id"], publicKey: key,
+                    notAfter: Date(timeIntervalSince1970: Double(notAfter) / 1000))
             }
             return State(signer: signer, createdAt: createdAt, published: published)
         }
     }
 
-    private static func readPrivateKey(reference: String, directory: String) throws -> Curve25519.Signing.PrivateKey {
+    private static func readPrivateKey(reference: String, directory: String) throws
+        -> Curve25519.Signing.PrivateKey
+    {
         guard reference.hasPrefix("file:") else {
             throw IdentityError(.internalError, "unsupported private key reference")
         }

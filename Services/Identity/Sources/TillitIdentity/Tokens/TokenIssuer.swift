@@ -10,7 +10,9 @@ struct TokenIssuer: Sendable {
 
     /// A signed access token for `account` and when it expires. `scope` limits what it allows
     /// (`totp_enrolment`: only EnrolTotp and ConfirmTotp).
-    func accessToken(for account: AccountRecord, scope: String? = nil) throws -> (token: String, expiresAt: Date) {
+    func accessToken(for account: AccountRecord, scope: String? = nil) throws -> (
+        token: String, expiresAt: Date
+    ) {
         let issuedAt = Date(timeIntervalSince1970: floor(now().timeIntervalSince1970))
         let expiresAt = issuedAt.addingTimeInterval(TimeInterval(lifetime.components.seconds))
         let kind: Principal.Kind =
@@ -20,8 +22,10 @@ struct TokenIssuer: Sendable {
             default: .service
             }
         let claims = AccessTokenClaims(
-            subject: account.id, organization: account.organization, kind: kind, roles: account.roles.sorted(),
-            licence: account.licence, tokenID: IdentityStore.newID(), issuedAt: issuedAt, expiresAt: expiresAt,
+            subject: account.id, organization: account.organization, kind: kind,
+            roles: account.roles.sorted(),
+            licence: account.licence, tokenID: IdentityStore.newID(), issuedAt: issuedAt,
+            expiresAt: expiresAt,
             scope: scope)
         do {
             return (try keys.signer().sign(claims), expiresAt)
