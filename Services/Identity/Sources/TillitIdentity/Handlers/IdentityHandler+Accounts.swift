@@ -55,7 +55,7 @@ extension IdentityHandler {
         let password = try await hasher.hash(request.initialPassword)
         let at = store.nowMillis
         let account = try await store.write { [staff] db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             try validateStaffProfile(
                 db, organization: caller.organization, account: nil, roles: roles,
                 discipline: staff.discipline,
@@ -100,7 +100,7 @@ extension IdentityHandler {
         }
         let at = store.nowMillis
         let account = try await store.write { [password] db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             let id = IdentityStore.newID()
             try store.insertAccount(
                 db, id: id, organization: caller.organization, kind: "client", email: email,
@@ -138,7 +138,7 @@ extension IdentityHandler {
         let secret = IdentityStore.newOpaqueToken()
         let at = store.nowMillis
         let account = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             let id = IdentityStore.newID()
             try store.insertAccount(
                 db, id: id, organization: caller.organization, kind: "service", email: nil, displayName: name,
@@ -193,7 +193,7 @@ extension IdentityHandler {
             try request.hasClient
             ? Validation.languages(request.client.languages, field: "client.languages") : nil
         let account = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target)
             else {
                 throw IdentityError.notFound("account")
@@ -309,7 +309,7 @@ extension IdentityHandler {
         let roles = try WireMapping.roles(request.roles)
         let at = store.nowMillis
         let account = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target)
             else {
                 throw IdentityError.notFound("account")
@@ -363,7 +363,7 @@ extension IdentityHandler {
         let reason = try Validation.text(request.reason, field: "reason", max: 1000)
         let at = store.nowMillis
         let account = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: target)
             else {
                 throw IdentityError.notFound("account")
@@ -400,7 +400,7 @@ extension IdentityHandler {
         let caller = try Caller.current(context)
         let target = try Self.accountID(request.accountID)
         let account = try await store.read { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             return try AccountRecord.fetch(db, organization: caller.organization, id: target)
         }
         guard let account else { throw IdentityError.notFound("account") }

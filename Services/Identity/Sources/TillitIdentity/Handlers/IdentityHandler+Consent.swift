@@ -52,7 +52,7 @@ extension IdentityHandler {
         let actor = try consentActor(caller, client: client, howGiven: request.howGiven)
         let at = store.nowMillis
         let consent = try await store.write { db -> ConsentRecord in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard
                 let clientAccount = try AccountRecord.fetch(
                     db, organization: caller.organization, id: client),
@@ -105,7 +105,7 @@ extension IdentityHandler {
         let id = try Validation.id(request.consentID, field: "consent_id")
         let at = store.nowMillis
         let consent = try await store.write { db -> ConsentRecord in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard let current = try ConsentRecord.fetch(db, organization: caller.organization, id: id) else {
                 throw IdentityError.notFound("consent")
             }
@@ -149,7 +149,7 @@ extension IdentityHandler {
         }
         let page = try Paging(request.page)
         let (consents, more) = try await store.write { db -> ([ConsentRecord], Bool) in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: client),
                 account.isClient
             else { throw IdentityError.notFound("client") }
@@ -190,14 +190,13 @@ extension IdentityHandler {
             throw IdentityError.invalid("practitioner_id", "is required exactly for share_with_practitioner")
         }
         if caller.isClient { try caller.require(client == caller.id, "check another client's consent") }
-        let consent = try await store.read { db -> ConsentRecord? in
-            guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: client),
-                account.isClient
-            else { throw IdentityError.notFound("client") }
-            return try ConsentRecord.inForce(db, client: client, kind: kind, practitioner: practitioner)
+        let found = try await store.read { db in
+            try ConsentRecord.check(
+                db, organization: caller.organization, client: client, kind: kind, practitioner: practitioner)
         }
+        guard let consent = found else { throw IdentityError.notFound("client") }
         var response = Tillit_Identity_V1_CheckConsentResponse()
-        if let consent {
+        if let consent = consent.inForce {
             response.granted = true
             response.consentID = consent.id
             response.grantedAt = WireMapping.timestamp(millis: consent.grantedAt)

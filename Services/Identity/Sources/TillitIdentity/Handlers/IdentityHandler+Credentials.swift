@@ -46,7 +46,7 @@ extension IdentityHandler {
         }
         let at = store.nowMillis
         try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard try store.pendingTotp(db, account: caller.id)?.id == pending.id else {
                 throw IdentityError(.aborted, "the enrolment changed meanwhile; enrol again")
             }
@@ -78,7 +78,7 @@ extension IdentityHandler {
         let fresh = try await hasher.hash(request.newPassword)
         let at = store.nowMillis
         let count = try await store.write { db -> Int in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             try store.insertPassword(db, organization: caller.organization, account: caller.id, fresh, at: at)
             let count = try store.revokeSessions(db, account: caller.id, at: at)
             try audit(
@@ -111,7 +111,7 @@ extension IdentityHandler {
         let fresh = try await hasher.hash(request.newPassword)
         let at = store.nowMillis
         let count = try await store.write { db -> Int in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             try store.insertPassword(db, organization: caller.organization, account: target, fresh, at: at)
             let count = try store.revokeSessions(db, account: target, at: at)
             try audit(
@@ -135,7 +135,7 @@ extension IdentityHandler {
         let target = try Self.accountID(request.accountID)
         let at = store.nowMillis
         let account = try await store.write { db -> AccountRecord in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard try AccountRecord.fetch(db, organization: caller.organization, id: target) != nil else {
                 throw IdentityError.notFound("account")
             }

@@ -11,7 +11,7 @@ extension IdentityHandler {
     {
         let caller = try Caller.current(context)
         let organization = try await store.read { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             return try store.organization(db, id: caller.organization)
         }
         guard let organization else { throw IdentityError.notFound("organisation") }
@@ -28,7 +28,7 @@ extension IdentityHandler {
         let name = try request.hasName ? Validation.name(request.name.value, field: "name") : nil
         let timeZone = try request.hasTimeZone ? Validation.timeZone(request.timeZone.value) : nil
         let organization = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             if let name {
                 try db.execute(
                     sql: "UPDATE organizations SET name = ? WHERE id = ?",
@@ -63,7 +63,7 @@ extension IdentityHandler {
         let input = try NewLocationInput(request.location, field: "location")
         let at = store.nowMillis
         let location = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             let count =
                 try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM locations WHERE organization_id = ?",
@@ -97,7 +97,7 @@ extension IdentityHandler {
             try request.hasAddress ? Validation.text(request.address.value, field: "address", max: 1000) : nil
         let city = try request.hasCity ? Validation.name(request.city.value, field: "city") : nil
         let location = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard try store.location(db, organization: caller.organization, id: id) != nil else {
                 throw IdentityError.notFound("location")
             }
@@ -127,7 +127,7 @@ extension IdentityHandler {
         try caller.require(caller.isAdmin, "deactivate a location")
         let id = try Validation.id(request.locationID, field: "location_id")
         let location = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard try store.location(db, organization: caller.organization, id: id) != nil else {
                 throw IdentityError.notFound("location")
             }

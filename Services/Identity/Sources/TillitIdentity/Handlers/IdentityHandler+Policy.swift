@@ -34,7 +34,7 @@ extension IdentityHandler {
         let policy = try ContactPolicyInput(request.policy)
         let at = store.nowMillis
         let stored = try await store.write { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             try store.replaceContactPolicy(
                 db, organization: caller.organization, policy, by: caller.id, at: at)
             try audit(
@@ -77,7 +77,7 @@ extension IdentityHandler {
             request.hasDuring && request.during.hasStart ? WireMapping.millis(request.during.start) : nil
         let end = request.hasDuring && request.during.hasEnd ? WireMapping.millis(request.during.end) : nil
         let (events, more) = try await store.read { db -> ([Tillit_Identity_V1_AuditEvent], Bool) in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -125,7 +125,7 @@ extension IdentityHandler {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "verify the audit trail")
         let result = try await store.read { db in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             return try AuditChain.verify(organization: caller.organization, db: db)
         }
         var response = Tillit_Identity_V1_VerifyAuditChainResponse()

@@ -275,7 +275,7 @@ extension IdentityHandler {
             !caller.isService && (caller.isAdmin || target == caller.id), "end another account's sessions")
         let at = store.nowMillis
         let count = try await store.write { db -> Int in
-            _ = try activeAccount(db, caller)
+            try requireActiveCaller(db, caller)
             guard try AccountRecord.fetch(db, organization: caller.organization, id: target) != nil else {
                 throw IdentityError.notFound("account")
             }

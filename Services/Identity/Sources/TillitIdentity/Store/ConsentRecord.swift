@@ -58,6 +58,28 @@ struct ConsentRecord: Sendable {
         ).map(ConsentRecord.init(row:))
     }
 
+    /// What `CheckConsent` needs: whether `client` is a client of `organization` (nil if not) and
+    /// the consent in force, in one query through a cached statement.
+    static func check(
+        _ db: Database, organization: String, client: String, kind: String, practitioner: String?
+    ) throws -> ConsentCheck? {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT c.id, c.granted_at FROM accounts a
+                LEFT JOIN consents c ON c.client_account_id = a.id AND c.kind = ?
+                    AND coalesce(c.practitioner_account_id, '') = ? AND c.revoked_at IS NULL
+                WHERE a.organization_id = ? AND a.id = ? AND a.kind = 'client'
+                """)
+        guard
+            let row = try Row.fetchOne(
+                statement, arguments: [kind, practitioner ?? "", organization, client])
+        else {
+            return nil
+        }
+        let id: String? = row[0]
+        return ConsentCheck(inForce: id.map { ConsentCheck.InForce(id: $0, grantedAt: row[1]) })
+    }
+
     var proto: Tillit_Identity_V1_Consent {
         var consent = Tillit_Identity_V1_Consent()
         consent.id = id
@@ -72,4 +94,16 @@ struct ConsentRecord: Sendable {
         consent.revocationHowGiven = revocationHowGiven ?? ""
         return consent
     }
+}
+
+/// The answer to a consent check of an existing client.
+struct ConsentCheck: Sendable {
+    /// The consent in force.
+    struct InForce: Sendable {
+        var id: String
+        var grantedAt: Int64
+    }
+
+    /// The consent in force, if any.
+    var inForce: InForce?
 }
