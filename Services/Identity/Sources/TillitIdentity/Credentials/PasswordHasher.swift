@@ -147,7 +147,10 @@ public final class PasswordHasher: Sendable {
         }
         defer { state.withLock { $0.admitted -= 1 } }
         do {
-            return try await pool.runIfActive(work)
+            return try await pool.runIfActive {
+                Self.yieldToRequestHandling()
+                return try work()
+            }
         } catch let error as PasswordHasherError {
             throw error
         } catch let error as CancellationError {
@@ -156,6 +159,16 @@ public final class PasswordHasher: Sendable {
         } catch {
             throw Self.notRunning(cause: error)
         }
+    }
+
+    /// Lowers the calling hashing thread's scheduling priority (nice 10), so that on a busy
+    /// machine the event loops answering other calls (Health, CheckConsent) run first and a
+    /// burst of logins only makes logins slower. Linux schedules threads individually.
+    private static func yieldToRequestHandling() {
+        #if os(Linux)
+            // With PRIO_PROCESS and who = 0, Linux changes the calling thread only.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
     }
 
     private static func notRunning(cause: (any Error)?) -> PasswordHasherError {
