@@ -32,12 +32,16 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
     public var expiresAt: Date
     /// `scope`: `totp_enrolment` when the token only allows TOTP enrolment; absent otherwise.
     public var scope: String?
+    /// `sid`: the session (refresh-token family) the token was issued for; absent for tokens
+    /// not issued by a login or refresh.
+    public var sessionID: String?
 
     /// Claims with the standard issuer and audience; `roles` are stored sorted.
     public init(
         issuer: String = AccessTokenClaims.defaultIssuer, audience: String = AccessTokenClaims.defaultAudience,
         subject: String, organization: String, kind: Principal.Kind, roles: [String] = [],
-        licence: String? = nil, tokenID: String, issuedAt: Date, expiresAt: Date, scope: String? = nil
+        licence: String? = nil, tokenID: String, issuedAt: Date, expiresAt: Date, scope: String? = nil,
+        sessionID: String? = nil
     ) {
         self.issuer = issuer
         self.audience = audience
@@ -50,13 +54,14 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.scope = scope
+        self.sessionID = sessionID
     }
 
     /// The caller these claims describe.
     public var principal: Principal {
         Principal(
             subject: subject, organization: organization, kind: kind, roles: Set(roles),
-            expiresAt: expiresAt, licence: licence, tokenID: tokenID, scope: scope)
+            expiresAt: expiresAt, licence: licence, tokenID: tokenID, scope: scope, sessionID: sessionID)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -71,6 +76,7 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         case issuedAt = "iat"
         case expiresAt = "exp"
         case scope
+        case sessionID = "sid"
     }
 
     /// Decodes the JSON payload; dates must be RFC 3339.
@@ -87,6 +93,7 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         issuedAt = try Self.decodeDate(container, .issuedAt)
         expiresAt = try Self.decodeDate(container, .expiresAt)
         scope = try container.decodeIfPresent(String.self, forKey: .scope)
+        sessionID = try container.decodeIfPresent(String.self, forKey: .sessionID)
     }
 
     /// Encodes the JSON payload; roles sorted, absent optionals omitted.
@@ -103,6 +110,7 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         try Self.encodeDate(issuedAt, &container, .issuedAt)
         try Self.encodeDate(expiresAt, &container, .expiresAt)
         try container.encodeIfPresent(scope, forKey: .scope)
+        try container.encodeIfPresent(sessionID, forKey: .sessionID)
     }
 
     private static func decodeDate(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Date {

@@ -75,7 +75,8 @@ extension IdentityHandler {
         let count = try await store.write { db -> Int in
             _ = try activeAccount(db, caller)
             try store.insertPassword(db, organization: caller.organization, account: caller.id, fresh, at: at)
-            let count = try store.revokeSessions(db, account: caller.id, at: at)
+            // The caller's own session goes on; every other one ends.
+            let count = try store.revokeSessions(db, account: caller.id, keeping: caller.sessionID, at: at)
             try audit(db, organization: caller.organization,
                 AuditEntry(actor: caller.id, action: "password.change", subject: caller.id, detail: "sessions revoked: \(count)"),
                 requestID: caller.requestID)
