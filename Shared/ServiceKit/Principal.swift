@@ -28,11 +28,14 @@ public struct Principal: Sendable, Hashable {
     public var tokenID: String?
     /// A restriction of what the token allows (`totp_enrolment`); nil for a full token.
     public var scope: String?
+    /// The session (refresh-token family) the token was issued for, if it names one.
+    public var sessionID: String?
 
     /// A principal.
     public init(
         subject: String, organization: String, kind: Kind, roles: Set<String> = [],
-        expiresAt: Date? = nil, licence: String? = nil, tokenID: String? = nil, scope: String? = nil
+        expiresAt: Date? = nil, licence: String? = nil, tokenID: String? = nil, scope: String? = nil,
+        sessionID: String? = nil
     ) {
         self.subject = subject
         self.organization = organization
@@ -42,6 +45,7 @@ public struct Principal: Sendable, Hashable {
         self.licence = licence
         self.tokenID = tokenID
         self.scope = scope
+        self.sessionID = sessionID
     }
 
     /// Whether the principal holds `role`.

@@ -32,12 +32,17 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
     public var expiresAt: Date
     /// `scope`: `totp_enrolment` when the token only allows TOTP enrolment; absent otherwise.
     public var scope: String?
+    /// `sid`: the session (refresh-token family) the token was issued for; absent for tokens
+    /// not issued by a login or refresh.
+    public var sessionID: String?
 
     /// Claims with the standard issuer and audience; `roles` are stored sorted.
     public init(
-        issuer: String = AccessTokenClaims.defaultIssuer, audience: String = AccessTokenClaims.defaultAudience,
+        issuer: String = AccessTokenClaims.defaultIssuer,
+        audience: String = AccessTokenClaims.defaultAudience,
         subject: String, organization: String, kind: Principal.Kind, roles: [String] = [],
-        licence: String? = nil, tokenID: String, issuedAt: Date, expiresAt: Date, scope: String? = nil
+        licence: String? = nil, tokenID: String, issuedAt: Date, expiresAt: Date, scope: String? = nil,
+        sessionID: String? = nil
     ) {
         self.issuer = issuer
         self.audience = audience
@@ -50,13 +55,14 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.scope = scope
+        self.sessionID = sessionID
     }
 
     /// The caller these claims describe.
     public var principal: Principal {
         Principal(
             subject: subject, organization: organization, kind: kind, roles: Set(roles),
-            expiresAt: expiresAt, licence: licence, tokenID: tokenID, scope: scope)
+            expiresAt: expiresAt, licence: licence, tokenID: tokenID, scope: scope, sessionID: sessionID)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -71,6 +77,7 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         case issuedAt = "iat"
         case expiresAt = "exp"
         case scope
+        case sessionID = "sid"
     }
 
     /// Decodes the JSON payload; dates must be RFC 3339.
@@ -87,6 +94,7 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         issuedAt = try Self.decodeDate(container, .issuedAt)
         expiresAt = try Self.decodeDate(container, .expiresAt)
         scope = try container.decodeIfPresent(String.self, forKey: .scope)
+        sessionID = try container.decodeIfPresent(String.self, forKey: .sessionID)
     }
 
     /// Encodes the JSON payload; roles sorted, absent optionals omitted.
@@ -103,9 +111,12 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         try Self.encodeDate(issuedAt, &container, .issuedAt)
         try Self.encodeDate(expiresAt, &container, .expiresAt)
         try container.encodeIfPresent(scope, forKey: .scope)
+        try container.encodeIfPresent(sessionID, forKey: .sessionID)
     }
 
-    private static func decodeDate(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Date {
+    private static func decodeDate(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws
+        -> Date
+    {
         let text = try container.decode(String.self, forKey: key)
         guard let date = RFC3339.parse(text) else {
             throw DecodingError.dataCorruptedError(

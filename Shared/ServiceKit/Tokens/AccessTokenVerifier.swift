@@ -61,7 +61,8 @@ public final class AccessTokenVerifier: TokenVerifier {
 
     /// A verifier of tokens signed with the keys `source` publishes.
     public init(
-        source: any SigningKeySource, clockSkew: Duration = .seconds(30), refetchInterval: Duration = .seconds(5),
+        source: any SigningKeySource, clockSkew: Duration = .seconds(30),
+        refetchInterval: Duration = .seconds(5),
         expectedOrganization: String? = nil, cacheCapacity: Int = 10_000,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -158,10 +159,13 @@ public final class AccessTokenVerifier: TokenVerifier {
 
     private func check(_ claims: AccessTokenClaims, now: Date) throws {
         guard claims.issuer == AccessTokenClaims.defaultIssuer else {
-            throw TokenError(code: .wrongAudience, message: "the token's issuer is not \(AccessTokenClaims.defaultIssuer)")
+            throw TokenError(
+                code: .wrongAudience, message: "the token's issuer is not \(AccessTokenClaims.defaultIssuer)")
         }
         guard claims.audience == AccessTokenClaims.defaultAudience else {
-            throw TokenError(code: .wrongAudience, message: "the token's audience is not \(AccessTokenClaims.defaultAudience)")
+            throw TokenError(
+                code: .wrongAudience,
+                message: "the token's audience is not \(AccessTokenClaims.defaultAudience)")
         }
         guard claims.expiresAt >= claims.issuedAt else {
             throw TokenError(code: .malformed, message: "the token expires before it was issued")
@@ -170,7 +174,8 @@ public final class AccessTokenVerifier: TokenVerifier {
             throw TokenError(code: .expired, message: "the token expired at \(claims.expiresAt)")
         }
         guard claims.issuedAt.timeIntervalSince(now) <= clockSkew else {
-            throw TokenError(code: .notYetValid, message: "the token is issued at \(claims.issuedAt), in the future")
+            throw TokenError(
+                code: .notYetValid, message: "the token is issued at \(claims.issuedAt), in the future")
         }
         if let expectedOrganization, claims.organization != expectedOrganization {
             throw TokenError(
@@ -210,7 +215,8 @@ public final class AccessTokenVerifier: TokenVerifier {
         while true {
             let lookup = state.withLock { state -> KeyLookup in
                 if let key = state.keys[keyID] {
-                    return now <= key.notAfter ? .found(key, generation: state.generation) : .retired(key.notAfter)
+                    return now <= key.notAfter
+                        ? .found(key, generation: state.generation) : .retired(key.notAfter)
                 }
                 if !waited {
                     if let fetch = state.fetch {
@@ -232,11 +238,14 @@ public final class AccessTokenVerifier: TokenVerifier {
                 return (key, generation)
             case .retired(let notAfter):
                 throw TokenError(
-                    code: .unknownKey, message: "the token's key \(keyID.prefix(64)) is retired since \(notAfter)")
+                    code: .unknownKey,
+                    message: "the token's key \(keyID.prefix(64)) is retired since \(notAfter)")
             case .unknown:
-                throw TokenError(code: .unknownKey, message: "the token's key \(keyID.prefix(64)) is not published")
+                throw TokenError(
+                    code: .unknownKey, message: "the token's key \(keyID.prefix(64)) is not published")
             case .unavailable(let cause):
-                throw TokenError(code: .keysUnavailable, message: "cannot fetch the signing keys", cause: cause)
+                throw TokenError(
+                    code: .keysUnavailable, message: "cannot fetch the signing keys", cause: cause)
             case .wait(let fetch):
                 await fetch.value
                 waited = true

@@ -63,13 +63,15 @@ enum RFC3339 {
             } else {
                 return nil
             }
-            guard let offsetHours = scanner.digits(2), scanner.skip(":"), let offsetMinutes = scanner.digits(2),
+            guard let offsetHours = scanner.digits(2), scanner.skip(":"),
+                let offsetMinutes = scanner.digits(2),
                 offsetHours < 24, offsetMinutes < 60
             else { return nil }
             offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
         }
         guard scanner.atEnd else { return nil }
-        let seconds = days(fromYear: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        let seconds =
+            days(fromYear: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
         return Date(timeIntervalSince1970: Double(seconds - offset) + fraction)
     }
 

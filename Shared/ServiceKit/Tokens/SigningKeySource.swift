@@ -29,7 +29,9 @@ public struct IdentitySigningKeySource: SigningKeySource {
     }
 
     /// The Ed25519 keys of `response` with a 32-byte public key; the others are skipped.
-    static func verificationKeys(from response: Tillit_Identity_V1_GetSigningKeysResponse) -> [VerificationKey] {
+    static func verificationKeys(from response: Tillit_Identity_V1_GetSigningKeysResponse)
+        -> [VerificationKey]
+    {
         response.keys.compactMap { key in
             guard key.algorithm == .ed25519, key.publicKey.count == 32,
                 let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key.publicKey)

@@ -41,7 +41,7 @@ public enum IdentityServer {
             issuer: TokenIssuer(keys: keys, lifetime: identity.accessTokenLifetime, now: now), keys: keys,
             secrets: try totpSecretBox(identity, dataDirectory: configuration.dataDirectory))
         let verifier = AccessTokenVerifier(
-            source: ClosureSigningKeySource { keys.publishedKeys() }, now: now)
+            source: ClosureSigningKeySource { keys.publishedKeys().map(\.verification) }, now: now)
         return ServiceHost(
             configuration: configuration,
             services: [handler],

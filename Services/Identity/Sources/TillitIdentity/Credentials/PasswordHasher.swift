@@ -166,8 +166,8 @@ public final class PasswordHasher: Sendable {
     /// burst of logins only makes logins slower. Linux schedules threads individually.
     private static func yieldToRequestHandling() {
         #if os(Linux)
-            // With PRIO_PROCESS and who = 0, Linux changes the calling thread only.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        // With PRIO_PROCESS and who = 0, Linux changes the calling thread only.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         #endif
     }
 

@@ -74,6 +74,10 @@ public struct IdentityError: Error, RPCErrorConvertible, Sendable, CustomStringC
         IdentityError(.permissionDenied, why)
     }
 
+    /// The answer while an account or address is locked after repeated failures.
+    static let throttled = IdentityError(
+        .resourceExhausted, "too many failed sign-in attempts; try again later")
+
     /// The one answer for every failed login, so it never reveals whether the account exists.
     static let loginFailed = IdentityError(.unauthenticated, "invalid credentials")
 }

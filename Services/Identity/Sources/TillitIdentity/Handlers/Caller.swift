@@ -15,6 +15,8 @@ struct Caller: Sendable {
     var id: String { principal.subject }
     /// The caller's organisation: every call acts on it.
     var organization: String { principal.organization }
+    /// The session (refresh-token family) the caller's token was issued for.
+    var sessionID: String? { principal.sessionID }
     var isClient: Bool { principal.kind == .client }
     var isService: Bool { principal.kind == .service }
     var isStaff: Bool { principal.kind == .staff }

@@ -422,6 +422,7 @@ extension IdentityHandler {
         let kind = WireMapping.kind(request.kind)
         let role = request.role == .unspecified ? nil : try WireMapping.role(request.role)
         let (accounts, more) = try await store.read { db -> ([AccountRecord], Bool) in
+            try requireActiveCaller(db, caller)
             var sql = AccountRecord.selection + " WHERE a.organization_id = ?"
             var arguments: StatementArguments = [caller.organization]
             if let kind {
@@ -452,7 +453,8 @@ extension IdentityHandler {
         try caller.require(caller.isStaff || caller.isService, "look up accounts")
         let target = try Self.accountID(request.accountID)
         let account = try await store.read { db in
-            try AccountRecord.fetch(db, organization: caller.organization, id: target)
+            try requireActiveCaller(db, caller)
+            return try AccountRecord.fetch(db, organization: caller.organization, id: target)
         }
         var response = Tillit_Identity_V1_AccountExistsResponse()
         response.exists = account != nil
@@ -467,7 +469,8 @@ extension IdentityHandler {
         try caller.require(caller.isStaff || caller.isService, "look up accounts")
         let target = try Self.accountID(request.accountID)
         let account = try await store.read { db in
-            try AccountRecord.fetch(db, organization: caller.organization, id: target)
+            try requireActiveCaller(db, caller)
+            return try AccountRecord.fetch(db, organization: caller.organization, id: target)
         }
         guard let account else { throw IdentityError.notFound("account") }
         var response = Tillit_Identity_V1_IsActiveResponse()

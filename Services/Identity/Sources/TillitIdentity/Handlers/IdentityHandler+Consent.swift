@@ -191,7 +191,8 @@ extension IdentityHandler {
         }
         if caller.isClient { try caller.require(client == caller.id, "check another client's consent") }
         let found = try await store.read { db in
-            try ConsentRecord.check(
+            try requireActiveCaller(db, caller)
+            return try ConsentRecord.check(
                 db, organization: caller.organization, client: client, kind: kind, practitioner: practitioner)
         }
         guard let consent = found else { throw IdentityError.notFound("client") }

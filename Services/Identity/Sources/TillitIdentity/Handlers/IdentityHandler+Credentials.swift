@@ -71,16 +71,44 @@ extension IdentityHandler {
         guard request.currentPassword.utf8.count <= PasswordPolicy.maximumBytes else {
             throw IdentityError.invalid("current_password", "is wrong")
         }
-        let stored = try await store.read { db in try store.currentPassword(db, account: caller.id) }
+        // Guesses of the current password (with a stolen access token) count towards the same
+        // lock as failed logins.
+        let at = store.nowMillis
+        let (stored, subject) = try await store.read {
+            db -> (PasswordHash?, IdentityStore.ThrottleSubject?) in
+            let account = try activeAccount(db, caller)
+            let subject = account.email.map {
+                IdentityStore.ThrottleSubject.account(organization: caller.organization, email: $0)
+            }
+            if let subject, try store.lockedUntil(db, subject, at: at) != nil {
+                throw IdentityError.throttled
+            }
+            return (try store.currentPassword(db, account: caller.id), subject)
+        }
         guard let stored, try await hasher.verify(request.currentPassword, against: stored) else {
+            if let subject {
+                try await store.write { db in
+                    try store.recordFailure(
+                        db, subject, limit: configuration.throttle.accountFailures,
+                        policy: configuration.throttle,
+                        at: at)
+                    try audit(
+                        db, organization: caller.organization,
+                        AuditEntry(
+                            actor: caller.id, action: "password.change", outcome: .failure,
+                            subject: caller.id,
+                            detail: "wrong current password"),
+                        requestID: caller.requestID)
+                }
+            }
             throw IdentityError(.permissionDenied, "current_password is wrong")
         }
         let fresh = try await hasher.hash(request.newPassword)
-        let at = store.nowMillis
         let count = try await store.write { db -> Int in
             try requireActiveCaller(db, caller)
             try store.insertPassword(db, organization: caller.organization, account: caller.id, fresh, at: at)
-            let count = try store.revokeSessions(db, account: caller.id, at: at)
+            // The caller's own session goes on; every other one ends.
+            let count = try store.revokeSessions(db, account: caller.id, keeping: caller.sessionID, at: at)
             try audit(
                 db, organization: caller.organization,
                 AuditEntry(

@@ -74,19 +74,20 @@ extension IdentityHandler {
         let address = Self.sourceAddress(context.peer)
         let accountSubject = IdentityStore.ThrottleSubject.account(organization: organization, email: email)
         let addressSubject = IdentityStore.ThrottleSubject.address(address)
+        let unknownOrganizationSubject = IdentityStore.ThrottleSubject.unknownOrganization(
+            organization: organization, email: email)
         let at = store.nowMillis
         let requestID = context.requestID
         let (record, stored, locked) = try await store.read { db -> (AccountRecord?, PasswordHash?, Bool) in
             let locked =
                 try store.lockedUntil(db, addressSubject, at: at) != nil
                 || store.lockedUntil(db, accountSubject, at: at) != nil
+                || store.lockedUntil(db, unknownOrganizationSubject, at: at) != nil
             let record = try AccountRecord.fetch(db, organization: organization, email: email)
             let stored = try record.flatMap { try store.currentPassword(db, account: $0.id) }
             return (record, stored, locked)
         }
-        if locked {
-            throw IdentityError(.resourceExhausted, "too many failed sign-in attempts; try again later")
-        }
+        if locked { throw IdentityError.throttled }
         var passwordOK = false
         if let stored, let record, record.isActive {
             passwordOK = try await hasher.verify(request.password, against: stored)
@@ -108,7 +109,7 @@ extension IdentityHandler {
         let totpOK = !(record?.totpEnabled ?? false) || totpStep != nil
         guard passwordOK, totpOK, let record else {
             let reason = !passwordOK ? "password" : "totp"
-            let orgExists = try await store.write { db -> Bool in
+            try await store.write { db in
                 try store.recordFailure(
                     db, addressSubject, limit: configuration.throttle.addressFailures,
                     policy: configuration.throttle, at: at)
@@ -116,7 +117,12 @@ extension IdentityHandler {
                     try Bool.fetchOne(
                         db, sql: "SELECT EXISTS (SELECT 1 FROM organizations WHERE id = ?)",
                         arguments: [organization]) == true
-                else { return false }
+                else {
+                    try store.recordFailure(
+                        db, unknownOrganizationSubject, limit: configuration.throttle.accountFailures,
+                        policy: configuration.throttle, at: at)
+                    return
+                }
                 try store.recordFailure(
                     db, accountSubject, limit: configuration.throttle.accountFailures,
                     policy: configuration.throttle, at: at)
@@ -126,9 +132,7 @@ extension IdentityHandler {
                         actor: nil, action: "login", outcome: .failure, subject: record?.id,
                         detail: record == nil ? "unknown account" : "wrong \(reason)"),
                     requestID: requestID)
-                return true
             }
-            _ = orgExists
             throw IdentityError.loginFailed
         }
         let needsRehash = hasher.needsRehash(stored!)
@@ -181,7 +185,7 @@ extension IdentityHandler {
         let requestID = context.requestID
         let lifetime = configuration.refreshTokenLifetime
         let outcome = try await store.write { db -> (AccountRecord, IssuedRefreshToken)? in
-            if try store.lockedUntil(db, address, at: at) != nil { return nil }
+            if try store.lockedUntil(db, address, at: at) != nil { throw IdentityError.throttled }
             let stored = try Data.fetchOne(
                 db,
                 sql: "SELECT secret_hash FROM service_profiles WHERE organization_id = ? AND account_id = ?",
@@ -298,11 +302,13 @@ extension IdentityHandler {
         -> Tillit_Identity_V1_GetSigningKeysResponse
     {
         var response = Tillit_Identity_V1_GetSigningKeysResponse()
-        response.keys = keys.publishedKeys().map { key in
+        response.keys = keys.publishedKeys().map { published in
+            let key = published.verification
             var signingKey = Tillit_Identity_V1_SigningKey()
             signingKey.keyID = key.keyID
             signingKey.algorithm = .ed25519
             signingKey.publicKey = key.publicKey.rawRepresentation
+            signingKey.createdAt = WireMapping.timestamp(published.createdAt)
             signingKey.notAfter = WireMapping.timestamp(key.notAfter)
             return signingKey
         }

@@ -7,11 +7,15 @@ extension IdentityStore {
     enum ThrottleSubject: Sendable {
         case account(organization: String, email: String)
         case address(String)
+        /// An e-mail at an organisation id that does not exist: throttled like an account, so the
+        /// answers do not tell which organisation ids exist (stored without the organisation
+        /// reference, which would fail).
+        case unknownOrganization(organization: String, email: String)
 
         var scope: String {
             switch self {
             case .account: "account"
-            case .address: "address"
+            case .address, .unknownOrganization: "address"
             }
         }
 
@@ -19,13 +23,14 @@ extension IdentityStore {
             switch self {
             case .account(let organization, let email): "\(organization)/\(email)"
             case .address(let address): address
+            case .unknownOrganization(let organization, let email): "unknown-org:\(organization)/\(email)"
             }
         }
 
         var organization: String? {
             switch self {
             case .account(let organization, _): organization
-            case .address: nil
+            case .address, .unknownOrganization: nil
             }
         }
     }

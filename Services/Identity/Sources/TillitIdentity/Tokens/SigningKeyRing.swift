@@ -11,10 +11,16 @@ import TillitServiceKit
 /// database row that names them), public keys and lifetimes in `signing_keys`. A key older than
 /// the rotation period is replaced at the next token issued.
 final class SigningKeyRing: Sendable {
+    /// A published key and when it was created.
+    struct PublishedKey: Sendable {
+        var verification: VerificationKey
+        var createdAt: Date
+    }
+
     private struct State {
         var signer: AccessTokenSigner
         var createdAt: Int64
-        var published: [VerificationKey]
+        var published: [PublishedKey]
     }
 
     private let database: IdentityDatabase
@@ -52,9 +58,9 @@ final class SigningKeyRing: Sendable {
     }
 
     /// Every key a valid token may be signed with, newest first.
-    func publishedKeys() -> [VerificationKey] {
+    func publishedKeys() -> [PublishedKey] {
         let at = Date(timeIntervalSince1970: Double(WireMapping.millis(now())) / 1000)
-        return state.withLock { $0.published }.filter { $0.notAfter > at }
+        return state.withLock { $0.published }.filter { $0.verification.notAfter > at }
     }
 
     /// Replaces the current key now (scheduled rotation, or after a suspected compromise of the
@@ -120,17 +126,20 @@ final class SigningKeyRing: Sendable {
             let published = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT key_id, public_key, not_after FROM signing_keys
+                    SELECT key_id, public_key, created_at, not_after FROM signing_keys
                     WHERE not_after > ? ORDER BY created_at DESC
                     """,
                 arguments: [now]
-            ).compactMap { row -> VerificationKey? in
+            ).compactMap { row -> PublishedKey? in
                 let raw: Data = row["public_key"]
                 guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return nil }
                 let notAfter: Int64 = row["not_after"]
-                return VerificationKey(
-                    keyID: row["key_id"], publicKey: key,
-                    notAfter: Date(timeIntervalSince1970: Double(notAfter) / 1000))
+                let created: Int64 = row["created_at"]
+                return PublishedKey(
+                    verification: VerificationKey(
+                        keyID: row["key_id"], publicKey: key,
+                        notAfter: Date(timeIntervalSince1970: Double(notAfter) / 1000)),
+                    createdAt: Date(timeIntervalSince1970: Double(created) / 1000))
             }
             return State(signer: signer, createdAt: createdAt, published: published)
         }

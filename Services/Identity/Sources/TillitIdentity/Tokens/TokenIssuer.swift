@@ -9,10 +9,11 @@ struct TokenIssuer: Sendable {
     let now: @Sendable () -> Date
 
     /// A signed access token for `account` and when it expires. `scope` limits what it allows
-    /// (`totp_enrolment`: only EnrolTotp and ConfirmTotp).
-    func accessToken(for account: AccountRecord, scope: String? = nil) throws -> (
-        token: String, expiresAt: Date
-    ) {
+    /// (`totp_enrolment`: only EnrolTotp and ConfirmTotp); `session` is the refresh-token family
+    /// it belongs to (so ChangePassword can keep the caller's own session).
+    func accessToken(for account: AccountRecord, scope: String? = nil, session: String? = nil) throws
+        -> (token: String, expiresAt: Date)
+    {
         let issuedAt = Date(timeIntervalSince1970: floor(now().timeIntervalSince1970))
         let expiresAt = issuedAt.addingTimeInterval(TimeInterval(lifetime.components.seconds))
         let kind: Principal.Kind =
@@ -26,7 +27,7 @@ struct TokenIssuer: Sendable {
             roles: account.roles.sorted(),
             licence: account.licence, tokenID: IdentityStore.newID(), issuedAt: issuedAt,
             expiresAt: expiresAt,
-            scope: scope)
+            scope: scope, sessionID: session)
         do {
             return (try keys.signer().sign(claims), expiresAt)
         } catch let error as IdentityError {
@@ -40,7 +41,7 @@ struct TokenIssuer: Sendable {
     func pair(for account: AccountRecord, refresh: IssuedRefreshToken, scope: String? = nil) throws
         -> Tillit_Identity_V1_TokenPair
     {
-        let access = try accessToken(for: account, scope: scope)
+        let access = try accessToken(for: account, scope: scope, session: refresh.family)
         var pair = Tillit_Identity_V1_TokenPair()
         pair.accessToken = access.token
         pair.accessTokenExpiresAt = WireMapping.timestamp(access.expiresAt)
