@@ -356,6 +356,7 @@ extension IdentityHandler {
         let kind = WireMapping.kind(request.kind)
         let role = request.role == .unspecified ? nil : try WireMapping.role(request.role)
         let (accounts, more) = try await store.read { db -> ([AccountRecord], Bool) in
+            _ = try activeAccount(db, caller)
             var sql = AccountRecord.selection + " WHERE a.organization_id = ?"
             var arguments: StatementArguments = [caller.organization]
             if let kind {
@@ -385,7 +386,8 @@ extension IdentityHandler {
         try caller.require(caller.isStaff || caller.isService, "look up accounts")
         let target = try Self.accountID(request.accountID)
         let account = try await store.read { db in
-            try AccountRecord.fetch(db, organization: caller.organization, id: target)
+            _ = try activeAccount(db, caller)
+            return try AccountRecord.fetch(db, organization: caller.organization, id: target)
         }
         var response = Tillit_Identity_V1_AccountExistsResponse()
         response.exists = account != nil
@@ -400,7 +402,8 @@ extension IdentityHandler {
         try caller.require(caller.isStaff || caller.isService, "look up accounts")
         let target = try Self.accountID(request.accountID)
         let account = try await store.read { db in
-            try AccountRecord.fetch(db, organization: caller.organization, id: target)
+            _ = try activeAccount(db, caller)
+            return try AccountRecord.fetch(db, organization: caller.organization, id: target)
         }
         guard let account else { throw IdentityError.notFound("account") }
         var response = Tillit_Identity_V1_IsActiveResponse()

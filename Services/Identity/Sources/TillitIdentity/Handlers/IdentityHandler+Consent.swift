@@ -167,6 +167,7 @@ extension IdentityHandler {
         }
         if caller.isClient { try caller.require(client == caller.id, "check another client's consent") }
         let consent = try await store.read { db -> ConsentRecord? in
+            _ = try activeAccount(db, caller)
             guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: client), account.isClient
             else { throw IdentityError.notFound("client") }
             return try ConsentRecord.inForce(db, client: client, kind: kind, practitioner: practitioner)

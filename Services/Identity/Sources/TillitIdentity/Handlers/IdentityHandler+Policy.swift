@@ -10,8 +10,9 @@ extension IdentityHandler {
     {
         let caller = try Caller.current(context)
         let (policy, timeZone) = try await store.read { db in
-            (try store.contactPolicy(db, organization: caller.organization),
-             try String.fetchOne(db, sql: "SELECT time_zone FROM organizations WHERE id = ?", arguments: [caller.organization]))
+            _ = try activeAccount(db, caller)
+            return (try store.contactPolicy(db, organization: caller.organization),
+                try String.fetchOne(db, sql: "SELECT time_zone FROM organizations WHERE id = ?", arguments: [caller.organization]))
         }
         guard let timeZone else { throw IdentityError.notFound("organisation") }
         var response = Tillit_Identity_V1_GetContactPolicyResponse()
