@@ -1,6 +1,59 @@
 import Testing
 import TillitRPC
 
+/// How one call ended: success, or the status code it failed with.
+enum Outcome: Equatable, Sendable, CustomStringConvertible {
+    case ok
+    case failed(StatusCode)
+    /// Not an `RPCError` at all (the transport or the test itself went wrong).
+    case error(String)
+
+    var description: String {
+        switch self {
+        case .ok: "OK"
+        case .failed(let code): "\(code)"
+        case .error(let text): "error: \(text)"
+        }
+    }
+
+    /// The answer to a caller who may not: UNAUTHENTICATED without a token, PERMISSION_DENIED with one.
+    static func refused(anonymous: Bool) -> Outcome {
+        anonymous ? .failed(.unauthenticated) : .failed(.permissionDenied)
+    }
+}
+
+/// Runs `body` and returns how it ended, its response on success and the server's message on failure.
+func attempt<T>(_ body: () async throws -> T) async -> (outcome: Outcome, response: T?, message: String) {
+    do {
+        return (.ok, try await body(), "")
+    } catch let error as RPCError {
+        return (.failed(error.code), nil, error.message)
+    } catch {
+        return (.error(String(describing: error)), nil, "")
+    }
+}
+
+/// Runs one call and expects it to end with `expected`; `cell` names the call and the caller.
+/// Returns the response when the call succeeded.
+@discardableResult
+func expectOutcome<T>(
+    _ expected: Outcome, _ cell: Comment, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> T
+) async -> T? {
+    let (outcome, response, message) = await attempt(body)
+    let comment = Comment(rawValue: message.isEmpty ? cell.rawValue : "\(cell.rawValue) (server: \(message))")
+    #expect(outcome == expected, comment, sourceLocation: sourceLocation)
+    return response
+}
+
+/// Expects `body` to fail with `code`.
+func expectCode<T>(
+    _ code: StatusCode, _ cell: Comment, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> T
+) async {
+    await expectOutcome(.failed(code), cell, sourceLocation: sourceLocation, body)
+}
+
 /// Runs `body`, which must fail with an `RPCError` of `code`; returns the error for more checks.
 @discardableResult
 func expectRPCError(

@@ -4,7 +4,8 @@ import TillitIdentity
 import TillitRPC
 
 /// A practice set up through the API: one account of every kind and role, each signed in, and
-/// an admin of a second organisation.
+/// an admin of a second organisation. Every staff account holds exactly one role, so each column
+/// of the authorisation matrix is tried on its own (roles of one account add up).
 struct Practice: Sendable {
     /// Who calls, for the authorisation matrix.
     enum Role: String, CaseIterable, Sendable {
@@ -67,8 +68,7 @@ struct Practice: Sendable {
         }
         let schedulerID = try await staff("scheduler@stigen.se", [.scheduler])
         let practitionerID = try await staff("practitioner@stigen.se", [.practitioner], licence: .licensed)
-        let supervisorID = try await staff(
-            "supervisor@stigen.se", [.supervisor, .practitioner], licence: .licensed)
+        let supervisorID = try await staff("supervisor@stigen.se", [.supervisor], licence: .licensed)
         let clientID = try await client("client@example.com", options: admin)
         let otherClient = try await client("other.client@example.com", options: admin)
         var serviceRequest = Tillit_Identity_V1_CreateServiceAccountRequest()
