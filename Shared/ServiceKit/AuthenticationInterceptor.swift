@@ -54,8 +54,11 @@ public struct AuthenticationInterceptor: ServerInterceptor {
         let principal: Principal
         do {
             principal = try await verifier.verify(token)
-        } catch let error as RPCError where error.code == .unauthenticated || error.code == .unavailable {
-            throw error
+        } catch let error as any RPCErrorConvertible
+            where error.rpcError.code == .unauthenticated || error.rpcError.code == .unavailable
+        {
+            // `TokenError` says why (UNAUTHENTICATED) or that the keys are unreachable (UNAVAILABLE).
+            throw error.rpcError
         } catch {
             throw RPCError(code: .unauthenticated, message: "invalid access token", cause: error)
         }

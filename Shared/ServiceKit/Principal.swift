@@ -1,7 +1,9 @@
+import Foundation
+
 /// Who is calling, as established from a verified access token.
 public struct Principal: Sendable, Hashable {
     /// The kind of account behind a token.
-    public enum Kind: String, Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable {
         /// A member of staff (roles say what they may do).
         case staff
         /// A client of the practice.
@@ -19,18 +21,27 @@ public struct Principal: Sendable, Hashable {
     /// Staff roles: `admin`, `scheduler`, `practitioner`, `supervisor`.
     public var roles: Set<String>
     /// When the token expires.
-    public var expiresAt: ContinuousClock.Instant?
+    public var expiresAt: Date?
+    /// The staff member's licence status (`licensed`, `pre_licensed`), if the token carries one.
+    public var licence: String?
+    /// The token's id (`jti`), for audit records.
+    public var tokenID: String?
+    /// A restriction of what the token allows (`totp_enrolment`); nil for a full token.
+    public var scope: String?
 
     /// A principal.
     public init(
         subject: String, organization: String, kind: Kind, roles: Set<String> = [],
-        expiresAt: ContinuousClock.Instant? = nil
+        expiresAt: Date? = nil, licence: String? = nil, tokenID: String? = nil, scope: String? = nil
     ) {
         self.subject = subject
         self.organization = organization
         self.kind = kind
         self.roles = roles
         self.expiresAt = expiresAt
+        self.licence = licence
+        self.tokenID = tokenID
+        self.scope = scope
     }
 
     /// Whether the principal holds `role`.
