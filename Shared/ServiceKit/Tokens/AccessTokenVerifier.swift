@@ -222,8 +222,9 @@ public final class AccessTokenVerifier: TokenVerifier {
                     if let fetch = state.fetch {
                         return .wait(fetch)
                     }
-                    let sinceLastFetch = state.lastFetchStart.map { now.timeIntervalSince($0) }
-                    if sinceLastFetch == nil || sinceLastFetch! < 0 || sinceLastFetch! >= refetchInterval {
+                    // A clock that went backwards does not block fetching until it catches up.
+                    let sinceLastFetch = state.lastFetchStart.map { now.timeIntervalSince($0) } ?? .infinity
+                    if sinceLastFetch < 0 || sinceLastFetch >= refetchInterval {
                         state.lastFetchStart = now
                         let generation = state.generation
                         let fetch = Task { await self.fetchKeys(generation: generation) }
