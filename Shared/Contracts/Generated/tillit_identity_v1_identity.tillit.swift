@@ -19,8 +19,9 @@ public enum Tillit_Identity_V1_Identity {
         public static let bootstrap = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "Bootstrap")
         /// `/tillit.identity.v1.Identity/Login`
         ///
-        /// Signs a person in. A wrong e-mail, password or code, a locked or deactivated account all
-        /// answer the same UNAUTHENTICATED; throttled after repeated failures. No token needed.
+        /// Signs a person in. A wrong e-mail, password or code, an unknown organisation or a deactivated
+        /// account all answer the same UNAUTHENTICATED. After repeated failures the account (known or
+        /// not) or the source address is locked for a while: RESOURCE_EXHAUSTED. No token needed.
         public static let login = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "Login")
         /// `/tillit.identity.v1.Identity/LoginService`
         ///
@@ -168,8 +169,9 @@ public enum Tillit_Identity_V1_Identity {
         public func bootstrap(_ request: Tillit_Identity_V1_BootstrapRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_BootstrapResponse {
             try await rpc.unary(Method.bootstrap, request: request, response: Tillit_Identity_V1_BootstrapResponse.self, options: options)
         }
-        /// Signs a person in. A wrong e-mail, password or code, a locked or deactivated account all
-        /// answer the same UNAUTHENTICATED; throttled after repeated failures. No token needed.
+        /// Signs a person in. A wrong e-mail, password or code, an unknown organisation or a deactivated
+        /// account all answer the same UNAUTHENTICATED. After repeated failures the account (known or
+        /// not) or the source address is locked for a while: RESOURCE_EXHAUSTED. No token needed.
         public func login(_ request: Tillit_Identity_V1_LoginRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_LoginResponse {
             try await rpc.unary(Method.login, request: request, response: Tillit_Identity_V1_LoginResponse.self, options: options)
         }
@@ -313,8 +315,9 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     /// Creates the first organisation and its admin. Works only while no organisation exists, or
     /// with the configured bootstrap secret; otherwise PERMISSION_DENIED. No token needed.
     func bootstrap(_ request: Tillit_Identity_V1_BootstrapRequest, context: ServerContext) async throws -> Tillit_Identity_V1_BootstrapResponse
-    /// Signs a person in. A wrong e-mail, password or code, a locked or deactivated account all
-    /// answer the same UNAUTHENTICATED; throttled after repeated failures. No token needed.
+    /// Signs a person in. A wrong e-mail, password or code, an unknown organisation or a deactivated
+    /// account all answer the same UNAUTHENTICATED. After repeated failures the account (known or
+    /// not) or the source address is locked for a while: RESOURCE_EXHAUSTED. No token needed.
     func login(_ request: Tillit_Identity_V1_LoginRequest, context: ServerContext) async throws -> Tillit_Identity_V1_LoginResponse
     /// Signs a service account in with its secret. No token needed.
     func loginService(_ request: Tillit_Identity_V1_LoginServiceRequest, context: ServerContext) async throws -> Tillit_Identity_V1_LoginServiceResponse
