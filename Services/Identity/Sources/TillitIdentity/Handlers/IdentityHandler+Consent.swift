@@ -16,6 +16,23 @@ extension IdentityHandler {
         var onBehalfOf: String?
     }
 
+    /// The validated client, kind and practitioner of a consent request; the practitioner is
+    /// named exactly for `share_with_practitioner`.
+    private static func consentTarget(
+        client: Tillit_Common_V1_AccountId, kind: Tillit_Identity_V1_ConsentKind,
+        practitioner: Tillit_Common_V1_AccountId, hasPractitioner: Bool
+    ) throws -> (client: String, kind: String, practitioner: String?) {
+        let clientID = try accountID(client, field: "client_id")
+        let kindName = try WireMapping.consentKind(kind)
+        let practitionerID =
+            hasPractitioner && !practitioner.value.isEmpty
+            ? try accountID(practitioner, field: "practitioner_id") : nil
+        guard (kindName == "share_with_practitioner") == (practitionerID != nil) else {
+            throw IdentityError.invalid("practitioner_id", "is required exactly for share_with_practitioner")
+        }
+        return (clientID, kindName, practitionerID)
+    }
+
     private func consentActor(_ caller: Caller, client: String, howGiven: String) throws -> ConsentActor {
         let how = try Validation.text(howGiven, field: "how_given", max: 2000)
         if caller.isClient {
@@ -41,14 +58,9 @@ extension IdentityHandler {
         -> Tillit_Identity_V1_RecordConsentResponse
     {
         let caller = try Caller.current(context)
-        let client = try Self.accountID(request.clientID, field: "client_id")
-        let kind = try WireMapping.consentKind(request.kind)
-        let practitioner =
-            request.hasPractitionerID && !request.practitionerID.value.isEmpty
-            ? try Self.accountID(request.practitionerID, field: "practitioner_id") : nil
-        guard (kind == "share_with_practitioner") == (practitioner != nil) else {
-            throw IdentityError.invalid("practitioner_id", "is required exactly for share_with_practitioner")
-        }
+        let (client, kind, practitioner) = try Self.consentTarget(
+            client: request.clientID, kind: request.kind, practitioner: request.practitionerID,
+            hasPractitioner: request.hasPractitionerID)
         let actor = try consentActor(caller, client: client, howGiven: request.howGiven)
         let at = store.nowMillis
         let consent = try await store.write { db -> ConsentRecord in
@@ -181,14 +193,9 @@ extension IdentityHandler {
         -> Tillit_Identity_V1_CheckConsentResponse
     {
         let caller = try Caller.current(context)
-        let client = try Self.accountID(request.clientID, field: "client_id")
-        let kind = try WireMapping.consentKind(request.kind)
-        let practitioner =
-            request.hasPractitionerID && !request.practitionerID.value.isEmpty
-            ? try Self.accountID(request.practitionerID, field: "practitioner_id") : nil
-        guard (kind == "share_with_practitioner") == (practitioner != nil) else {
-            throw IdentityError.invalid("practitioner_id", "is required exactly for share_with_practitioner")
-        }
+        let (client, kind, practitioner) = try Self.consentTarget(
+            client: request.clientID, kind: request.kind, practitioner: request.practitionerID,
+            hasPractitioner: request.hasPractitionerID)
         if caller.isClient { try caller.require(client == caller.id, "check another client's consent") }
         let found = try await store.read { db in
             try requireActiveCaller(db, caller)
