@@ -46,11 +46,9 @@ public struct AuthenticationInterceptor: ServerInterceptor {
         guard let header = context.metadata[Metadata.Key.authorization] else {
             throw RPCError(code: .unauthenticated, message: "missing authorization metadata (Bearer token)")
         }
-        let prefix = "bearer "
-        guard header.count > prefix.count, header.lowercased().hasPrefix(prefix) else {
+        guard let token = Self.bearerToken(header) else {
             throw RPCError(code: .unauthenticated, message: "authorization must be 'Bearer <token>'")
         }
-        let token = String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
         let principal: Principal
         do {
             principal = try await verifier.verify(token)
@@ -67,6 +65,30 @@ public struct AuthenticationInterceptor: ServerInterceptor {
         return try await ServerContext.$current.withValue(context) {
             try await next(request, context)
         }
+    }
+}
+
+extension AuthenticationInterceptor {
+    /// The token of `Bearer <token>` (scheme case-insensitive, surrounding spaces and tabs
+    /// ignored), or nil. Works on the UTF-8 bytes: Foundation's trimming bridges through UTF-16
+    /// and cost a tenth of a call's CPU.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        let scheme = "bearer".utf8
+        guard bytes.count > scheme.count + 1 else { return nil }
+        var index = bytes.startIndex
+        for expected in scheme {
+            // ASCII letters: OR 0x20 lower-cases them.
+            guard bytes[index] | 0x20 == expected else { return nil }
+            index = bytes.index(after: index)
+        }
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard isBlank(bytes[index]) else { return nil }
+        while index < bytes.endIndex, isBlank(bytes[index]) { index = bytes.index(after: index) }
+        var end = bytes.endIndex
+        while end > index, isBlank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        guard index < end else { return nil }
+        return String(header[index..<end])
     }
 }
 

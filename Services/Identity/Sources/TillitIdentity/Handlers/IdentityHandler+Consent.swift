@@ -197,12 +197,15 @@ extension IdentityHandler {
             client: request.clientID, kind: request.kind, practitioner: request.practitionerID,
             hasPractitioner: request.hasPractitionerID)
         if caller.isClient { try caller.require(client == caller.id, "check another client's consent") }
-        let found = try await store.read { db in
-            try requireActiveCaller(db, caller)
-            return try ConsentRecord.check(
-                db, organization: caller.organization, client: client, kind: kind, practitioner: practitioner)
+        let consent = try await store.readOneStatement { db in
+            try ConsentRecord.check(
+                db, organization: caller.organization, caller: caller.id, client: client, kind: kind,
+                practitioner: practitioner)
         }
-        guard let consent = found else { throw IdentityError.notFound("client") }
+        guard consent.callerActive else {
+            throw IdentityError(.unauthenticated, "the account of this token is not active")
+        }
+        guard consent.clientExists else { throw IdentityError.notFound("client") }
         var response = Tillit_Identity_V1_CheckConsentResponse()
         if let consent = consent.inForce {
             response.granted = true

@@ -58,26 +58,28 @@ struct ConsentRecord: Sendable {
         ).map(ConsentRecord.init(row:))
     }
 
-    /// What `CheckConsent` needs: whether `client` is a client of `organization` (nil if not) and
-    /// the consent in force, in one query through a cached statement.
+    /// What `CheckConsent` needs, in one statement through a cached statement: whether the caller
+    /// is still active, whether `client` is a client of `organization`, and the consent in force.
     static func check(
-        _ db: Database, organization: String, client: String, kind: String, practitioner: String?
-    ) throws -> ConsentCheck? {
+        _ db: Database, organization: String, caller: String, client: String, kind: String, practitioner: String?
+    ) throws -> ConsentCheck {
         let statement = try db.cachedStatement(
             sql: """
-                SELECT c.id, c.granted_at FROM accounts a
-                LEFT JOIN consents c ON c.client_account_id = a.id AND c.kind = ?
-                    AND coalesce(c.practitioner_account_id, '') = ? AND c.revoked_at IS NULL
-                WHERE a.organization_id = ? AND a.id = ? AND a.kind = 'client'
+                SELECT
+                    (SELECT status = 'active' FROM accounts WHERE organization_id = ?1 AND id = ?2),
+                    (SELECT kind = 'client' FROM accounts WHERE organization_id = ?1 AND id = ?3),
+                    c.id, c.granted_at
+                FROM (SELECT 1) LEFT JOIN consents c ON c.client_account_id = ?3 AND c.kind = ?4
+                    AND coalesce(c.practitioner_account_id, '') = ?5 AND c.revoked_at IS NULL
                 """)
         guard
             let row = try Row.fetchOne(
-                statement, arguments: [kind, practitioner ?? "", organization, client])
-        else {
-            return nil
-        }
-        let id: String? = row[0]
-        return ConsentCheck(inForce: id.map { ConsentCheck.InForce(id: $0, grantedAt: row[1]) })
+                statement, arguments: [organization, caller, client, kind, practitioner ?? ""])
+        else { return ConsentCheck(callerActive: false, clientExists: false, inForce: nil) }
+        let id: String? = row[2]
+        return ConsentCheck(
+            callerActive: row[0] ?? false, clientExists: row[1] ?? false,
+            inForce: id.map { ConsentCheck.InForce(id: $0, grantedAt: row[3]) })
     }
 
     var proto: Tillit_Identity_V1_Consent {
@@ -104,6 +106,10 @@ struct ConsentCheck: Sendable {
         var grantedAt: Int64
     }
 
+    /// Whether the caller's account is active.
+    var callerActive: Bool
+    /// Whether the client is a client account of the caller's organisation.
+    var clientExists: Bool
     /// The consent in force, if any.
     var inForce: InForce?
 }

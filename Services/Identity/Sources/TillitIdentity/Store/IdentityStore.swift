@@ -36,6 +36,19 @@ struct IdentityStore: Sendable {
         }
     }
 
+    /// Runs `body`, which must consist of ONE statement, outside a transaction: a single SQLite
+    /// statement reads one consistent snapshot by itself, and skipping BEGIN/COMMIT halves the
+    /// cost of the hottest reads (CheckConsent).
+    func readOneStatement<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.database.reader.unsafeRead(body)
+        } catch let error as IdentityError {
+            throw error
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
     /// A constraint the handlers did not foresee is still the caller's problem (FAILED_PRECONDITION,
     /// no SQL in the message); anything else is INTERNAL.
     static func map(_ error: any Error) -> IdentityError {
