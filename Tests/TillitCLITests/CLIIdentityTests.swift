@@ -14,7 +14,9 @@ import TillitCLI
         // whoami, for people and as JSON.
         let human = try admin.run(["whoami"])
         #expect(human.status == 0, "\(human)")
-        for text in ["Ada Admin", "admin@test.example", "Roles:", "admin", "Test Practice", org, "Token expires:"] {
+        for text in [
+            "Ada Admin", "admin@test.example", "Roles:", "admin", "Test Practice", org, "Token expires:",
+        ] {
             #expect(human.stdout.contains(text), "\(text) missing: \(human)")
         }
         let whoami = try admin.run(["whoami", "--json"])
@@ -28,17 +30,24 @@ import TillitCLI
         #expect(ISO8601DateFormatter().date(from: expiry).map { $0 > Date() } == true)
 
         // The session file and its folder are private.
-        let fileMode = try FileManager.default.attributesOfItem(atPath: admin.sessionFile.path)[.posixPermissions] as? Int
+        let fileMode =
+            try FileManager.default.attributesOfItem(atPath: admin.sessionFile.path)[.posixPermissions]
+            as? Int
         #expect(fileMode == 0o600)
         let folderMode =
-            try FileManager.default.attributesOfItem(atPath: admin.configDirectory.path)[.posixPermissions] as? Int
+            try FileManager.default.attributesOfItem(atPath: admin.configDirectory.path)[.posixPermissions]
+            as? Int
         #expect(folderMode == 0o700)
 
         // org show, locations, contact policy.
         let show = try admin.run(["org", "show"])
-        #expect(show.status == 0 && show.stdout.contains("Centrum") && show.stdout.contains("Umeå"), "\(show)")
+        #expect(
+            show.status == 0 && show.stdout.contains("Centrum") && show.stdout.contains("Umeå"), "\(show)")
         let location = try admin.run(
-            ["org", "location", "add", "--name", "Norr", "--address", "Kungsgatan 2", "--city", "Luleå", "--json"])
+            [
+                "org", "location", "add", "--name", "Norr", "--address", "Kungsgatan 2", "--city", "Luleå",
+                "--json",
+            ])
         #expect(location.status == 0 && location.value("city") as? String == "Luleå", "\(location)")
         let policy = try admin.run([
             "org", "contact-policy", "set", "--hours", "mon-fri 09:00-17:00", "--night-rule", "no-contact",
@@ -52,8 +61,10 @@ import TillitCLI
         // A practitioner and a client.
         let staff = try admin.run(
             [
-                "staff", "add", "--email", "pia@test.example", "--name", "Pia Praktiker", "--role", "practitioner",
-                "--discipline", "psychotherapist", "--language", "sv", "--licence", "licensed", "--password-stdin",
+                "staff", "add", "--email", "pia@test.example", "--name", "Pia Praktiker", "--role",
+                "practitioner",
+                "--discipline", "psychotherapist", "--language", "sv", "--licence", "licensed",
+                "--password-stdin",
                 "--json",
             ], stdin: "practitioner password\n")
         #expect(staff.status == 0, "\(staff)")
@@ -65,7 +76,10 @@ import TillitCLI
         #expect(listJSON.jsonArray?.map { $0["email"] as? String } == ["pia@test.example"], "\(listJSON)")
 
         let client = try admin.run(
-            ["client", "add", "--email", "eva@test.example", "--name", "Eva Klient", "--language", "fi", "--json"])
+            [
+                "client", "add", "--email", "eva@test.example", "--name", "Eva Klient", "--language", "fi",
+                "--json",
+            ])
         #expect(client.status == 0, "\(client)")
         let clientID = try #require(client.value("id") as? String)
         #expect(try admin.run(["client", "list"]).stdout.contains("Eva Klient"))
@@ -74,11 +88,15 @@ import TillitCLI
         let noHow = try admin.run(["consent", "grant", clientID, "treatment"])
         #expect(noHow.status == CLIExitCode.usage.rawValue, "\(noHow)")
         #expect(noHow.stderr.contains("--how-given"))
-        let grant = try admin.run(["consent", "grant", clientID, "treatment", "--how-given", "orally at intake", "--json"])
+        let grant = try admin.run([
+            "consent", "grant", clientID, "treatment", "--how-given", "orally at intake", "--json",
+        ])
         #expect(grant.status == 0, "\(grant)")
         let consentID = try #require(grant.value("id") as? String)
         let consents = try admin.run(["consent", "list", clientID, "--json"])
-        #expect(consents.jsonArray?.count == 1 && consents.jsonArray?.first?["inForce"] as? Bool == true, "\(consents)")
+        #expect(
+            consents.jsonArray?.count == 1 && consents.jsonArray?.first?["inForce"] as? Bool == true,
+            "\(consents)")
         #expect(try admin.run(["consent", "list", clientID]).stdout.contains("orally at intake"))
         let revoke = try admin.run(["consent", "revoke", consentID, "--how-given", "by phone"])
         #expect(revoke.status == 0, "\(revoke)")
@@ -108,14 +126,18 @@ import TillitCLI
 
         // Bad input: 65 with the service's reason.
         let badEmail = try admin.run(
-            ["staff", "add", "--email", "not-an-email", "--name", "X", "--role", "scheduler", "--password-stdin"],
+            [
+                "staff", "add", "--email", "not-an-email", "--name", "X", "--role", "scheduler",
+                "--password-stdin",
+            ],
             stdin: "scheduler password\n")
         #expect(badEmail.status == CLIExitCode.invalidInput.rawValue, "\(badEmail)")
         #expect(badEmail.stderr.hasPrefix("tillit: invalid input"), "\(badEmail)")
         // A second bootstrap conflicts.
         let again = try admin.run(
             [
-                "org", "bootstrap", "--name", "Other", "--time-zone", "Europe/Oslo", "--admin-email", "o@test.example",
+                "org", "bootstrap", "--name", "Other", "--time-zone", "Europe/Oslo", "--admin-email",
+                "o@test.example",
                 "--admin-name", "O", "--password-stdin",
             ], stdin: Self.password + "\n")
         #expect(again.status == CLIExitCode.conflict.rawValue, "\(again)")
@@ -136,14 +158,18 @@ import TillitCLI
         let admin = stack.user("admin")
         let boot = try admin.run(
             [
-                "org", "bootstrap", "--name", "P", "--time-zone", "Europe/Stockholm", "--admin-email", "a@test.example",
+                "org", "bootstrap", "--name", "P", "--time-zone", "Europe/Stockholm", "--admin-email",
+                "a@test.example",
                 "--admin-name", "A", "--password-stdin", "--json",
             ], stdin: Self.password + "\n")
         let org = try #require(boot.value("organization", "id") as? String, "\(boot)")
         let login = try admin.run(
-            ["login", "--org", org, "--email", "a@test.example", "--password-stdin"], stdin: Self.password + "\n")
+            ["login", "--org", org, "--email", "a@test.example", "--password-stdin"],
+            stdin: Self.password + "\n")
         #expect(login.status == 0, "\(login)")
-        #expect(login.stdout.contains("tillit mfa enrol") && login.stdout.contains("tillit mfa confirm"), "\(login)")
+        #expect(
+            login.stdout.contains("tillit mfa enrol") && login.stdout.contains("tillit mfa confirm"),
+            "\(login)")
         let whoami = try admin.run(["whoami"])
         #expect(whoami.status == CLIExitCode.auth.rawValue, "\(whoami)")
         #expect(whoami.stderr.contains("tillit mfa enrol"), "\(whoami)")
@@ -185,7 +211,9 @@ import TillitCLI
         let retried = try admin.run(["whoami"])
         #expect(retried.status == 0, "\(retried)")
         #expect(try admin.session()["refreshToken"] as? String != after["refreshToken"] as? String)
-        let mode = try FileManager.default.attributesOfItem(atPath: admin.sessionFile.path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: admin.sessionFile.path)[.posixPermissions]
+            as? Int
         #expect(mode == 0o600)
     }
 
@@ -201,7 +229,8 @@ import TillitCLI
         try copy.editSession { $0["accessTokenExpiresAt"] = "2020-01-01T00:00:00Z" }
         let whoami = try copy.run(["whoami"])
         #expect(whoami.status == CLIExitCode.auth.rawValue, "\(whoami)")
-        #expect(whoami.stderr.contains("session ended") && whoami.stderr.contains("log in again"), "\(whoami)")
+        #expect(
+            whoami.stderr.contains("session ended") && whoami.stderr.contains("log in again"), "\(whoami)")
     }
 
     @Test func serviceDownExitsUnavailable() async throws {
@@ -212,7 +241,9 @@ import TillitCLI
         stack.process.waitUntilExit()
         let whoami = try admin.run(["whoami"])
         #expect(whoami.status == CLIExitCode.unavailable.rawValue, "\(whoami)")
-        #expect(whoami.stderr.contains("is not reachable") && whoami.stderr.contains("tillit stack up"), "\(whoami)")
+        #expect(
+            whoami.stderr.contains("is not reachable") && whoami.stderr.contains("tillit stack up"),
+            "\(whoami)")
         #expect(whoami.stderr.split(separator: "\n").count == 1)
     }
 
@@ -222,7 +253,8 @@ import TillitCLI
         let user = stack.user("u")
         let result = try user.run(
             [
-                "org", "bootstrap", "--name", "P", "--time-zone", "Mars/Olympus", "--admin-email", "a@test.example",
+                "org", "bootstrap", "--name", "P", "--time-zone", "Mars/Olympus", "--admin-email",
+                "a@test.example",
                 "--admin-name", "A", "--password-stdin",
             ], stdin: Self.password + "\n")
         #expect(result.status == CLIExitCode.invalidInput.rawValue, "\(result)")
@@ -231,10 +263,12 @@ import TillitCLI
 
     @Test func everyCommandHasHelpWithAnExample() throws {
         let commands: [[String]] = [
-            ["login"], ["logout"], ["whoami"], ["org", "bootstrap"], ["org", "show"], ["org", "location", "add"],
+            ["login"], ["logout"], ["whoami"], ["org", "bootstrap"], ["org", "show"],
+            ["org", "location", "add"],
             ["org", "contact-policy", "set"], ["staff", "add"], ["staff", "list"], ["staff", "roles"],
             ["staff", "deactivate"], ["client", "add"], ["client", "list"], ["consent", "grant"],
-            ["consent", "revoke"], ["consent", "list"], ["mfa", "enrol"], ["mfa", "confirm"], ["password", "change"],
+            ["consent", "revoke"], ["consent", "list"], ["mfa", "enrol"], ["mfa", "confirm"],
+            ["password", "change"],
             ["password", "set"], ["audit", "verify"], ["audit", "list"], ["stack", "up"], ["health"],
         ]
         for command in commands {

@@ -1,8 +1,8 @@
 import Foundation
+import Testing
 import TillitCLI
 import TillitIdentity
 import TillitServiceKit
-import Testing
 
 /// A real `tillit-identity` process on a free loopback port with a temporary data folder and
 /// cheap password hashing (TILLIT_IDENTITY_SCRYPT_LOG2_N=10).
@@ -32,7 +32,8 @@ final class IdentityStack: @unchecked Sendable {
         environment["TILLIT_IDENTITY_SCRYPT_LOG2_N"] = "10"
         environment.merge(extra) { $1 }
         process.environment = environment
-        _ = FileManager.default.createFile(atPath: folder.appendingPathComponent("identity.log").path, contents: nil)
+        _ = FileManager.default.createFile(
+            atPath: folder.appendingPathComponent("identity.log").path, contents: nil)
         let log = try FileHandle(forWritingTo: folder.appendingPathComponent("identity.log"))
         process.standardOutput = log
         process.standardError = log
@@ -40,7 +41,8 @@ final class IdentityStack: @unchecked Sendable {
         try process.run()
         let stack = IdentityStack(folder: folder, port: port, process: process)
         let end = ContinuousClock.now + .seconds(60)
-        while await HealthProbe.check(ServiceAddress(host: "127.0.0.1", port: port), timeout: .milliseconds(500))
+        while await HealthProbe.check(
+            ServiceAddress(host: "127.0.0.1", port: port), timeout: .milliseconds(500))
             != .serving
         {
             guard ContinuousClock.now < end, process.isRunning else {
@@ -73,7 +75,9 @@ final class IdentityStack: @unchecked Sendable {
 
     /// Bootstraps an organisation, logs its admin in, enrols and confirms TOTP and logs in
     /// again with a code; returns the organisation id and the admin.
-    func bootstrapWithAdmin(password: String = "correct horse battery") throws -> (org: String, admin: CLIUser) {
+    func bootstrapWithAdmin(password: String = "correct horse battery") throws -> (
+        org: String, admin: CLIUser
+    ) {
         let admin = user("admin")
         let boot = try admin.run(
             [
@@ -84,7 +88,8 @@ final class IdentityStack: @unchecked Sendable {
         try #require(boot.status == 0, "\(boot)")
         let org = try #require(boot.value("organization", "id") as? String)
         let first = try admin.run(
-            ["login", "--org", org, "--email", "admin@test.example", "--password-stdin"], stdin: password + "\n")
+            ["login", "--org", org, "--email", "admin@test.example", "--password-stdin"],
+            stdin: password + "\n")
         try #require(first.status == 0, "\(first)")
         let enrol = try admin.run(["mfa", "enrol", "--json"])
         try #require(enrol.status == 0, "\(enrol)")
@@ -94,7 +99,10 @@ final class IdentityStack: @unchecked Sendable {
         let confirm = try admin.run(["mfa", "confirm", totp.code(step: step)])
         try #require(confirm.status == 0, "\(confirm)")
         let second = try admin.run(
-            ["login", "--org", org, "--email", "admin@test.example", "--totp", totp.code(step: step + 1), "--password-stdin"],
+            [
+                "login", "--org", org, "--email", "admin@test.example", "--totp", totp.code(step: step + 1),
+                "--password-stdin",
+            ],
             stdin: password + "\n")
         try #require(second.status == 0, "\(second)")
         return (org, admin)
@@ -110,7 +118,9 @@ struct CLIUser: Sendable {
     var sessionFile: URL { configDirectory.appendingPathComponent("session.json") }
 
     /// Runs `tillit arguments`, feeding `stdin`.
-    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> TillitRun {
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws
+        -> TillitRun
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Built.tillit)
         process.arguments = arguments

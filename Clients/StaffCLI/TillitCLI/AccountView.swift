@@ -46,7 +46,8 @@ struct AccountView: Codable, Sendable {
             case .preLicensed: licenceStatus = "pre-licensed"
             default: licenceStatus = nil
             }
-            supervisorId = staff.hasSupervisorID && !staff.supervisorID.value.isEmpty ? staff.supervisorID.value : nil
+            supervisorId =
+                staff.hasSupervisorID && !staff.supervisorID.value.isEmpty ? staff.supervisorID.value : nil
         case .client(let client):
             languages = client.languages
             timeZone = client.timeZone.isEmpty ? nil : client.timeZone

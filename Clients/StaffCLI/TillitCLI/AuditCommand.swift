@@ -38,7 +38,8 @@ struct AuditVerifyCommand: AsyncParsableCommand, AuthenticatedCommand {
     func run() async throws {
         try await CLIErrors.reporting {
             let response = try await withIdentity { call in
-                try await call.client.verifyAuditChain(Tillit_Identity_V1_VerifyAuditChainRequest(), options: call.options)
+                try await call.client.verifyAuditChain(
+                    Tillit_Identity_V1_VerifyAuditChainRequest(), options: call.options)
             }
             let result = Result(
                 intact: response.intact, eventsChecked: response.eventsChecked,
@@ -49,7 +50,10 @@ struct AuditVerifyCommand: AsyncParsableCommand, AuthenticatedCommand {
                     ? "Audit chain intact: \(result.eventsChecked) events checked."
                     : "Audit chain BROKEN at event \(response.firstBrokenSequence): \(response.problem)"
             }
-            if !result.intact { throw CLIError(.internalError, "the audit chain is broken; keep a copy of the database and investigate") }
+            if !result.intact {
+                throw CLIError(
+                    .internalError, "the audit chain is broken; keep a copy of the database and investigate")
+            }
         }
     }
 }
@@ -96,9 +100,11 @@ struct AuditListCommand: AsyncParsableCommand, AuthenticatedCommand {
             }
             let views = events.prefix(limit).map { event in
                 EventView(
-                    sequence: event.sequence, at: event.at.date, actor: event.actor.value.isEmpty ? nil : event.actor.value,
+                    sequence: event.sequence, at: event.at.date,
+                    actor: event.actor.value.isEmpty ? nil : event.actor.value,
                     action: event.action,
-                    outcome: event.outcome == .success ? "success" : event.outcome == .denied ? "denied" : "failure",
+                    outcome: event.outcome == .success
+                        ? "success" : event.outcome == .denied ? "denied" : "failure",
                     subject: event.subject.value.isEmpty ? nil : event.subject.value,
                     client: event.client.value.isEmpty ? nil : event.client.value, detail: event.detail,
                     requestId: event.requestID)
@@ -110,7 +116,8 @@ struct AuditListCommand: AsyncParsableCommand, AuthenticatedCommand {
                         header: ["SEQ", "AT", "ACTION", "OUTCOME", "ACTOR", "SUBJECT", "DETAIL"],
                         rows: views.map {
                             [
-                                String($0.sequence), Display.date($0.at), $0.action, $0.outcome, $0.actor ?? "-",
+                                String($0.sequence), Display.date($0.at), $0.action, $0.outcome,
+                                $0.actor ?? "-",
                                 $0.subject ?? "-", Display.cell($0.detail),
                             ]
                         })

@@ -57,10 +57,13 @@ extension AuthenticatedCommand {
     private static func call(_ connection: IdentityConnection, _ session: Session) -> IdentityCall {
         var metadata = Metadata()
         metadata.add("authorization", "Bearer \(session.accessToken)")
-        return IdentityCall(client: connection.client, options: CallOptions(metadata: metadata), session: session)
+        return IdentityCall(
+            client: connection.client, options: CallOptions(metadata: metadata), session: session)
     }
 
-    private static func describe(_ error: RPCError, connection: IdentityConnection, session: Session) -> CLIError {
+    private static func describe(_ error: RPCError, connection: IdentityConnection, session: Session)
+        -> CLIError
+    {
         if error.code == .permissionDenied, session.totpEnrolmentRequired {
             return CLIError(
                 .auth,
@@ -78,7 +81,9 @@ extension AuthenticatedCommand {
     {
         try await store.withLock {
             guard var current = try store.load() else { throw CLIError.notLoggedIn }
-            if current.refreshToken != session.refreshToken, !current.accessTokenExpires(within: refreshMargin) {
+            if current.refreshToken != session.refreshToken,
+                !current.accessTokenExpires(within: refreshMargin)
+            {
                 return current
             }
             var request = Tillit_Identity_V1_RefreshRequest()

@@ -33,11 +33,14 @@ public struct CLIError: Error, Sendable, CustomStringConvertible {
         case .unavailable:
             self.init(
                 code,
-                "\(service) at \(address) is not reachable (\(error.message)): is the stack running? (`tillit stack up`)")
+                "\(service) at \(address) is not reachable (\(error.message)): is the stack running? (`tillit stack up`)"
+            )
         case .deadlineExceeded, .cancelled:
-            self.init(code, "\(service) at \(address) did not answer in time: try again, or check `tillit health`")
+            self.init(
+                code, "\(service) at \(address) did not answer in time: try again, or check `tillit health`")
         case .unauthenticated:
-            self.init(code, "not logged in or session ended (\(error.message)): log in again with `tillit login`")
+            self.init(
+                code, "not logged in or session ended (\(error.message)): log in again with `tillit login`")
         case .permissionDenied:
             self.init(code, "not allowed: \(error.message) (ask an admin of your practice if you need this)")
         case .invalidArgument, .outOfRange:

@@ -80,7 +80,10 @@ struct ClientListCommand: AsyncParsableCommand, AuthenticatedCommand {
                     : Terminal.table(
                         header: ["ID", "NAME", "E-MAIL", "LANGUAGES", "TIME ZONE", "STATUS"],
                         rows: views.map {
-                            [$0.id, $0.displayName, Display.cell($0.email), Display.list($0.languages), $0.timeZone ?? "-", $0.status]
+                            [
+                                $0.id, $0.displayName, Display.cell($0.email), Display.list($0.languages),
+                                $0.timeZone ?? "-", $0.status,
+                            ]
                         })
             }
         }

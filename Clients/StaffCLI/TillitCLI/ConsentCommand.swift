@@ -85,7 +85,9 @@ struct ConsentGrantCommand: AsyncParsableCommand, AuthenticatedCommand {
             let consent = try await withIdentity { call in
                 if call.session.accountID != clientID, howGiven.isEmpty {
                     throw CLIError(
-                        .usage, "recording consent on a client's behalf needs --how-given \"<how and when it was given>\"")
+                        .usage,
+                        "recording consent on a client's behalf needs --how-given \"<how and when it was given>\""
+                    )
                 }
                 return try await call.client.recordConsent(request, options: call.options).consent
             }
@@ -156,7 +158,8 @@ struct ConsentListCommand: AsyncParsableCommand, AuthenticatedCommand {
             }
             let views = consents.map(ConsentView.init)
             try output.emit(views) {
-                views.isEmpty ? "No consents." : Terminal.table(header: ConsentView.header, rows: views.map(\.row))
+                views.isEmpty
+                    ? "No consents." : Terminal.table(header: ConsentView.header, rows: views.map(\.row))
             }
         }
     }

@@ -48,7 +48,9 @@ struct ContactPolicyView: Codable, Sendable {
         nightRule = Names.word(policy.nightRule, in: Names.rules)
         weekendRule = Names.word(policy.weekendRule, in: Names.rules)
         emergencyInstructions = policy.emergencyInstructions
-        crisisLines = policy.crisisLines.map { Line(name: $0.name, phone: $0.phone, hours: $0.hours, url: $0.url) }
+        crisisLines = policy.crisisLines.map {
+            Line(name: $0.name, phone: $0.phone, hours: $0.hours, url: $0.url)
+        }
         updatedAt = policy.hasUpdatedAt ? policy.updatedAt.date : nil
         updatedBy = policy.hasUpdatedBy && !policy.updatedBy.value.isEmpty ? policy.updatedBy.value : nil
     }
@@ -68,13 +70,16 @@ struct ContactPolicyView: Codable, Sendable {
         lines.append(
             hours.isEmpty
                 ? "No contact hours."
-                : Terminal.table(header: ["DAY", "FROM", "TO"], rows: hours.map { [$0.weekday, $0.start, $0.end] }))
+                : Terminal.table(
+                    header: ["DAY", "FROM", "TO"], rows: hours.map { [$0.weekday, $0.start, $0.end] }))
         if !crisisLines.isEmpty {
             lines.append("")
             lines.append(
                 Terminal.table(
                     header: ["CRISIS LINE", "PHONE", "HOURS", "URL"],
-                    rows: crisisLines.map { [$0.name, $0.phone, Display.cell($0.hours), Display.cell($0.url)] }))
+                    rows: crisisLines.map {
+                        [$0.name, $0.phone, Display.cell($0.hours), Display.cell($0.url)]
+                    }))
         }
         return lines.joined(separator: "\n")
     }
@@ -96,7 +101,8 @@ struct ContactPolicyShowCommand: AsyncParsableCommand, AuthenticatedCommand {
     func run() async throws {
         try await CLIErrors.reporting {
             let response = try await withIdentity { call in
-                try await call.client.getContactPolicy(Tillit_Identity_V1_GetContactPolicyRequest(), options: call.options)
+                try await call.client.getContactPolicy(
+                    Tillit_Identity_V1_GetContactPolicyRequest(), options: call.options)
             }
             let view = ContactPolicyView(response.policy, timeZone: response.timeZone)
             try output.emit(view) { view.text }
@@ -162,11 +168,13 @@ struct ContactPolicySetCommand: AsyncParsableCommand, AuthenticatedCommand {
     /// `mon 09:00-17:00` or `mon-fri 09:00-17:00`.
     static func parseHours(_ text: String) throws -> [Tillit_Identity_V1_ContactHours] {
         let parts = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let problem = CLIError(.usage, "--hours '\(text)': expected e.g. \"mon 09:00-17:00\" or \"mon-fri 09:00-17:00\"")
+        let problem = CLIError(
+            .usage, "--hours '\(text)': expected e.g. \"mon 09:00-17:00\" or \"mon-fri 09:00-17:00\"")
         guard parts.count == 2 else { throw problem }
         let days = parts[0].split(separator: "-").map(String.init)
         let times = parts[1].split(separator: "-").map(String.init)
-        guard (1...2).contains(days.count), times.count == 2, let start = minute(times[0]), let end = minute(times[1])
+        guard (1...2).contains(days.count), times.count == 2, let start = minute(times[0]),
+            let end = minute(times[1])
         else { throw problem }
         let first = try Names.value(days[0], in: Names.weekdays, what: "weekday").rawValue
         let last = try Names.value(days.last!, in: Names.weekdays, what: "weekday").rawValue
@@ -182,7 +190,8 @@ struct ContactPolicySetCommand: AsyncParsableCommand, AuthenticatedCommand {
 
     private static func minute(_ text: String) -> UInt32? {
         let parts = text.split(separator: ":")
-        guard parts.count == 2, let hour = UInt32(parts[0]), let minute = UInt32(parts[1]), hour <= 24, minute < 60
+        guard parts.count == 2, let hour = UInt32(parts[0]), let minute = UInt32(parts[1]), hour <= 24,
+            minute < 60
         else { return nil }
         return hour * 60 + minute
     }

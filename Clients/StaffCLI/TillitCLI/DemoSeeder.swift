@@ -51,7 +51,8 @@ struct DemoSeeder: Sendable {
             say("demo: seeding the demo practice (hashing passwords at production cost takes a moment)…")
             guard let record = try await seed() else { return }
             let data = try JSONEncoder().encode(record)
-            _ = FileManager.default.createFile(atPath: recordFile.path, contents: data, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(
+                atPath: recordFile.path, contents: data, attributes: [.posixPermissions: 0o600])
             say(Self.hints(record, fresh: true))
         } catch let error as RPCError {
             say("demo: seeding failed: \(error.code): \(error.message)")
@@ -63,12 +64,16 @@ struct DemoSeeder: Sendable {
     /// The login hints.
     static func hints(_ record: Record, fresh: Bool) -> String {
         var lines = [
-            fresh ? "demo: seeded \(record.organizationName)." : "demo: \(record.organizationName) is already seeded.",
+            fresh
+                ? "demo: seeded \(record.organizationName)."
+                : "demo: \(record.organizationName) is already seeded.",
             "  organisation id: \(record.organizationId)",
             "  password of every account: \(record.password)",
         ]
         let width = record.accounts.map { $0[0].count }.max() ?? 0
-        lines += record.accounts.map { "  " + $0[0].padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0[1] }
+        lines += record.accounts.map {
+            "  " + $0[0].padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0[1]
+        }
         lines.append("  log in: tillit login --org \(record.organizationId) --email <e-mail>")
         lines.append("  admins and supervisors enrol two-factor at first login (tillit mfa enrol / confirm).")
         return lines.joined(separator: "\n")
@@ -96,7 +101,9 @@ struct DemoSeeder: Sendable {
         do {
             organization = try await identity.bootstrap(bootstrap).organization
         } catch let error as RPCError where error.code == .permissionDenied {
-            say("demo: Identity already holds an organisation that the demo did not create; no demo data added")
+            say(
+                "demo: Identity already holds an organisation that the demo did not create; no demo data added"
+            )
             return nil
         }
         let orgID = organization.id.value
@@ -121,7 +128,8 @@ struct DemoSeeder: Sendable {
         var accounts: [[String]] = []
         func staff(
             _ local: String, _ name: String, _ roles: [Tillit_Identity_V1_Role], _ discipline: String,
-            _ languages: [String], licence: Tillit_Identity_V1_LicenceStatus = .unspecified, supervisor: String? = nil
+            _ languages: [String], licence: Tillit_Identity_V1_LicenceStatus = .unspecified,
+            supervisor: String? = nil
         ) async throws -> String {
             var request = Tillit_Identity_V1_CreateStaffAccountRequest()
             request.email = "\(local)@\(Self.domain)"
@@ -141,11 +149,14 @@ struct DemoSeeder: Sendable {
         }
         _ = try await staff("admin", "Alva Lind", [.admin], "", ["sv", "en"])
         let supervisor = try await staff(
-            "dana", "Dana Kowalska", [.practitioner, .supervisor], "psychologist", ["pl", "sv", "en"], licence: .licensed)
+            "dana", "Dana Kowalska", [.practitioner, .supervisor], "psychologist", ["pl", "sv", "en"],
+            licence: .licensed)
         let therapist = try await staff(
             "bjorn", "Björn Ek", [.practitioner], "psychotherapist", ["sv", "en"], licence: .licensed)
-        _ = try await staff("eino", "Eino Virtanen", [.practitioner], "social worker", ["fi", "sv"], licence: .licensed)
-        _ = try await staff("farah", "Farah Said", [.practitioner], "skin therapist", ["sv", "ar"], licence: .licensed)
+        _ = try await staff(
+            "eino", "Eino Virtanen", [.practitioner], "social worker", ["fi", "sv"], licence: .licensed)
+        _ = try await staff(
+            "farah", "Farah Said", [.practitioner], "skin therapist", ["sv", "ar"], licence: .licensed)
         _ = try await staff(
             "gustav", "Gustav Holm", [.practitioner], "psychotherapist", ["sv"], licence: .preLicensed,
             supervisor: supervisor)
@@ -179,7 +190,9 @@ struct DemoSeeder: Sendable {
             accounts: accounts, setupTotpSecret: enrolment.secret)
     }
 
-    private static func location(_ name: String, _ address: String, _ city: String) -> Tillit_Identity_V1_NewLocation {
+    private static func location(_ name: String, _ address: String, _ city: String)
+        -> Tillit_Identity_V1_NewLocation
+    {
         var location = Tillit_Identity_V1_NewLocation()
         location.name = name
         location.address = address

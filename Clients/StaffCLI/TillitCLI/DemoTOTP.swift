@@ -29,7 +29,8 @@ struct DemoTOTP: Sendable {
     func code(offset: Int64 = 0, now: Date = Date()) -> String {
         let step = Int64(now.timeIntervalSince1970 / 30) + offset
         let counter = withUnsafeBytes(of: UInt64(step).bigEndian) { Array($0) }
-        let mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: counter, using: SymmetricKey(data: secret)))
+        let mac = Array(
+            HMAC<Insecure.SHA1>.authenticationCode(for: counter, using: SymmetricKey(data: secret)))
         let offset = Int(mac[mac.count - 1] & 0x0f)
         let binary =
             UInt32(mac[offset] & 0x7f) << 24 | UInt32(mac[offset + 1]) << 16 | UInt32(mac[offset + 2]) << 8

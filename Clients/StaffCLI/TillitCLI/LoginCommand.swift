@@ -91,7 +91,8 @@ struct LoginCommand: AsyncParsableCommand {
                           3. tillit login --org \(organization) --email \(email) --totp <code>
                         """
                 }
-                return "Signed in as \(session.displayName) <\(session.email)>; session in \(store.file.path)."
+                return
+                    "Signed in as \(session.displayName) <\(session.email)>; session in \(store.file.path)."
             }
         }
     }

@@ -5,7 +5,8 @@ import TillitContracts
 enum Names {
     /// Role words.
     static let roles: [(String, Tillit_Identity_V1_Role)] = [
-        ("admin", .admin), ("scheduler", .scheduler), ("practitioner", .practitioner), ("supervisor", .supervisor),
+        ("admin", .admin), ("scheduler", .scheduler), ("practitioner", .practitioner),
+        ("supervisor", .supervisor),
     ]
 
     /// Consent-kind words.

@@ -62,7 +62,10 @@ struct OrgBootstrapCommand: AsyncParsableCommand {
     @Option(help: "A location as \"name|address|city\" (repeatable).")
     var location: [String] = []
 
-    @Option(help: "The bootstrap secret, when Identity already holds an organisation (TILLIT_IDENTITY_BOOTSTRAP_SECRET).")
+    @Option(
+        help:
+            "The bootstrap secret, when Identity already holds an organisation (TILLIT_IDENTITY_BOOTSTRAP_SECRET)."
+    )
     var bootstrapSecret: String?
 
     @OptionGroup var password: PasswordOptions
@@ -93,7 +96,8 @@ struct OrgBootstrapCommand: AsyncParsableCommand {
                     throw CLIError(.conflict, "\(error.message)")
                 }
             }
-            let result = Result(organization: OrganizationView(response.organization), admin: AccountView(response.admin))
+            let result = Result(
+                organization: OrganizationView(response.organization), admin: AccountView(response.admin))
             try output.emit(result) {
                 """
                 \(result.organization.text)
@@ -123,8 +127,10 @@ struct OrgShowCommand: AsyncParsableCommand, AuthenticatedCommand {
     func run() async throws {
         try await CLIErrors.reporting {
             let organization = try await withIdentity { call in
-                try await call.client.getOrganization(Tillit_Identity_V1_GetOrganizationRequest(), options: call.options)
-                    .organization
+                try await call.client.getOrganization(
+                    Tillit_Identity_V1_GetOrganizationRequest(), options: call.options
+                )
+                .organization
             }
             let view = OrganizationView(organization)
             try output.emit(view) { view.text }

@@ -19,7 +19,12 @@ struct OrganizationView: Codable, Sendable {
             active = location.active
         }
 
-        var row: [String] { [id, name, city, address.replacingOccurrences(of: "\n", with: ", "), active ? "active" : "deactivated"] }
+        var row: [String] {
+            [
+                id, name, city, address.replacingOccurrences(of: "\n", with: ", "),
+                active ? "active" : "deactivated",
+            ]
+        }
         static let header = ["ID", "NAME", "CITY", "ADDRESS", "STATUS"]
     }
 

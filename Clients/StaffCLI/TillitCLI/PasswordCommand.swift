@@ -85,7 +85,9 @@ struct PasswordSetCommand: AsyncParsableCommand, AuthenticatedCommand {
                 try await call.client.setPassword(request, options: call.options)
             }
             let result = Result(accountId: accountID, revokedSessions: response.revokedSessions)
-            try output.emit(result) { "Password set; \(result.revokedSessions) session(s) of the account ended." }
+            try output.emit(result) {
+                "Password set; \(result.revokedSessions) session(s) of the account ended."
+            }
         }
     }
 }

@@ -79,7 +79,9 @@ struct SessionStore: Sendable {
 
     private func ensureDirectory() throws {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue {
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        {
             return
         }
         do {

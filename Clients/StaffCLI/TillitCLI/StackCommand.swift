@@ -82,7 +82,9 @@ struct StackUpCommand: AsyncParsableCommand {
         let seeding =
             demo
             ? Task {
-                await DemoSeeder(address: resolved[.identity]!, dataDirectory: dataDirectory) { Terminal.say($0) }.run()
+                await DemoSeeder(address: resolved[.identity]!, dataDirectory: dataDirectory) {
+                    Terminal.say($0)
+                }.run()
             } : nil
         try await group.run()
         seeding?.cancel()

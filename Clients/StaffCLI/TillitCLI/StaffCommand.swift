@@ -13,7 +13,9 @@ struct StaffCommand: AsyncParsableCommand {
             Example:
               tillit staff list --role practitioner
             """,
-        subcommands: [StaffAddCommand.self, StaffListCommand.self, StaffRolesCommand.self, StaffDeactivateCommand.self])
+        subcommands: [
+            StaffAddCommand.self, StaffListCommand.self, StaffRolesCommand.self, StaffDeactivateCommand.self,
+        ])
 }
 
 /// Every account of a kind (all pages).
@@ -106,11 +108,14 @@ struct StaffListCommand: AsyncParsableCommand, AuthenticatedCommand {
         try await CLIErrors.reporting {
             let role = try role.map { try Names.value($0, in: Names.roles, what: "role") } ?? .unspecified
             let accounts = try await withIdentity { call in
-                try await listAllAccounts(call, kind: .staff, role: role, includeDeactivated: includeDeactivated)
+                try await listAllAccounts(
+                    call, kind: .staff, role: role, includeDeactivated: includeDeactivated)
             }
             let views = accounts.map(AccountView.init)
             try output.emit(views) {
-                views.isEmpty ? "No staff accounts." : Terminal.table(header: AccountView.header, rows: views.map(\.row))
+                views.isEmpty
+                    ? "No staff accounts."
+                    : Terminal.table(header: AccountView.header, rows: views.map(\.row))
             }
         }
     }
