@@ -102,6 +102,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // HMAC-SHA1 for the TOTP codes `stack up --demo` enrols its setup account with.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Clients/StaffCLI/TillitCLI",
             swiftSettings: swiftSettings
@@ -203,6 +205,9 @@ let package = Package(
                 "TillitCLI",
                 "TillitServiceKit",
                 "tillit",
+                // TOTP codes for the end-to-end tests, and `tillit-identity` built to run against.
+                "TillitIdentity",
+                "TillitIdentityServer",
                 // Built so the tests can run `tillit-bench serve` as a stand-in service.
                 "TillitBench",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

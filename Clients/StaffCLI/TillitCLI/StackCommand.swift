@@ -24,8 +24,12 @@ struct StackUpCommand: AsyncParsableCommand {
             A service that crashes is restarted with backoff. Ctrl-C or SIGTERM stops them all. \
             Each service's output goes to <data dir>/logs/<service>.log.
 
-            Example:
+            With --demo, once Identity is SERVING and its database is empty, a demo practice is \
+            created through the API and the way to log in is printed (again on later runs).
+
+            Examples:
               tillit stack up --data-dir ./.tillit-data
+              tillit stack up --demo
             """)
 
     @Option(help: "The folder for databases, keys and logs.")
@@ -33,6 +37,9 @@ struct StackUpCommand: AsyncParsableCommand {
 
     @Option(help: "Where the service executables are (default: next to this `tillit`).")
     var binDir: String?
+
+    @Flag(help: "Seed a demo practice (once) and print how to log in.")
+    var demo = false
 
     @OptionGroup var addresses: ServiceAddressOptions
 
@@ -72,7 +79,15 @@ struct StackUpCommand: AsyncParsableCommand {
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: launcher)], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        let seeding =
+            demo
+            ? Task {
+                await DemoSeeder(address: resolved[.identity]!, dataDirectory: dataDirectory) {
+                    Terminal.say($0)
+                }.run()
+            } : nil
         try await group.run()
+        seeding?.cancel()
         Terminal.say("All services stopped.")
     }
 

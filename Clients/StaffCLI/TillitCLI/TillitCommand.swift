@@ -7,10 +7,28 @@ public struct TillitCommand: AsyncParsableCommand {
         commandName: "tillit",
         abstract: "Staff command-line client of Tillit.",
         discussion: """
-            Exit codes: 0 ok, 64 usage, 65 invalid input, 66 not found, 67 conflict, \
-            69 unavailable, 70 internal error, 77 not logged in / not allowed.
+            Start with `tillit stack up --demo` (local stack with a demo practice), then \
+            `tillit login --org <id> --email <e-mail>`. Every command takes --json and --help.
+
+            Service addresses: --identity-addr (etc.), else TILLIT_IDENTITY_ADDR (etc.), else the \
+            local stack (identity 127.0.0.1:7101). The session is kept in \
+            $TILLIT_CONFIG_DIR, $XDG_CONFIG_HOME/tillit or ~/.config/tillit (session.json, mode 0600).
+
+            Exit codes:
+              0   ok
+              64  usage: bad command line
+              65  invalid input: the service refused a value (e-mail, time zone, …)
+              66  not found
+              67  conflict: already exists, or not allowed in the current state
+              69  unavailable: a service is down, not serving, or busy (try again later)
+              70  internal error (or a broken audit chain)
+              77  not logged in, session ended, wrong credentials, or not allowed
             """,
-        subcommands: [HealthCommand.self, StackCommand.self])
+        subcommands: [
+            LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, OrgCommand.self, StaffCommand.self,
+            ClientCommand.self, ConsentCommand.self, MFACommand.self, PasswordCommand.self, AuditCommand.self,
+            HealthCommand.self, StackCommand.self,
+        ])
 
     /// Parses arguments from `run()`.
     public init() {}

@@ -1,0 +1,208 @@
+import Foundation
+import TillitContracts
+import TillitRPC
+import TillitServiceKit
+
+/// Seeds a demo practice through Identity's API once Identity is SERVING (`tillit stack up
+/// --demo`): an organisation with two locations, an admin, practitioners of several
+/// disciplines, a pre-licensed practitioner with a supervisor, a scheduler, clients with
+/// consents. Idempotent: what it created is remembered in `<data dir>/demo.json`, and a second
+/// run only prints the login hints again.
+struct DemoSeeder: Sendable {
+    /// The password of every demo account.
+    static let password = "tillit-demo-password"
+
+    /// What the seeder remembers, and prints as login hints.
+    struct Record: Codable, Sendable {
+        var organizationId: String
+        var organizationName: String
+        var password: String
+        /// E-mail and what the account is, in the order to show.
+        var accounts: [[String]]
+        /// The setup account's TOTP secret (Base32): the seeder enrolled it to create the rest.
+        var setupTotpSecret: String
+    }
+
+    /// Identity's address.
+    let address: ServiceAddress
+    /// Where `demo.json` is kept.
+    let dataDirectory: URL
+    /// Prints a line.
+    let say: @Sendable (String) -> Void
+
+    private var recordFile: URL { dataDirectory.appendingPathComponent("demo.json") }
+
+    /// Waits for Identity to be SERVING (up to `timeout`), then seeds or prints the hints.
+    func run(timeout: Duration = .seconds(300)) async {
+        let end = ContinuousClock.now + timeout
+        while await HealthProbe.check(address, timeout: .milliseconds(500)) != .serving {
+            guard ContinuousClock.now < end, !Task.isCancelled else {
+                if !Task.isCancelled { say("demo: identity did not become SERVING; no demo data") }
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        do {
+            if let data = FileManager.default.contents(atPath: recordFile.path) {
+                let record = try JSONDecoder().decode(Record.self, from: data)
+                say(Self.hints(record, fresh: false))
+                return
+            }
+            say("demo: seeding the demo practice (hashing passwords at production cost takes a moment)…")
+            guard let record = try await seed() else { return }
+            let data = try JSONEncoder().encode(record)
+            _ = FileManager.default.createFile(
+                atPath: recordFile.path, contents: data, attributes: [.posixPermissions: 0o600])
+            say(Self.hints(record, fresh: true))
+        } catch let error as RPCError {
+            say("demo: seeding failed: \(error.code): \(error.message)")
+        } catch {
+            say("demo: seeding failed: \(error)")
+        }
+    }
+
+    /// The login hints.
+    static func hints(_ record: Record, fresh: Bool) -> String {
+        var lines = [
+            fresh
+                ? "demo: seeded \(record.organizationName)."
+                : "demo: \(record.organizationName) is already seeded.",
+            "  organisation id: \(record.organizationId)",
+            "  password of every account: \(record.password)",
+        ]
+        let width = record.accounts.map { $0[0].count }.max() ?? 0
+        lines += record.accounts.map {
+            "  " + $0[0].padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0[1]
+        }
+        lines.append("  log in: tillit login --org \(record.organizationId) --email <e-mail>")
+        lines.append("  admins and supervisors enrol two-factor at first login (tillit mfa enrol / confirm).")
+        return lines.joined(separator: "\n")
+    }
+
+    private static let domain = "demo.tillit.test"
+
+    /// Creates everything; nil when Identity already holds an organisation seeded elsewhere.
+    private func seed() async throws -> Record? {
+        let rpc = RPCClient(host: address.host, port: address.port)
+        defer { rpc.close() }
+        let identity = Tillit_Identity_V1_Identity.Client(rpc)
+
+        var bootstrap = Tillit_Identity_V1_BootstrapRequest()
+        bootstrap.organizationName = "Demo Practice"
+        bootstrap.timeZone = "Europe/Stockholm"
+        bootstrap.locations = [
+            Self.location("Södermalm", "Götgatan 10\n116 46 Stockholm", "Stockholm"),
+            Self.location("Vasastaden", "Kungsportsavenyen 5\n411 36 Göteborg", "Göteborg"),
+        ]
+        bootstrap.adminEmail = "setup@\(Self.domain)"
+        bootstrap.adminDisplayName = "Demo Setup"
+        bootstrap.adminPassword = Self.password
+        let organization: Tillit_Identity_V1_Organization
+        do {
+            organization = try await identity.bootstrap(bootstrap).organization
+        } catch let error as RPCError where error.code == .permissionDenied {
+            say(
+                "demo: Identity already holds an organisation that the demo did not create; no demo data added"
+            )
+            return nil
+        }
+        let orgID = organization.id.value
+
+        // The setup admin enrols TOTP (it needs a full session to create accounts).
+        var login = Tillit_Identity_V1_LoginRequest()
+        login.organizationID.value = orgID
+        login.email = bootstrap.adminEmail
+        login.password = Self.password
+        let first = try await identity.login(login)
+        let enrolment = try await identity.enrolTotp(.init(), options: Self.bearer(first.tokens.accessToken))
+        guard let totp = DemoTOTP(base32: enrolment.secret) else {
+            throw RPCError(code: .internalError, message: "EnrolTotp returned a secret that is not Base32")
+        }
+        var confirm = Tillit_Identity_V1_ConfirmTotpRequest()
+        confirm.code = totp.code()
+        _ = try await identity.confirmTotp(confirm, options: Self.bearer(first.tokens.accessToken))
+        login.totpCode = totp.code(offset: 1)  // the current step's code is used up
+        let session = try await identity.login(login)
+        let options = Self.bearer(session.tokens.accessToken)
+
+        var accounts: [[String]] = []
+        func staff(
+            _ local: String, _ name: String, _ roles: [Tillit_Identity_V1_Role], _ discipline: String,
+            _ languages: [String], licence: Tillit_Identity_V1_LicenceStatus = .unspecified,
+            supervisor: String? = nil
+        ) async throws -> String {
+            var request = Tillit_Identity_V1_CreateStaffAccountRequest()
+            request.email = "\(local)@\(Self.domain)"
+            request.displayName = name
+            request.roles = roles
+            request.profile.discipline = discipline
+            request.profile.languages = languages
+            request.profile.licenceStatus = licence
+            if let supervisor { request.profile.supervisorID.value = supervisor }
+            request.initialPassword = Self.password
+            let account = try await identity.createStaffAccount(request, options: options).account
+            var what = Names.words(roles).joined(separator: "+")
+            if !discipline.isEmpty { what += ", \(discipline)" }
+            if licence == .preLicensed { what += ", pre-licensed" }
+            accounts.append([request.email, "\(name) (\(what))"])
+            return account.id.value
+        }
+        _ = try await staff("admin", "Alva Lind", [.admin], "", ["sv", "en"])
+        let supervisor = try await staff(
+            "dana", "Dana Kowalska", [.practitioner, .supervisor], "psychologist", ["pl", "sv", "en"],
+            licence: .licensed)
+        let therapist = try await staff(
+            "bjorn", "Björn Ek", [.practitioner], "psychotherapist", ["sv", "en"], licence: .licensed)
+        _ = try await staff(
+            "eino", "Eino Virtanen", [.practitioner], "social worker", ["fi", "sv"], licence: .licensed)
+        _ = try await staff(
+            "farah", "Farah Said", [.practitioner], "skin therapist", ["sv", "ar"], licence: .licensed)
+        _ = try await staff(
+            "gustav", "Gustav Holm", [.practitioner], "psychotherapist", ["sv"], licence: .preLicensed,
+            supervisor: supervisor)
+        _ = try await staff("hanna", "Hanna Berg", [.scheduler], "", ["sv", "en"])
+
+        let clients: [(String, String, String, [String])] = [
+            ("ida", "Ida Nilsson", "", ["sv"]), ("jussi", "Jussi Mäkinen", "Europe/Helsinki", ["fi", "sv"]),
+            ("kasia", "Katarzyna Nowak", "", ["pl", "en"]),
+        ]
+        for (index, (local, name, timeZone, languages)) in clients.enumerated() {
+            var request = Tillit_Identity_V1_CreateClientAccountRequest()
+            request.email = "\(local)@example.net"
+            request.displayName = name
+            request.profile.timeZone = timeZone
+            request.profile.languages = languages
+            let client = try await identity.createClientAccount(request, options: options).account
+            var kinds: [Tillit_Identity_V1_ConsentKind] = [.treatment]
+            if index == 0 { kinds += [.contactByMessage, .shareWithPractitioner] }
+            for kind in kinds {
+                var consent = Tillit_Identity_V1_RecordConsentRequest()
+                consent.clientID = client.id
+                consent.kind = kind
+                if kind == .shareWithPractitioner { consent.practitionerID.value = therapist }
+                consent.howGiven = "demo data: signed form at intake"
+                _ = try await identity.recordConsent(consent, options: options)
+            }
+            accounts.append([request.email, "\(name) (client, no password: `tillit password set <id>`)"])
+        }
+        return Record(
+            organizationId: orgID, organizationName: organization.name, password: Self.password,
+            accounts: accounts, setupTotpSecret: enrolment.secret)
+    }
+
+    private static func location(_ name: String, _ address: String, _ city: String)
+        -> Tillit_Identity_V1_NewLocation
+    {
+        var location = Tillit_Identity_V1_NewLocation()
+        location.name = name
+        location.address = address
+        location.city = city
+        return location
+    }
+
+    private static func bearer(_ token: String) -> CallOptions {
+        var metadata = Metadata()
+        metadata.add("authorization", "Bearer \(token)")
+        return CallOptions(metadata: metadata)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import TillitContracts
+import TillitRPC
+import TillitServiceKit
+
+/// A connection to Identity for one command; failed calls become `CLIError`s that say what to do.
+struct IdentityConnection: Sendable {
+    /// Where Identity is.
+    let address: ServiceAddress
+    /// The generated client.
+    let client: Tillit_Identity_V1_Identity.Client
+
+    /// Connects lazily to `address` (the first call opens the connection).
+    init(address: ServiceAddress) {
+        self.address = address
+        client = Tillit_Identity_V1_Identity.Client(
+            RPCClient(
+                host: address.host, port: address.port,
+                configuration: RPCClientConfiguration(
+                    connectionsPerPeer: 1, connectTimeout: .seconds(2), defaultTimeout: .seconds(30))))
+    }
+
+    /// Runs `body` with a connection to `address`, closing it afterwards; RPC failures become
+    /// `CLIError`s.
+    static func with<T>(
+        _ address: ServiceAddress, _ body: (IdentityConnection) async throws -> T
+    ) async throws -> T {
+        let connection = IdentityConnection(address: address)
+        defer { connection.client.rpc.close() }
+        do {
+            return try await body(connection)
+        } catch let error as RPCError {
+            throw connection.error(error)
+        }
+    }
+
+    /// `error` as a message about this service.
+    func error(_ error: RPCError) -> CLIError {
+        CLIError(error, service: "identity", address: address)
+    }
+}
+
+extension ServiceAddressOptions {
+    /// Identity's address: `--identity-addr`, else `TILLIT_IDENTITY_ADDR`, else the address the
+    /// session was opened against, else the local stack's 127.0.0.1:7101.
+    func identityAddress(
+        session: Session? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServiceAddress {
+        let explicit = identity != nil || !(environment[ServiceName.identity.addressVariable] ?? "").isEmpty
+        if !explicit, let stored = session?.identityAddress, let address = ServiceAddress(parsing: stored) {
+            return address
+        }
+        return try resolve(environment: environment)[.identity]!
+    }
+}
+
+extension Tillit_Common_V1_Timestamp {
+    /// As a `Date`.
+    var date: Date { Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1_000_000_000) }
+
+    /// The instant `date`.
+    init(_ date: Date) {
+        self.init()
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        self.seconds = Int64(seconds)
+        nanos = Int32((date.timeIntervalSince1970 - seconds) * 1_000_000_000)
+    }
+}

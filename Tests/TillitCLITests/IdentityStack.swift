@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+import TillitCLI
+import TillitIdentity
+import TillitServiceKit
+
+/// A real `tillit-identity` process on a free loopback port with a temporary data folder and
+/// cheap password hashing (TILLIT_IDENTITY_SCRYPT_LOG2_N=10).
+final class IdentityStack: @unchecked Sendable {
+    let folder: URL
+    let port: Int
+    let process: Process
+
+    var address: String { "127.0.0.1:\(port)" }
+
+    private init(folder: URL, port: Int, process: Process) {
+        self.folder = folder
+        self.port = port
+        self.process = process
+    }
+
+    /// Starts Identity and waits until it is SERVING.
+    static func start(environment extra: [String: String] = [:]) async throws -> IdentityStack {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let port = try await freePort()
+        let process = Process()
+        process.executableURL = Built.directory.appendingPathComponent("tillit-identity")
+        var environment = ProcessInfo.processInfo.environment
+        environment["TILLIT_DATA_DIR"] = folder.appendingPathComponent("data").path
+        environment["TILLIT_IDENTITY_ADDR"] = "127.0.0.1:\(port)"
+        environment["TILLIT_IDENTITY_SCRYPT_LOG2_N"] = "10"
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        _ = FileManager.default.createFile(
+            atPath: folder.appendingPathComponent("identity.log").path, contents: nil)
+        let log = try FileHandle(forWritingTo: folder.appendingPathComponent("identity.log"))
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stack = IdentityStack(folder: folder, port: port, process: process)
+        let end = ContinuousClock.now + .seconds(60)
+        while await HealthProbe.check(
+            ServiceAddress(host: "127.0.0.1", port: port), timeout: .milliseconds(500))
+            != .serving
+        {
+            guard ContinuousClock.now < end, process.isRunning else {
+                stack.stop()
+                throw CLIError(.unavailable, "tillit-identity did not become SERVING")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return stack
+    }
+
+    /// A user of `tillit` with their own config folder (session file).
+    func user(_ name: String) -> CLIUser {
+        CLIUser(configDirectory: folder.appendingPathComponent("config-\(name)"), identityAddress: address)
+    }
+
+    /// Stops Identity (SIGTERM, then waits).
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Stops Identity and removes the folder.
+    func tearDown() {
+        stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Bootstraps an organisation, logs its admin in, enrols and confirms TOTP and logs in
+    /// again with a code; returns the organisation id and the admin.
+    func bootstrapWithAdmin(password: String = "correct horse battery") throws -> (
+        org: String, admin: CLIUser
+    ) {
+        let admin = user("admin")
+        let boot = try admin.run(
+            [
+                "org", "bootstrap", "--name", "Test Practice", "--time-zone", "Europe/Stockholm",
+                "--admin-email", "admin@test.example", "--admin-name", "Ada Admin", "--location",
+                "Centrum|Storgatan 1|Umeå", "--password-stdin", "--json",
+            ], stdin: password + "\n")
+        try #require(boot.status == 0, "\(boot)")
+        let org = try #require(boot.value("organization", "id") as? String)
+        let first = try admin.run(
+            ["login", "--org", org, "--email", "admin@test.example", "--password-stdin"],
+            stdin: password + "\n")
+        try #require(first.status == 0, "\(first)")
+        let enrol = try admin.run(["mfa", "enrol", "--json"])
+        try #require(enrol.status == 0, "\(enrol)")
+        let secret = try #require(enrol.json?["secret"] as? String)
+        let totp = TOTP(secret: try #require(Base32.decode(secret)))
+        let step = TOTP.step(at: Date())
+        let confirm = try admin.run(["mfa", "confirm", totp.code(step: step)])
+        try #require(confirm.status == 0, "\(confirm)")
+        let second = try admin.run(
+            [
+                "login", "--org", org, "--email", "admin@test.example", "--totp", totp.code(step: step + 1),
+                "--password-stdin",
+            ],
+            stdin: password + "\n")
+        try #require(second.status == 0, "\(second)")
+        return (org, admin)
+    }
+}
+
+/// Runs `tillit` as one person: their own TILLIT_CONFIG_DIR, Identity's address from the
+/// environment, no colour.
+struct CLIUser: Sendable {
+    let configDirectory: URL
+    let identityAddress: String
+
+    var sessionFile: URL { configDirectory.appendingPathComponent("session.json") }
+
+    /// Runs `tillit arguments`, feeding `stdin`.
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws
+        -> TillitRun
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Built.tillit)
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        merged["TILLIT_CONFIG_DIR"] = configDirectory.path
+        merged["TILLIT_IDENTITY_ADDR"] = identityAddress
+        merged["NO_COLOR"] = "1"
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        let output = Pipe()
+        let errors = Pipe()
+        let input = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let errorData = Recorder<Data>()
+        let reader = Thread { errorData.append(errors.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while errorData.all.isEmpty { usleep(1000) }
+        return TillitRun(
+            status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
+            stderr: String(decoding: errorData.all[0], as: UTF8.self))
+    }
+
+    /// The stored session as JSON.
+    func session() throws -> [String: Any] {
+        let data = try Data(contentsOf: sessionFile)
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    /// Replaces fields of the stored session.
+    func editSession(_ change: (inout [String: Any]) -> Void) throws {
+        var object = try session()
+        change(&object)
+        try JSONSerialization.data(withJSONObject: object).write(to: sessionFile)
+    }
+}
+
+/// The outcome of one `tillit` run.
+struct TillitRun: CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// Standard output parsed as a JSON object, if it is one.
+    var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
+    }
+
+    /// Standard output parsed as a JSON array of objects, if it is one.
+    var jsonArray: [[String: Any]]? {
+        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [[String: Any]]
+    }
+
+    var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+}
+
+extension TillitRun {
+    /// The value at a path of keys in the JSON object on standard output.
+    func value(_ path: String...) -> Any? {
+        var current: Any? = json
+        for key in path { current = (current as? [String: Any])?[key] }
+        return current
+    }
+}
