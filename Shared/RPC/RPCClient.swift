@@ -112,6 +112,9 @@ public final class RPCClient: Sendable {
             } catch let notSent as NotSent {
                 attempts += 1
                 guard attempts < 2 else { throw notSent.rpcError }
+                // The connection is closing; its GOAWAY or close may not have reached the pool
+                // yet. Retire it now so that the retry gets another connection.
+                for slot in slots { slot.connectionGoingAway(connection.channel) }
             }
         }
         let status = response.status

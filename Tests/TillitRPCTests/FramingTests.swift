@@ -253,14 +253,18 @@ import TillitContracts
         try await withEchoServer(configuration: configuration) { server, _ in
             let connection = try await RawConnection.connect(port: try await server.localPort)
             defer { connection.close() }
-            let slow = try echoRequest("slow", delayMillis: 300).serializedBytes() as Data
+            // Long enough that the refusal of the third call comes first even on a loaded machine.
+            let slow = try echoRequest("slow", delayMillis: 3_000).serializedBytes() as Data
             for id in 1...3 {
                 try await connection.send(RawConnection.request(callID: UInt64(id), payload: slow))
             }
-            let first = try #require(await connection.next())
+            let first = try #require(await connection.next(timeout: .seconds(10)))
             #expect(first.callID == 3)
             #expect(first.status.code == StatusCode.resourceExhausted.rawValue)
-            let rest = [await connection.next(), await connection.next()].compactMap { $0 }
+            let rest = [
+                await connection.next(timeout: .seconds(10)), await connection.next(timeout: .seconds(10)),
+            ]
+            .compactMap { $0 }
             #expect(Set(rest.map(\.callID)) == [1, 2])
             #expect(rest.allSatisfy { $0.status.code == 0 })
         }
