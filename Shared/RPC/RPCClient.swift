@@ -111,7 +111,9 @@ public final class RPCClient: Sendable {
                 break
             } catch let notSent as NotSent {
                 attempts += 1
-                guard attempts < 2 else { throw notSent.rpcError }
+                // Never processed, so safe to send again. Every pooled connection may be closing
+                // at once (they go idle together), so allow one attempt per slot plus a new one.
+                guard attempts <= slots.count else { throw notSent.rpcError }
                 // The connection is closing; its GOAWAY or close may not have reached the pool
                 // yet. Retire it now so that the retry gets another connection.
                 for slot in slots { slot.connectionGoingAway(connection.channel) }

@@ -72,6 +72,6 @@ import TillitCLI
         #expect(await eventually { !process.isRunning })
         #expect(process.terminationStatus == 0)
         #expect(!isAlive(childPID))
-        #expect(lines.all.joined().contains("All services stopped."))
+        #expect(await eventually { lines.all.joined().contains("All services stopped.") })
     }
 }

@@ -184,7 +184,8 @@ import TillitRPC
             }
             #expect(outcome.result == cValue(TILLIT_CODE_DEADLINE_EXCEEDED))
             #expect(elapsed >= .milliseconds(140))
-            #expect(elapsed < .milliseconds(1_100))
+            // Well before the 3 s handler would have answered (and before the client's own 5 s grace).
+            #expect(elapsed < .milliseconds(2_900))
         }
     }
 }

@@ -48,7 +48,7 @@ extern "C" {
  * How long tillit_call waits for a response beyond the call's own timeout, so that the
  * server's DEADLINE_EXCEEDED answer can still arrive before the client gives up.
  */
-#define TILLIT_RESPONSE_GRACE_MS 1000u
+#define TILLIT_RESPONSE_GRACE_MS 5000u
 
 /** Local and transport errors (always negative, so they never collide with gRPC codes). */
 enum tillit_error {
