@@ -77,11 +77,15 @@ public struct ServiceConfiguration: Sendable {
         (dataDirectory as NSString).appendingPathComponent("\(service.rawValue).db")
     }
 
+    /// Whether handlers start on the connection's event loop (`RPCServerConfiguration`): only for
+    /// services whose handlers never block a thread. Set by the service, not the environment.
+    public var handlersOnEventLoop = false
+
     /// The RPC server configuration this implies.
     public var serverConfiguration: RPCServerConfiguration {
         RPCServerConfiguration(
             host: listenAddress.host, port: listenAddress.port, maximumFrameSize: maximumFrameSize,
-            shutdownGracePeriod: shutdownGracePeriod)
+            shutdownGracePeriod: shutdownGracePeriod, handlersOnEventLoop: handlersOnEventLoop)
     }
 
     private static func address(of service: ServiceName, in environment: [String: String]) throws

@@ -25,6 +25,10 @@ public enum IdentityServer {
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> ServiceHost {
         let identity = try identity ?? IdentityConfiguration(environment: ProcessInfo.processInfo.environment)
+        // No handler blocks a thread: scrypt runs on the hasher's own threads, SQLite behind GRDB's
+        // async API. So handlers start on the connection's event loop (fewer thread hops).
+        var configuration = configuration
+        configuration.handlersOnEventLoop = true
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
