@@ -107,8 +107,8 @@ struct AuthorizationMatrixTests {
                     try await harness.identity.enrolTotp(.init(), options: practice.options(role))
                 }
             }
-            // The other organisation's admin has no id to name: it enrols its own account.
-            for role: Role in [.client, .admin, .scheduler, .practitioner, .supervisor, .otherAdmin] {
+            // No id to name: each enrols its own account.
+            for role: Role in [.client, .scheduler, .practitioner] {
                 let enrolment = await expectOutcome(.ok, cell("EnrolTotp", role, "own account")) {
                     try await harness.identity.enrolTotp(.init(), options: practice.options(role))
                 }
@@ -117,6 +117,23 @@ struct AuthorizationMatrixTests {
                     uri.contains(":\(email(role))?"),
                     cell("EnrolTotp", role, "the secret is for its own account"))
             }
+            // Accounts whose TOTP is already on cannot replace it with an access token alone (a
+            // stolen one would do): an admin resets it first. This includes the other
+            // organisation's admin, acting on its own account.
+            for role: Role in [.admin, .supervisor, .otherAdmin] {
+                await expectOutcome(.failed(.failedPrecondition), cell("EnrolTotp", role, "TOTP already on"))
+                {
+                    try await harness.identity.enrolTotp(.init(), options: practice.options(role))
+                }
+            }
+            var reset = Tillit_Identity_V1_ResetTotpRequest()
+            reset.accountID.value = practice.id(.supervisor)
+            _ = try await harness.identity.resetTotp(reset, options: practice.options(.admin))
+            let enrolment = await expectOutcome(.ok, cell("EnrolTotp", .supervisor, "after an admin's reset"))
+            {
+                try await harness.identity.enrolTotp(.init(), options: practice.options(.supervisor))
+            }
+            #expect(enrolment?.secret.isEmpty == false)
         }
     }
 
@@ -130,30 +147,27 @@ struct AuthorizationMatrixTests {
                         .with { $0.code = "123456" }, options: practice.options(role))
                 }
             }
-            // The other organisation's admin goes first: confirming its own enrolment leaves this
-            // organisation's admin with the secret it had.
-            for role: Role in [.otherAdmin, .client, .admin, .scheduler, .practitioner, .supervisor] {
+            // No id to name: each confirms its own enrolment (accounts with TOTP already on are
+            // refused at EnrolTotp, see above).
+            for role: Role in [.client, .scheduler, .practitioner] {
                 let secret = try await identity.enrolTotp(.init(), options: practice.options(role)).secret
                 await expectOutcome(.ok, cell("ConfirmTotp", role, "own enrolment")) {
                     try await identity.confirmTotp(
                         .with { $0.code = harness.totpCode(secret) }, options: practice.options(role))
                 }
-                let organization = role == .otherAdmin ? practice.otherOrganization : practice.organization
                 await expectOutcome(
                     .ok, cell("ConfirmTotp", role, "its own sign-in now takes the new secret")
                 ) {
                     try await harness.signIn(
-                        organization: organization, email: email(role), totpSecret: secret)
+                        organization: practice.organization, email: email(role), totpSecret: secret)
                 }
-                if role == .otherAdmin {
-                    await expectOutcome(
-                        .ok, cell("ConfirmTotp", role, "this organisation's admin keeps its secret")
-                    ) {
-                        try await harness.signIn(
-                            organization: practice.organization, email: email(.admin),
-                            totpSecret: practice.totpSecrets[.admin] ?? "")
-                    }
-                }
+            }
+            // Without an enrolment in progress there is nothing to confirm.
+            await expectOutcome(
+                .failed(.failedPrecondition), cell("ConfirmTotp", .otherAdmin, "nothing pending")
+            ) {
+                try await identity.confirmTotp(
+                    .with { $0.code = "123456" }, options: practice.options(.otherAdmin))
             }
         }
     }
@@ -1071,6 +1085,11 @@ struct AuthorizationMatrixTests {
                 (me, options) = (second.id, second.options)
             }
             var pending: String?
+            if kind == .admin {
+                // Its TOTP is on; an enrolment to confirm needs a reset first.
+                _ = try await identity.resetTotp(
+                    .with { $0.accountID = accountID(me) }, options: practice.options(.admin))
+            }
             if kind != .service {
                 pending = try await identity.enrolTotp(.init(), options: options).secret
             }

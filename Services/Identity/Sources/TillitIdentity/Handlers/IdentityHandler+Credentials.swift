@@ -15,6 +15,13 @@ extension IdentityHandler {
         let at = store.nowMillis
         let account = try await store.write { db -> AccountRecord in
             let account = try activeAccount(db, caller)
+            // Replacing a working second factor must not be possible with an access token alone
+            // (a stolen one would do): an admin resets it (ResetTotp), then the person enrols.
+            guard !account.totpEnabled else {
+                throw IdentityError(
+                    .failedPrecondition,
+                    "TOTP is already enabled; ask an admin to reset it (ResetTotp) to enrol again")
+            }
             try store.insertPendingTotp(
                 db, organization: caller.organization, account: caller.id, ciphertext: sealed.ciphertext,
                 keyVersion: sealed.keyVersion, at: at)
