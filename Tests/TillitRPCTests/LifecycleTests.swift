@@ -125,7 +125,9 @@ import TillitContracts
     }
 
     @Test func callAfterIdleGoAwayUsesANewConnection() async throws {
-        let configuration = RPCServerConfiguration(idleTimeout: .milliseconds(150))
+        // Not shorter: on a loaded machine a connection could go idle between its set-up and
+        // its first call.
+        let configuration = RPCServerConfiguration(idleTimeout: .seconds(1))
         try await withEchoServer(configuration: configuration) { _, client in
             for round in 0..<3 {
                 let text = try await client.unary(
@@ -134,7 +136,7 @@ import TillitContracts
                 ).text
                 #expect(text == "round \(round)")
                 // Long enough for the server to close the idle connection with GOAWAY.
-                try await Task.sleep(for: .milliseconds(400))
+                try await Task.sleep(for: .milliseconds(1_600))
             }
         }
     }

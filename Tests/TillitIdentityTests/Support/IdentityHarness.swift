@@ -105,7 +105,7 @@ func withIdentity<T: Sendable>(
     configuration.shutdownGracePeriod = .seconds(5)
     var identity = IdentityConfiguration(
         bootstrapSecret: IdentityHarness.bootstrapSecret,
-        passwordParameters: PasswordParameters(n: 1024, r: 8, p: 1))
+        passwordParameters: PasswordParameters(n: 16, r: 8, p: 1))
     configure(&identity)
     let clock = TestClock()
     let logger = Logger(label: "tillit.identity.tests") { _ in SwiftLogNoOpLogHandler() }

@@ -61,7 +61,8 @@ struct ConsentRecord: Sendable {
     /// What `CheckConsent` needs, in one statement through a cached statement: whether the caller
     /// is still active, whether `client` is a client of `organization`, and the consent in force.
     static func check(
-        _ db: Database, organization: String, caller: String, client: String, kind: String, practitioner: String?
+        _ db: Database, organization: String, caller: String, client: String, kind: String,
+        practitioner: String?
     ) throws -> ConsentCheck {
         let statement = try db.cachedStatement(
             sql: """
