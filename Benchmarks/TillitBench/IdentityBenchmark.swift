@@ -24,7 +24,21 @@ struct IdentityBenchmark: AsyncParsableCommand {
     @Option(help: "Concurrent logins while Health is measured.")
     var logins: Int = 50
 
+    @Option(
+        help: """
+            Measure a `tillit-identity` already listening on this port (empty database) instead of \
+            one in this process, so client and server do not share a process.
+            """)
+    var serverPort: Int?
+
     func run() async throws {
+        if let serverPort {
+            let rpc = RPCClient(host: "127.0.0.1", port: serverPort)
+            defer { rpc.close() }
+            print("server: tillit-identity at 127.0.0.1:\(serverPort) (another process)")
+            try await measure(rpc: rpc)
+            return
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tillit-bench-identity-\(UUID().uuidString)"
         ).path
