@@ -6,12 +6,12 @@ import TillitContracts
 struct MFACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mfa",
-        abstract: "Enrol and confirm two-factor authentication (TOTP).",
+        abstract: "Enrol and confirm two-factor authentication (TOTP); reset someone's (admin).",
         discussion: """
             Example:
               tillit mfa enrol && tillit mfa confirm 123456
             """,
-        subcommands: [MFAEnrolCommand.self, MFAConfirmCommand.self])
+        subcommands: [MFAEnrolCommand.self, MFAConfirmCommand.self, MFAResetCommand.self])
 }
 
 /// `tillit mfa enrol`.
@@ -83,6 +83,35 @@ struct MFAConfirmCommand: AsyncParsableCommand, AuthenticatedCommand {
                 Two-factor authentication confirmed. Log in again with a new code:
                   tillit login --org \(session.organizationID) --email \(session.email) --totp <code>
                 """
+            }
+        }
+    }
+}
+
+/// `tillit mfa reset`: removes another account's TOTP (admin), e.g. after a lost phone.
+struct MFAResetCommand: AsyncParsableCommand, AuthenticatedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset",
+        abstract: "Remove an account's TOTP so it enrols again; its sessions end (admin).",
+        discussion: """
+            Example:
+              tillit mfa reset 4d2a…
+            """)
+
+    @Argument(help: "The account id.") var accountID: String
+    @OptionGroup var addresses: ServiceAddressOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await CLIErrors.reporting {
+            var request = Tillit_Identity_V1_ResetTotpRequest()
+            request.accountID.value = accountID
+            let account = try await withIdentity { call in
+                try await call.client.resetTotp(request, options: call.options).account
+            }
+            let view = AccountView(account)
+            try output.emit(view) {
+                "Two-factor removed for \(view.displayName) (\(view.id)); they enrol again at their next sign-in."
             }
         }
     }

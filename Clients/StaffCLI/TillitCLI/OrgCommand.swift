@@ -13,7 +13,8 @@ struct OrgCommand: AsyncParsableCommand {
               tillit org show
             """,
         subcommands: [
-            OrgBootstrapCommand.self, OrgShowCommand.self, LocationCommand.self, ContactPolicyCommand.self,
+            OrgBootstrapCommand.self, OrgShowCommand.self, OrgUpdateCommand.self, LocationCommand.self,
+            ContactPolicyCommand.self,
         ])
 }
 
@@ -131,6 +132,41 @@ struct OrgShowCommand: AsyncParsableCommand, AuthenticatedCommand {
                     Tillit_Identity_V1_GetOrganizationRequest(), options: call.options
                 )
                 .organization
+            }
+            let view = OrganizationView(organization)
+            try output.emit(view) { view.text }
+        }
+    }
+}
+
+/// `tillit org update`: the organisation's name or time zone (admin).
+struct OrgUpdateCommand: AsyncParsableCommand, AuthenticatedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Change the organisation's name or time zone (admin).",
+        discussion: """
+            Example:
+              tillit org update --time-zone Europe/Helsinki
+            """)
+
+    @Option(help: "The new display name.") var name: String?
+    @Option(help: "The new IANA time zone, e.g. Europe/Stockholm.") var timeZone: String?
+    @OptionGroup var addresses: ServiceAddressOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard name != nil || timeZone != nil else {
+            throw ValidationError("give --name or --time-zone (or both)")
+        }
+    }
+
+    func run() async throws {
+        try await CLIErrors.reporting {
+            var request = Tillit_Identity_V1_UpdateOrganizationRequest()
+            if let name { request.name.value = name }
+            if let timeZone { request.timeZone.value = timeZone }
+            let organization = try await withIdentity { call in
+                try await call.client.updateOrganization(request, options: call.options).organization
             }
             let view = OrganizationView(organization)
             try output.emit(view) { view.text }

@@ -27,7 +27,7 @@ public struct TillitCommand: AsyncParsableCommand {
         subcommands: [
             LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, OrgCommand.self, StaffCommand.self,
             ClientCommand.self, ConsentCommand.self, MFACommand.self, PasswordCommand.self, AuditCommand.self,
-            HealthCommand.self, StackCommand.self,
+            SessionsCommand.self, HealthCommand.self, StackCommand.self,
         ])
 
     /// Parses arguments from `run()`.
