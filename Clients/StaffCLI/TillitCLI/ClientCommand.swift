@@ -106,15 +106,6 @@ struct ClientDeactivateCommand: AsyncParsableCommand, AuthenticatedCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        try await CLIErrors.reporting {
-            var request = Tillit_Identity_V1_DeactivateAccountRequest()
-            request.accountID.value = accountID
-            request.reason = reason
-            let account = try await withIdentity { call in
-                try await call.client.deactivateAccount(request, options: call.options).account
-            }
-            let view = AccountView(account)
-            try output.emit(view) { "Deactivated client \(view.displayName) (\(view.id))." }
-        }
+        try await deactivate(accountID: accountID, reason: reason, what: "client ")
     }
 }

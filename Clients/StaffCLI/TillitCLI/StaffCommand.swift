@@ -167,6 +167,14 @@ struct StaffDeactivateCommand: AsyncParsableCommand, AuthenticatedCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        try await deactivate(accountID: accountID, reason: reason, what: "")
+    }
+}
+
+extension AuthenticatedCommand {
+    /// DeactivateAccount, then the account for `--json` or one line for people (`what` names
+    /// the kind, e.g. "client ").
+    func deactivate(accountID: String, reason: String, what: String) async throws {
         try await CLIErrors.reporting {
             var request = Tillit_Identity_V1_DeactivateAccountRequest()
             request.accountID.value = accountID
@@ -175,7 +183,7 @@ struct StaffDeactivateCommand: AsyncParsableCommand, AuthenticatedCommand {
                 try await call.client.deactivateAccount(request, options: call.options).account
             }
             let view = AccountView(account)
-            try output.emit(view) { "Deactivated \(view.displayName) (\(view.id))." }
+            try output.emit(view) { "Deactivated \(what)\(view.displayName) (\(view.id))." }
         }
     }
 }
