@@ -102,8 +102,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // HMAC-SHA1 for the TOTP codes `stack up --demo` enrols its setup account with.
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Clients/StaffCLI/TillitCLI",
             swiftSettings: swiftSettings

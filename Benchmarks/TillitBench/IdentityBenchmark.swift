@@ -117,30 +117,13 @@ struct IdentityBenchmark: AsyncParsableCommand {
         check.kind = .treatment
         let checkRequest = check
         for _ in 0..<2_000 { _ = try await identity.checkConsent(checkRequest, options: serviceOptions) }
-        let end = clock.now + .milliseconds(Int(seconds * 1000))
-        let start = clock.now
-        let latencies = try await withThrowingTaskGroup(of: [UInt64].self) { group in
-            for _ in 0..<inFlight {
-                group.addTask {
-                    var latencies = [UInt64]()
-                    while clock.now < end {
-                        let callStart = clock.now
-                        let answer = try await identity.checkConsent(checkRequest, options: serviceOptions)
-                        precondition(answer.granted)
-                        latencies.append(UInt64((clock.now - callStart).nanoseconds))
-                    }
-                    return latencies
-                }
-            }
-            var all = [UInt64]()
-            for try await part in group { all += part }
-            return all
+        let load = try await measureInFlight(inFlight, seconds: seconds) {
+            let answer = try await identity.checkConsent(checkRequest, options: serviceOptions)
+            precondition(answer.granted)
         }
-        let elapsed = clock.now - start
-        let stats = LatencyStats(latencies)
         print(
-            "CheckConsent, \(inFlight) in flight: \(Int(Double(latencies.count) / elapsed.seconds)) calls/s  "
-                + "p50 \(stats.p50) µs  p99 \(stats.p99) µs")
+            "CheckConsent, \(inFlight) in flight: \(Int(load.throughput)) calls/s  "
+                + "p50 \(load.stats.p50) µs  p99 \(load.stats.p99) µs")
 
         // Health while `logins` logins (correct password, full scrypt cost) are hashing.
         var staffLogin = Tillit_Identity_V1_LoginRequest()

@@ -120,40 +120,45 @@ struct RPCBenchmark: AsyncParsableCommand {
         let pingStats = LatencyStats(pings)
         print("ping (no handler):        p50 \(pingStats.p50) µs  p99 \(pingStats.p99) µs")
 
+        let echoRequest = request
         for inFlight in concurrency {
-            let result = try await loadTest(client: client, request: request, inFlight: inFlight)
+            let result = try await measureInFlight(inFlight, seconds: seconds) {
+                _ = try await client.echo(echoRequest)
+            }
             print(
                 "\(String(inFlight).padding(toLength: 4, withPad: " ", startingAt: 0)) in flight:             "
                     + "\(Int(result.throughput)) calls/s  p50 \(result.stats.p50) µs  p99 \(result.stats.p99) µs"
             )
         }
     }
+}
 
-    private func loadTest(
-        client: Tillit_Testing_V1_Echo.Client, request: Tillit_Testing_V1_EchoRequest, inFlight: Int
-    ) async throws -> (throughput: Double, stats: LatencyStats) {
-        let clock = ContinuousClock()
-        let end = clock.now + .milliseconds(Int(seconds * 1000))
-        let start = clock.now
-        let all = try await withThrowingTaskGroup(of: [UInt64].self) { group in
-            for _ in 0..<inFlight {
-                group.addTask {
-                    var latencies = [UInt64]()
-                    while clock.now < end {
-                        let callStart = clock.now
-                        _ = try await client.echo(request)
-                        latencies.append(UInt64((clock.now - callStart).nanoseconds))
-                    }
-                    return latencies
+/// Keeps `inFlight` calls running for `seconds` (each task starts its next call as soon as its
+/// last one is answered); returns calls per second and the latency percentiles.
+func measureInFlight(
+    _ inFlight: Int, seconds: Double, _ call: @escaping @Sendable () async throws -> Void
+) async throws -> (throughput: Double, stats: LatencyStats) {
+    let clock = ContinuousClock()
+    let end = clock.now + .milliseconds(Int(seconds * 1000))
+    let start = clock.now
+    let all = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+        for _ in 0..<inFlight {
+            group.addTask {
+                var latencies = [UInt64]()
+                while clock.now < end {
+                    let callStart = clock.now
+                    try await call()
+                    latencies.append(UInt64((clock.now - callStart).nanoseconds))
                 }
+                return latencies
             }
-            var all = [UInt64]()
-            for try await part in group { all += part }
-            return all
         }
-        let elapsed = clock.now - start
-        return (Double(all.count) / elapsed.seconds, LatencyStats(all))
+        var all = [UInt64]()
+        for try await part in group { all += part }
+        return all
     }
+    let elapsed = clock.now - start
+    return (Double(all.count) / elapsed.seconds, LatencyStats(all))
 }
 
 /// Percentiles of a set of latencies, in microseconds.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TillitServiceKit
 
 @testable import TillitCLI
 

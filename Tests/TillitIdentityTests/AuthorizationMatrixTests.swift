@@ -3,6 +3,7 @@ import Testing
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitServiceKit
 
 /// Every cell of the authorisation matrix in docs/identity.md, against a real server: each rpc by
 /// each kind of caller, with the exact outcome. A refused caller gets UNAUTHENTICATED without a

@@ -3,6 +3,7 @@ import Testing
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitServiceKit
 
 /// Everything Identity stores survives a restart on the same data directory.
 struct IdentityRestartTests {

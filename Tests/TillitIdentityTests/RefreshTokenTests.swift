@@ -3,6 +3,7 @@ import Testing
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitServiceKit
 
 /// Refresh-token rotation, reuse detection, logout, revocation and expiry.
 struct RefreshTokenTests {

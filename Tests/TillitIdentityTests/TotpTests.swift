@@ -4,6 +4,7 @@ import Testing
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitServiceKit
 
 /// TOTP enrolment, login with codes, replay protection, reset, and encryption at rest.
 struct TotpTests {

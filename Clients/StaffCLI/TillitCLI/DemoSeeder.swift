@@ -115,13 +115,15 @@ struct DemoSeeder: Sendable {
         login.password = Self.password
         let first = try await identity.login(login)
         let enrolment = try await identity.enrolTotp(.init(), options: Self.bearer(first.tokens.accessToken))
-        guard let totp = DemoTOTP(base32: enrolment.secret) else {
+        guard let secret = Base32.decode(enrolment.secret) else {
             throw RPCError(code: .internalError, message: "EnrolTotp returned a secret that is not Base32")
         }
         var confirm = Tillit_Identity_V1_ConfirmTotpRequest()
-        confirm.code = totp.code()
+        let totp = TOTP(secret: secret)
+        let step = TOTP.step(at: Date())
+        confirm.code = totp.code(step: step)
         _ = try await identity.confirmTotp(confirm, options: Self.bearer(first.tokens.accessToken))
-        login.totpCode = totp.code(offset: 1)  // the current step's code is used up
+        login.totpCode = totp.code(step: step + 1)  // the current step's code is used up
         let session = try await identity.login(login)
         let options = Self.bearer(session.tokens.accessToken)
 

@@ -1,6 +1,6 @@
 /// Unpadded base64url (RFC 4648 §5), as PASETO uses it: encoding never pads, decoding rejects
 /// padding, characters outside the alphabet and non-canonical trailing bits.
-enum Base64URL {
+package enum Base64URL {
     private static let alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
@@ -14,7 +14,7 @@ enum Base64URL {
     }()
 
     /// `bytes` encoded without padding.
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    package static func encode(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)
         var output = [UInt8]()
         output.reserveCapacity((input.count * 4 + 2) / 3)
@@ -44,7 +44,7 @@ enum Base64URL {
     }
 
     /// The bytes `text` encodes, or nil if it is not canonical unpadded base64url.
-    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+    package static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
         let input = Array(text)
         let remainder = input.count % 4
         if remainder == 1 { return nil }

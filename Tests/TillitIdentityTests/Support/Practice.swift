@@ -2,6 +2,7 @@ import Foundation
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitServiceKit
 
 /// A practice set up through the API: one account of every kind and role, each signed in, and
 /// an admin of a second organisation. Every staff account holds exactly one role, so each column

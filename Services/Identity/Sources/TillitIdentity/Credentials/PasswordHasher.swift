@@ -3,6 +3,7 @@ import CryptoExtras
 import Foundation
 import NIOPosix
 import Synchronization
+import TillitServiceKit
 
 /// Hashes and verifies passwords with scrypt (CryptoExtras `KDF.Scrypt`) on its own threads,
 /// never on the event loop or the cooperative pool, with at most `maxConcurrent` at once

@@ -74,6 +74,9 @@ public struct IdentityError: Error, RPCErrorConvertible, Sendable, CustomStringC
         IdentityError(.permissionDenied, why)
     }
 
+    /// A valid token whose account has been deactivated since it was issued.
+    static let callerInactive = IdentityError(.unauthenticated, "the account of this token is not active")
+
     /// The answer while an account or address is locked after repeated failures.
     static let throttled = IdentityError(
         .resourceExhausted, "too many failed sign-in attempts; try again later")

@@ -203,7 +203,7 @@ extension IdentityHandler {
                 practitioner: practitioner)
         }
         guard consent.callerActive else {
-            throw IdentityError(.unauthenticated, "the account of this token is not active")
+            throw IdentityError.callerInactive
         }
         guard consent.clientExists else { throw IdentityError.notFound("client") }
         var response = Tillit_Identity_V1_CheckConsentResponse()

@@ -23,7 +23,7 @@ extension IdentityHandler {
         let secretMatches =
             secretGiven
             && configuration.bootstrapSecret.map {
-                Self.constantTimeEqual($0, request.bootstrapSecret)
+                ConstantTime.equal(Array($0.utf8), Array(request.bootstrapSecret.utf8))
             } ?? false
         if secretGiven && !secretMatches {
             throw IdentityError.denied("bootstrap is not allowed: wrong bootstrap secret")
@@ -190,7 +190,7 @@ extension IdentityHandler {
                 db,
                 sql: "SELECT secret_hash FROM service_profiles WHERE organization_id = ? AND account_id = ?",
                 arguments: [organization, accountID])
-            guard let stored, Self.constantTimeEqual(stored, presented),
+            guard let stored, ConstantTime.equal(stored, presented),
                 let record = try AccountRecord.fetch(db, organization: organization, id: accountID),
                 record.isActive
             else {
@@ -319,18 +319,5 @@ extension IdentityHandler {
     static func sourceAddress(_ peer: String) -> String {
         guard let colon = peer.lastIndex(of: ":") else { return peer }
         return String(peer[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-    }
-
-    /// Compares without an early exit.
-    static func constantTimeEqual(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
-    }
-
-    /// Compares two strings' UTF-8 without an early exit.
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        constantTimeEqual(Array(a.utf8), Array(b.utf8))
     }
 }

@@ -39,7 +39,7 @@ struct IdentityHandler: Tillit_Identity_V1_IdentityService {
         let statement = try db.cachedStatement(
             sql: "SELECT status = 'active' FROM accounts WHERE organization_id = ? AND id = ?")
         guard try Bool.fetchOne(statement, arguments: [caller.organization, caller.id]) == true else {
-            throw IdentityError(.unauthenticated, "the account of this token is not active")
+            throw IdentityError.callerInactive
         }
     }
 
@@ -48,7 +48,7 @@ struct IdentityHandler: Tillit_Identity_V1_IdentityService {
         guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: caller.id),
             account.isActive
         else {
-            throw IdentityError(.unauthenticated, "the account of this token is not active")
+            throw IdentityError.callerInactive
         }
         return account
     }

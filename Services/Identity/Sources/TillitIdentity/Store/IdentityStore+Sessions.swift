@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import TillitServiceKit
 
 /// A new refresh token: the opaque text handed out once, and when it expires.
 struct IssuedRefreshToken: Sendable {
@@ -23,9 +24,7 @@ extension IdentityStore {
     /// 32 random bytes, base64url without padding (256 bits).
     static func newOpaqueToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// SHA-256 of a token's text: what is stored and looked up.
@@ -35,12 +34,19 @@ extension IdentityStore {
 
     /// Starts a session (a refresh-token family) for `account`.
     func insertRefreshToken(
-        _ db: Database, organization: String, account: String, family: String? = nil, at: Int64,
-        lifetime: Duration
+        _ db: Database, organization: String, account: String, at: Int64, lifetime: Duration
+    ) throws -> IssuedRefreshToken {
+        try insertRefreshToken(
+            db, organization: organization, account: account, family: Self.newID(), at: at,
+            expiresAt: at + lifetime.components.seconds * 1000)
+    }
+
+    /// Adds a token to `family`, valid until `expires`.
+    private func insertRefreshToken(
+        _ db: Database, organization: String, account: String, family: String, at: Int64,
+        expiresAt expires: Int64
     ) throws -> IssuedRefreshToken {
         let token = Self.newOpaqueToken()
-        let family = family ?? Self.newID()
-        let expires = at + lifetime.components.seconds * 1000
         try db.execute(
             sql: """
                 INSERT INTO refresh_tokens (token_hash, organization_id, account_id, family_id, issued_at, expires_at)
@@ -79,14 +85,9 @@ extension IdentityStore {
         try db.execute(
             sql: "UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?",
             arguments: [at, Self.tokenHash(token)])
-        let successor = Self.newOpaqueToken()
-        try db.execute(
-            sql: """
-                INSERT INTO refresh_tokens (token_hash, organization_id, account_id, family_id, issued_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [Self.tokenHash(successor), organization, account, family, at, expires])
-        return .rotated(record, IssuedRefreshToken(token: successor, family: family, expiresAt: expires))
+        let successor = try insertRefreshToken(
+            db, organization: organization, account: account, family: family, at: at, expiresAt: expires)
+        return .rotated(record, successor)
     }
 
     /// Revokes every live token of a family; returns how many.

@@ -16,12 +16,10 @@ struct TokenIssuer: Sendable {
     {
         let issuedAt = Date(timeIntervalSince1970: floor(now().timeIntervalSince1970))
         let expiresAt = issuedAt.addingTimeInterval(TimeInterval(lifetime.components.seconds))
-        let kind: Principal.Kind =
-            switch account.kind {
-            case "staff": .staff
-            case "client": .client
-            default: .service
-            }
+        // The schema's CHECK allows exactly these three kinds, named like `Principal.Kind`.
+        guard let kind = Principal.Kind(rawValue: account.kind) else {
+            throw IdentityError(.internalError, "unknown account kind")
+        }
         let claims = AccessTokenClaims(
             subject: account.id, organization: account.organization, kind: kind,
             roles: account.roles.sorted(),

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TillitIdentity
+import TillitServiceKit
 
 /// RFC 6238 TOTP codes, matching with skew and replay protection, and provisioning URIs.
 struct TOTPTests {

@@ -1,5 +1,5 @@
 import Testing
-import TillitIdentity
+import TillitServiceKit
 
 /// RFC 4648 base32.
 struct Base32Tests {
