@@ -164,9 +164,26 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // Shared test helpers (as HummingbirdTesting): every test target uses these instead of
+        // its own copies — outcomes and RPC error expectations, a test clock, child processes.
+        .target(
+            name: "TillitTesting",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                "TillitServiceKit",
+                "TillitStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TillitTesting",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TillitRPCTests",
             dependencies: [
+                "TillitTesting",
                 "TillitRPC",
                 // Built for the process-level tests, which run `tillit-bench serve`.
                 "TillitBench",
@@ -181,6 +198,7 @@ let package = Package(
         .testTarget(
             name: "TillitStorageTests",
             dependencies: [
+                "TillitTesting",
                 "TillitStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,6 +209,7 @@ let package = Package(
         .testTarget(
             name: "TillitServiceKitTests",
             dependencies: [
+                "TillitTesting",
                 "TillitServiceKit", "TillitRPC", "TillitContracts",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -200,6 +219,7 @@ let package = Package(
         .testTarget(
             name: "TillitCLITests",
             dependencies: [
+                "TillitTesting",
                 "TillitCLI",
                 "TillitServiceKit",
                 "tillit",
@@ -216,6 +236,7 @@ let package = Package(
         .testTarget(
             name: "TillitIdentityTests",
             dependencies: [
+                "TillitTesting",
                 "TillitIdentity",
                 // Built for the process-level tests, which run `tillit-identity`.
                 "TillitIdentityServer",
@@ -233,6 +254,7 @@ let package = Package(
         .testTarget(
             name: "TillitInteropTests",
             dependencies: [
+                "TillitTesting",
                 "TillitCClient",
                 "CProtobufC",
                 "TillitRPC",

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC

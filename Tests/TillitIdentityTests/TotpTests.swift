@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC

@@ -2,13 +2,16 @@ import Testing
 import TillitRPC
 
 /// How one call ended: success, or the status code it failed with.
-enum Outcome: Equatable, Sendable, CustomStringConvertible {
+public enum Outcome: Equatable, Sendable, CustomStringConvertible {
+    /// The call succeeded.
     case ok
+    /// The call failed with this status.
     case failed(StatusCode)
     /// Not an `RPCError` at all (the transport or the test itself went wrong).
     case error(String)
 
-    var description: String {
+    /// `OK`, the status code, or the error text.
+    public var description: String {
         switch self {
         case .ok: "OK"
         case .failed(let code): "\(code)"
@@ -17,13 +20,13 @@ enum Outcome: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The answer to a caller who may not: UNAUTHENTICATED without a token, PERMISSION_DENIED with one.
-    static func refused(anonymous: Bool) -> Outcome {
+    public static func refused(anonymous: Bool) -> Outcome {
         anonymous ? .failed(.unauthenticated) : .failed(.permissionDenied)
     }
 }
 
 /// Runs `body` and returns how it ended, its response on success and the server's message on failure.
-func attempt<T>(_ body: () async throws -> T) async -> (outcome: Outcome, response: T?, message: String) {
+public func attempt<T>(_ body: () async throws -> T) async -> (outcome: Outcome, response: T?, message: String) {
     do {
         return (.ok, try await body(), "")
     } catch let error as RPCError {
@@ -36,7 +39,7 @@ func attempt<T>(_ body: () async throws -> T) async -> (outcome: Outcome, respon
 /// Runs one call and expects it to end with `expected`; `cell` names the call and the caller.
 /// Returns the response when the call succeeded.
 @discardableResult
-func expectOutcome<T>(
+public func expectOutcome<T>(
     _ expected: Outcome, _ cell: Comment, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> T
 ) async -> T? {
@@ -47,7 +50,7 @@ func expectOutcome<T>(
 }
 
 /// Expects `body` to fail with `code`.
-func expectCode<T>(
+public func expectCode<T>(
     _ code: StatusCode, _ cell: Comment, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> T
 ) async {
@@ -56,7 +59,7 @@ func expectCode<T>(
 
 /// Runs `body`, which must fail with an `RPCError` of `code`; returns the error for more checks.
 @discardableResult
-func expectRPCError(
+public func expectRPCError(
     _ code: StatusCode, _ note: String = "", sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> some Any
 ) async -> RPCError? {
