@@ -74,6 +74,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
@@ -176,6 +177,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TillitTesting",
             swiftSettings: swiftSettings
@@ -210,8 +212,9 @@ let package = Package(
             name: "TillitServiceKitTests",
             dependencies: [
                 "TillitTesting",
-                "TillitServiceKit", "TillitRPC", "TillitContracts",
+                "TillitServiceKit", "TillitRPC", "TillitContracts", "TillitStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TillitServiceKitTests",
             swiftSettings: swiftSettings

@@ -35,7 +35,7 @@ struct TokenBenchmark: AsyncParsableCommand {
             for index in 0..<count {
                 let claims = AccessTokenClaims(
                     subject: "acct-\(index)", organization: "org-1", kind: .staff,
-                    roles: ["practitioner", "supervisor"], licence: "licensed", tokenID: UUID().uuidString,
+                    roles: [.practitioner, .supervisor], licence: .licensed, tokenID: UUID().uuidString,
                     issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(900))
                 tokens.append(try signer.sign(claims))
             }

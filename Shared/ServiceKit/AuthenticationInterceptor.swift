@@ -24,14 +24,30 @@ extension ServerContext {
 }
 
 /// Requires a valid `authorization: Bearer <token>` on every call except the public methods
-/// (Health by default), verifies it with the `TokenVerifier` and attaches the `Principal`.
+/// (Health always), verifies it with the `TokenVerifier`, applies the service's `AccessPolicy`
+/// (who may call the method at all) and attaches the `Principal`.
+///
+/// Without a policy every authenticated account passes the gate, except scoped tokens (e.g.
+/// TOTP enrolment): a scoped token does only what its scope names, and only a policy can name
+/// methods for a scope, so it is refused everywhere else.
 public struct AuthenticationInterceptor: ServerInterceptor {
     private let verifier: any TokenVerifier
     private let publicMethods: Set<String>
+    private let policy: AccessPolicy?
 
-    /// Health checks are always public; add more wire paths with `publicMethods`.
+    /// Enforces `policy` (merged with Health's); its `.anyone` rules are the public methods.
+    public init(verifier: any TokenVerifier, policy: AccessPolicy) {
+        self.verifier = verifier
+        let policy = policy.merging(.health)
+        self.policy = policy
+        self.publicMethods = policy.publicPaths
+    }
+
+    /// Authentication only: Health checks are always public; add more wire paths with
+    /// `publicMethods`.
     public init(verifier: any TokenVerifier, publicMethods: Set<String> = []) {
         self.verifier = verifier
+        self.policy = nil
         self.publicMethods = publicMethods.union(Tillit_Health_V1_HealthPaths.all)
     }
 
@@ -59,6 +75,11 @@ public struct AuthenticationInterceptor: ServerInterceptor {
             throw error.rpcError
         } catch {
             throw RPCError(code: .unauthenticated, message: "invalid access token", cause: error)
+        }
+        if let policy {
+            try policy.authorize(principal, path: context.method.path)
+        } else if let scope = principal.scope {
+            throw ServiceError.denied("\(AccessPolicy.refusalPrefix) this token: \(scope.refusal)")
         }
         var context = context
         context[PrincipalKey.self] = principal

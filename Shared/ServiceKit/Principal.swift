@@ -3,14 +3,7 @@ import Foundation
 /// Who is calling, as established from a verified access token.
 public struct Principal: Sendable, Hashable {
     /// The kind of account behind a token.
-    public enum Kind: String, Sendable, Hashable, Codable {
-        /// A member of staff (roles say what they may do).
-        case staff
-        /// A client of the practice.
-        case client
-        /// Another service calling for itself or on behalf of a user.
-        case service
-    }
+    public typealias Kind = AccountKind
 
     /// The account id (token subject).
     public var subject: String
@@ -18,23 +11,23 @@ public struct Principal: Sendable, Hashable {
     public var organization: String
     /// The kind of account.
     public var kind: Kind
-    /// Staff roles: `admin`, `scheduler`, `practitioner`, `supervisor`.
-    public var roles: Set<String>
+    /// Staff roles.
+    public var roles: Set<Role>
     /// When the token expires.
     public var expiresAt: Date?
-    /// The staff member's licence status (`licensed`, `pre_licensed`), if the token carries one.
-    public var licence: String?
+    /// The staff member's licence status, if the token carries one.
+    public var licence: LicenceStatus?
     /// The token's id (`jti`), for audit records.
     public var tokenID: String?
-    /// A restriction of what the token allows (`totp_enrolment`); nil for a full token.
-    public var scope: String?
+    /// A restriction of what the token allows; nil for a full token.
+    public var scope: Scope?
     /// The session (refresh-token family) the token was issued for, if it names one.
     public var sessionID: String?
 
     /// A principal.
     public init(
-        subject: String, organization: String, kind: Kind, roles: Set<String> = [],
-        expiresAt: Date? = nil, licence: String? = nil, tokenID: String? = nil, scope: String? = nil,
+        subject: String, organization: String, kind: Kind, roles: Set<Role> = [],
+        expiresAt: Date? = nil, licence: LicenceStatus? = nil, tokenID: String? = nil, scope: Scope? = nil,
         sessionID: String? = nil
     ) {
         self.subject = subject
@@ -49,7 +42,7 @@ public struct Principal: Sendable, Hashable {
     }
 
     /// Whether the principal holds `role`.
-    public func has(role: String) -> Bool {
+    public func has(role: Role) -> Bool {
         roles.contains(role)
     }
 }

@@ -17,8 +17,26 @@ public struct ServiceHost: Sendable {
     private let logger: Logger
     private let companions: [any Service]
 
-    /// A host for `services`. With a `verifier`, every method but Health needs a valid token.
-    /// `companions` run beside the server and stop after it (e.g. a database closer).
+    /// A host for `services`. With a `verifier`, every call passes `policy` (every method but
+    /// the public ones needs a valid token that the method's rule admits).
+    /// `companions` run beside the server and stop after it (e.g. a database closer; see
+    /// `onShutdown`).
+    public init(
+        configuration: ServiceConfiguration,
+        services: [any RPCService],
+        verifier: (any TokenVerifier)?,
+        policy: AccessPolicy,
+        companions: [any Service] = [],
+        logger: Logger? = nil
+    ) {
+        self.init(
+            configuration: configuration, services: services,
+            authentication: verifier.map { AuthenticationInterceptor(verifier: $0, policy: policy) },
+            companions: companions, logger: logger)
+    }
+
+    /// A host for `services`. With a `verifier`, every method but Health and `publicMethods`
+    /// needs a valid token (authentication only: no access table).
     public init(
         configuration: ServiceConfiguration,
         services: [any RPCService],
@@ -27,6 +45,21 @@ public struct ServiceHost: Sendable {
         companions: [any Service] = [],
         logger: Logger? = nil
     ) {
+        self.init(
+            configuration: configuration, services: services,
+            authentication: verifier.map {
+                AuthenticationInterceptor(verifier: $0, publicMethods: publicMethods)
+            },
+            companions: companions, logger: logger)
+    }
+
+    private init(
+        configuration: ServiceConfiguration,
+        services: [any RPCService],
+        authentication: AuthenticationInterceptor?,
+        companions: [any Service],
+        logger: Logger?
+    ) {
         let logger = logger ?? Logger(label: "tillit.\(configuration.service.rawValue)")
         self.configuration = configuration
         self.logger = logger
@@ -34,9 +67,7 @@ public struct ServiceHost: Sendable {
         let health = HealthService(services: services.flatMap { $0.methods.map(\.descriptor.service) })
         self.health = health
         var interceptors: [any ServerInterceptor] = []
-        if let verifier {
-            interceptors.append(AuthenticationInterceptor(verifier: verifier, publicMethods: publicMethods))
-        }
+        if let authentication { interceptors.append(authentication) }
         self.server = RPCServer(
             configuration: configuration.serverConfiguration,
             services: [health] + services,
@@ -57,7 +88,8 @@ public struct ServiceHost: Sendable {
         // companions such as the database.
         var services: [any Service] = companions
         services.append(server)
-        services.append(HealthShutdownMarker(health: health))
+        let health = self.health
+        services.append(Self.onShutdown { health.markAllNotServing() })
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0) },
@@ -66,13 +98,13 @@ public struct ServiceHost: Sendable {
     }
 }
 
-/// Turns Health NOT_SERVING as soon as graceful shutdown begins, so load balancers and the
-/// stack launcher stop sending new work while calls in flight finish.
-struct HealthShutdownMarker: Service {
-    let health: HealthService
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        health.markAllNotServing()
+extension ServiceHost {
+    /// A companion that waits for graceful shutdown (or cancellation), then runs `body` — e.g.
+    /// closing the database or stopping worker threads once the server has stopped.
+    public static func onShutdown(_ body: @escaping @Sendable () async throws -> Void) -> some Service {
+        ClosureService {
+            try? await gracefulShutdown()
+            try await body()
+        }
     }
 }

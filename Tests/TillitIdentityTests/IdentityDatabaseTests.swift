@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 import Testing
-import TillitTesting
 import TillitIdentity
 import TillitStorage
+import TillitTesting
 
 /// The Identity schema: migrations, and every constraint and trigger refusing what it should.
 struct IdentityDatabaseTests {
@@ -18,7 +18,7 @@ struct IdentityDatabaseTests {
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
             }
             #expect(applied == IdentitySchema.migrations.identifiers)
-            #expect(applied.allSatisfy { $0.hasPrefix("identity-v1-") })
+            #expect(applied.allSatisfy { $0.hasPrefix("identity-v1-") || $0.hasPrefix("audit-v1-") })
             try TestDatabase(directory: directory, database: first).insertFixtures()
             try first.close()
 

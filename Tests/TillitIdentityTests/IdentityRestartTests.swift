@@ -1,10 +1,10 @@
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// Everything Identity stores survives a restart on the same data directory.
 struct IdentityRestartTests {
@@ -120,7 +120,7 @@ struct IdentityRestartTests {
             _ = try await harness.login(organization, first.newPasswordEmail, password: Self.changedPassword)
             let practitioner = try await harness.login(organization, "practitioner@stigen.se")
             #expect(
-                try unverifiedClaims(practitioner.tokens.accessToken).roles == ["practitioner", "scheduler"])
+                try unverifiedClaims(practitioner.tokens.accessToken).roles == [.practitioner, .scheduler])
             // The lock, too.
             await expectRPCError(.resourceExhausted) {
                 try await harness.login(organization, "other.client@example.com")

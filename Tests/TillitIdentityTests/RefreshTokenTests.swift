@@ -1,10 +1,10 @@
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// Refresh-token rotation, reuse detection, logout, revocation and expiry.
 struct RefreshTokenTests {
@@ -258,15 +258,15 @@ struct RefreshTokenTests {
             let practitionerID = practice.id(.practitioner)
             let admin = practice.options(.admin)
             let tokens = try await harness.login(practice.organization, Self.practitioner).tokens
-            #expect(try unverifiedClaims(tokens.accessToken).roles == ["practitioner"])
-            #expect(try unverifiedClaims(tokens.accessToken).licence == "licensed")
+            #expect(try unverifiedClaims(tokens.accessToken).roles == [.practitioner])
+            #expect(try unverifiedClaims(tokens.accessToken).licence == .licensed)
 
             var setRoles = Tillit_Identity_V1_SetRolesRequest()
             setRoles.accountID.value = practitionerID
             setRoles.roles = [.practitioner, .scheduler]
             _ = try await harness.identity.setRoles(setRoles, options: admin)
             let withScheduler = try await harness.refresh(tokens.refreshToken)
-            #expect(try unverifiedClaims(withScheduler.accessToken).roles == ["practitioner", "scheduler"])
+            #expect(try unverifiedClaims(withScheduler.accessToken).roles == [.practitioner, .scheduler])
             var isActive = Tillit_Identity_V1_IsActiveRequest()
             isActive.accountID.value = practitionerID
             let active = try await harness.identity.isActive(
@@ -276,15 +276,15 @@ struct RefreshTokenTests {
             setRoles.roles = [.scheduler]
             _ = try await harness.identity.setRoles(setRoles, options: admin)
             let schedulerOnly = try await harness.refresh(withScheduler.refreshToken)
-            #expect(try unverifiedClaims(schedulerOnly.accessToken).roles == ["scheduler"])
+            #expect(try unverifiedClaims(schedulerOnly.accessToken).roles == [.scheduler])
 
             // A role that requires TOTP: the refreshed token only allows enrolment.
             setRoles.roles = [.scheduler, .supervisor]
             _ = try await harness.identity.setRoles(setRoles, options: admin)
             let supervisor = try await harness.refresh(schedulerOnly.refreshToken)
             let supervisorClaims = try unverifiedClaims(supervisor.accessToken)
-            #expect(supervisorClaims.roles == ["scheduler", "supervisor"])
-            #expect(supervisorClaims.scope == "totp_enrolment")
+            #expect(supervisorClaims.roles == [.scheduler, .supervisor])
+            #expect(supervisorClaims.scope == .totpEnrolment)
             await expectRPCError(.permissionDenied) {
                 try await harness.me(supervisor.accessToken, id: practitionerID)
             }

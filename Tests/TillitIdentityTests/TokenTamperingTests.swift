@@ -1,11 +1,11 @@
 import Crypto
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// Access tokens that were altered, forged, expired, misdirected or are not PASETO at all; and
 /// the rotation of the signing keys.
@@ -34,7 +34,7 @@ struct TokenTamperingTests {
             claims.organization = practice.otherOrganization
             alterations.append(("org", claims))
             claims = original
-            claims.roles = ["admin", "practitioner"]
+            claims.roles = [.admin, .practitioner]
             alterations.append(("roles", claims))
             claims = original
             claims.subject = practice.id(.admin)
@@ -99,7 +99,7 @@ struct TokenTamperingTests {
             await expectRPCError(.unauthenticated, "same claims") {
                 try await harness.me(sameClaims, id: practitionerID)
             }
-            claims.roles = ["admin"]
+            claims.roles = [.admin]
             claims.tokenID = UUID().uuidString.lowercased()
             let admin = try forger.sign(claims)
             await expectRPCError(.unauthenticated, "admin claims") {

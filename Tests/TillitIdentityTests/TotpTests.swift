@@ -1,11 +1,11 @@
 import Foundation
 import GRDB
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// TOTP enrolment, login with codes, replay protection, reset, and encryption at rest.
 struct TotpTests {
@@ -21,7 +21,7 @@ struct TotpTests {
             #expect(first.totpEnrolmentRequired)
             #expect(!first.account.totpEnabled)
             let scoped = first.tokens.accessToken
-            #expect(try unverifiedClaims(scoped).scope == "totp_enrolment")
+            #expect(try unverifiedClaims(scoped).scope == .totpEnrolment)
             let options = IdentityHarness.auth(scoped)
 
             // Only EnrolTotp and ConfirmTotp work with it.
@@ -63,7 +63,7 @@ struct TotpTests {
             }
             // A refresh of this session is just as limited.
             let refreshed = try await harness.refresh(first.tokens.refreshToken)
-            #expect(try unverifiedClaims(refreshed.accessToken).scope == "totp_enrolment")
+            #expect(try unverifiedClaims(refreshed.accessToken).scope == .totpEnrolment)
 
             let enrolment = try await harness.identity.enrolTotp(.init(), options: options)
             #expect(Base32.decode(enrolment.secret)?.count == 20)
@@ -132,7 +132,7 @@ struct TotpTests {
             _ = try await harness.identity.createStaffAccount(staff, options: practice.options(.admin))
             let supervisor = try await harness.login(organization, "supervisor2@stigen.se")
             #expect(supervisor.totpEnrolmentRequired)
-            #expect(try unverifiedClaims(supervisor.tokens.accessToken).scope == "totp_enrolment")
+            #expect(try unverifiedClaims(supervisor.tokens.accessToken).scope == .totpEnrolment)
 
             // A client may enrol of their own accord; from then on login needs a code.
             let clientOptions = IdentityHarness.auth(client.tokens.accessToken)
@@ -262,7 +262,7 @@ struct TotpTests {
             harness.clock.advance(seconds: 30)
             let login = try await harness.login(organization, email, totp: harness.totpCode(oldSecret))
             #expect(login.totpEnrolmentRequired)
-            #expect(try unverifiedClaims(login.tokens.accessToken).scope == "totp_enrolment")
+            #expect(try unverifiedClaims(login.tokens.accessToken).scope == .totpEnrolment)
             let (again, newSecret) = try await harness.signIn(organization: organization, email: email)
             #expect(!again.totpEnrolmentRequired)
             #expect(newSecret != nil && newSecret != oldSecret)

@@ -13,7 +13,7 @@ struct FixedTokenVerifier: TokenVerifier {
         guard token == "good-token" else {
             throw VerifierFailure()
         }
-        return Principal(subject: "acct-1", organization: "org-1", kind: .staff, roles: ["practitioner"])
+        return Principal(subject: "acct-1", organization: "org-1", kind: .staff, roles: [.practitioner])
     }
 }
 

@@ -14,9 +14,12 @@ public enum Tillit_Health_V1_Health {
         ///
         /// The serving status of the server or of one of its services. NOT_FOUND for an unknown
         /// service name, as in gRPC.
+        /// @public
         public static let check = MethodDescriptor(service: "tillit.health.v1.Health", method: "Check")
         /// All methods of the service.
         public static let all: [MethodDescriptor] = [check]
+        /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
+        public static let publicPaths: Set<String> = [check.path]
     }
     /// A typed client of the service.
     public struct Client: Sendable {
@@ -26,6 +29,7 @@ public enum Tillit_Health_V1_Health {
         public init(_ rpc: RPCClient) { self.rpc = rpc }
         /// The serving status of the server or of one of its services. NOT_FOUND for an unknown
         /// service name, as in gRPC.
+        /// @public
         public func check(_ request: Tillit_Health_V1_HealthCheckRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Health_V1_HealthCheckResponse {
             try await rpc.unary(Method.check, request: request, response: Tillit_Health_V1_HealthCheckResponse.self, options: options)
         }
@@ -36,6 +40,7 @@ public enum Tillit_Health_V1_Health {
 public protocol Tillit_Health_V1_HealthService: RPCService {
     /// The serving status of the server or of one of its services. NOT_FOUND for an unknown
     /// service name, as in gRPC.
+    /// @public
     func check(_ request: Tillit_Health_V1_HealthCheckRequest, context: ServerContext) async throws -> Tillit_Health_V1_HealthCheckResponse
 }
 

@@ -16,24 +16,29 @@ public enum Tillit_Identity_V1_Identity {
         ///
         /// Creates the first organisation and its admin. Works only while no organisation exists, or
         /// with the configured bootstrap secret; otherwise PERMISSION_DENIED. No token needed.
+        /// @public
         public static let bootstrap = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "Bootstrap")
         /// `/tillit.identity.v1.Identity/Login`
         ///
         /// Signs a person in. A wrong e-mail, password or code, an unknown organisation or a deactivated
         /// account all answer the same UNAUTHENTICATED. After repeated failures the account (known or
         /// not) or the source address is locked for a while: RESOURCE_EXHAUSTED. No token needed.
+        /// @public
         public static let login = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "Login")
         /// `/tillit.identity.v1.Identity/LoginService`
         ///
         /// Signs a service account in with its secret. No token needed.
+        /// @public
         public static let loginService = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "LoginService")
         /// `/tillit.identity.v1.Identity/Refresh`
         ///
         /// Rotates a refresh token; reuse of a rotated token revokes its family. No token needed.
+        /// @public
         public static let refresh = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "Refresh")
         /// `/tillit.identity.v1.Identity/Logout`
         ///
         /// Ends the session of a refresh token. No access token needed: the refresh token is the proof.
+        /// @public
         public static let logout = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "Logout")
         /// `/tillit.identity.v1.Identity/RevokeSessions`
         ///
@@ -62,6 +67,7 @@ public enum Tillit_Identity_V1_Identity {
         /// `/tillit.identity.v1.Identity/GetSigningKeys`
         ///
         /// The public keys tokens are signed with, for verifiers. No token needed.
+        /// @public
         public static let getSigningKeys = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "GetSigningKeys")
         /// `/tillit.identity.v1.Identity/GetOrganization`
         ///
@@ -157,6 +163,8 @@ public enum Tillit_Identity_V1_Identity {
         public static let verifyAuditChain = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "VerifyAuditChain")
         /// All methods of the service.
         public static let all: [MethodDescriptor] = [bootstrap, login, loginService, refresh, logout, revokeSessions, enrolTotp, confirmTotp, changePassword, setPassword, resetTotp, getSigningKeys, getOrganization, updateOrganization, addLocation, updateLocation, deactivateLocation, createStaffAccount, createClientAccount, createServiceAccount, updateAccount, setRoles, deactivateAccount, getAccount, listAccounts, accountExists, isActive, recordConsent, revokeConsent, listConsents, checkConsent, getContactPolicy, setContactPolicy, listAuditEvents, verifyAuditChain]
+        /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
+        public static let publicPaths: Set<String> = [bootstrap.path, login.path, loginService.path, refresh.path, logout.path, getSigningKeys.path]
     }
     /// A typed client of the service.
     public struct Client: Sendable {
@@ -166,24 +174,29 @@ public enum Tillit_Identity_V1_Identity {
         public init(_ rpc: RPCClient) { self.rpc = rpc }
         /// Creates the first organisation and its admin. Works only while no organisation exists, or
         /// with the configured bootstrap secret; otherwise PERMISSION_DENIED. No token needed.
+        /// @public
         public func bootstrap(_ request: Tillit_Identity_V1_BootstrapRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_BootstrapResponse {
             try await rpc.unary(Method.bootstrap, request: request, response: Tillit_Identity_V1_BootstrapResponse.self, options: options)
         }
         /// Signs a person in. A wrong e-mail, password or code, an unknown organisation or a deactivated
         /// account all answer the same UNAUTHENTICATED. After repeated failures the account (known or
         /// not) or the source address is locked for a while: RESOURCE_EXHAUSTED. No token needed.
+        /// @public
         public func login(_ request: Tillit_Identity_V1_LoginRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_LoginResponse {
             try await rpc.unary(Method.login, request: request, response: Tillit_Identity_V1_LoginResponse.self, options: options)
         }
         /// Signs a service account in with its secret. No token needed.
+        /// @public
         public func loginService(_ request: Tillit_Identity_V1_LoginServiceRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_LoginServiceResponse {
             try await rpc.unary(Method.loginService, request: request, response: Tillit_Identity_V1_LoginServiceResponse.self, options: options)
         }
         /// Rotates a refresh token; reuse of a rotated token revokes its family. No token needed.
+        /// @public
         public func refresh(_ request: Tillit_Identity_V1_RefreshRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_RefreshResponse {
             try await rpc.unary(Method.refresh, request: request, response: Tillit_Identity_V1_RefreshResponse.self, options: options)
         }
         /// Ends the session of a refresh token. No access token needed: the refresh token is the proof.
+        /// @public
         public func logout(_ request: Tillit_Identity_V1_LogoutRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_LogoutResponse {
             try await rpc.unary(Method.logout, request: request, response: Tillit_Identity_V1_LogoutResponse.self, options: options)
         }
@@ -212,6 +225,7 @@ public enum Tillit_Identity_V1_Identity {
             try await rpc.unary(Method.resetTotp, request: request, response: Tillit_Identity_V1_ResetTotpResponse.self, options: options)
         }
         /// The public keys tokens are signed with, for verifiers. No token needed.
+        /// @public
         public func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_GetSigningKeysResponse {
             try await rpc.unary(Method.getSigningKeys, request: request, response: Tillit_Identity_V1_GetSigningKeysResponse.self, options: options)
         }
@@ -314,16 +328,21 @@ public enum Tillit_Identity_V1_Identity {
 public protocol Tillit_Identity_V1_IdentityService: RPCService {
     /// Creates the first organisation and its admin. Works only while no organisation exists, or
     /// with the configured bootstrap secret; otherwise PERMISSION_DENIED. No token needed.
+    /// @public
     func bootstrap(_ request: Tillit_Identity_V1_BootstrapRequest, context: ServerContext) async throws -> Tillit_Identity_V1_BootstrapResponse
     /// Signs a person in. A wrong e-mail, password or code, an unknown organisation or a deactivated
     /// account all answer the same UNAUTHENTICATED. After repeated failures the account (known or
     /// not) or the source address is locked for a while: RESOURCE_EXHAUSTED. No token needed.
+    /// @public
     func login(_ request: Tillit_Identity_V1_LoginRequest, context: ServerContext) async throws -> Tillit_Identity_V1_LoginResponse
     /// Signs a service account in with its secret. No token needed.
+    /// @public
     func loginService(_ request: Tillit_Identity_V1_LoginServiceRequest, context: ServerContext) async throws -> Tillit_Identity_V1_LoginServiceResponse
     /// Rotates a refresh token; reuse of a rotated token revokes its family. No token needed.
+    /// @public
     func refresh(_ request: Tillit_Identity_V1_RefreshRequest, context: ServerContext) async throws -> Tillit_Identity_V1_RefreshResponse
     /// Ends the session of a refresh token. No access token needed: the refresh token is the proof.
+    /// @public
     func logout(_ request: Tillit_Identity_V1_LogoutRequest, context: ServerContext) async throws -> Tillit_Identity_V1_LogoutResponse
     /// Ends every session of an account (admin, or the account itself).
     func revokeSessions(_ request: Tillit_Identity_V1_RevokeSessionsRequest, context: ServerContext) async throws -> Tillit_Identity_V1_RevokeSessionsResponse
@@ -338,6 +357,7 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     /// Removes another account's TOTP so it enrols again (admin, audited).
     func resetTotp(_ request: Tillit_Identity_V1_ResetTotpRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ResetTotpResponse
     /// The public keys tokens are signed with, for verifiers. No token needed.
+    /// @public
     func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetSigningKeysResponse
     /// Reads the caller's organisation.
     func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetOrganizationResponse

@@ -14,6 +14,8 @@ public enum Tillit_Testing_V1_Echo {
         public static let echo = MethodDescriptor(service: "tillit.testing.v1.Echo", method: "Echo")
         /// All methods of the service.
         public static let all: [MethodDescriptor] = [echo]
+        /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
+        public static let publicPaths: Set<String> = []
     }
     /// A typed client of the service.
     public struct Client: Sendable {

@@ -7,8 +7,6 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
     public static let defaultIssuer = "tillit-identity"
     /// The audience every access token carries (`aud`).
     public static let defaultAudience = "tillit"
-    /// The `scope` of a token that only allows `EnrolTotp` and `ConfirmTotp`.
-    public static let totpEnrolmentScope = "totp_enrolment"
 
     /// `iss`: who issued the token, `tillit-identity`.
     public var issuer: String
@@ -21,9 +19,9 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
     /// `kind`: `staff`, `client` or `service`.
     public var kind: Principal.Kind
     /// `roles`: the staff roles, sorted.
-    public var roles: [String]
+    public var roles: [Role]
     /// `licence`: `licensed` or `pre_licensed`; absent when not applicable.
-    public var licence: String?
+    public var licence: LicenceStatus?
     /// `jti`: the token's unique id.
     public var tokenID: String
     /// `iat`: when the token was issued.
@@ -31,7 +29,7 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
     /// `exp`: when the token expires.
     public var expiresAt: Date
     /// `scope`: `totp_enrolment` when the token only allows TOTP enrolment; absent otherwise.
-    public var scope: String?
+    public var scope: Scope?
     /// `sid`: the session (refresh-token family) the token was issued for; absent for tokens
     /// not issued by a login or refresh.
     public var sessionID: String?
@@ -40,8 +38,8 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
     public init(
         issuer: String = AccessTokenClaims.defaultIssuer,
         audience: String = AccessTokenClaims.defaultAudience,
-        subject: String, organization: String, kind: Principal.Kind, roles: [String] = [],
-        licence: String? = nil, tokenID: String, issuedAt: Date, expiresAt: Date, scope: String? = nil,
+        subject: String, organization: String, kind: Principal.Kind, roles: [Role] = [],
+        licence: LicenceStatus? = nil, tokenID: String, issuedAt: Date, expiresAt: Date, scope: Scope? = nil,
         sessionID: String? = nil
     ) {
         self.issuer = issuer
@@ -88,12 +86,12 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
         subject = try container.decode(String.self, forKey: .subject)
         organization = try container.decode(String.self, forKey: .organization)
         kind = try container.decode(Principal.Kind.self, forKey: .kind)
-        roles = try container.decode([String].self, forKey: .roles)
-        licence = try container.decodeIfPresent(String.self, forKey: .licence)
+        roles = try container.decode([Role].self, forKey: .roles)
+        licence = try container.decodeIfPresent(LicenceStatus.self, forKey: .licence)
         tokenID = try container.decode(String.self, forKey: .tokenID)
         issuedAt = try Self.decodeDate(container, .issuedAt)
         expiresAt = try Self.decodeDate(container, .expiresAt)
-        scope = try container.decodeIfPresent(String.self, forKey: .scope)
+        scope = try container.decodeIfPresent(Scope.self, forKey: .scope)
         sessionID = try container.decodeIfPresent(String.self, forKey: .sessionID)
     }
 

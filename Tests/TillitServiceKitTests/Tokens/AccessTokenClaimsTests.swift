@@ -7,10 +7,10 @@ import Testing
     @Test func encodesTheRegisteredJSONKeys() throws {
         let issuedAt = Date(timeIntervalSince1970: 1_767_323_045)  // 2026-01-02T03:04:05Z
         let claims = AccessTokenClaims(
-            subject: "acct-1", organization: "org-1", kind: .staff, roles: ["supervisor", "admin"],
-            licence: "pre_licensed", tokenID: "jti-1", issuedAt: issuedAt,
-            expiresAt: issuedAt.addingTimeInterval(900), scope: AccessTokenClaims.totpEnrolmentScope)
-        #expect(claims.roles == ["admin", "supervisor"])
+            subject: "acct-1", organization: "org-1", kind: .staff, roles: [.supervisor, .admin],
+            licence: .preLicensed, tokenID: "jti-1", issuedAt: issuedAt,
+            expiresAt: issuedAt.addingTimeInterval(900), scope: .totpEnrolment)
+        #expect(claims.roles == [.admin, .supervisor])
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(claims), as: UTF8.self)

@@ -70,8 +70,8 @@ func makeClaims(
     issuedAt: Date, organization: String = "org-1", subject: String = "acct-1", lifetime: TimeInterval = 900
 ) -> AccessTokenClaims {
     AccessTokenClaims(
-        subject: subject, organization: organization, kind: .staff, roles: ["supervisor", "practitioner"],
-        licence: "licensed", tokenID: "tok-\(subject)", issuedAt: issuedAt,
+        subject: subject, organization: organization, kind: .staff, roles: [.supervisor, .practitioner],
+        licence: .licensed, tokenID: "tok-\(subject)", issuedAt: issuedAt,
         expiresAt: issuedAt.addingTimeInterval(lifetime))
 }
 

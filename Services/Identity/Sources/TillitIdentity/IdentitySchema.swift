@@ -1,4 +1,5 @@
 import GRDB
+import TillitServiceKit
 import TillitStorage
 
 /// The named migrations of Identity's database (docs/identity.md explains the choices).
@@ -19,6 +20,10 @@ public enum IdentitySchema {
         Migrations.Migration("identity-v1-consents", migrate: consents),
         Migrations.Migration("identity-v1-contact-policies", migrate: contactPolicies),
         Migrations.Migration("identity-v1-audit-events", migrate: auditEvents),
+        // The shared audit trail (ServiceKit's AuditTrail) adds the relaying service and the
+        // anchored chain head to the table created above.
+        Migrations.Migration("audit-v1-via", migrate: AuditTrail.addVia),
+        Migrations.Migration("audit-v1-heads", migrate: AuditTrail.createHeads),
     ])
 
     /// Roles a staff account can hold (`account_roles.role`).

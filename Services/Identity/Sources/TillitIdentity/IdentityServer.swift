@@ -1,15 +1,16 @@
 import Crypto
 import Foundation
 import Logging
+import TillitContracts
 import TillitServiceKit
 import TillitStorage
 
 /// Assembles the Identity process: data directory, database, signing keys, password hasher,
 /// token verifier and the `ServiceHost` serving Identity and Health.
 ///
-/// Every Identity method needs a valid access token except Bootstrap, Login, LoginService,
-/// Refresh, Logout and GetSigningKeys. Identity verifies tokens with its own published keys,
-/// through the same `AccessTokenVerifier` every other service uses.
+/// Every call passes `IdentityAccessPolicy` (the methods marked `@public` in identity.proto need
+/// no token). Identity verifies tokens with its own published keys, through the same
+/// `AccessTokenVerifier` every other service uses.
 public enum IdentityServer {
     /// Creates the data directory (owner-only) if needed, opens and migrates the database, loads
     /// or creates the signing key and the TOTP key, and builds the host. The database is closed
@@ -18,8 +19,9 @@ public enum IdentityServer {
     /// - Parameters:
     ///   - identity: Identity's own settings (default: read from the environment).
     ///   - now: the clock (tests move it).
-    /// - Throws: `CocoaError` when the data directory cannot be created, `StorageError` when
-    ///   the database cannot be opened or migrated, `IdentityError` for key files.
+    /// - Throws: `KeyFile.Failure` when the data directory or a key file cannot be used,
+    ///   `StorageError` when the database cannot be opened or migrated, `ServiceError` when the
+    ///   access policy disagrees with the proto.
     public static func makeHost(
         configuration: ServiceConfiguration, identity: IdentityConfiguration? = nil, logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
@@ -29,9 +31,10 @@ public enum IdentityServer {
         // async API. So handlers start on the connection's event loop (fewer thread hops).
         var configuration = configuration
         configuration.handlersOnEventLoop = true
-        try FileManager.default.createDirectory(
-            atPath: configuration.dataDirectory, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700])
+        try IdentityAccessPolicy.policy.check(
+            methods: Tillit_Identity_V1_Identity.Method.all,
+            publicPaths: Tillit_Identity_V1_Identity.Method.publicPaths)
+        try DataDirectory.prepare(configuration.dataDirectory)
         let database = try IdentityDatabase.open(path: configuration.databasePath, logger: logger)
         let keys = try SigningKeyRing(
             database: database, dataDirectory: configuration.dataDirectory,
@@ -50,8 +53,18 @@ public enum IdentityServer {
             configuration: configuration,
             services: [handler],
             verifier: verifier,
-            publicMethods: IdentityHandler.publicMethods,
-            companions: [DatabaseCloser(database: database, hasher: hasher, logger: logger)],
+            policy: IdentityAccessPolicy.policy,
+            companions: [
+                ServiceHost.onShutdown {
+                    // After the server: no call is still using the hasher or the database.
+                    do {
+                        try await hasher.shutdown()
+                    } catch {
+                        logger.warning("could not stop the hashing threads", metadata: ["error": "\(error)"])
+                    }
+                    try database.close()
+                }
+            ],
             logger: logger)
     }
 
@@ -63,18 +76,9 @@ public enum IdentityServer {
             return try SecretBox(keys: keys, currentVersion: identity.totpKeyVersion ?? keys.keys.max() ?? 1)
         }
         let path = (dataDirectory as NSString).appendingPathComponent("identity-totp.key")
-        if let data = FileManager.default.contents(atPath: path) {
-            guard data.count == 32 else {
-                throw IdentityError(.internalError, "\(path) is not a 32-byte key")
-            }
-            return try SecretBox(keys: [1: SymmetricKey(data: data)], currentVersion: 1)
+        let data = try KeyFile.loadOrCreate(path, length: 32) {
+            SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         }
-        let key = SymmetricKey(size: .bits256)
-        let data = key.withUnsafeBytes { Data($0) }
-        guard
-            FileManager.default.createFile(
-                atPath: path, contents: data, attributes: [.posixPermissions: 0o600])
-        else { throw IdentityError(.internalError, "cannot create \(path)") }
-        return try SecretBox(keys: [1: key], currentVersion: 1)
+        return try SecretBox(keys: [1: SymmetricKey(data: data)], currentVersion: 1)
     }
 }

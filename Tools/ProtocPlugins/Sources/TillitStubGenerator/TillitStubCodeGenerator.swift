@@ -88,6 +88,14 @@ struct StubFileGenerator {
         /// The rpc's leading comment as `///` lines, or empty.
         let comment: String
 
+        /// Whether the rpc's leading comment has a line `@public`: callable without an access
+        /// token. The access policy of the service must agree (it is checked at start-up).
+        var isPublic: Bool {
+            comment.split(separator: "\n").contains {
+                $0.drop(while: { $0 == "/" || $0 == " " }).trimmingCharacters(in: .whitespaces) == "@public"
+            }
+        }
+
         var escapedName: String { StubNaming.escaped(name) }
     }
 
@@ -195,6 +203,9 @@ struct StubFileGenerator {
                 }
                 p.print("/// All methods of the service.")
                 p.print("public static let all: [MethodDescriptor] = [\(methods.map(\.escapedName).joined(separator: ", "))]")
+                let publicMethods = methods.filter(\.isPublic).map { "\($0.escapedName).path" }
+                p.print("/// The wire paths callable without an access token (rpcs marked `@public` in the proto).")
+                p.print("public static let publicPaths: Set<String> = [\(publicMethods.joined(separator: ", "))]")
             }
             p.print("}")
             p.print("/// A typed client of the service.")

@@ -20,11 +20,11 @@ struct Caller: Sendable {
     var isClient: Bool { principal.kind == .client }
     var isService: Bool { principal.kind == .service }
     var isStaff: Bool { principal.kind == .staff }
-    var isAdmin: Bool { isStaff && principal.has(role: "admin") }
+    var isAdmin: Bool { isStaff && principal.has(role: .admin) }
 
     /// Whether the caller is staff holding any of `roles`.
     func isStaff(anyOf roles: Set<String>) -> Bool {
-        isStaff && !principal.roles.isDisjoint(with: roles)
+        isStaff && principal.roles.contains { roles.contains($0.rawValue) }
     }
 
     /// PERMISSION_DENIED unless `allowed`.
@@ -36,7 +36,7 @@ struct Caller: Sendable {
     /// except EnrolTotp and ConfirmTotp.
     static func current(_ context: ServerContext, allowEnrolmentScope: Bool = false) throws -> Caller {
         let principal = try context.requirePrincipal()
-        if principal.scope == "totp_enrolment" && !allowEnrolmentScope {
+        if principal.scope == .totpEnrolment && !allowEnrolmentScope {
             throw IdentityError.denied("enrol TOTP first (EnrolTotp, ConfirmTotp), then sign in again")
         }
         var onBehalfOf: String?

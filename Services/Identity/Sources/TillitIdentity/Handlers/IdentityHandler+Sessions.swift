@@ -165,7 +165,7 @@ extension IdentityHandler {
                 db, organization: organization, account: record.id, at: at, lifetime: lifetime)
         }
         var response = Tillit_Identity_V1_LoginResponse()
-        response.tokens = try issuer.pair(for: record, refresh: refresh, scope: scope)
+        response.tokens = try await issuer.pair(for: record, refresh: refresh, scope: scope)
         response.account = record.proto
         response.totpEnrolmentRequired = scope != nil
         return response
@@ -216,7 +216,7 @@ extension IdentityHandler {
         }
         guard let (record, refresh) = outcome else { throw IdentityError.loginFailed }
         var response = Tillit_Identity_V1_LoginServiceResponse()
-        response.tokens = try issuer.pair(for: record, refresh: refresh)
+        response.tokens = try await issuer.pair(for: record, refresh: refresh)
         return response
     }
 
@@ -245,7 +245,7 @@ extension IdentityHandler {
         }
         let scope = !record.totpEnabled && Self.requiresTotp(record.roles) ? "totp_enrolment" : nil
         var response = Tillit_Identity_V1_RefreshResponse()
-        response.tokens = try issuer.pair(for: record, refresh: next, scope: scope)
+        response.tokens = try await issuer.pair(for: record, refresh: next, scope: scope)
         return response
     }
 

@@ -11,7 +11,7 @@ struct TokenIssuer: Sendable {
     /// A signed access token for `account` and when it expires. `scope` limits what it allows
     /// (`totp_enrolment`: only EnrolTotp and ConfirmTotp); `session` is the refresh-token family
     /// it belongs to (so ChangePassword can keep the caller's own session).
-    func accessToken(for account: AccountRecord, scope: String? = nil, session: String? = nil) throws
+    func accessToken(for account: AccountRecord, scope: String? = nil, session: String? = nil) async throws
         -> (token: String, expiresAt: Date)
     {
         let issuedAt = Date(timeIntervalSince1970: floor(now().timeIntervalSince1970))
@@ -22,13 +22,16 @@ struct TokenIssuer: Sendable {
         }
         let claims = AccessTokenClaims(
             subject: account.id, organization: account.organization, kind: kind,
-            roles: account.roles.sorted(),
-            licence: account.licence, tokenID: IdentityStore.newID(), issuedAt: issuedAt,
+            roles: account.roles.compactMap(Role.init(rawValue:)).sorted(),
+            licence: account.licence.flatMap(LicenceStatus.init(rawValue:)), tokenID: IdentityStore.newID(),
+            issuedAt: issuedAt,
             expiresAt: expiresAt,
-            scope: scope, sessionID: session)
+            scope: scope.flatMap(Scope.init(rawValue:)), sessionID: session)
         do {
-            return (try keys.signer().sign(claims), expiresAt)
+            return (try await keys.signer().sign(claims), expiresAt)
         } catch let error as IdentityError {
+            throw error
+        } catch let error as ServiceError {
             throw error
         } catch {
             throw IdentityError(.internalError, "cannot sign the access token", cause: error)
@@ -36,10 +39,10 @@ struct TokenIssuer: Sendable {
     }
 
     /// The wire token pair.
-    func pair(for account: AccountRecord, refresh: IssuedRefreshToken, scope: String? = nil) throws
+    func pair(for account: AccountRecord, refresh: IssuedRefreshToken, scope: String? = nil) async throws
         -> Tillit_Identity_V1_TokenPair
     {
-        let access = try accessToken(for: account, scope: scope, session: refresh.family)
+        let access = try await accessToken(for: account, scope: scope, session: refresh.family)
         var pair = Tillit_Identity_V1_TokenPair()
         pair.accessToken = access.token
         pair.accessTokenExpiresAt = WireMapping.timestamp(access.expiresAt)
