@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import TillitContracts
 
 /// A stored consent.
 struct ConsentRecord: Sendable {
@@ -82,35 +81,4 @@ struct ConsentRecord: Sendable {
             callerActive: row[0] ?? false, clientExists: row[1] ?? false,
             inForce: id.map { ConsentCheck.InForce(id: $0, grantedAt: row[3]) })
     }
-
-    var proto: Tillit_Identity_V1_Consent {
-        var consent = Tillit_Identity_V1_Consent()
-        consent.id = id
-        consent.clientID = WireMapping.accountID(client)!
-        consent.kind = WireMapping.consentKind(kind)
-        if let practitioner { consent.practitionerID = WireMapping.accountID(practitioner)! }
-        consent.grantedAt = WireMapping.timestamp(millis: grantedAt)
-        consent.recordedBy = WireMapping.accountID(recordedBy)!
-        consent.howGiven = howGiven ?? ""
-        if let revokedAt { consent.revokedAt = WireMapping.timestamp(millis: revokedAt) }
-        if let revokedBy { consent.revokedBy = WireMapping.accountID(revokedBy)! }
-        consent.revocationHowGiven = revocationHowGiven ?? ""
-        return consent
-    }
-}
-
-/// The answer to a consent check of an existing client.
-struct ConsentCheck: Sendable {
-    /// The consent in force.
-    struct InForce: Sendable {
-        var id: String
-        var grantedAt: Int64
-    }
-
-    /// Whether the caller's account is active.
-    var callerActive: Bool
-    /// Whether the client is a client account of the caller's organisation.
-    var clientExists: Bool
-    /// The consent in force, if any.
-    var inForce: InForce?
 }
