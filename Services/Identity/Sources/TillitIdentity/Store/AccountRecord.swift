@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// An account as stored, with its roles and profile: what handlers decide on and answer with.
+/// An account as stored, with its roles and profile: what the store returns and handlers decide
+/// on and answer with (`AccountRecord+Wire.swift`).
 struct AccountRecord: Sendable, Equatable {
     var id: String
     var organization: String
@@ -41,6 +42,7 @@ struct AccountRecord: Sendable, Equatable {
         LEFT JOIN service_profiles svc ON svc.account_id = a.id
         """
 
+    /// Reads a row selected with `selection`.
     init(row: Row) {
         id = row["id"]
         organization = row["organization_id"]

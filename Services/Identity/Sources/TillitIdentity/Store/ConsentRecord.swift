@@ -15,12 +15,14 @@ struct ConsentRecord: Sendable {
     var revokedBy: String?
     var revocationHowGiven: String?
 
+    /// The columns `init(row:)` reads, for `FROM consents`.
     static let selection = """
         SELECT id, organization_id, client_account_id, kind, practitioner_account_id, granted_at, recorded_by,
             how_given, revoked_at, revoked_by, revocation_how_given
         FROM consents
         """
 
+    /// Reads a row selected with `selection`.
     init(row: Row) {
         id = row["id"]
         organization = row["organization_id"]
@@ -35,6 +37,7 @@ struct ConsentRecord: Sendable {
         revocationHowGiven = row["revocation_how_given"]
     }
 
+    /// The consent `id` of `organization`, or nil (also for another organisation's id).
     static func fetch(_ db: Database, organization: String, id: String) throws -> ConsentRecord? {
         try Row.fetchOne(
             db, sql: selection + " WHERE organization_id = ? AND id = ?", arguments: [organization, id]

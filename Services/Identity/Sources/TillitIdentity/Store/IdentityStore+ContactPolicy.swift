@@ -9,7 +9,8 @@ extension IdentityStore {
             return (
                 try contactPolicy(db, organization: caller.organization),
                 try String.fetchOne(
-                    db, sql: "SELECT time_zone FROM organizations WHERE id = ?", arguments: [caller.organization])
+                    db, sql: "SELECT time_zone FROM organizations WHERE id = ?",
+                    arguments: [caller.organization])
             )
         }
         guard let timeZone else { throw IdentityError.notFound("organisation") }
@@ -18,7 +19,8 @@ extension IdentityStore {
 
     /// Replaces the caller's organisation's contact policy, audited as `contact_policy.set`;
     /// returns it as stored.
-    func setContactPolicy(_ policy: ContactPolicyInput, by caller: Caller) async throws -> ContactPolicyRecord {
+    func setContactPolicy(_ policy: ContactPolicyInput, by caller: Caller) async throws -> ContactPolicyRecord
+    {
         let at = nowMillis
         return try await write { db in
             try requireActiveCaller(db, caller)
@@ -28,7 +30,8 @@ extension IdentityStore {
                 AuditEntry(
                     actor: caller.id, action: "contact_policy.set",
                     detail:
-                        "hours: \(policy.hours.count); night: \(policy.nightRule); weekend: \(policy.weekendRule)"))
+                        "hours: \(policy.hours.count); night: \(policy.nightRule); weekend: \(policy.weekendRule)"
+                ))
             return try contactPolicy(db, organization: caller.organization)
         }
     }
@@ -49,13 +52,17 @@ extension IdentityStore {
             sql:
                 "SELECT weekday, start_minute, end_minute FROM contact_hours WHERE organization_id = ? ORDER BY weekday, start_minute",
             arguments: [organization]
-        ).map { ContactPolicyInput.Hours(weekday: $0["weekday"], start: $0["start_minute"], end: $0["end_minute"]) }
+        ).map {
+            ContactPolicyInput.Hours(weekday: $0["weekday"], start: $0["start_minute"], end: $0["end_minute"])
+        }
         let lines = try Row.fetchAll(
             db,
             sql:
                 "SELECT name, phone, hours, url FROM crisis_lines WHERE organization_id = ? ORDER BY position",
             arguments: [organization]
-        ).map { ContactPolicyInput.Line(name: $0["name"], phone: $0["phone"], hours: $0["hours"], url: $0["url"]) }
+        ).map {
+            ContactPolicyInput.Line(name: $0["name"], phone: $0["phone"], hours: $0["hours"], url: $0["url"])
+        }
         return ContactPolicyRecord(
             hours: hours, nightRule: row["night_rule"], weekendRule: row["weekend_rule"],
             emergencyInstructions: row["emergency_instructions"], crisisLines: lines,
