@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import Testing
-import TillitTesting
 import TillitIdentity
 import TillitStorage
+import TillitTesting
 
 /// The Identity schema: migrations, and every constraint and trigger refusing what it should.
+@Suite(.timeLimit(.minutes(5)))
 struct IdentityDatabaseTests {
     typealias T = TestDatabase
 

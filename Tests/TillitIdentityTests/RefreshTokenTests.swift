@@ -1,12 +1,13 @@
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// Refresh-token rotation, reuse detection, logout, revocation and expiry.
+@Suite(.timeLimit(.minutes(5)))
 struct RefreshTokenTests {
     static let practitioner = "practitioner@stigen.se"
 

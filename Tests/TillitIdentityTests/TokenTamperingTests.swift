@@ -1,14 +1,15 @@
 import Crypto
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// Access tokens that were altered, forged, expired, misdirected or are not PASETO at all; and
 /// the rotation of the signing keys.
+@Suite(.timeLimit(.minutes(5)))
 struct TokenTamperingTests {
     /// Claims as JSON, the way the signer writes them.
     static func encode(_ claims: AccessTokenClaims) throws -> Data {

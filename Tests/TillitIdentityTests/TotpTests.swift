@@ -1,13 +1,14 @@
 import Foundation
 import GRDB
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// TOTP enrolment, login with codes, replay protection, reset, and encryption at rest.
+@Suite(.timeLimit(.minutes(5)))
 struct TotpTests {
     // MARK: - Enrolment
 

@@ -5,6 +5,7 @@ import TillitIdentity
 import TillitRPC
 
 /// AES-256-GCM sealing of secrets with versioned keys and a bound context.
+@Suite(.timeLimit(.minutes(5)))
 struct SecretBoxTests {
     static let secret = Data("JBSWY3DPEHPK3PXP secret bytes".utf8)
 
