@@ -53,11 +53,11 @@ struct AccountRecord: Sendable, Equatable {
         createdAt = row["created_at"]
         deactivatedAt = row["deactivated_at"]
         discipline = row["discipline"] ?? ""
-        staffLanguages = WireMapping.languages(json: row["staff_languages"])
+        staffLanguages = LanguageColumn.decode(row["staff_languages"])
         licence = row["licence_status"]
         supervisor = row["supervisor_account_id"]
         clientTimeZone = row["client_time_zone"] ?? ""
-        clientLanguages = WireMapping.languages(json: row["client_languages"])
+        clientLanguages = LanguageColumn.decode(row["client_languages"])
         serviceDescription = row["service_description"] ?? ""
         let roleList: String? = row["roles"]
         roles = (roleList ?? "").split(separator: ",").map(String.init).sorted()

@@ -43,7 +43,9 @@ extension IdentityStore {
             try db.execute(
                 sql:
                     "INSERT INTO client_profiles (account_id, organization_id, time_zone, languages) VALUES (?, ?, ?, ?)",
-                arguments: [id, caller.organization, client.timeZone, WireMapping.json(client.languages)])
+                arguments: [
+                    id, caller.organization, client.timeZone, LanguageColumn.encode(client.languages),
+                ])
             if let password {
                 try insertPassword(db, organization: caller.organization, account: id, password, at: at)
             }
@@ -135,14 +137,15 @@ extension IdentityStore {
                         WHERE account_id = ?
                         """,
                     arguments: [
-                        staff.discipline, WireMapping.json(staff.languages), staff.licence, staff.supervisor,
+                        staff.discipline, LanguageColumn.encode(staff.languages), staff.licence,
+                        staff.supervisor,
                         id,
                     ])
             }
             if let client = update.client {
                 try db.execute(
                     sql: "UPDATE client_profiles SET time_zone = ?, languages = ? WHERE account_id = ?",
-                    arguments: [client.timeZone, WireMapping.json(client.languages), id])
+                    arguments: [client.timeZone, LanguageColumn.encode(client.languages), id])
             }
             if update.displayName != nil || update.email != nil {
                 try db.execute(
@@ -290,7 +293,7 @@ extension IdentityStore {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                id, organization, staff.discipline, WireMapping.json(staff.languages), staff.licence,
+                id, organization, staff.discipline, LanguageColumn.encode(staff.languages), staff.licence,
                 staff.supervisor,
             ])
         if let password {
