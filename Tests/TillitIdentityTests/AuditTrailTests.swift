@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitTesting
 
 /// The audit trail: what is recorded, and that tampering behind the triggers is detected.
+@Suite(.timeLimit(.minutes(5)))
 struct AuditTrailTests {
     @Test func loginsRoleChangesAndConsentAreRecordedInAnIntactChain() async throws {
         try await withIdentity { harness in

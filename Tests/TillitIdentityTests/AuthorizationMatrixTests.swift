@@ -1,16 +1,17 @@
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// Every cell of the authorisation matrix in docs/identity.md, against a real server: each rpc by
 /// each kind of caller, with the exact outcome. A refused caller gets UNAUTHENTICATED without a
 /// token and PERMISSION_DENIED with one; the admin of another organisation naming an id of this
 /// one gets NOT_FOUND, and its calls without ids act on its own organisation. Each test builds its
 /// own practice on its own server; each cell is one expectation named "rpc × caller".
+@Suite(.timeLimit(.minutes(5)))
 struct AuthorizationMatrixTests {
     // MARK: Public methods (Bootstrap, Login, LoginService, Refresh, Logout, GetSigningKeys)
 

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitTesting
 
 /// Consent through the real server: record, check, revoke, list, and who may do what.
+@Suite(.timeLimit(.minutes(5)))
 struct ConsentTests {
     private func record(
         _ harness: IdentityHarness, _ options: CallOptions, client: String,

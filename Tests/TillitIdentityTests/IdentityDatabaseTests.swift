@@ -6,6 +6,7 @@ import TillitStorage
 import TillitTesting
 
 /// The Identity schema: migrations, and every constraint and trigger refusing what it should.
+@Suite(.timeLimit(.minutes(5)))
 struct IdentityDatabaseTests {
     typealias T = TestDatabase
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// The `tillit-identity` executable as its own process.
+@Suite(.timeLimit(.minutes(5)))
 struct IdentityProcessTests {
     /// The executable built next to the test bundle.
     static var executable: URL {

@@ -7,6 +7,7 @@ import TillitServiceKit
 import TillitTesting
 
 /// Everything Identity stores survives a restart on the same data directory.
+@Suite(.timeLimit(.minutes(5)))
 struct IdentityRestartTests {
     /// What the first run leaves for the second to check.
     struct FirstRun: Sendable {

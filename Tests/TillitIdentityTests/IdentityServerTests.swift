@@ -6,6 +6,7 @@ import TillitRPC
 import TillitServiceKit
 
 /// The Identity process as assembled by `IdentityServer`, on an ephemeral port.
+@Suite(.timeLimit(.minutes(5)))
 struct IdentityServerTests {
     @Test func createsTheDataDirectoryServesHealthAndClosesTheDatabase() async throws {
         let root = FileManager.default.temporaryDirectory

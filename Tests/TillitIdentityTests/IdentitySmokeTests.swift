@@ -5,6 +5,7 @@ import TillitIdentity
 import TillitRPC
 
 /// End to end through the real server: bootstrap, sign in every kind of account.
+@Suite(.timeLimit(.minutes(5)))
 struct IdentitySmokeTests {
     @Test func aPracticeCanBeSetUpAndEveryoneSignsIn() async throws {
         try await withIdentity { harness in

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitTesting
 
 /// Password login, password changes and login throttling, against the real server.
+@Suite(.timeLimit(.minutes(5)))
 struct LoginTests {
     static let newPassword = "a brand new password 2026"
 

@@ -7,6 +7,7 @@ import TillitServiceKit
 import TillitTesting
 
 /// Refresh-token rotation, reuse detection, logout, revocation and expiry.
+@Suite(.timeLimit(.minutes(5)))
 struct RefreshTokenTests {
     static let practitioner = "practitioner@stigen.se"
 

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
-import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC
+import TillitTesting
 
 /// Throttling where no login is involved or no organisation exists.
+@Suite(.timeLimit(.minutes(5)))
 struct ThrottleEdgeTests {
     @Test func anUnknownOrganisationIsLockedLikeAKnownOne() async throws {
         try await withIdentity { harness in

@@ -9,6 +9,7 @@ import TillitTesting
 
 /// Access tokens that were altered, forged, expired, misdirected or are not PASETO at all; and
 /// the rotation of the signing keys.
+@Suite(.timeLimit(.minutes(5)))
 struct TokenTamperingTests {
     /// Claims as JSON, the way the signer writes them.
     static func encode(_ claims: AccessTokenClaims) throws -> Data {

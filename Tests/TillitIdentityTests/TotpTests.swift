@@ -8,6 +8,7 @@ import TillitServiceKit
 import TillitTesting
 
 /// TOTP enrolment, login with codes, replay protection, reset, and encryption at rest.
+@Suite(.timeLimit(.minutes(5)))
 struct TotpTests {
     // MARK: - Enrolment
 

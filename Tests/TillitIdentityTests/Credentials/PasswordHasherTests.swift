@@ -4,6 +4,7 @@ import TillitIdentity
 import TillitRPC
 
 /// scrypt hashing and verification, admission limits and rehash decisions.
+@Suite(.timeLimit(.minutes(5)))
 struct PasswordHasherTests {
     /// Cheap parameters (1 MiB) so the tests run quickly.
     static let fast = PasswordParameters(n: 1024, r: 8, p: 1)

@@ -3,6 +3,7 @@ import Testing
 import TillitIdentity
 
 /// scrypt parameters: the standard set, their JSON form and validation.
+@Suite(.timeLimit(.minutes(5)))
 struct PasswordParametersTests {
     @Test func standardIsTheDocumentedSet() throws {
         let standard = PasswordParameters.standard

@@ -3,6 +3,7 @@ import TillitIdentity
 import TillitRPC
 
 /// The password length floor (in characters) and ceiling (in bytes).
+@Suite(.timeLimit(.minutes(5)))
 struct PasswordPolicyTests {
     @Test func elevenCharactersAreRefused() {
         let error = #expect(throws: PasswordPolicyError.self) {

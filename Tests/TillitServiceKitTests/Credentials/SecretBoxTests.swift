@@ -5,7 +5,8 @@ import TillitRPC
 import TillitServiceKit
 
 /// AES-256-GCM sealing of secrets with versioned keys and a bound context.
-@Suite(.timeLimit(.minutes(1))) struct SecretBoxTests {
+@Suite(.timeLimit(.minutes(1)))
+struct SecretBoxTests {
     static let secret = Data("JBSWY3DPEHPK3PXP secret bytes".utf8)
 
     @Test func roundTrips() throws {

@@ -135,15 +135,4 @@ enum WireMapping {
         value.value = id
         return value
     }
-
-    static func languages(json: String?) -> [String] {
-        guard let json, let data = json.data(using: .utf8),
-            let list = try? JSONDecoder().decode([String].self, from: data)
-        else { return [] }
-        return list
-    }
-
-    static func json(_ languages: [String]) -> String {
-        (try? String(decoding: JSONEncoder().encode(languages), as: UTF8.self)) ?? "[]"
-    }
 }

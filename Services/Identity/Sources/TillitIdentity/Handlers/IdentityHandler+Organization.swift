@@ -1,22 +1,54 @@
 import Foundation
-import GRDB
 import TillitContracts
 import TillitRPC
 import TillitServiceKit
 
 extension IdentityHandler {
+    func bootstrap(_ request: Tillit_Identity_V1_BootstrapRequest, context: ServerContext) async throws
+        -> Tillit_Identity_V1_BootstrapResponse
+    {
+        let name = try Validation.name(request.organizationName, field: "organization_name")
+        let timeZone = try Validation.timeZone(request.timeZone)
+        guard request.locations.count <= 100 else { throw IdentityError.invalid("locations", "at most 100") }
+        let locations = try request.locations.enumerated().map {
+            try NewLocationInput($0.element, field: "locations[\($0.offset)]")
+        }
+        let admin = NewStaffInput(
+            email: try Validation.email(request.adminEmail, field: "admin_email"),
+            displayName: try Validation.name(request.adminDisplayName, field: "admin_display_name"),
+            roles: ["admin"])
+        try PasswordPolicy.validate(request.adminPassword)
+        let secretGiven = !request.bootstrapSecret.isEmpty
+        let secretMatches =
+            secretGiven
+            && configuration.bootstrapSecret.map {
+                ConstantTime.equal(Array($0.utf8), Array(request.bootstrapSecret.utf8))
+            } ?? false
+        if secretGiven && !secretMatches {
+            throw IdentityError.denied("bootstrap is not allowed: wrong bootstrap secret")
+        }
+        // Refuse early (before ~a second of hashing) when the database is not empty; the store
+        // checks again in the transaction that creates the organisation.
+        if !secretMatches, try await store.hasOrganizations() {
+            throw IdentityStore.bootstrapRefused
+        }
+        let password = try await hasher.hash(request.adminPassword)
+        let (organization, account) = try await store.bootstrapOrganization(
+            name: name, timeZone: timeZone, locations: locations, admin: admin, password: password,
+            secretMatched: secretMatches, requestID: context.requestID)
+        var response = Tillit_Identity_V1_BootstrapResponse()
+        response.organization = organization.proto
+        response.admin = account.proto
+        return response
+    }
+
     func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, context: ServerContext)
         async throws
         -> Tillit_Identity_V1_GetOrganizationResponse
     {
         let caller = try Caller.current(context)
-        let organization = try await store.read { db in
-            try requireActiveCaller(db, caller)
-            return try store.organization(db, id: caller.organization)
-        }
-        guard let organization else { throw IdentityError.notFound("organisation") }
         var response = Tillit_Identity_V1_GetOrganizationResponse()
-        response.organization = organization
+        response.organization = try await store.organization(of: caller).proto
         return response
     }
 
@@ -27,31 +59,9 @@ extension IdentityHandler {
         try caller.require(caller.isAdmin, "change the organisation")
         let name = try request.hasName ? Validation.name(request.name.value, field: "name") : nil
         let timeZone = try request.hasTimeZone ? Validation.timeZone(request.timeZone.value) : nil
-        let organization = try await store.write { db in
-            try requireActiveCaller(db, caller)
-            if let name {
-                try db.execute(
-                    sql: "UPDATE organizations SET name = ? WHERE id = ?",
-                    arguments: [name, caller.organization])
-            }
-            if let timeZone {
-                try db.execute(
-                    sql: "UPDATE organizations SET time_zone = ? WHERE id = ?",
-                    arguments: [timeZone, caller.organization])
-            }
-            var changes: [String] = []
-            if let name { changes.append("name: \(name)") }
-            if let timeZone { changes.append("time_zone: \(timeZone)") }
-            try audit(
-                db, organization: caller.organization,
-                AuditEntry(
-                    actor: caller.id, action: "organization.update", detail: changes.joined(separator: "; ")),
-                requestID: caller.requestID)
-            return try store.organization(db, id: caller.organization)
-        }
-        guard let organization else { throw IdentityError.notFound("organisation") }
         var response = Tillit_Identity_V1_UpdateOrganizationResponse()
-        response.organization = organization
+        response.organization = try await store.updateOrganization(name: name, timeZone: timeZone, by: caller)
+            .proto
         return response
     }
 
@@ -61,27 +71,8 @@ extension IdentityHandler {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "add a location")
         let input = try NewLocationInput(request.location, field: "location")
-        let at = store.nowMillis
-        let location = try await store.write { db in
-            try requireActiveCaller(db, caller)
-            let count =
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM locations WHERE organization_id = ?",
-                    arguments: [caller.organization]) ?? 0
-            guard count < 1000 else {
-                throw IdentityError(.failedPrecondition, "an organisation has at most 1000 locations")
-            }
-            let id = try store.insertLocation(db, organization: caller.organization, input, at: at)
-            try audit(
-                db, organization: caller.organization,
-                AuditEntry(
-                    actor: caller.id, action: "location.add", detail: "\(id): \(input.name), \(input.city)"),
-                requestID: caller.requestID)
-            return try store.location(db, organization: caller.organization, id: id)
-        }
-        guard let location else { throw IdentityError(.internalError, "location not stored") }
         var response = Tillit_Identity_V1_AddLocationResponse()
-        response.location = location
+        response.location = try await store.addLocation(input, by: caller).proto
         return response
     }
 
@@ -96,27 +87,11 @@ extension IdentityHandler {
         let address =
             try request.hasAddress ? Validation.text(request.address.value, field: "address", max: 1000) : nil
         let city = try request.hasCity ? Validation.name(request.city.value, field: "city") : nil
-        let location = try await store.write { db in
-            try requireActiveCaller(db, caller)
-            guard try store.location(db, organization: caller.organization, id: id) != nil else {
-                throw IdentityError.notFound("location")
-            }
-            try db.execute(
-                sql: """
-                    UPDATE locations SET name = coalesce(?, name), address = coalesce(?, address),
-                        city = coalesce(?, city)
-                    WHERE organization_id = ? AND id = ?
-                    """,
-                arguments: [name, address, city, caller.organization, id])
-            try audit(
-                db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "location.update", detail: id),
-                requestID: caller.requestID)
-            return try store.location(db, organization: caller.organization, id: id)
-        }
-        guard let location else { throw IdentityError.notFound("location") }
         var response = Tillit_Identity_V1_UpdateLocationResponse()
-        response.location = location
+        response.location = try await store.updateLocation(
+            id, name: name, address: address, city: city, by: caller
+        )
+        .proto
         return response
     }
 
@@ -126,23 +101,8 @@ extension IdentityHandler {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "deactivate a location")
         let id = try Validation.id(request.locationID, field: "location_id")
-        let location = try await store.write { db in
-            try requireActiveCaller(db, caller)
-            guard try store.location(db, organization: caller.organization, id: id) != nil else {
-                throw IdentityError.notFound("location")
-            }
-            try db.execute(
-                sql: "UPDATE locations SET active = 0 WHERE organization_id = ? AND id = ?",
-                arguments: [caller.organization, id])
-            try audit(
-                db, organization: caller.organization,
-                AuditEntry(actor: caller.id, action: "location.deactivate", detail: id),
-                requestID: caller.requestID)
-            return try store.location(db, organization: caller.organization, id: id)
-        }
-        guard let location else { throw IdentityError.notFound("location") }
         var response = Tillit_Identity_V1_DeactivateLocationResponse()
-        response.location = location
+        response.location = try await store.deactivateLocation(id, by: caller).proto
         return response
     }
 }

@@ -1,13 +1,13 @@
 import Foundation
-import GRDB
-import Logging
 import TillitContracts
 import TillitRPC
 import TillitServiceKit
 
-/// The Identity service's handlers: authorisation and validation here, transactions in
-/// `IdentityStore`, tokens from `TokenIssuer`. The methods are grouped by concern in
-/// `IdentityHandler+*.swift`; the authorisation matrix is in docs/identity.md.
+/// The Identity service's handlers: each decodes and validates its request, authorises the
+/// caller, calls one intention-named `IdentityStore` method (which owns every transaction and all
+/// SQL) and encodes the answer from the records it returns. Sign-in is `LoginFlow`. The methods
+/// are grouped by concern in `IdentityHandler+<Concern>.swift`; the authorisation matrix is in
+/// docs/identity.md.
 struct IdentityHandler: Tillit_Identity_V1_IdentityService {
     let store: IdentityStore
     let configuration: IdentityConfiguration
@@ -26,31 +26,10 @@ struct IdentityHandler: Tillit_Identity_V1_IdentityService {
         Tillit_Identity_V1_Identity.Method.getSigningKeys.path,
     ]
 
-    /// Appends an audit event in the current transaction.
-    func audit(_ db: Database, organization: String, _ entry: AuditEntry, requestID: String) throws {
-        try AuditChain.append(
-            entry, organization: organization, at: store.nowMillis, requestID: requestID, db: db)
-    }
-
-    /// UNAUTHENTICATED unless the caller's own account is still active (a deactivated account's
-    /// access token stops working at once in Identity, not only when it expires). One indexed
-    /// lookup through a cached statement.
-    func requireActiveCaller(_ db: Database, _ caller: Caller) throws {
-        let statement = try db.cachedStatement(
-            sql: "SELECT status = 'active' FROM accounts WHERE organization_id = ? AND id = ?")
-        guard try Bool.fetchOne(statement, arguments: [caller.organization, caller.id]) == true else {
-            throw IdentityError.callerInactive
-        }
-    }
-
-    /// The caller's own account, which must still be active.
-    func activeAccount(_ db: Database, _ caller: Caller) throws -> AccountRecord {
-        guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: caller.id),
-            account.isActive
-        else {
-            throw IdentityError.callerInactive
-        }
-        return account
+    /// The login use case over this handler's store, hasher, TOTP secrets and token issuer.
+    var loginFlow: LoginFlow {
+        LoginFlow(
+            store: store, configuration: configuration, hasher: hasher, issuer: issuer, secrets: secrets)
     }
 
     /// An account id from a request: INVALID_ARGUMENT if malformed.

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
-import TillitContracts
 
-/// An account as stored, with its roles and profile: what handlers decide on and answer with.
+/// An account as stored, with its roles and profile: what the store returns and handlers decide
+/// on and answer with (`AccountRecord+Wire.swift`).
 struct AccountRecord: Sendable, Equatable {
     var id: String
     var organization: String
@@ -42,6 +42,7 @@ struct AccountRecord: Sendable, Equatable {
         LEFT JOIN service_profiles svc ON svc.account_id = a.id
         """
 
+    /// Reads a row selected with `selection`.
     init(row: Row) {
         id = row["id"]
         organization = row["organization_id"]
@@ -52,11 +53,11 @@ struct AccountRecord: Sendable, Equatable {
         createdAt = row["created_at"]
         deactivatedAt = row["deactivated_at"]
         discipline = row["discipline"] ?? ""
-        staffLanguages = WireMapping.languages(json: row["staff_languages"])
+        staffLanguages = LanguageColumn.decode(row["staff_languages"])
         licence = row["licence_status"]
         supervisor = row["supervisor_account_id"]
         clientTimeZone = row["client_time_zone"] ?? ""
-        clientLanguages = WireMapping.languages(json: row["client_languages"])
+        clientLanguages = LanguageColumn.decode(row["client_languages"])
         serviceDescription = row["service_description"] ?? ""
         let roleList: String? = row["roles"]
         roles = (roleList ?? "").split(separator: ",").map(String.init).sorted()
@@ -76,39 +77,5 @@ struct AccountRecord: Sendable, Equatable {
             db, sql: selection + " WHERE a.organization_id = ? AND a.email = ?",
             arguments: [organization, email]
         ).map(AccountRecord.init(row:))
-    }
-
-    /// The wire form.
-    var proto: Tillit_Identity_V1_Account {
-        var account = Tillit_Identity_V1_Account()
-        account.id = WireMapping.accountID(id)!
-        account.organizationID.value = organization
-        account.kind = WireMapping.kind(kind)
-        account.status = isActive ? .active : .deactivated
-        account.email = email ?? ""
-        account.displayName = displayName
-        account.roles = roles.map(WireMapping.role)
-        account.totpEnabled = totpEnabled
-        account.createdAt = WireMapping.timestamp(millis: createdAt)
-        if let deactivatedAt { account.deactivatedAt = WireMapping.timestamp(millis: deactivatedAt) }
-        switch kind {
-        case "staff":
-            var profile = Tillit_Identity_V1_StaffProfile()
-            profile.discipline = discipline
-            profile.languages = staffLanguages
-            profile.licenceStatus = WireMapping.licence(licence)
-            if let supervisor { profile.supervisorID = WireMapping.accountID(supervisor)! }
-            account.staff = profile
-        case "client":
-            var profile = Tillit_Identity_V1_ClientProfile()
-            profile.timeZone = clientTimeZone
-            profile.languages = clientLanguages
-            account.client = profile
-        default:
-            var profile = Tillit_Identity_V1_ServiceProfile()
-            profile.description_p = serviceDescription
-            account.service = profile
-        }
-        return account
     }
 }

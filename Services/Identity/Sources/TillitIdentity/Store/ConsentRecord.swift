@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import TillitContracts
 
 /// A stored consent.
 struct ConsentRecord: Sendable {
@@ -16,12 +15,14 @@ struct ConsentRecord: Sendable {
     var revokedBy: String?
     var revocationHowGiven: String?
 
+    /// The columns `init(row:)` reads, for `FROM consents`.
     static let selection = """
         SELECT id, organization_id, client_account_id, kind, practitioner_account_id, granted_at, recorded_by,
             how_given, revoked_at, revoked_by, revocation_how_given
         FROM consents
         """
 
+    /// Reads a row selected with `selection`.
     init(row: Row) {
         id = row["id"]
         organization = row["organization_id"]
@@ -36,6 +37,7 @@ struct ConsentRecord: Sendable {
         revocationHowGiven = row["revocation_how_given"]
     }
 
+    /// The consent `id` of `organization`, or nil (also for another organisation's id).
     static func fetch(_ db: Database, organization: String, id: String) throws -> ConsentRecord? {
         try Row.fetchOne(
             db, sql: selection + " WHERE organization_id = ? AND id = ?", arguments: [organization, id]
@@ -82,35 +84,4 @@ struct ConsentRecord: Sendable {
             callerActive: row[0] ?? false, clientExists: row[1] ?? false,
             inForce: id.map { ConsentCheck.InForce(id: $0, grantedAt: row[3]) })
     }
-
-    var proto: Tillit_Identity_V1_Consent {
-        var consent = Tillit_Identity_V1_Consent()
-        consent.id = id
-        consent.clientID = WireMapping.accountID(client)!
-        consent.kind = WireMapping.consentKind(kind)
-        if let practitioner { consent.practitionerID = WireMapping.accountID(practitioner)! }
-        consent.grantedAt = WireMapping.timestamp(millis: grantedAt)
-        consent.recordedBy = WireMapping.accountID(recordedBy)!
-        consent.howGiven = howGiven ?? ""
-        if let revokedAt { consent.revokedAt = WireMapping.timestamp(millis: revokedAt) }
-        if let revokedBy { consent.revokedBy = WireMapping.accountID(revokedBy)! }
-        consent.revocationHowGiven = revocationHowGiven ?? ""
-        return consent
-    }
-}
-
-/// The answer to a consent check of an existing client.
-struct ConsentCheck: Sendable {
-    /// The consent in force.
-    struct InForce: Sendable {
-        var id: String
-        var grantedAt: Int64
-    }
-
-    /// Whether the caller's account is active.
-    var callerActive: Bool
-    /// Whether the client is a client account of the caller's organisation.
-    var clientExists: Bool
-    /// The consent in force, if any.
-    var inForce: InForce?
 }

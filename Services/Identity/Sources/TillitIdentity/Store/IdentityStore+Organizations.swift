@@ -1,52 +1,162 @@
 import Foundation
 import GRDB
-import TillitContracts
-
-/// A validated location to create.
-struct NewLocationInput: Sendable {
-    var name: String
-    var address: String
-    var city: String
-
-    init(_ location: Tillit_Identity_V1_NewLocation, field: String) throws {
-        name = try Validation.name(location.name, field: "\(field).name")
-        address = try Validation.text(location.address, field: "\(field).address", max: 1000)
-        city = try Validation.name(location.city, field: "\(field).city")
-    }
-}
-
-/// A validated first admin.
-struct NewStaffInput: Sendable {
-    var email: String
-    var displayName: String
-    var roles: [String]
-    var discipline: String = ""
-    var languages: [String] = []
-    var licence: String?
-    var supervisor: String?
-}
 
 extension IdentityStore {
+    /// The answer to Bootstrap once an organisation exists and no bootstrap secret matched.
+    static let bootstrapRefused = IdentityError.denied(
+        "bootstrap is not allowed: an organisation exists (a bootstrap secret is needed)")
+
     /// Whether any organisation exists.
-    func hasOrganizations(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM organizations)") ?? false
+    func hasOrganizations() async throws -> Bool {
+        try await read { db in try hasOrganizations(db) }
     }
 
-    /// Inserts an organisation and its locations.
-    func insertOrganization(
-        _ db: Database, id: String, name: String, timeZone: String, locations: [NewLocationInput], at: Int64
-    ) throws {
-        try db.execute(
-            sql: "INSERT INTO organizations (id, name, time_zone, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [id, name, timeZone, at])
-        for location in locations {
-            _ = try insertLocation(db, organization: id, location, at: at)
+    /// Creates an organisation with its locations and first admin, audited as
+    /// `organization.bootstrap`. Unless `secretMatched`, PERMISSION_DENIED when an organisation
+    /// already exists (checked in the same transaction).
+    func bootstrapOrganization(
+        name: String, timeZone: String, locations: [NewLocationInput], admin: NewStaffInput,
+        password: PasswordHash, secretMatched: Bool, requestID: String
+    ) async throws -> (organization: OrganizationRecord, admin: AccountRecord) {
+        let organizationID = Self.newID()
+        let at = nowMillis
+        return try await write { db in
+            if !secretMatched, try hasOrganizations(db) { throw Self.bootstrapRefused }
+            try db.execute(
+                sql: "INSERT INTO organizations (id, name, time_zone, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [organizationID, name, timeZone, at])
+            for location in locations {
+                _ = try insertLocation(db, organization: organizationID, location, at: at)
+            }
+            let adminID = try insertStaff(
+                db, organization: organizationID, admin, password: password, grantedBy: nil, at: at)
+            try audit(
+                db, organization: organizationID,
+                AuditEntry(
+                    actor: nil, action: "organization.bootstrap", subject: adminID,
+                    detail: "admin: \(admin.email)"),
+                requestID: requestID)
+            guard let organization = try self.organization(db, id: organizationID),
+                let account = try AccountRecord.fetch(db, organization: organizationID, id: adminID)
+            else { throw IdentityError(.internalError, "bootstrap did not persist") }
+            return (organization, account)
         }
     }
 
+    /// The caller's organisation with its locations.
+    func organization(of caller: Caller) async throws -> OrganizationRecord {
+        let organization = try await read { db in
+            try requireActiveCaller(db, caller)
+            return try self.organization(db, id: caller.organization)
+        }
+        guard let organization else { throw IdentityError.notFound("organisation") }
+        return organization
+    }
+
+    /// Renames the caller's organisation and/or moves it to another time zone (nil keeps a
+    /// field), audited as `organization.update`.
+    func updateOrganization(name: String?, timeZone: String?, by caller: Caller) async throws
+        -> OrganizationRecord
+    {
+        let organization = try await write { db in
+            try requireActiveCaller(db, caller)
+            if let name {
+                try db.execute(
+                    sql: "UPDATE organizations SET name = ? WHERE id = ?",
+                    arguments: [name, caller.organization])
+            }
+            if let timeZone {
+                try db.execute(
+                    sql: "UPDATE organizations SET time_zone = ? WHERE id = ?",
+                    arguments: [timeZone, caller.organization])
+            }
+            var changes: [String] = []
+            if let name { changes.append("name: \(name)") }
+            if let timeZone { changes.append("time_zone: \(timeZone)") }
+            try audit(
+                db, caller,
+                AuditEntry(
+                    actor: caller.id, action: "organization.update", detail: changes.joined(separator: "; ")))
+            return try self.organization(db, id: caller.organization)
+        }
+        guard let organization else { throw IdentityError.notFound("organisation") }
+        return organization
+    }
+
+    /// Adds a location to the caller's organisation (at most 1000), audited as `location.add`.
+    func addLocation(_ location: NewLocationInput, by caller: Caller) async throws -> LocationRecord {
+        let at = nowMillis
+        let stored = try await write { db in
+            try requireActiveCaller(db, caller)
+            let count =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM locations WHERE organization_id = ?",
+                    arguments: [caller.organization]) ?? 0
+            guard count < 1000 else {
+                throw IdentityError(.failedPrecondition, "an organisation has at most 1000 locations")
+            }
+            let id = try insertLocation(db, organization: caller.organization, location, at: at)
+            try audit(
+                db, caller,
+                AuditEntry(
+                    actor: caller.id, action: "location.add",
+                    detail: "\(id): \(location.name), \(location.city)"))
+            return try self.location(db, organization: caller.organization, id: id)
+        }
+        guard let stored else { throw IdentityError(.internalError, "location not stored") }
+        return stored
+    }
+
+    /// Changes a location's name, address and/or city (nil keeps a field), audited as
+    /// `location.update`; NOT_FOUND for an id not of the caller's organisation.
+    func updateLocation(
+        _ id: String, name: String?, address: String?, city: String?, by caller: Caller
+    ) async throws -> LocationRecord {
+        let stored = try await write { db in
+            try requireActiveCaller(db, caller)
+            guard try location(db, organization: caller.organization, id: id) != nil else {
+                throw IdentityError.notFound("location")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE locations SET name = coalesce(?, name), address = coalesce(?, address),
+                        city = coalesce(?, city)
+                    WHERE organization_id = ? AND id = ?
+                    """,
+                arguments: [name, address, city, caller.organization, id])
+            try audit(db, caller, AuditEntry(actor: caller.id, action: "location.update", detail: id))
+            return try location(db, organization: caller.organization, id: id)
+        }
+        guard let stored else { throw IdentityError.notFound("location") }
+        return stored
+    }
+
+    /// Deactivates a location (locations are never deleted), audited as `location.deactivate`;
+    /// NOT_FOUND for an id not of the caller's organisation.
+    func deactivateLocation(_ id: String, by caller: Caller) async throws -> LocationRecord {
+        let stored = try await write { db in
+            try requireActiveCaller(db, caller)
+            guard try location(db, organization: caller.organization, id: id) != nil else {
+                throw IdentityError.notFound("location")
+            }
+            try db.execute(
+                sql: "UPDATE locations SET active = 0 WHERE organization_id = ? AND id = ?",
+                arguments: [caller.organization, id])
+            try audit(db, caller, AuditEntry(actor: caller.id, action: "location.deactivate", detail: id))
+            return try location(db, organization: caller.organization, id: id)
+        }
+        guard let stored else { throw IdentityError.notFound("location") }
+        return stored
+    }
+
+    /// Whether any organisation exists.
+    private func hasOrganizations(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM organizations)") ?? false
+    }
+
     /// Inserts a location; returns its id.
-    func insertLocation(_ db: Database, organization: String, _ location: NewLocationInput, at: Int64) throws
-        -> String
+    private func insertLocation(_ db: Database, organization: String, _ location: NewLocationInput, at: Int64)
+        throws -> String
     {
         let id = Self.newID()
         try db.execute(
@@ -59,137 +169,27 @@ extension IdentityStore {
     }
 
     /// The organisation with its locations (active first, then by name).
-    func organization(_ db: Database, id: String) throws -> Tillit_Identity_V1_Organization? {
+    private func organization(_ db: Database, id: String) throws -> OrganizationRecord? {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT id, name, time_zone, created_at FROM organizations WHERE id = ?",
                 arguments: [id])
         else { return nil }
-        var organization = Tillit_Identity_V1_Organization()
-        organization.id.value = row["id"]
-        organization.name = row["name"]
-        organization.timeZone = row["time_zone"]
-        organization.createdAt = WireMapping.timestamp(millis: row["created_at"])
-        organization.locations = try Row.fetchAll(
+        let locations = try Row.fetchAll(
             db,
-            sql: """
-                SELECT id, name, address, city, active FROM locations
-                WHERE organization_id = ? ORDER BY active DESC, name, id
-                """,
+            sql: LocationRecord.selection + " WHERE organization_id = ? ORDER BY active DESC, name, id",
             arguments: [id]
-        ).map(Self.location(row:))
-        return organization
+        ).map(LocationRecord.init(row:))
+        return OrganizationRecord(
+            id: row["id"], name: row["name"], timeZone: row["time_zone"], createdAt: row["created_at"],
+            locations: locations)
     }
 
     /// One location of `organization`, or nil.
-    func location(_ db: Database, organization: String, id: String) throws -> Tillit_Identity_V1_Location? {
+    private func location(_ db: Database, organization: String, id: String) throws -> LocationRecord? {
         try Row.fetchOne(
-            db,
-            sql: "SELECT id, name, address, city, active FROM locations WHERE organization_id = ? AND id = ?",
+            db, sql: LocationRecord.selection + " WHERE organization_id = ? AND id = ?",
             arguments: [organization, id]
-        ).map(Self.location(row:))
-    }
-
-    static func location(row: Row) -> Tillit_Identity_V1_Location {
-        var location = Tillit_Identity_V1_Location()
-        location.id = row["id"]
-        location.name = row["name"]
-        location.address = row["address"]
-        location.city = row["city"]
-        location.active = row["active"]
-        return location
-    }
-
-    /// Inserts a staff account with roles, profile and (optionally) a password.
-    func insertStaff(
-        _ db: Database, organization: String, _ staff: NewStaffInput, password: PasswordHash?,
-        grantedBy: String?,
-        at: Int64
-    ) throws -> String {
-        let id = Self.newID()
-        try insertAccount(
-            db, id: id, organization: organization, kind: "staff", email: staff.email,
-            displayName: staff.displayName, at: at)
-        for role in staff.roles {
-            try db.execute(
-                sql: """
-                    INSERT INTO account_roles (organization_id, account_id, role, granted_at, granted_by)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [organization, id, role, at, grantedBy])
-        }
-        try db.execute(
-            sql: """
-                INSERT INTO staff_profiles (account_id, organization_id, discipline, languages, licence_status,
-                    supervisor_account_id)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                id, organization, staff.discipline, WireMapping.json(staff.languages), staff.licence,
-                staff.supervisor,
-            ])
-        if let password {
-            try insertPassword(db, organization: organization, account: id, password, at: at)
-        }
-        return id
-    }
-
-    /// Inserts the `accounts` row; an e-mail in use answers ALREADY_EXISTS.
-    func insertAccount(
-        _ db: Database, id: String, organization: String, kind: String, email: String?, displayName: String,
-        at: Int64
-    ) throws {
-        if let email,
-            try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE organization_id = ? AND email = ?)",
-                arguments: [organization, email]) == true
-        {
-            throw IdentityError(.alreadyExists, "an account with this e-mail already exists")
-        }
-        try db.execute(
-            sql: """
-                INSERT INTO accounts (id, organization_id, kind, status, email, display_name, created_at)
-                VALUES (?, ?, ?, 'active', ?, ?, ?)
-                """,
-            arguments: [id, organization, kind, email, displayName, at])
-    }
-
-    /// Makes `hash` the account's current password, superseding the previous one.
-    func insertPassword(
-        _ db: Database, organization: String, account: String, _ hash: PasswordHash, at: Int64
-    )
-        throws
-    {
-        try db.execute(
-            sql: """
-                UPDATE password_credentials SET superseded_at = ?
-                WHERE account_id = ? AND superseded_at IS NULL
-                """,
-            arguments: [at, account])
-        try db.execute(
-            sql: """
-                INSERT INTO password_credentials (organization_id, account_id, algorithm, parameters, salt, hash,
-                    created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                organization, account, hash.algorithm, hash.parameters.json, hash.salt, hash.hash, at,
-            ])
-    }
-
-    /// The account's current password hash, if it has one.
-    func currentPassword(_ db: Database, account: String) throws -> PasswordHash? {
-        guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT algorithm, parameters, salt, hash FROM password_credentials
-                    WHERE account_id = ? AND superseded_at IS NULL
-                    """,
-                arguments: [account])
-        else { return nil }
-        return PasswordHash(
-            algorithm: row["algorithm"], parameters: try PasswordParameters(json: row["parameters"]),
-            salt: row["salt"], hash: row["hash"])
+        ).map(LocationRecord.init(row:))
     }
 }

@@ -3,24 +3,57 @@ import Foundation
 import GRDB
 import TillitServiceKit
 
-/// A new refresh token: the opaque text handed out once, and when it expires.
-struct IssuedRefreshToken: Sendable {
-    var token: String
-    var family: String
-    var expiresAt: Int64
-}
-
-/// What presenting a refresh token led to.
-enum RefreshOutcome: Sendable {
-    /// Rotated: the account (still active) and the replacement token.
-    case rotated(AccountRecord, IssuedRefreshToken)
-    /// The token had already been rotated: its whole family is now revoked.
-    case reused(account: String, organization: String, family: String)
-    /// Unknown, expired, revoked, or the account is deactivated.
-    case invalid
-}
-
 extension IdentityStore {
+    /// Rotates refresh token `token` (see `rotateRefreshToken`); a token presented again after
+    /// its rotation revokes its session and is audited as `session.reuse_detected`.
+    func refreshSession(token: String, requestID: String) async throws -> RefreshOutcome {
+        let at = nowMillis
+        return try await write { db in
+            let outcome = try rotateRefreshToken(db, token: token, at: at)
+            if case .reused(let account, let organization, let family) = outcome {
+                try audit(
+                    db, organization: organization,
+                    AuditEntry(
+                        actor: nil, action: "session.reuse_detected", outcome: .denied, subject: account,
+                        detail: "refresh token presented twice; session \(family.prefix(8)) revoked"),
+                    requestID: requestID)
+            }
+            return outcome
+        }
+    }
+
+    /// Ends the session refresh token `token` belongs to, audited as `logout` when it was still
+    /// live; an unknown token changes nothing.
+    func endSession(token: String, requestID: String) async throws {
+        let at = nowMillis
+        try await write { db in
+            guard let (organization, account, family) = try self.family(db, token: token) else { return }
+            if try revokeFamily(db, family: family, at: at) > 0 {
+                try audit(
+                    db, organization: organization,
+                    AuditEntry(actor: account, action: "logout", subject: account), requestID: requestID)
+            }
+        }
+    }
+
+    /// Ends every session of account `id` of the caller's organisation, audited as
+    /// `sessions.revoke`; returns how many ended. NOT_FOUND for an id of another organisation.
+    func revokeSessions(of id: String, by caller: Caller) async throws -> Int {
+        let at = nowMillis
+        return try await write { db in
+            try requireActiveCaller(db, caller)
+            guard try AccountRecord.fetch(db, organization: caller.organization, id: id) != nil else {
+                throw IdentityError.notFound("account")
+            }
+            let count = try revokeSessions(db, account: id, at: at)
+            try audit(
+                db, caller,
+                AuditEntry(
+                    actor: caller.id, action: "sessions.revoke", subject: id, detail: "sessions: \(count)"))
+            return count
+        }
+    }
+
     /// 32 random bytes, base64url without padding (256 bits).
     static func newOpaqueToken() -> String {
         var generator = SystemRandomNumberGenerator()

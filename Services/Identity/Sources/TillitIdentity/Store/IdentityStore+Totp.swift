@@ -1,15 +1,71 @@
 import Foundation
 import GRDB
 
-/// A stored TOTP secret (still encrypted).
-struct StoredTotpSecret: Sendable {
-    var id: Int64
-    var ciphertext: Data
-    var keyVersion: Int
-    var lastUsedStep: Int64?
-}
-
 extension IdentityStore {
+    /// Starts TOTP enrolment of the caller with a sealed secret (replacing any pending one),
+    /// audited as `totp.enrol`; returns the caller's account. FAILED_PRECONDITION while TOTP is
+    /// enabled: replacing a working second factor with an access token alone (a stolen one would
+    /// do) is not possible, an admin resets it (ResetTotp) first.
+    func enrolTotp(ciphertext: Data, keyVersion: Int, for caller: Caller) async throws -> AccountRecord {
+        let at = nowMillis
+        return try await write { db in
+            let account = try activeAccount(db, caller)
+            guard !account.totpEnabled else {
+                throw IdentityError(
+                    .failedPrecondition,
+                    "TOTP is already enabled; ask an admin to reset it (ResetTotp) to enrol again")
+            }
+            try insertPendingTotp(
+                db, organization: caller.organization, account: caller.id, ciphertext: ciphertext,
+                keyVersion: keyVersion, at: at)
+            try audit(db, caller, AuditEntry(actor: caller.id, action: "totp.enrol", subject: caller.id))
+            return account
+        }
+    }
+
+    /// The caller's pending (enrolled, not yet confirmed) secret, if any.
+    func pendingTotp(of caller: Caller) async throws -> StoredTotpSecret? {
+        try await read { db in try pendingTotp(db, account: caller.id) }
+    }
+
+    /// Confirms the caller's pending secret `id` with the step of the code that proved it,
+    /// audited as `totp.confirm`; returns when. ABORTED when another enrolment replaced it meanwhile.
+    func confirmTotp(_ id: Int64, step: Int64, for caller: Caller) async throws -> Int64 {
+        let at = nowMillis
+        try await write { db in
+            try requireActiveCaller(db, caller)
+            guard try pendingTotp(db, account: caller.id)?.id == id else {
+                throw IdentityError(.aborted, "the enrolment changed meanwhile; enrol again")
+            }
+            try confirmTotp(db, account: caller.id, id: id, step: step, at: at)
+            try audit(db, caller, AuditEntry(actor: caller.id, action: "totp.confirm", subject: caller.id))
+        }
+        return at
+    }
+
+    /// Disables every TOTP secret of account `id` and ends its sessions, audited as
+    /// `totp.reset`; returns the account. NOT_FOUND for an id of another organisation.
+    func resetTotp(of id: String, by caller: Caller) async throws -> AccountRecord {
+        let at = nowMillis
+        return try await write { db in
+            try requireActiveCaller(db, caller)
+            guard try AccountRecord.fetch(db, organization: caller.organization, id: id) != nil else {
+                throw IdentityError.notFound("account")
+            }
+            try disableTotp(db, account: id, at: at)
+            let count = try revokeSessions(db, account: id, at: at)
+            try audit(
+                db, caller,
+                AuditEntry(
+                    actor: caller.id, action: "totp.reset", subject: id, detail: "sessions revoked: \(count)")
+            )
+            guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: id) else {
+                throw IdentityError.notFound("account")
+            }
+            return account
+        }
+    }
+
     /// The account's confirmed, enabled secret.
     func confirmedTotp(_ db: Database, account: String) throws -> StoredTotpSecret? {
         try fetchTotp(db, account: account, confirmed: true)

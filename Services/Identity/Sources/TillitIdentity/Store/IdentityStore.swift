@@ -3,8 +3,12 @@ import GRDB
 import Logging
 import TillitStorage
 
-/// Identity's transactions over its database. Every method takes the organisation from the
-/// caller (never from a request) and returns nothing of another organisation.
+/// Identity's transactions over its database, in the style of GRDB's `AppDatabase`: the
+/// extensions `IdentityStore+<Concern>.swift` hold one method per intention (`setRoles(_:of:by:)`,
+/// `recordConsent(_:as:by:)`, …), each one transaction with all its SQL and its audit event,
+/// taking and returning domain values (records, never protos). Every method takes the
+/// organisation from the caller (never from a request) and returns nothing of another
+/// organisation. `write`, `read` and the helpers taking a `Database` are for these extensions.
 struct IdentityStore: Sendable {
     /// The database.
     let database: IdentityDatabase

@@ -1,0 +1,38 @@
+import Foundation
+import TillitContracts
+
+extension AccountRecord {
+    /// The wire form.
+    var proto: Tillit_Identity_V1_Account {
+        var account = Tillit_Identity_V1_Account()
+        account.id = WireMapping.accountID(id)!
+        account.organizationID.value = organization
+        account.kind = WireMapping.kind(kind)
+        account.status = isActive ? .active : .deactivated
+        account.email = email ?? ""
+        account.displayName = displayName
+        account.roles = roles.map(WireMapping.role)
+        account.totpEnabled = totpEnabled
+        account.createdAt = WireMapping.timestamp(millis: createdAt)
+        if let deactivatedAt { account.deactivatedAt = WireMapping.timestamp(millis: deactivatedAt) }
+        switch kind {
+        case "staff":
+            var profile = Tillit_Identity_V1_StaffProfile()
+            profile.discipline = discipline
+            profile.languages = staffLanguages
+            profile.licenceStatus = WireMapping.licence(licence)
+            if let supervisor { profile.supervisorID = WireMapping.accountID(supervisor)! }
+            account.staff = profile
+        case "client":
+            var profile = Tillit_Identity_V1_ClientProfile()
+            profile.timeZone = clientTimeZone
+            profile.languages = clientLanguages
+            account.client = profile
+        default:
+            var profile = Tillit_Identity_V1_ServiceProfile()
+            profile.description_p = serviceDescription
+            account.service = profile
+        }
+        return account
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+
+extension IdentityStore {
+    /// What ChangePassword verifies the current password against: the caller's stored hash and
+    /// the throttle subject failures count towards. RESOURCE_EXHAUSTED while that subject is
+    /// locked; UNAUTHENTICATED unless the caller is active.
+    func currentPasswordCheck(for caller: Caller) async throws
+        -> (password: PasswordHash?, throttle: ThrottleSubject?)
+    {
+        let at = nowMillis
+        return try await read { db in
+            let account = try activeAccount(db, caller)
+            let subject = account.email.map {
+                ThrottleSubject.account(organization: caller.organization, email: $0)
+            }
+            if let subject, try lockedUntil(db, subject, at: at) != nil {
+                throw IdentityError.throttled
+            }
+            return (try currentPassword(db, account: caller.id), subject)
+        }
+    }
+
+    /// Counts a wrong current password towards `throttle`'s lock, audited as a failed
+    /// `password.change`.
+    func recordWrongCurrentPassword(throttle: ThrottleSubject, policy: ThrottlePolicy, for caller: Caller)
+        async throws
+    {
+        let at = nowMillis
+        try await write { db in
+            try recordFailure(db, throttle, limit: policy.accountFailures, policy: policy, at: at)
+            try audit(
+                db, caller,
+                AuditEntry(
+                    actor: caller.id, action: "password.change", outcome: .failure, subject: caller.id,
+                    detail: "wrong current password"))
+        }
+    }
+
+    /// Makes `hash` the caller's password and ends every other session of theirs (the caller's
+    /// own goes on), audited as `password.change`; returns how many sessions ended.
+    func changePassword(to hash: PasswordHash, for caller: Caller) async throws -> Int {
+        let at = nowMillis
+        return try await write { db in
+            try requireActiveCaller(db, caller)
+            try insertPassword(db, organization: caller.organization, account: caller.id, hash, at: at)
+            let count = try revokeSessions(db, account: caller.id, keeping: caller.sessionID, at: at)
+            try audit(
+                db, caller,
+                AuditEntry(
+                    actor: caller.id, action: "password.change", subject: caller.id,
+                    detail: "sessions revoked: \(count)"))
+            return count
+        }
+    }
+
+    /// Makes `hash` the password of `account` (read earlier by the admin `caller`) and ends every
+    /// session of it, audited as `password.set`; returns how many sessions ended.
+    func setPassword(_ hash: PasswordHash, of account: AccountRecord, by caller: Caller) async throws -> Int {
+        let at = nowMillis
+        return try await write { db in
+            try requireActiveCaller(db, caller)
+            try insertPassword(db, organization: caller.organization, account: account.id, hash, at: at)
+            let count = try revokeSessions(db, account: account.id, at: at)
+            try audit(
+                db, caller,
+                AuditEntry(
+                    actor: caller.id, action: "password.set", subject: account.id,
+                    client: account.isClient ? account.id : nil, detail: "sessions revoked: \(count)"))
+            return count
+        }
+    }
+
+    /// Makes `hash` the account's current password, superseding the previous one.
+    func insertPassword(
+        _ db: Database, organization: String, account: String, _ hash: PasswordHash, at: Int64
+    )
+        throws
+    {
+        try db.execute(
+            sql: """
+                UPDATE password_credentials SET superseded_at = ?
+                WHERE account_id = ? AND superseded_at IS NULL
+                """,
+            arguments: [at, account])
+        try db.execute(
+            sql: """
+                INSERT INTO password_credentials (organization_id, account_id, algorithm, parameters, salt, hash,
+                    created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                organization, account, hash.algorithm, hash.parameters.json, hash.salt, hash.hash, at,
+            ])
+    }
+
+    /// The account's current password hash, if it has one.
+    func currentPassword(_ db: Database, account: String) throws -> PasswordHash? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT algorithm, parameters, salt, hash FROM password_credentials
+                    WHERE account_id = ? AND superseded_at IS NULL
+                    """,
+                arguments: [account])
+        else { return nil }
+        return PasswordHash(
+            algorithm: row["algorithm"], parameters: try PasswordParameters(json: row["parameters"]),
+            salt: row["salt"], hash: row["hash"])
+    }
+}
