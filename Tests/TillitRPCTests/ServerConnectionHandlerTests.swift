@@ -51,6 +51,15 @@ import Testing
         #expect(text(last) == "c6")
     }
 
+    @Test func zeroLengthFramesAreIgnored() throws {
+        let server = try EmbeddedServer()
+        try server.send([0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(try server.next() == nil)
+        try server.request(1, GateService.quick, "after")
+        #expect(text(try server.next()) == "after")
+        #expect(server.isActive)
+    }
+
     @Test func lengthPrefixOverTheLimitIsRefusedBeforeTheBodyArrives() throws {
         let server = try EmbeddedServer(configuration: RPCServerConfiguration(maximumFrameSize: 1024))
         // Only the prefix of a 1,025-byte body: refused without waiting for (or buffering) it.
@@ -97,6 +106,9 @@ import Testing
         #expect(goaway.status.code == StatusCode.internalError.rawValue)
         #expect(goaway.status.message == "malformed frame")
         #expect(!server.isActive)
+        // What follows on that connection is not read.
+        try? server.request(2, GateService.quick, "ignored")
+        #expect(try server.next() == nil)
     }
 
     @Test func duplicateCallIDInFlightIsAProtocolViolation() throws {
