@@ -13,6 +13,8 @@ struct NotSent: Error, RPCErrorConvertible {
 
 /// The client end of one connection: matches responses to pending calls by call id, enforces
 /// each call's deadline, and fails everything pending with UNAVAILABLE when the connection goes.
+/// Every call's promise is completed exactly once: by its response, its deadline (a timer on the
+/// connection's event loop), the caller cancelling, or the connection closing.
 final class ClientConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -47,6 +49,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        // Normally `channelInactive` already answered every call; if the handler is removed from
+        // a channel that stays open, its calls must not wait forever either.
+        failPending { _ in RPCError(code: .unavailable, message: "connection to \(self.peer) was torn down") }
+    }
+
+    /// Fails every pending call with the error `reason` gives for its call id.
+    private func failPending(_ reason: (UInt64) -> any Error) {
+        let lost = pending
+        pending.removeAll()
+        for (callID, call) in lost {
+            call.timer?.cancel()
+            call.promise.fail(reason(callID))
+        }
     }
 
     /// Sends an encoded request (or ping) and completes `promise` with the answer.
@@ -138,18 +153,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let lost = pending
-        pending.removeAll()
-        for (callID, call) in lost {
-            call.timer?.cancel()
-            if let last = lastCallSeenByServer, callID > last {
+        let reason =
+            goAwayReason.map { "connection closed by \(peer): \($0)" } ?? "connection to \(peer) lost"
+        failPending { callID -> any Error in
+            if let last = self.lastCallSeenByServer, callID > last {
                 // The server closed without ever reading this call: safe to send elsewhere.
-                call.promise.fail(NotSent(peer: peer))
-                continue
+                return NotSent(peer: self.peer)
             }
-            let reason =
-                goAwayReason.map { "connection closed by \(peer): \($0)" } ?? "connection to \(peer) lost"
-            call.promise.fail(RPCError(code: .unavailable, message: reason))
+            return RPCError(code: .unavailable, message: reason)
         }
         if !goingAway {
             goingAway = true

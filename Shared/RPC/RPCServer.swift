@@ -9,14 +9,48 @@ import Synchronization
 /// `run()` binds, serves until graceful shutdown (SIGTERM through a `ServiceGroup`, or
 /// `beginGracefulShutdown()`), then stops accepting, sends GOAWAY on every connection, lets the
 /// calls in flight finish within the grace period, cancels what is left and returns.
+///
+/// If the address cannot be bound, `run()` throws a `ListenError` (and so do `localAddress` and
+/// `localPort`). A server shut down before `run()` never binds: `run()` returns at once. Nothing
+/// the server waits on is left incomplete on any path, so dropping a server that never ran is
+/// fine.
 public final class RPCServer: Service, Sendable {
     /// How the server listens and its limits.
     public let configuration: RPCServerConfiguration
     private let shared: ServerConnectionHandler.Shared
     private let group: any EventLoopGroup
-    private let bound: EventLoopPromise<SocketAddress>
-    private let stopRequested: EventLoopPromise<Void>
+    private let state = Mutex(State())
     private let registry = ConnectionRegistry()
+
+    /// Where the server is in its life, and who waits for what.
+    private struct State {
+        enum Binding {
+            /// Not bound yet; these tasks wait for the address.
+            case pending([UInt64: CheckedContinuation<SocketAddress, any Error>])
+            case bound(SocketAddress)
+            /// Bind failed (`ListenError`), or the server was shut down before it bound.
+            case failed(any Error)
+        }
+
+        var binding = Binding.pending([:])
+        var nextWaiter: UInt64 = 0
+        var runStarted = false
+        var stopRequested = false
+        /// `run()` waiting for shutdown to be requested.
+        var stopWaiter: CheckedContinuation<Void, Never>?
+
+        /// Settles the binding; returns the waiters to resume (outside the lock).
+        mutating func settle(_ result: Result<SocketAddress, any Error>)
+            -> [CheckedContinuation<SocketAddress, any Error>]
+        {
+            guard case .pending(let waiters) = binding else { return [] }
+            switch result {
+            case .success(let address): binding = .bound(address)
+            case .failure(let error): binding = .failed(error)
+            }
+            return Array(waiters.values)
+        }
+    }
 
     /// A server for `services`, wrapping every call in `interceptors` (first is outermost) and
     /// reporting every finished call to `observers`.
@@ -33,16 +67,47 @@ public final class RPCServer: Service, Sendable {
             router: Router(services: services, interceptors: interceptors),
             configuration: configuration, observers: observers, logger: logger)
         self.group = eventLoopGroup
-        self.bound = eventLoopGroup.next().makePromise()
-        self.stopRequested = eventLoopGroup.next().makePromise()
     }
 
-    /// The bound address, once `run()` has bound (waits until then).
+    /// The bound address, once `run()` has bound (waits until then). Throws the `ListenError`
+    /// if binding failed, and `UNAVAILABLE` if the server was shut down before it bound.
     public var localAddress: SocketAddress {
-        get async throws { try await bound.futureResult.get() }
+        get async throws {
+            let id = state.withLock { state in
+                state.nextWaiter += 1
+                return state.nextWaiter
+            }
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    let ready: Result<SocketAddress, any Error>? = state.withLock { state in
+                        switch state.binding {
+                        case .bound(let address):
+                            return .success(address)
+                        case .failed(let error):
+                            return .failure(error)
+                        case .pending(var waiters):
+                            if Task.isCancelled { return .failure(CancellationError()) }
+                            waiters[id] = continuation
+                            state.binding = .pending(waiters)
+                            return nil
+                        }
+                    }
+                    if let ready { continuation.resume(with: ready) }
+                }
+            } onCancel: {
+                let waiter: CheckedContinuation<SocketAddress, any Error>? = state.withLock { state in
+                    guard case .pending(var waiters) = state.binding,
+                        let waiter = waiters.removeValue(forKey: id)
+                    else { return nil }
+                    state.binding = .pending(waiters)
+                    return waiter
+                }
+                waiter?.resume(throwing: CancellationError())
+            }
+        }
     }
 
-    /// The bound port, once `run()` has bound (waits until then).
+    /// The bound port, once `run()` has bound (waits until then; throws like `localAddress`).
     public var localPort: Int {
         get async throws { try await localAddress.port ?? configuration.port }
     }
@@ -50,27 +115,60 @@ public final class RPCServer: Service, Sendable {
     /// The names of the services this server routes to.
     public var serviceNames: Set<String> { shared.router.serviceNames }
 
-    /// Binds and serves until shut down; see the type's documentation.
+    /// Binds and serves until shut down; see the type's documentation. Throws `ListenError` when
+    /// the address cannot be bound.
     public func run() async throws {
+        enum Start {
+            case bind
+            case alreadyStopped([CheckedContinuation<SocketAddress, any Error>])
+            case alreadyRunning
+        }
+        let start: Start = state.withLock { state in
+            guard !state.runStarted else { return .alreadyRunning }
+            state.runStarted = true
+            guard !state.stopRequested else {
+                return .alreadyStopped(state.settle(.failure(Self.stoppedBeforeBinding)))
+            }
+            return .bind
+        }
+        switch start {
+        case .alreadyRunning:
+            throw RPCError(code: .failedPrecondition, message: "RPCServer.run() was called more than once")
+        case .alreadyStopped(let waiters):
+            for waiter in waiters { waiter.resume(throwing: Self.stoppedBeforeBinding) }
+            return
+        case .bind:
+            break
+        }
+
         let serverChannel: any Channel
         do {
             serverChannel = try await makeBootstrap().bind(host: configuration.host, port: configuration.port)
                 .get()
         } catch {
-            let failure = RPCError(
-                code: .unavailable, message: "cannot listen on \(configuration.host):\(configuration.port)",
-                cause: error)
-            bound.fail(failure)
+            let failure = ListenError(host: configuration.host, port: configuration.port, cause: error)
+            for waiter in state.withLock({ $0.settle(.failure(failure)) }) {
+                waiter.resume(throwing: failure)
+            }
             throw failure
         }
         let address = serverChannel.localAddress!
         registry.setListener(serverChannel)
-        bound.succeed(address)
+        for waiter in state.withLock({ $0.settle(.success(address)) }) {
+            waiter.resume(returning: address)
+        }
         shared.logger.info("listening", metadata: ["address": "\(address)"])
 
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                _ = try? await stopRequested.futureResult.get()
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let stopped = state.withLock { state in
+                        if state.stopRequested { return true }
+                        state.stopWaiter = continuation
+                        return false
+                    }
+                    if stopped { continuation.resume() }
+                }
             } onGracefulShutdown: {
                 self.beginGracefulShutdown()
             }
@@ -83,8 +181,13 @@ public final class RPCServer: Service, Sendable {
         shared.logger.info("stopped", metadata: ["address": "\(address)"])
     }
 
+    /// What `localAddress` waiters get when the server is shut down before it bound.
+    private static let stoppedBeforeBinding = RPCError(
+        code: .unavailable, message: "the server was shut down before it started listening")
+
     /// Starts graceful shutdown; `run()` returns once the calls in flight are done or the grace
-    /// period has passed. Calling it more than once has no further effect.
+    /// period has passed. Before `run()`, it makes `run()` return at once without binding.
+    /// Calling it more than once has no further effect.
     public func beginGracefulShutdown() {
         // Stop accepting and say GOAWAY right away, so that no call sent after this returns is
         // started; `run()` then waits for the calls in flight.
@@ -93,21 +196,24 @@ public final class RPCServer: Service, Sendable {
         for connection in registry.beginDraining() {
             connection.channel.eventLoop.execute { connection.handler.value.beginDraining() }
         }
-        stopRequested.succeed(())
+        let (stopWaiter, unbound) = state.withLock { state in
+            state.stopRequested = true
+            defer { state.stopWaiter = nil }
+            // Not running: nobody will bind, so address waiters learn it now.
+            let unbound = state.runStarted ? [] : state.settle(.failure(Self.stoppedBeforeBinding))
+            return (state.stopWaiter, unbound)
+        }
+        stopWaiter?.resume()
+        for waiter in unbound { waiter.resume(throwing: Self.stoppedBeforeBinding) }
     }
 
     private func drainConnections() async {
-        // Draining began in `beginGracefulShutdown`; wait for whatever is still open.
+        // Draining began in `beginGracefulShutdown`; each connection force-closes itself once
+        // the grace period has passed (a timer on its own event loop). Wait for them to close.
         let connections = registry.openConnections()
         let eventLoop = group.next()
-        let grace = eventLoop.scheduleTask(in: .nanoseconds(configuration.shutdownGracePeriod.nanoseconds)) {
-            for connection in connections {
-                connection.channel.eventLoop.execute { connection.handler.value.forceClose() }
-            }
-        }
         let closed = connections.map { $0.channel.closeFuture }
         try? await EventLoopFuture.andAllComplete(closed, on: eventLoop).get()
-        grace.cancel()
     }
 
     private func makeBootstrap() -> ServerBootstrap {
@@ -133,63 +239,6 @@ public final class RPCServer: Service, Sendable {
                     }
                 }
             }
-    }
-}
-
-/// The server's open connections, so that shutdown can reach each of them.
-final class ConnectionRegistry: Sendable {
-    struct Connection: Sendable {
-        let channel: any Channel
-        let handler: NIOLoopBound<ServerConnectionHandler>
-    }
-
-    private struct State {
-        var connections: [ObjectIdentifier: Connection] = [:]
-        var listener: (any Channel)?
-        var stopRequested = false
-        var draining = false
-    }
-
-    private let state = Mutex(State())
-
-    /// Adds a connection; false when the server is already draining.
-    func register(_ connection: Connection) -> Bool {
-        let id = ObjectIdentifier(connection.channel)
-        let accepted = state.withLock { state in
-            state.connections[id] = connection
-            return !state.draining
-        }
-        connection.channel.closeFuture.whenComplete { _ in
-            self.state.withLock { _ = $0.connections.removeValue(forKey: id) }
-        }
-        return accepted
-    }
-
-    /// Remembers the listening channel (closed by `requestStop`).
-    func setListener(_ channel: any Channel) {
-        state.withLock { $0.listener = channel }
-    }
-
-    /// The first time: `.some(listener)` (the listener may not be bound yet); later: nil.
-    func requestStop() -> (any Channel)?? {
-        state.withLock { state in
-            guard !state.stopRequested else { return nil }
-            state.stopRequested = true
-            return .some(state.listener)
-        }
-    }
-
-    /// The connections open now.
-    func openConnections() -> [Connection] {
-        state.withLock { Array($0.connections.values) }
-    }
-
-    /// Marks the registry draining and returns the connections open now.
-    func beginDraining() -> [Connection] {
-        state.withLock { state in
-            state.draining = true
-            return Array(state.connections.values)
-        }
     }
 }
 

@@ -4,6 +4,10 @@ import NIOCore
 
 /// Serves the calls of one connection. Lives on the connection's event loop; handlers run as
 /// tasks on the cooperative pool and hop back here to write their response.
+///
+/// Every timer (call deadlines, the idle timeout, the shutdown grace period, the linger after
+/// GOAWAY) is scheduled on the connection's own event loop and reads time from it
+/// (`EventLoop.now`), so tests drive them with `EmbeddedEventLoop.advanceTime(by:)`.
 final class ServerConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -32,8 +36,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var draining = false
     private var flushPending = false
-    private var lastActivity = NIODeadline.now()
+    /// When a frame was last read or written, by the event loop's clock.
+    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleTimer: Scheduled<Void>?
+    /// Set by server shutdown (`beginDraining`): the remaining calls are cancelled when the
+    /// grace period has passed.
+    private var shuttingDown = false
+    private var graceTimer: Scheduled<Void>?
     private var peer = "unknown"
     /// The highest call id received, sent in GOAWAY: calls with higher ids were never seen and
     /// the client may send them again elsewhere.
@@ -51,20 +60,24 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         executor = EventLoopExecutor(context.eventLoop)
+        lastActivity = context.eventLoop.now
         if let address = context.channel.remoteAddress {
             peer = "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
         }
         scheduleIdleCheck(in: shared.configuration.idleTimeout)
+        if shuttingDown { scheduleGracePeriod() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        idleTimer?.cancel()
+        graceTimer?.cancel()
         self.context = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // After our GOAWAY went out with the sending side closed, input is read and dropped.
         guard !outputClosed else { return }
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         let frame: Tillit_Rpc_V1_Frame
         do {
             frame = try FrameCodec.decode(unwrapInboundIn(data))
@@ -92,6 +105,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         idleTimer?.cancel()
+        graceTimer?.cancel()
         let orphaned = calls
         calls.removeAll()
         for call in orphaned.values {
@@ -337,8 +351,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     // MARK: Connection lifecycle
 
-    /// Graceful shutdown: send GOAWAY, refuse new calls, close once the calls in flight are done.
+    /// Graceful shutdown: send GOAWAY, refuse new calls, close once the calls in flight are done;
+    /// once the server's grace period has passed, cancel what is left (`forceClose`).
     func beginDraining() {
+        if !shuttingDown {
+            shuttingDown = true
+            scheduleGracePeriod()
+        }
         guard !draining else { return }
         draining = true
         // A connection accepted this very moment says GOAWAY once it is active.
@@ -359,8 +378,17 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         closeIfDrained()
     }
 
+    private func scheduleGracePeriod() {
+        guard let context, graceTimer == nil else { return }
+        let grace = TimeAmount.nanoseconds(shared.configuration.shutdownGracePeriod.nanoseconds)
+        graceTimer = context.eventLoop.assumeIsolated().scheduleTask(in: grace) {
+            self.forceClose()
+        }
+    }
+
     /// The grace period is over: answer the remaining calls UNAVAILABLE, cancel them, close.
     func forceClose() {
+        graceTimer?.cancel()
         let remaining = calls
         calls.removeAll()
         for (callID, call) in remaining {
@@ -415,8 +443,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     private func checkIdle() {
+        guard let context else { return }
         let idleTimeout = TimeAmount.nanoseconds(shared.configuration.idleTimeout.nanoseconds)
-        let idleSince = NIODeadline.now() - lastActivity
+        let idleSince = context.eventLoop.now - lastActivity
         if calls.isEmpty, idleSince >= idleTimeout {
             draining = true
             write(
@@ -438,7 +467,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Writes a frame; flushes once per event-loop turn however many frames were written.
     private func write(_ buffer: ByteBuffer) {
         guard let context else { return }
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         context.write(wrapOutboundOut(buffer), promise: nil)
         guard !flushPending else { return }
         flushPending = true

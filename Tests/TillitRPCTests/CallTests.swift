@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import TillitContracts
+import TillitTesting
 
 @testable import TillitRPC
 
 /// Calls through `RPCClient` against a real server on loopback.
-@Suite struct CallTests {
+@Suite(.timeLimit(.minutes(3))) struct CallTests {
     @Test func unaryCallRoundTrips() async throws {
         try await withEchoServer { _, client in
             var request = echoRequest("hej då — привет — cześć")
@@ -85,11 +86,13 @@ import TillitContracts
             let started = ContinuousClock.now
             await expectRPCError(.deadlineExceeded) {
                 try await client.unary(
-                    EchoService.echo, request: echoRequest("slow", delayMillis: 5_000),
+                    EchoService.echo, request: echoRequest("slow", delayMillis: 60_000),
                     response: Tillit_Testing_V1_EchoResponse.self,
                     options: CallOptions(timeout: .milliseconds(100)))
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Generous: the exact timing is covered on an EmbeddedChannel
+            // (ClientConnectionHandlerTests, ServerConnectionHandlerTests).
+            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(await probe.waitFor("cancelled:slow"))
             #expect(!probe.events.contains("done:slow"))
         }
@@ -100,14 +103,14 @@ import TillitContracts
         try await withEchoServer(probe: probe) { _, client in
             let task = Task {
                 try await client.unary(
-                    EchoService.echo, request: echoRequest("abandoned", delayMillis: 10_000),
+                    EchoService.echo, request: echoRequest("abandoned", delayMillis: 60_000),
                     response: Tillit_Testing_V1_EchoResponse.self)
             }
             #expect(await probe.waitFor("start:abandoned"))
             task.cancel()
             let started = ContinuousClock.now
             await expectRPCError(.cancelled) { try await task.value }
-            #expect(ContinuousClock.now - started < .seconds(1))
+            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(await probe.waitFor("cancelled:abandoned"))
         }
     }
@@ -174,7 +177,7 @@ import TillitContracts
                     options: CallOptions(timeout: .milliseconds(50)))
             }
             // The server sees the deadline pass on its own clock; give it time on a loaded machine.
-            let giveUp = ContinuousClock.now + .seconds(10)
+            let giveUp = ContinuousClock.now + .seconds(30)
             while observer.all.count < 2 && ContinuousClock.now < giveUp {
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -2,12 +2,13 @@ import Foundation
 import NIOPosix
 import Testing
 import TillitContracts
+import TillitTesting
 
 @testable import TillitRPC
 
 /// The same behaviour with handlers started on the connection's event loop
 /// (`handlersOnEventLoop`), where a handler that never suspends answers within the read.
-@Suite struct EventLoopHandlerTests {
+@Suite(.timeLimit(.minutes(2))) struct EventLoopHandlerTests {
     private let configuration = RPCServerConfiguration(handlersOnEventLoop: true)
 
     @Test func answersSynchronousAndSuspendingHandlers() async throws {
@@ -55,7 +56,7 @@ import TillitContracts
         try await withEchoServer(configuration: configuration, probe: probe) { _, client in
             await expectRPCError(.deadlineExceeded) {
                 try await client.unary(
-                    EchoService.echo, request: echoRequest("late", delayMillis: 5_000),
+                    EchoService.echo, request: echoRequest("late", delayMillis: 60_000),
                     response: Tillit_Testing_V1_EchoResponse.self,
                     options: CallOptions(timeout: .milliseconds(100)))
             }

@@ -1,11 +1,14 @@
 import Foundation
 import Testing
 import TillitContracts
+import TillitTesting
 
 @testable import TillitRPC
 
-/// Byte-level behaviour of the server's framing, over real loopback sockets.
-@Suite struct FramingTests {
+/// Byte-level behaviour of the server's framing, over real loopback sockets: one test per
+/// feature, with generous bounds. The exact cases (single-byte reads, limits, deadlines, idle
+/// timeout, drain) run on an EmbeddedChannel in ServerConnectionHandlerTests.
+@Suite(.timeLimit(.minutes(2))) struct FramingTests {
     private func echoPayload(_ text: String) throws -> Data {
         try echoRequest(text).serializedBytes()
     }
@@ -13,22 +16,6 @@ import TillitContracts
     private func echoText(_ frame: Tillit_Rpc_V1_Frame?) throws -> String? {
         guard let frame, frame.kind == .response, frame.status.code == 0 else { return nil }
         return try Tillit_Testing_V1_EchoResponse(serializedBytes: frame.payload).text
-    }
-
-    @Test func frameSplitAcrossManyReads() async throws {
-        try await withEchoServer { server, _ in
-            let connection = try await RawConnection.connect(port: try await server.localPort)
-            defer { connection.close() }
-            let bytes = RawConnection.bytes(
-                of: RawConnection.request(callID: 7, payload: try echoPayload("split")))
-            for byte in bytes {
-                try await connection.send([byte])
-                try await Task.sleep(for: .microseconds(200))
-            }
-            let response = await connection.next()
-            #expect(response?.callID == 7)
-            #expect(try echoText(response) == "split")
-        }
     }
 
     @Test func coalescedFramesInOneWrite() async throws {
@@ -114,34 +101,13 @@ import TillitContracts
         }
     }
 
-    @Test func fourGiBLengthPrefixIsRefusedBeforeAllocating() async throws {
-        try await withEchoServer { server, client in
-            let port = try await server.localPort
-            let connection = try await RawConnection.connect(port: port)
-            defer { connection.close() }
-            let started = ContinuousClock.now
-            try await connection.send([0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3])
-            let goaway = try #require(await connection.next())
-            #expect(goaway.kind == .goaway)
-            #expect(goaway.status.code == StatusCode.resourceExhausted.rawValue)
-            #expect(goaway.status.message.contains("4294967295"))
-            #expect(await connection.waitForClose())
-            #expect(ContinuousClock.now - started < .seconds(2))
-            // Other connections keep working.
-            let response = try await client.unary(
-                EchoService.echo, request: echoRequest("still here"),
-                response: Tillit_Testing_V1_EchoResponse.self)
-            #expect(response.text == "still here")
-        }
-    }
-
     @Test func garbageClosesOnlyThatConnection() async throws {
         try await withEchoServer { server, client in
             let port = try await server.localPort
             // A bystander connection with a call in flight.
             async let bystander = client.unary(
                 EchoService.echo, request: echoRequest("bystander", delayMillis: 200),
-                response: Tillit_Testing_V1_EchoResponse.self)
+                response: Tillit_Testing_V1_EchoResponse.self, options: CallOptions(timeout: .seconds(60)))
             var generator = SystemRandomNumberGenerator()
             for round in 0..<20 {
                 let connection = try await RawConnection.connect(port: port)
@@ -180,20 +146,6 @@ import TillitContracts
         }
     }
 
-    @Test func duplicateCallIDInFlightIsAProtocolViolation() async throws {
-        try await withEchoServer { server, _ in
-            let connection = try await RawConnection.connect(port: try await server.localPort)
-            defer { connection.close() }
-            let slow = try echoRequest("slow", delayMillis: 500).serializedBytes() as Data
-            try await connection.send(RawConnection.request(callID: 9, payload: slow))
-            try await connection.send(RawConnection.request(callID: 9, payload: slow))
-            let goaway = try #require(await connection.next())
-            #expect(goaway.kind == .goaway)
-            #expect(goaway.status.message.contains("already in flight"))
-            #expect(await connection.waitForClose())
-        }
-    }
-
     @Test func pingIsAnsweredWithPong() async throws {
         try await withEchoServer { server, client in
             let connection = try await RawConnection.connect(port: try await server.localPort)
@@ -212,10 +164,10 @@ import TillitContracts
         try await withEchoServer(probe: probe) { server, _ in
             let connection = try await RawConnection.connect(port: try await server.localPort)
             defer { connection.close() }
-            let payload = try echoRequest("sleepy", delayMillis: 5_000).serializedBytes() as Data
+            let payload = try echoRequest("sleepy", delayMillis: 60_000).serializedBytes() as Data
             try await connection.send(
                 RawConnection.request(callID: 3, payload: payload, timeoutMicros: 100_000))
-            let response = try #require(await connection.next(timeout: .seconds(2)))
+            let response = try #require(await connection.next(timeout: .seconds(30)))
             #expect(response.status.code == StatusCode.deadlineExceeded.rawValue)
             #expect(await probe.waitFor("cancelled:sleepy"))
         }
@@ -226,47 +178,9 @@ import TillitContracts
         try await withEchoServer(configuration: configuration) { server, _ in
             let connection = try await RawConnection.connect(port: try await server.localPort)
             defer { connection.close() }
-            let goaway = await connection.next(timeout: .seconds(3))
+            let goaway = await connection.next(timeout: .seconds(30))
             #expect(goaway?.kind == .goaway)
-            #expect(await connection.waitForClose(timeout: .seconds(3)))
-        }
-    }
-
-    @Test func connectionWithACallInFlightIsNotIdle() async throws {
-        let configuration = RPCServerConfiguration(idleTimeout: .seconds(1))
-        try await withEchoServer(configuration: configuration) { server, _ in
-            let connection = try await RawConnection.connect(port: try await server.localPort)
-            defer { connection.close() }
-            // The call outlasts the idle timeout; the connection stays until it is answered.
-            let payload = try echoRequest("long", delayMillis: 1_500).serializedBytes() as Data
-            try await connection.send(RawConnection.request(callID: 1, payload: payload))
-            let response = await connection.next()
-            #expect(try echoText(response) == "long", "\(String(describing: response))")
-            let goaway = await connection.next(timeout: .seconds(3))
-            #expect(goaway?.kind == .goaway)
-            #expect(await connection.waitForClose(timeout: .seconds(3)))
-        }
-    }
-
-    @Test func callsInFlightPerConnectionAreLimited() async throws {
-        let configuration = RPCServerConfiguration(maximumConcurrentCallsPerConnection: 2)
-        try await withEchoServer(configuration: configuration) { server, _ in
-            let connection = try await RawConnection.connect(port: try await server.localPort)
-            defer { connection.close() }
-            // Long enough that the refusal of the third call comes first even on a loaded machine.
-            let slow = try echoRequest("slow", delayMillis: 3_000).serializedBytes() as Data
-            for id in 1...3 {
-                try await connection.send(RawConnection.request(callID: UInt64(id), payload: slow))
-            }
-            let first = try #require(await connection.next(timeout: .seconds(10)))
-            #expect(first.callID == 3)
-            #expect(first.status.code == StatusCode.resourceExhausted.rawValue)
-            let rest = [
-                await connection.next(timeout: .seconds(10)), await connection.next(timeout: .seconds(10)),
-            ]
-            .compactMap { $0 }
-            #expect(Set(rest.map(\.callID)) == [1, 2])
-            #expect(rest.allSatisfy { $0.status.code == 0 })
+            #expect(await connection.waitForClose(timeout: .seconds(30)))
         }
     }
 }
