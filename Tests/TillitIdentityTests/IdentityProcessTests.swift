@@ -1,5 +1,7 @@
 import Foundation
+import NIOPosix
 import Testing
+import TillitTesting
 
 /// The `tillit-identity` executable as its own process.
 @Suite(.timeLimit(.minutes(5)))
@@ -13,7 +15,8 @@ struct IdentityProcessTests {
     private static func process(environment: [String: String]) -> (Process, Pipe) {
         let process = Process()
         process.executableURL = executable
-        process.environment = environment
+        // No backtrace collector: a crashing child must end at once, not hang the suite.
+        process.environment = environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -51,6 +54,29 @@ struct IdentityProcessTests {
             #expect(process.terminationReason == .exit)
             #expect(process.terminationStatus == 0)
             #expect(FileManager.default.fileExists(atPath: dataDirectory + "/identity.db"))
+        }
+    }
+
+    /// Regression: a port in use once crashed the debug build ("leaking promise", SIGILL).
+    @Test func aPortInUseStopsItWithOneLineAndExitStatus69() async throws {
+        let holder = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(holder.localAddress?.port)
+        defer { holder.close(promise: nil) }
+        try withTemporaryDirectory { directory in
+            let (process, errors) = Self.process(environment: [
+                "TILLIT_IDENTITY_ADDR": "127.0.0.1:\(port)",
+                "TILLIT_DATA_DIR": directory.appendingPathComponent("data").path,
+            ])
+            try process.run()
+            let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 69, "\(output)")
+            #expect(
+                output.contains("tillit-identity: cannot listen on 127.0.0.1:\(port): address in use\n"),
+                "\(output)")
+            #expect(!output.contains("Fatal error"), "\(output)")
         }
     }
 }

@@ -18,33 +18,26 @@ struct TillitIdentityCommand: AsyncParsableCommand {
             TILLIT_IDENTITY_ACCESS_TOKEN_SECONDS (≤ 900), TILLIT_IDENTITY_REFRESH_TOKEN_DAYS, \
             TILLIT_IDENTITY_KEY_ROTATION_DAYS, TILLIT_IDENTITY_MAX_CONCURRENT_HASHES, TILLIT_IDENTITY_SCRYPT_LOG2_N, \
             TILLIT_IDENTITY_TOTP_KEYS, TILLIT_IDENTITY_TOTP_KEY_VERSION (see docs/identity.md). \
-            Stops gracefully on SIGTERM or SIGINT.
+            Stops gracefully on SIGTERM or SIGINT. Exit status: 0 after a clean stop, 78 for a \
+            malformed setting, 69 when the address cannot be listened on ("cannot listen on \
+            127.0.0.1:7101: address in use"), 1 for any other failure to start.
             """)
 
     func run() async throws {
-        let configuration: ServiceConfiguration
-        let identity: IdentityConfiguration
-        do {
-            configuration = try ServiceConfiguration(service: .identity)
-            identity = try IdentityConfiguration(environment: ProcessInfo.processInfo.environment)
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("tillit-identity: configuration error: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG
-        }
-        TillitLogging.bootstrap(configuration)
-        let logger = Logger(label: "tillit.identity")
-        let host: ServiceHost
-        do {
-            host = try IdentityServer.makeHost(
+        let status = await ServiceExit.run("tillit-identity") {
+            let configuration = try ServiceConfiguration(service: .identity)
+            let identity = try IdentityConfiguration(environment: ProcessInfo.processInfo.environment)
+            TillitLogging.bootstrap(configuration)
+            let logger = Logger(label: "tillit.identity")
+            let host = try IdentityServer.makeHost(
                 configuration: configuration, identity: identity, logger: logger)
-        } catch {
-            logger.critical("could not start", metadata: ["error": "\(error)"])
-            FileHandle.standardError.write(Data("tillit-identity: could not start: \(error)\n".utf8))
-            throw ExitCode.failure
+            logger.info(
+                "starting",
+                metadata: [
+                    "address": "\(configuration.listenAddress.host):\(configuration.listenAddress.port)"
+                ])
+            try await host.run()
         }
-        logger.info(
-            "starting",
-            metadata: ["address": "\(configuration.listenAddress.host):\(configuration.listenAddress.port)"])
-        try await host.run()
+        if status != 0 { throw ExitCode(status) }
     }
 }
