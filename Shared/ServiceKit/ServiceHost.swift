@@ -58,6 +58,13 @@ public struct ServiceHost: Sendable {
         var services: [any Service] = companions
         services.append(server)
         services.append(HealthShutdownMarker(health: health))
+        // MARK: ready file (stack launcher)
+        if let readyFile = configuration.readyFile {
+            services.append(
+                ReadyFile.Writer(
+                    server: server, host: configuration.listenAddress.host, path: readyFile, logger: logger))
+        }
+        // MARK: end ready file
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0) },
