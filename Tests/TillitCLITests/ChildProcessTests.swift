@@ -11,7 +11,7 @@ import TillitTesting
             executable: Built.bench, arguments: ["serve", "--port", "0"], name: "bench")
         let address = try await child.boundAddress()
         #expect(address.host == "127.0.0.1" && address.port != 0)
-        #expect(await HealthProbe.check(address) == .serving)
+        #expect(await HealthProbe.check(address, timeout: .seconds(10)) == .serving)
         #expect(child.log.contains("PORT \(address.port)"))
         let pid = child.pid
         #expect(child.stop(grace: .seconds(5)) == 0)

@@ -74,7 +74,7 @@ import TillitTesting
             #expect(port != 0)
             #expect(ready.address == ServiceAddress(host: "127.0.0.1", port: port))
             #expect(ready.pid == getpid())
-            #expect(await HealthProbe.check(ready.address) == .serving)
+            #expect(await HealthProbe.check(ready.address, timeout: .seconds(10)) == .serving)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
