@@ -226,6 +226,8 @@ let package = Package(
                 "TillitTesting",
                 "TillitCLI",
                 "TillitServiceKit",
+                // An in-process foreign server for the stack launcher's tests.
+                "TillitRPC",
                 "tillit",
                 // TOTP codes for the end-to-end tests, and `tillit-identity` built to run against.
                 "TillitIdentity",

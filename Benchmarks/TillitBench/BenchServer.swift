@@ -7,8 +7,9 @@ import TillitRPC
 import TillitServiceKit
 
 /// `tillit-bench serve`: an Echo server (with Health) in its own process, run in a ServiceGroup
-/// that shuts down gracefully on SIGTERM/SIGINT. Prints `PORT <n>` once listening. Tests also
-/// use it as a stand-in service for the stack launcher.
+/// that shuts down gracefully on SIGTERM/SIGINT. Prints `PORT <n>` once listening and, like every
+/// service, writes the ready file named by `TILLIT_READY_FILE` (bound address and pid). Tests
+/// also use it as a stand-in service for the stack launcher.
 struct BenchServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -39,6 +40,10 @@ struct BenchServer: AsyncParsableCommand {
             tasks.addTask { try await group.run() }
             let port = try await server.localPort
             FileHandle.standardOutput.write(Data("PORT \(port)\n".utf8))
+            if let path = ProcessInfo.processInfo.environment[ReadyFile.environmentVariable], !path.isEmpty {
+                try ReadyFile.write(
+                    address: ServiceAddress(host: "127.0.0.1", port: port), pid: getpid(), to: path)
+            }
             if stopOnStdinEOF {
                 // Not a child task: a blocked read must not keep the process from exiting.
                 Task.detached {

@@ -23,6 +23,11 @@ public struct ServiceConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// The largest frame accepted (`TILLIT_MAX_FRAME_BYTES`, default 4 MiB).
     public var maximumFrameSize: Int
+    // MARK: ready file (stack launcher)
+    /// Where to write the bound address and pid once listening (`TILLIT_READY_FILE`, see
+    /// `ReadyFile`); nil (unset or empty) writes none.
+    public var readyFile: String?
+    // MARK: end ready file
 
     /// How log lines are written.
     public enum LogFormat: String, Sendable {
@@ -70,6 +75,9 @@ public struct ServiceConfiguration: Sendable {
         self.maximumFrameSize = try Self.integer(
             "TILLIT_MAX_FRAME_BYTES", in: environment, default: 4 * 1024 * 1024,
             range: 1024...(64 * 1024 * 1024))
+        // MARK: ready file (stack launcher)
+        self.readyFile = environment[ReadyFile.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+        // MARK: end ready file
     }
 
     /// The path of this service's SQLite file, `<data dir>/<service>.db`.

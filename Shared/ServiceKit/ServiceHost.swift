@@ -90,6 +90,12 @@ public struct ServiceHost: Sendable {
         services.append(server)
         let health = self.health
         services.append(Self.onShutdown { health.markAllNotServing() })
+        if let readyFile = configuration.readyFile {
+            // Tells the stack launcher (or a test) the address actually bound, once it is.
+            services.append(
+                ReadyFile.Writer(
+                    server: server, host: configuration.listenAddress.host, path: readyFile, logger: logger))
+        }
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0) },

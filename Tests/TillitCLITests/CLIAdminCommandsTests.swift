@@ -5,7 +5,7 @@ import TillitServiceKit
 @testable import TillitCLI
 
 /// `org update`, `mfa reset` and `sessions revoke` through the real binary against a real Identity.
-struct CLIAdminCommandsTests {
+@Suite(.timeLimit(.minutes(5))) struct CLIAdminCommandsTests {
     static let password = "correct horse battery"
 
     @Test func orgUpdateMFAResetAndSessionsRevoke() async throws {

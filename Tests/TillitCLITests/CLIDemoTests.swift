@@ -1,21 +1,24 @@
 import Foundation
 import Testing
 import TillitCLI
+import TillitTesting
 
 /// `tillit stack up --demo` with the real `tillit-identity`: seeds once, prints how to log in,
 /// and on a second start only prints the hints again.
-@Suite struct CLIDemoTests {
-    /// Runs `tillit stack up --demo` until `marker` appears in its output; returns the output.
-    private func stackUp(folder: URL, port: Int, until marker: String) async throws -> String {
+@Suite(.timeLimit(.minutes(5))) struct CLIDemoTests {
+    /// Runs `tillit stack up --demo` (Identity on a port it picks, port 0) until `marker` appears
+    /// in its output; returns the output.
+    private func stackUp(folder: URL, until marker: String) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Built.tillit)
         process.arguments = [
             "stack", "up", "--demo", "--bin-dir", Built.directory.path, "--data-dir",
-            folder.appendingPathComponent("data").path, "--identity-addr", "127.0.0.1:\(port)",
+            folder.appendingPathComponent("data").path, "--identity-addr", "127.0.0.1:0",
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["TILLIT_IDENTITY_SCRYPT_LOG2_N"] = "10"
+        environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -38,15 +41,14 @@ import TillitCLI
     @Test func seedsADemoPracticeOnceAndPrintsHowToLogIn() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-demo-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = try await freePort()
-        let first = try await stackUp(folder: folder, port: port, until: "admins and supervisors enrol")
+        let first = try await stackUp(folder: folder, until: "admins and supervisors enrol")
         #expect(first.contains("demo: seeded Demo Practice"), "\(first)")
         #expect(first.contains("admin@demo.tillit.test") && first.contains(DemoSeederPassword.value))
         let line = try #require(first.split(separator: "\n").first { $0.contains("organisation id:") })
         let org = String(line.split(separator: " ").last!)
 
         // Identity is stopped with the stack; start it again on its own and look around.
-        let second = try await stackUp(folder: folder, port: port, until: "admins and supervisors enrol")
+        let second = try await stackUp(folder: folder, until: "admins and supervisors enrol")
         #expect(second.contains("already seeded") && second.contains(org), "\(second)")
         #expect(!second.contains("demo: seeded"))
     }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import TillitCLI
+import TillitTesting
 
 /// The real `tillit` binary against a real `tillit-identity` process.
-@Suite(.serialized) struct CLIIdentityTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct CLIIdentityTests {
     static let password = "correct horse battery"
 
     @Test func bootstrapMFAStaffClientsConsentWhoamiLogout() async throws {
@@ -237,8 +238,8 @@ import TillitCLI
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }
         let (_, admin) = try stack.bootstrapWithAdmin(password: Self.password)
-        kill(stack.process.processIdentifier, SIGKILL)
-        stack.process.waitUntilExit()
+        stack.child.signal(SIGKILL)
+        #expect(await stack.child.waitForExit() != nil)
         let whoami = try admin.run(["whoami"])
         #expect(whoami.status == CLIExitCode.unavailable.rawValue, "\(whoami)")
         #expect(

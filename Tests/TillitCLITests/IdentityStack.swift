@@ -3,51 +3,49 @@ import Testing
 import TillitCLI
 import TillitIdentity
 import TillitServiceKit
+import TillitTesting
 
-/// A real `tillit-identity` process on a free loopback port with a temporary data folder and
-/// cheap password hashing (TILLIT_IDENTITY_SCRYPT_LOG2_N=10).
-final class IdentityStack: @unchecked Sendable {
+/// A real `tillit-identity` process on a loopback port it picks itself (port 0, read back from
+/// its ready file) with a temporary data folder and cheap password hashing
+/// (TILLIT_IDENTITY_SCRYPT_LOG2_N=10).
+final class IdentityStack: Sendable {
     let folder: URL
     let port: Int
-    let process: Process
+    let child: ChildProcess
 
     var address: String { "127.0.0.1:\(port)" }
 
-    private init(folder: URL, port: Int, process: Process) {
+    private init(folder: URL, port: Int, child: ChildProcess) {
         self.folder = folder
         self.port = port
-        self.process = process
+        self.child = child
     }
 
-    /// Starts Identity and waits until it is SERVING.
+    /// Starts Identity and waits until it has bound and is SERVING.
     static func start(environment extra: [String: String] = [:]) async throws -> IdentityStack {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-cli-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let port = try await freePort()
-        let process = Process()
-        process.executableURL = Built.directory.appendingPathComponent("tillit-identity")
-        var environment = ProcessInfo.processInfo.environment
-        environment["TILLIT_DATA_DIR"] = folder.appendingPathComponent("data").path
-        environment["TILLIT_IDENTITY_ADDR"] = "127.0.0.1:\(port)"
-        environment["TILLIT_IDENTITY_SCRYPT_LOG2_N"] = "10"
+        var environment = [
+            "TILLIT_DATA_DIR": folder.appendingPathComponent("data").path,
+            "TILLIT_IDENTITY_ADDR": "127.0.0.1:0",
+            "TILLIT_IDENTITY_SCRYPT_LOG2_N": "10",
+        ]
         environment.merge(extra) { $1 }
-        process.environment = environment
-        _ = FileManager.default.createFile(
-            atPath: folder.appendingPathComponent("identity.log").path, contents: nil)
-        let log = try FileHandle(forWritingTo: folder.appendingPathComponent("identity.log"))
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stack = IdentityStack(folder: folder, port: port, process: process)
+        let child = try ChildProcess(executable: Built.identity, environment: environment, name: "identity")
+        let bound: ServiceAddress
+        do {
+            bound = try await child.boundAddress()
+        } catch {
+            child.stop()
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+        let stack = IdentityStack(folder: folder, port: bound.port, child: child)
         let end = ContinuousClock.now + .seconds(60)
-        while await HealthProbe.check(
-            ServiceAddress(host: "127.0.0.1", port: port), timeout: .milliseconds(500))
-            != .serving
-        {
-            guard ContinuousClock.now < end, process.isRunning else {
-                stack.stop()
-                throw CLIError(.unavailable, "tillit-identity did not become SERVING")
+        while await HealthProbe.check(bound, timeout: .milliseconds(500)) != .serving {
+            guard ContinuousClock.now < end, child.exitStatus == nil else {
+                stack.tearDown()
+                throw CLIError(.unavailable, "tillit-identity did not become SERVING; log:\n\(child.log)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -59,12 +57,9 @@ final class IdentityStack: @unchecked Sendable {
         CLIUser(configDirectory: folder.appendingPathComponent("config-\(name)"), identityAddress: address)
     }
 
-    /// Stops Identity (SIGTERM, then waits).
+    /// Stops Identity (SIGTERM, then SIGKILL after 10 s) and waits for it.
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        child.stop()
     }
 
     /// Stops Identity and removes the folder.
@@ -128,6 +123,7 @@ struct CLIUser: Sendable {
         merged["TILLIT_CONFIG_DIR"] = configDirectory.path
         merged["TILLIT_IDENTITY_ADDR"] = identityAddress
         merged["NO_COLOR"] = "1"
+        merged["SWIFT_BACKTRACE"] = "enable=no"
         merged.merge(environment) { $1 }
         process.environment = merged
         let output = Pipe()

@@ -5,7 +5,7 @@ import TillitServiceKit
 @testable import TillitCLI
 
 /// Where `tillit` finds the services: flags, then environment, then the config file, then defaults.
-struct ServiceAddressOptionsTests {
+@Suite(.timeLimit(.minutes(2))) struct ServiceAddressOptionsTests {
     private func withConfigDirectory(_ contents: String?, _ body: (String) throws -> Void) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tillit-cfg-\(UUID().uuidString)")

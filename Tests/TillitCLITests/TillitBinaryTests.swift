@@ -1,12 +1,15 @@
 import Foundation
 import Testing
 import TillitCLI
+import TillitServiceKit
+import TillitTesting
 
 /// The real `tillit` binary.
-@Suite struct TillitBinaryTests {
+@Suite(.timeLimit(.minutes(3))) struct TillitBinaryTests {
     @Test func healthOfAnUnreachableServiceExitsUnavailable() async throws {
-        let port = try await freePort()
-        let result = try runTillit(["health", "identity", "--identity-addr", "127.0.0.1:\(port)"])
+        // Bound but not listening for the whole test: nothing can answer there.
+        let refusing = try RefusingPort()
+        let result = try runTillit(["health", "identity", "--identity-addr", "127.0.0.1:\(refusing.port)"])
         #expect(result.status == CLIExitCode.unavailable.rawValue)
         #expect(result.output.contains("UNREACHABLE"))
     }
@@ -21,13 +24,12 @@ import TillitCLI
     }
 
     /// `tillit stack up` with a stand-in `tillit-identity` (a script running `tillit-bench
-    /// serve` on the identity port): SERVING, healthy by `tillit health`, and SIGTERM to the
-    /// launcher leaves no child behind.
+    /// serve` on the identity port, here 0): SERVING at the address it bound, which the SERVING
+    /// line prints, healthy by `tillit health`, and SIGTERM to the launcher leaves no child behind.
     @Test func stackUpServesAndSigtermLeavesNoOrphans() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-bin-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = try await freePort()
         let script = folder.appendingPathComponent("tillit-identity")
         try "#!/bin/sh\nexec '\(Built.bench)' serve --port \"${TILLIT_IDENTITY_ADDR##*:}\"\n"
             .write(to: script, atomically: true, encoding: .utf8)
@@ -37,10 +39,11 @@ import TillitCLI
         process.executableURL = URL(fileURLWithPath: Built.tillit)
         process.arguments = [
             "stack", "up", "--bin-dir", folder.path, "--data-dir", folder.appendingPathComponent("data").path,
-            "--identity-addr", "127.0.0.1:\(port)",
+            "--identity-addr", "127.0.0.1:0",
         ]
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -59,12 +62,18 @@ import TillitCLI
         }
 
         #expect(await eventually { lines.all.joined().contains("SERVING") })
-        let health = try runTillit(["health", "identity", "--identity-addr", "127.0.0.1:\(port)", "--json"])
+        // `identity    SERVING       127.0.0.1:<port> pid <pid>`
+        let line = try #require(lines.all.joined().split(separator: "\n").first { $0.contains("SERVING") })
+        let words = line.split(separator: " ")
+        let address = try #require(
+            words.firstIndex(of: "SERVING").flatMap { ServiceAddress(parsing: String(words[$0 + 1])) })
+        #expect(address.host == "127.0.0.1" && address.port != 0, "\(line)")
+        let childPID = try #require(words.last.flatMap { Int32($0) }, "\(line)")
+        let ready = ReadyFile.read(from: folder.appendingPathComponent("data/logs/identity.ready").path)
+        #expect(ready?.address == address && ready?.pid == childPID)
+        let health = try runTillit(["health", "identity", "--identity-addr", address.description, "--json"])
         #expect(health.status == 0)
         #expect(health.output.contains("\"status\":\"SERVING\""))
-        let childPID = try #require(
-            lines.all.joined().split(separator: "\n").first { $0.contains("SERVING") }
-                .flatMap { $0.split(separator: " ").last }.flatMap { Int32($0) })
         #expect(isAlive(childPID))
         defer { if isAlive(childPID) { kill(childPID, SIGKILL) } }
 

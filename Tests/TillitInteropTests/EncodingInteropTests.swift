@@ -8,7 +8,7 @@ import TillitRPC
 
 /// swift-protobuf and protobuf-c encode and decode every message of proto/ identically (SPEC
 /// section 3): byte for byte, in both directions, over the table in `InteropCases.swift`.
-@Suite struct EncodingInteropTests {
+@Suite(.timeLimit(.minutes(2))) struct EncodingInteropTests {
     /// Swift encodes → protobuf-c unpacks (recognising every field) → protobuf-c packs the same
     /// bytes.
     @Test(arguments: InteropCase.all)
@@ -81,7 +81,7 @@ import TillitRPC
 
 /// Where the two libraries meet input that the table's canonical messages never produce. Each
 /// test pins the observed behaviour, so that a library upgrade that changes it is noticed.
-@Suite struct EncodingEdgeCaseTests {
+@Suite(.timeLimit(.minutes(2))) struct EncodingEdgeCaseTests {
     private static var stringValueDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
         cDescriptor(tillit__common__v1__string_value__init)
     }

@@ -20,9 +20,11 @@ struct StackUpCommand: AsyncParsableCommand {
         abstract: "Start every Tillit service found next to `tillit`, with local defaults.",
         discussion: """
             Each service gets its SQLite file under the data folder and a loopback port \
-            (identity 7101, booking 7102, notes 7103, supervision 7104, or TILLIT_<SERVICE>_ADDR). \
-            A service that crashes is restarted with backoff. Ctrl-C or SIGTERM stops them all. \
-            Each service's output goes to <data dir>/logs/<service>.log.
+            (identity 7101, booking 7102, notes 7103, supervision 7104, or TILLIT_<SERVICE>_ADDR; \
+            port 0 picks a free one). A service is SERVING once it has written the address it \
+            bound to <data dir>/logs/<service>.ready and answers Health there; that address is \
+            printed. A service that crashes is restarted with backoff. Ctrl-C or SIGTERM stops \
+            them all. Each service's output goes to <data dir>/logs/<service>.log.
 
             With --demo, once Identity is SERVING and its database is empty, a demo practice is \
             created through the API and the way to log in is printed (again on later runs).
@@ -30,6 +32,7 @@ struct StackUpCommand: AsyncParsableCommand {
             Examples:
               tillit stack up --data-dir ./.tillit-data
               tillit stack up --demo
+              tillit stack up --identity-addr 127.0.0.1:0   # any free port; see the SERVING line
             """)
 
     @Option(help: "The folder for databases, keys and logs.")
@@ -70,8 +73,13 @@ struct StackUpCommand: AsyncParsableCommand {
         Terminal.say(
             "Starting \(specs.map(\.name).joined(separator: ", ")); data in \(dataDirectory.path). Ctrl-C stops."
         )
+        // The demo seeder talks to Identity at the address it reported (its port may be 0 here).
+        let seeding = demo ? DemoSeeding(dataDirectory: dataDirectory) : nil
         let launcher = StackLauncher(services: specs, logDirectory: logDirectory) { event in
             Terminal.say(Self.describe(event))
+            if let seeding, case .serving(ServiceName.identity.rawValue, _, let address) = event {
+                seeding.start(identity: address)
+            }
         }
         var logger = Logger(label: "tillit.stack")
         logger.logLevel = .warning
@@ -79,13 +87,6 @@ struct StackUpCommand: AsyncParsableCommand {
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: launcher)], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        let seeding =
-            demo
-            ? Task {
-                await DemoSeeder(address: resolved[.identity]!, dataDirectory: dataDirectory) {
-                    Terminal.say($0)
-                }.run()
-            } : nil
         try await group.run()
         seeding?.cancel()
         Terminal.say("All services stopped.")
@@ -98,8 +99,8 @@ struct StackUpCommand: AsyncParsableCommand {
         }
         switch event {
         case .started(let service, let pid): return line(service, "STARTING", "pid \(pid)")
-        case .serving(let service, let pid):
-            return line(service, Terminal.colour("SERVING", ok: true), "pid \(pid)")
+        case .serving(let service, let pid, let address):
+            return line(service, Terminal.colour("SERVING", ok: true), "\(address) pid \(pid)")
         case .crashed(let service, let status, let retryIn):
             return line(
                 service, Terminal.colour("CRASHED", ok: false), "exit \(status); restarting in \(retryIn)")

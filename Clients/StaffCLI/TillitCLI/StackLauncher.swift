@@ -10,9 +10,10 @@ public struct StackServiceSpec: Sendable {
     public var executable: String
     /// Its arguments.
     public var arguments: [String]
-    /// Its environment.
+    /// Its environment (the launcher adds `TILLIT_READY_FILE`).
     public var environment: [String: String]
-    /// Where its Health answers.
+    /// Where it is told to listen; port 0 means any free port. Health is probed at the address
+    /// the child reports in its ready file, not here.
     public var address: ServiceAddress
 
     /// A spec.
@@ -32,8 +33,9 @@ public struct StackServiceSpec: Sendable {
 public enum StackEvent: Sendable, Equatable {
     /// The process was started.
     case started(service: String, pid: Int32)
-    /// Its Health answered SERVING.
-    case serving(service: String, pid: Int32)
+    /// The process reported in its ready file that it listens on `address`, and Health there
+    /// answered SERVING while the process was still running.
+    case serving(service: String, pid: Int32, address: ServiceAddress)
     /// It exited on its own (or was killed) with this status; it will be restarted after `retryIn`.
     case crashed(service: String, status: Int32, retryIn: Duration)
     /// It could not be started at all.
@@ -42,10 +44,18 @@ public enum StackEvent: Sendable, Equatable {
     case stopped(service: String)
 }
 
-/// Runs the services of the local stack: starts each, waits for Health to say SERVING,
-/// restarts a crashed one with backoff (and says so), and on graceful shutdown (SIGTERM/SIGINT
-/// through a ServiceGroup) stops every child — SIGTERM, then SIGKILL after the grace period —
-/// before returning, so no process is left behind.
+/// Runs the services of the local stack: starts each, waits for it to report its bound address
+/// in its ready file and for Health there to say SERVING, restarts a crashed one with backoff
+/// (and says so), and on graceful shutdown (SIGTERM/SIGINT through a ServiceGroup) stops every
+/// child — SIGTERM, then SIGKILL after the grace period — before returning, so no process is
+/// left behind.
+///
+/// Each child gets `TILLIT_READY_FILE=<logDirectory>/<name>.ready` (deleted before every start)
+/// and writes `host:port` and `pid <n>` there once it has bound (see `ReadyFile`). Only a file
+/// naming the child's own pid counts, and Health is probed only at the address it names: the
+/// child holds that listening socket, so an answer there is the child's, never another
+/// process's that happens to listen on the port the child was told to use. A child that exits
+/// before writing the file is `.crashed`, never SERVING.
 public struct StackLauncher: Service {
     private let services: [StackServiceSpec]
     private let logDirectory: URL
@@ -54,7 +64,8 @@ public struct StackLauncher: Service {
     private let maximumBackoff: Duration
     private let events: @Sendable (StackEvent) -> Void
 
-    /// A launcher for `services`, writing each one's output to `<logDirectory>/<name>.log`.
+    /// A launcher for `services`, writing each one's output to `<logDirectory>/<name>.log` and
+    /// its ready file to `<logDirectory>/<name>.ready`.
     public init(
         services: [StackServiceSpec],
         logDirectory: URL,
@@ -71,6 +82,7 @@ public struct StackLauncher: Service {
         self.events = events
     }
 
+    /// Supervises every service until graceful shutdown or cancellation, then stops them all.
     public func run() async throws {
         // Graceful shutdown cancels the supervisors, each of which then stops its process.
         await cancelWhenGracefulShutdown {
@@ -85,12 +97,17 @@ public struct StackLauncher: Service {
     /// Keeps one service running until cancelled, then stops it.
     private func supervise(_ service: StackServiceSpec) async {
         var failures = 0
+        let readyFile = readyFilePath(service)
+        var environment = service.environment
+        environment[ReadyFile.environmentVariable] = readyFile
         while !Task.isCancelled {
             let process: SupervisedProcess
             do {
+                // A ready file left by an earlier run (or process) must not be taken for this one's.
+                ReadyFile.remove(at: readyFile)
                 process = try SupervisedProcess(
                     executable: service.executable, arguments: service.arguments,
-                    environment: service.environment,
+                    environment: environment,
                     logFile: logDirectory.appendingPathComponent("\(service.name).log"))
             } catch {
                 events(.failedToStart(service: service.name, reason: "\(error)"))
@@ -101,7 +118,7 @@ public struct StackLauncher: Service {
             events(.started(service: service.name, pid: process.pid))
             let started = ContinuousClock.now
             // `watch` returns nil once the task is cancelled (graceful shutdown of the stack).
-            let status = await watch(service, process)
+            let status = await watch(service, process, readyFile: readyFile)
             guard let status else {
                 await process.stop(grace: stopGrace)
                 events(.stopped(service: service.name))
@@ -115,22 +132,46 @@ public struct StackLauncher: Service {
         }
     }
 
-    /// Reports SERVING once Health says so, then waits for the process to exit; returns its
+    /// Where `service` writes its ready file.
+    private func readyFilePath(_ service: StackServiceSpec) -> String {
+        logDirectory.appendingPathComponent("\(service.name).ready").path
+    }
+
+    /// Waits for the process's ready file, then reports SERVING once Health at the bound address
+    /// says so while the process still runs; then waits for the process to exit. Returns its
     /// status, or nil when the task was cancelled first.
-    private func watch(_ service: StackServiceSpec, _ process: SupervisedProcess) async -> Int32? {
+    private func watch(_ service: StackServiceSpec, _ process: SupervisedProcess, readyFile: String) async
+        -> Int32?
+    {
+        var bound: ServiceAddress?
         var reportedServing = false
         while !Task.isCancelled {
             if let status = process.exitStatus { return status }
-            if !reportedServing {
-                if await HealthProbe.check(service.address, timeout: .milliseconds(500)) == .serving {
-                    reportedServing = true
-                    events(.serving(service: service.name, pid: process.pid))
-                    continue
-                }
+            if bound == nil, let ready = ReadyFile.read(from: readyFile), ready.pid == process.pid {
+                bound = Self.probeAddress(ready.address)
+            }
+            if let address = bound, !reportedServing,
+                await HealthProbe.check(address, timeout: .milliseconds(500)) == .serving,
+                // Still running after the answer: it held the listening socket all along, so the
+                // answer was its own (a process that has exited, even unreaped, has closed it).
+                process.isRunning
+            {
+                reportedServing = true
+                events(.serving(service: service.name, pid: process.pid, address: address))
+                continue
             }
             try? await Task.sleep(for: .milliseconds(reportedServing ? 100 : 50))
         }
         return nil
+    }
+
+    /// The address to probe for a bound address: a wildcard host is reached on loopback.
+    static func probeAddress(_ address: ServiceAddress) -> ServiceAddress {
+        switch address.host {
+        case "0.0.0.0": ServiceAddress(host: "127.0.0.1", port: address.port)
+        case "::", "::0": ServiceAddress(host: "::1", port: address.port)
+        default: address
+        }
     }
 
     private func backoff(_ failures: Int) -> Duration {

@@ -47,6 +47,20 @@ final class SupervisedProcess: Sendable {
     /// The exit status, once it has exited.
     var exitStatus: Int32? { state.withLock { $0.status } }
 
+    /// Whether it still runs: not exited, and not a zombie waiting to be reaped (which has
+    /// already closed its sockets).
+    var isRunning: Bool {
+        guard exitStatus == nil else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+            // No /proc entry: gone (or no /proc at all, where exitStatus is all we know).
+            return !FileManager.default.fileExists(atPath: "/proc/self/stat")
+        }
+        // `pid (command) state …`: the command may contain anything, so look after the last ')'.
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state != "Z" && state != "X"
+    }
+
     /// Waits for the process to exit; returns its status.
     func waitForExit() async -> Int32 {
         await withCheckedContinuation { continuation in

@@ -1,0 +1,31 @@
+import Foundation
+import Synchronization
+import TillitServiceKit
+
+/// The demo seeder of `tillit stack up --demo`, started once Identity has reported the address
+/// it bound (its port may have been 0) and is SERVING there; at most one runs.
+final class DemoSeeding: Sendable {
+    private let dataDirectory: URL
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    /// Seeding for the stack whose data is in `dataDirectory`.
+    init(dataDirectory: URL) {
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Starts the seeder against Identity at `address`, unless it was started already.
+    func start(identity address: ServiceAddress) {
+        task.withLock { task in
+            guard task == nil else { return }
+            let dataDirectory = self.dataDirectory
+            task = Task {
+                await DemoSeeder(address: address, dataDirectory: dataDirectory) { Terminal.say($0) }.run()
+            }
+        }
+    }
+
+    /// Stops the seeder if it is still running.
+    func cancel() {
+        task.withLock { $0?.cancel() }
+    }
+}
