@@ -25,6 +25,11 @@ struct BenchServer: AsyncParsableCommand {
     var stopOnStdinEOF = false
 
     func run() async throws {
+        let status = await ServiceExit.run("tillit-bench serve") { try await serve() }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private func serve() async throws {
         var logger = Logger(label: "tillit.bench.server")
         logger.logLevel = .warning
         let server = RPCServer(

@@ -235,7 +235,12 @@ import TillitTesting
     }
 
     @Test func serviceDownExitsUnavailable() async throws {
-        let stack = try await IdentityStack.start()
+        // The port stays reserved after the kill, so no other test's server can answer on it.
+        let reservation = try RefusingPort(reusable: true)
+        defer { withExtendedLifetime(reservation) {} }
+        let stack = try await IdentityStack.start(environment: [
+            "TILLIT_IDENTITY_ADDR": "127.0.0.1:\(reservation.port)"
+        ])
         defer { stack.tearDown() }
         let (_, admin) = try stack.bootstrapWithAdmin(password: Self.password)
         stack.child.signal(SIGKILL)

@@ -60,6 +60,9 @@ import TillitTesting
     }
 
     @Test func peerLostMidCallIsUnavailableAndClientReconnects() async throws {
+        // The port stays ours while nothing listens, so the restart below cannot lose it.
+        let reservation = try RefusingPort(reusable: true)
+        defer { withExtendedLifetime(reservation) {} }
         // A "server" that accepts and then dies without answering, like a process killed -9.
         let group = MultiThreadedEventLoopGroup.singleton
         let crashing = try await ServerBootstrap(group: group)
@@ -69,8 +72,8 @@ import TillitTesting
                     try channel.pipeline.syncOperations.addHandler(CloseOnFirstRead())
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = crashing.localAddress!.port!
+            .bind(host: "127.0.0.1", port: reservation.port).get()
+        let port = reservation.port
         let client = RPCClient(
             host: "127.0.0.1", port: port,
             configuration: RPCClientConfiguration(
@@ -109,7 +112,7 @@ import TillitTesting
 
     @Test func unreachablePeerFailsFastWithUnavailable() async throws {
         // Bound but not listening: connections are refused, and no other test can take it.
-        let reserved = try ReservedPort()
+        let reserved = try RefusingPort()
         defer { withExtendedLifetime(reserved) {} }
         try await withRPCClient(host: "127.0.0.1", port: reserved.port) { client in
             let started = ContinuousClock.now

@@ -92,8 +92,11 @@ final class ServerProcess: Sendable {
     }
 
     @Test func killedServerGivesUnavailableAndTheClientReconnectsWhenItReturns() async throws {
-        let first = try ServerProcess.start()
-        let port = first.port
+        // The port stays ours while the server is down, so its restart cannot lose it.
+        let reservation = try RefusingPort(reusable: true)
+        defer { withExtendedLifetime(reservation) {} }
+        let port = reservation.port
+        let first = try ServerProcess.start(port: port)
         let client = RPCClient(
             host: "127.0.0.1", port: port,
             configuration: RPCClientConfiguration(
