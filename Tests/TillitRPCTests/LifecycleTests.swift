@@ -117,14 +117,21 @@ import TillitTesting
         try await withRPCClient(host: "127.0.0.1", port: reserved.port) { client in
             let started = ContinuousClock.now
             for _ in 0..<3 {
-                await expectRPCError(.unavailable) {
+                let error = await expectRPCError(.unavailable) {
                     try await client.unary(
                         EchoService.echo, request: echoRequest("x"),
                         response: Tillit_Testing_V1_EchoResponse.self)
                 }
+                // Refused at once, or refused fast while backing off — never a connect timeout.
+                let cause = error?.cause.map { String(describing: $0) } ?? ""
+                #expect(!cause.localizedCaseInsensitiveContains("timeout"), "\(cause)")
+                #expect(
+                    cause.localizedCaseInsensitiveContains("refused")
+                        || error?.message.contains("is unreachable") == true,
+                    "\(error?.message ?? "") \(cause)")
             }
-            // Well under three connect timeouts (2 s each): no attempt waits for a timeout.
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Sanity bound only (the machine may be busy); the checks above are the real test.
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 

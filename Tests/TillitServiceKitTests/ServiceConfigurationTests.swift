@@ -2,7 +2,7 @@ import Logging
 import Testing
 import TillitServiceKit
 
-@Suite struct ServiceConfigurationTests {
+@Suite(.timeLimit(.minutes(2))) struct ServiceConfigurationTests {
     @Test func defaultsDescribeTheLocalStack() throws {
         let configuration = try ServiceConfiguration(service: .booking, environment: [:])
         #expect(configuration.listenAddress == ServiceAddress(host: "127.0.0.1", port: 7102))

@@ -96,7 +96,7 @@ private func bearer(_ token: String) -> CallOptions {
     CallOptions(metadata: Metadata([("authorization", "Bearer \(token)")]))
 }
 
-@Suite struct ServiceHostTests {
+@Suite(.timeLimit(.minutes(2))) struct ServiceHostTests {
     @Test func healthNeedsNoTokenAndKnowsItsServices() async throws {
         try await withHost { host, _, health in
             var request = Tillit_Health_V1_HealthCheckRequest()

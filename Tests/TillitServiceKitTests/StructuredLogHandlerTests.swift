@@ -4,7 +4,7 @@ import TillitRPC
 
 @testable import TillitServiceKit
 
-@Suite struct StructuredLogHandlerTests {
+@Suite(.timeLimit(.minutes(2))) struct StructuredLogHandlerTests {
     @Test func logfmtQuotesAndEscapes() {
         let line = StructuredLogHandler.logfmt([
             ("a", "plain"), ("b", "two words"), ("c", "say \"hi\"\nbye"), ("d", ""),

@@ -3,7 +3,7 @@ import GRDB
 import Testing
 import TillitStorage
 
-struct BackupTests {
+@Suite(.timeLimit(.minutes(2))) struct BackupTests {
     @Test func backupWhileWritingPassesIntegrityCheckAndRestores() throws {
         try withTemporaryDirectory { directory in
             let database = try Fixtures.open("live.db", in: directory)

@@ -3,7 +3,7 @@ import GRDB
 import Testing
 import TillitStorage
 
-struct ConnectionSettingsTests {
+@Suite(.timeLimit(.minutes(2))) struct ConnectionSettingsTests {
     @Test func defaultsHoldOnWriterAndOnEveryReader() throws {
         try withTemporaryDirectory { directory in
             let database = try Fixtures.open(in: directory) { $0.maximumReaderCount = 4 }

@@ -3,7 +3,7 @@ import GRDB
 import Testing
 import TillitStorage
 
-struct DurabilityTests {
+@Suite(.timeLimit(.minutes(2))) struct DurabilityTests {
     @Test func committedWriteIsDurableAcrossCloseAndReopen() throws {
         try withTemporaryDirectory { directory in
             let database = try Fixtures.open(in: directory)

@@ -3,7 +3,7 @@ import GRDB
 import Testing
 import TillitStorage
 
-struct IntegrityTests {
+@Suite(.timeLimit(.minutes(2))) struct IntegrityTests {
     @Test func foreignKeysAreEnforced() throws {
         try withTemporaryDirectory { directory in
             let database = try Fixtures.open(in: directory)

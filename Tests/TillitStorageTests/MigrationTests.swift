@@ -3,7 +3,7 @@ import GRDB
 import Testing
 import TillitStorage
 
-struct MigrationTests {
+@Suite(.timeLimit(.minutes(2))) struct MigrationTests {
     @Test func migrationsRunInOrderAndOnlyOnceAcrossReopen() throws {
         try withTemporaryDirectory { directory in
             let calls = Locked<[String]>([])

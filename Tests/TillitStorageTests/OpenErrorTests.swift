@@ -3,7 +3,7 @@ import GRDB
 import Testing
 import TillitStorage
 
-struct OpenErrorTests {
+@Suite(.timeLimit(.minutes(2))) struct OpenErrorTests {
     @Test func fileThatIsNotADatabaseIsRefused() throws {
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("service.db").path

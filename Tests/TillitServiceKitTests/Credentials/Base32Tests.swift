@@ -2,7 +2,7 @@ import Testing
 import TillitServiceKit
 
 /// RFC 4648 base32.
-struct Base32Tests {
+@Suite(.timeLimit(.minutes(2))) struct Base32Tests {
     /// RFC 4648 §10.
     static let vectors: [(String, String)] = [
         ("", ""),

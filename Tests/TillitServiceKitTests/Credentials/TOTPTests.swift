@@ -3,7 +3,7 @@ import Testing
 import TillitServiceKit
 
 /// RFC 6238 TOTP codes, matching with skew and replay protection, and provisioning URIs.
-struct TOTPTests {
+@Suite(.timeLimit(.minutes(2))) struct TOTPTests {
     static let totp = TOTP(secret: Array("12345678901234567890".utf8))
 
     /// RFC 6238 Appendix B, SHA-1: the last 6 digits of the 8-digit codes.

@@ -3,7 +3,7 @@ import Testing
 
 @testable import TillitServiceKit
 
-@Suite struct AccessTokenClaimsTests {
+@Suite(.timeLimit(.minutes(2))) struct AccessTokenClaimsTests {
     @Test func encodesTheRegisteredJSONKeys() throws {
         let issuedAt = Date(timeIntervalSince1970: 1_767_323_045)  // 2026-01-02T03:04:05Z
         let claims = AccessTokenClaims(

@@ -8,7 +8,7 @@ import TillitRPC
 
 @testable import TillitServiceKit
 
-@Suite struct AccessTokenVerifierTests {
+@Suite(.timeLimit(.minutes(2))) struct AccessTokenVerifierTests {
     let clock = TestClock()
     let signer = makeSigner("key-1")
 

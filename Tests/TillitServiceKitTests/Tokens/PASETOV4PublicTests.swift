@@ -6,7 +6,7 @@ import Testing
 
 /// The official v4.public test vectors (paseto-standard/test-vectors, v4.json) and the PAE
 /// examples of the spec.
-@Suite struct PASETOV4PublicTests {
+@Suite(.timeLimit(.minutes(2))) struct PASETOV4PublicTests {
     struct Vector: Sendable, CustomTestStringConvertible {
         var name: String
         var footer: String
