@@ -11,18 +11,18 @@ import TillitServiceKit
     @Test func orgUpdateMFAResetAndSessionsRevoke() async throws {
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }
-        let (org, admin) = try stack.bootstrapWithAdmin(password: Self.password)
+        let (org, admin) = try await stack.bootstrapWithAdmin(password: Self.password)
 
-        let update = try admin.run(["org", "update", "--time-zone", "Europe/Helsinki", "--json"])
+        let update = try await admin.run(["org", "update", "--time-zone", "Europe/Helsinki", "--json"])
         #expect(update.status == 0, "\(update)")
         #expect(update.value("timeZone") as? String == "Europe/Helsinki", "\(update)")
-        let nothing = try admin.run(["org", "update"])
+        let nothing = try await admin.run(["org", "update"])
         #expect(nothing.status == CLIExitCode.usage.rawValue, "\(nothing)")
-        let badZone = try admin.run(["org", "update", "--time-zone", "Mars/Olympus"])
+        let badZone = try await admin.run(["org", "update", "--time-zone", "Mars/Olympus"])
         #expect(badZone.status == CLIExitCode.invalidInput.rawValue, "\(badZone)")
 
         // A practitioner with a session; the admin ends it.
-        let add = try admin.run(
+        let add = try await admin.run(
             [
                 "staff", "add", "--email", "p@test.example", "--name", "Pia", "--role", "practitioner",
                 "--licence", "licensed", "--password-stdin", "--json",
@@ -30,29 +30,29 @@ import TillitServiceKit
         try #require(add.status == 0, "\(add)")
         let practitionerID = try #require(add.value("id") as? String)
         let practitioner = stack.user("practitioner")
-        let login = try practitioner.run(
+        let login = try await practitioner.run(
             ["login", "--org", org, "--email", "p@test.example", "--password-stdin"],
             stdin: Self.password + "\n")
         try #require(login.status == 0, "\(login)")
-        let revoke = try admin.run(["sessions", "revoke", practitionerID, "--json"])
+        let revoke = try await admin.run(["sessions", "revoke", practitionerID, "--json"])
         #expect(revoke.status == 0, "\(revoke)")
         #expect((revoke.value("revokedSessions") as? Int) == 1, "\(revoke)")
         try practitioner.editSession { $0["accessTokenExpiresAt"] = "2020-01-01T00:00:00Z" }
-        let after = try practitioner.run(["whoami"])
+        let after = try await practitioner.run(["whoami"])
         #expect(after.status == CLIExitCode.auth.rawValue, "\(after)")
 
         // Not an admin: refused.
-        let login2 = try practitioner.run(
+        let login2 = try await practitioner.run(
             ["login", "--org", org, "--email", "p@test.example", "--password-stdin"],
             stdin: Self.password + "\n")
         try #require(login2.status == 0, "\(login2)")
-        let refused = try practitioner.run([
+        let refused = try await practitioner.run([
             "mfa", "reset", try #require(admin.session()["accountID"] as? String),
         ])
         #expect(refused.status == CLIExitCode.auth.rawValue, "\(refused)")
 
         // The admin resets the practitioner's (absent) TOTP: fine, and says so.
-        let reset = try admin.run(["mfa", "reset", practitionerID])
+        let reset = try await admin.run(["mfa", "reset", practitionerID])
         #expect(reset.status == 0, "\(reset)")
         #expect(reset.stdout.contains("Two-factor removed"), "\(reset)")
     }

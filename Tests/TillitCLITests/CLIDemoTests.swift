@@ -32,7 +32,7 @@ import TillitTesting
         try process.run()
         let seen = await eventually(timeout: .seconds(90)) { chunks.all.joined().contains(marker) }
         process.terminate()
-        process.waitUntilExit()
+        try await onOwnThread { process.waitUntilExit() }
         let text = chunks.all.joined()
         try #require(seen, "no '\(marker)' in: \(text)")
         return text

@@ -10,17 +10,17 @@ import TillitTesting
     @Test func bootstrapMFAStaffClientsConsentWhoamiLogout() async throws {
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }
-        let (org, admin) = try stack.bootstrapWithAdmin(password: Self.password)
+        let (org, admin) = try await stack.bootstrapWithAdmin(password: Self.password)
 
         // whoami, for people and as JSON.
-        let human = try admin.run(["whoami"])
+        let human = try await admin.run(["whoami"])
         #expect(human.status == 0, "\(human)")
         for text in [
             "Ada Admin", "admin@test.example", "Roles:", "admin", "Test Practice", org, "Token expires:",
         ] {
             #expect(human.stdout.contains(text), "\(text) missing: \(human)")
         }
-        let whoami = try admin.run(["whoami", "--json"])
+        let whoami = try await admin.run(["whoami", "--json"])
         #expect(whoami.status == 0, "\(whoami)")
         #expect(whoami.value("account", "email") as? String == "admin@test.example")
         #expect(whoami.value("account", "roles") as? [String] == ["admin"])
@@ -41,26 +41,26 @@ import TillitTesting
         #expect(folderMode == 0o700)
 
         // org show, locations, contact policy.
-        let show = try admin.run(["org", "show"])
+        let show = try await admin.run(["org", "show"])
         #expect(
             show.status == 0 && show.stdout.contains("Centrum") && show.stdout.contains("Umeå"), "\(show)")
-        let location = try admin.run(
+        let location = try await admin.run(
             [
                 "org", "location", "add", "--name", "Norr", "--address", "Kungsgatan 2", "--city", "Luleå",
                 "--json",
             ])
         #expect(location.status == 0 && location.value("city") as? String == "Luleå", "\(location)")
-        let policy = try admin.run([
+        let policy = try await admin.run([
             "org", "contact-policy", "set", "--hours", "mon-fri 09:00-17:00", "--night-rule", "no-contact",
             "--weekend-rule", "emergency-only", "--emergency", "Call 112", "--crisis-line",
             "Mind|90101|around the clock|https://mind.se", "--json",
         ])
         #expect(policy.status == 0, "\(policy)")
         #expect((policy.value("hours") as? [Any])?.count == 5)
-        #expect(try admin.run(["org", "contact-policy", "show"]).stdout.contains("emergency-only"))
+        #expect(try await admin.run(["org", "contact-policy", "show"]).stdout.contains("emergency-only"))
 
         // A practitioner and a client.
-        let staff = try admin.run(
+        let staff = try await admin.run(
             [
                 "staff", "add", "--email", "pia@test.example", "--name", "Pia Praktiker", "--role",
                 "practitioner",
@@ -71,62 +71,62 @@ import TillitTesting
         #expect(staff.status == 0, "\(staff)")
         #expect(staff.value("roles") as? [String] == ["practitioner"])
         #expect(staff.value("discipline") as? String == "psychotherapist")
-        let list = try admin.run(["staff", "list"])
+        let list = try await admin.run(["staff", "list"])
         #expect(list.stdout.contains("Pia Praktiker") && list.stdout.contains("psychotherapist"), "\(list)")
-        let listJSON = try admin.run(["staff", "list", "--role", "practitioner", "--json"])
+        let listJSON = try await admin.run(["staff", "list", "--role", "practitioner", "--json"])
         #expect(listJSON.jsonArray?.map { $0["email"] as? String } == ["pia@test.example"], "\(listJSON)")
 
-        let client = try admin.run(
+        let client = try await admin.run(
             [
                 "client", "add", "--email", "eva@test.example", "--name", "Eva Klient", "--language", "fi",
                 "--json",
             ])
         #expect(client.status == 0, "\(client)")
         let clientID = try #require(client.value("id") as? String)
-        #expect(try admin.run(["client", "list"]).stdout.contains("Eva Klient"))
+        #expect(try await admin.run(["client", "list"]).stdout.contains("Eva Klient"))
 
         // Consent: on the client's behalf needs --how-given.
-        let noHow = try admin.run(["consent", "grant", clientID, "treatment"])
+        let noHow = try await admin.run(["consent", "grant", clientID, "treatment"])
         #expect(noHow.status == CLIExitCode.usage.rawValue, "\(noHow)")
         #expect(noHow.stderr.contains("--how-given"))
-        let grant = try admin.run([
+        let grant = try await admin.run([
             "consent", "grant", clientID, "treatment", "--how-given", "orally at intake", "--json",
         ])
         #expect(grant.status == 0, "\(grant)")
         let consentID = try #require(grant.value("id") as? String)
-        let consents = try admin.run(["consent", "list", clientID, "--json"])
+        let consents = try await admin.run(["consent", "list", clientID, "--json"])
         #expect(
             consents.jsonArray?.count == 1 && consents.jsonArray?.first?["inForce"] as? Bool == true,
             "\(consents)")
-        #expect(try admin.run(["consent", "list", clientID]).stdout.contains("orally at intake"))
-        let revoke = try admin.run(["consent", "revoke", consentID, "--how-given", "by phone"])
+        #expect(try await admin.run(["consent", "list", clientID]).stdout.contains("orally at intake"))
+        let revoke = try await admin.run(["consent", "revoke", consentID, "--how-given", "by phone"])
         #expect(revoke.status == 0, "\(revoke)")
-        #expect(try admin.run(["consent", "list", clientID, "--json"]).jsonArray?.isEmpty == true)
-        let all = try admin.run(["consent", "list", clientID, "--include-revoked", "--json"])
+        #expect(try await admin.run(["consent", "list", clientID, "--json"]).jsonArray?.isEmpty == true)
+        let all = try await admin.run(["consent", "list", clientID, "--include-revoked", "--json"])
         #expect(all.jsonArray?.first?["inForce"] as? Bool == false, "\(all)")
 
         // Audit.
-        let audit = try admin.run(["audit", "verify"])
+        let audit = try await admin.run(["audit", "verify"])
         #expect(audit.status == 0 && audit.stdout.contains("intact"), "\(audit)")
-        let events = try admin.run(["audit", "list", "--action", "login", "--json"])
+        let events = try await admin.run(["audit", "list", "--action", "login", "--json"])
         #expect((events.jsonArray?.count ?? 0) >= 2, "\(events)")
 
         // The practitioner logs in without two-factor.
         let pia = stack.user("pia")
-        let piaLogin = try pia.run(
+        let piaLogin = try await pia.run(
             ["login", "--org", org, "--email", "pia@test.example", "--password-stdin", "--json"],
             stdin: "practitioner password\n")
         #expect(piaLogin.status == 0, "\(piaLogin)")
         #expect(piaLogin.value("totpEnrolmentRequired") as? Bool == false)
-        let piaWho = try pia.run(["whoami", "--json"])
+        let piaWho = try await pia.run(["whoami", "--json"])
         #expect(piaWho.value("account", "roles") as? [String] == ["practitioner"], "\(piaWho)")
         // Not allowed for a practitioner: 77 and a clear message.
-        let denied = try pia.run(["audit", "verify"])
+        let denied = try await pia.run(["audit", "verify"])
         #expect(denied.status == CLIExitCode.auth.rawValue, "\(denied)")
         #expect(denied.stderr.contains("not allowed"))
 
         // Bad input: 65 with the service's reason.
-        let badEmail = try admin.run(
+        let badEmail = try await admin.run(
             [
                 "staff", "add", "--email", "not-an-email", "--name", "X", "--role", "scheduler",
                 "--password-stdin",
@@ -135,7 +135,7 @@ import TillitTesting
         #expect(badEmail.status == CLIExitCode.invalidInput.rawValue, "\(badEmail)")
         #expect(badEmail.stderr.hasPrefix("tillit: invalid input"), "\(badEmail)")
         // A second bootstrap conflicts.
-        let again = try admin.run(
+        let again = try await admin.run(
             [
                 "org", "bootstrap", "--name", "Other", "--time-zone", "Europe/Oslo", "--admin-email",
                 "o@test.example",
@@ -144,10 +144,10 @@ import TillitTesting
         #expect(again.status == CLIExitCode.conflict.rawValue, "\(again)")
 
         // Logout, then whoami asks to log in.
-        let logout = try admin.run(["logout"])
+        let logout = try await admin.run(["logout"])
         #expect(logout.status == 0 && logout.stdout.contains("Logged out"), "\(logout)")
         #expect(!FileManager.default.fileExists(atPath: admin.sessionFile.path))
-        let after = try admin.run(["whoami"])
+        let after = try await admin.run(["whoami"])
         #expect(after.status == CLIExitCode.auth.rawValue, "\(after)")
         #expect(after.stderr.contains("not logged in: run `tillit login"), "\(after)")
         #expect(after.stdout.isEmpty)
@@ -157,21 +157,21 @@ import TillitTesting
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }
         let admin = stack.user("admin")
-        let boot = try admin.run(
+        let boot = try await admin.run(
             [
                 "org", "bootstrap", "--name", "P", "--time-zone", "Europe/Stockholm", "--admin-email",
                 "a@test.example",
                 "--admin-name", "A", "--password-stdin", "--json",
             ], stdin: Self.password + "\n")
         let org = try #require(boot.value("organization", "id") as? String, "\(boot)")
-        let login = try admin.run(
+        let login = try await admin.run(
             ["login", "--org", org, "--email", "a@test.example", "--password-stdin"],
             stdin: Self.password + "\n")
         #expect(login.status == 0, "\(login)")
         #expect(
             login.stdout.contains("tillit mfa enrol") && login.stdout.contains("tillit mfa confirm"),
             "\(login)")
-        let whoami = try admin.run(["whoami"])
+        let whoami = try await admin.run(["whoami"])
         #expect(whoami.status == CLIExitCode.auth.rawValue, "\(whoami)")
         #expect(whoami.stderr.contains("tillit mfa enrol"), "\(whoami)")
     }
@@ -179,15 +179,15 @@ import TillitTesting
     @Test func wrongPasswordThenLockedAccount() async throws {
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }
-        let (org, _) = try stack.bootstrapWithAdmin(password: Self.password)
+        let (org, _) = try await stack.bootstrapWithAdmin(password: Self.password)
         let someone = stack.user("someone")
         let arguments = ["login", "--org", org, "--email", "admin@test.example", "--password-stdin"]
-        let wrong = try someone.run(arguments, stdin: "not the password\n")
+        let wrong = try await someone.run(arguments, stdin: "not the password\n")
         #expect(wrong.status == CLIExitCode.auth.rawValue, "\(wrong)")
         #expect(wrong.stderr.contains("sign-in failed"), "\(wrong)")
         #expect(!wrong.stderr.contains("Error:"))
-        for _ in 0..<4 { _ = try someone.run(arguments, stdin: "not the password\n") }
-        let locked = try someone.run(arguments, stdin: Self.password + "\n")
+        for _ in 0..<4 { _ = try await someone.run(arguments, stdin: "not the password\n") }
+        let locked = try await someone.run(arguments, stdin: Self.password + "\n")
         #expect(locked.status != 0, "\(locked)")
         #expect(locked.stderr.contains("try again later"), "\(locked)")
         #expect(!FileManager.default.fileExists(atPath: someone.sessionFile.path))
@@ -196,12 +196,12 @@ import TillitTesting
     @Test func expiredAccessTokenIsRefreshedSilently() async throws {
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }
-        let (_, admin) = try stack.bootstrapWithAdmin(password: Self.password)
+        let (_, admin) = try await stack.bootstrapWithAdmin(password: Self.password)
         let before = try admin.session()
         try admin.editSession {
             $0["accessTokenExpiresAt"] = "2020-01-01T00:00:00Z"
         }
-        let whoami = try admin.run(["whoami", "--json"])
+        let whoami = try await admin.run(["whoami", "--json"])
         #expect(whoami.status == 0, "\(whoami)")
         let after = try admin.session()
         #expect(after["refreshToken"] as? String != before["refreshToken"] as? String)
@@ -209,7 +209,7 @@ import TillitTesting
         // A garbled access token that looks valid: the call answers UNAUTHENTICATED, the CLI
         // refreshes once and retries.
         try admin.editSession { $0["accessToken"] = "garbage" }
-        let retried = try admin.run(["whoami"])
+        let retried = try await admin.run(["whoami"])
         #expect(retried.status == 0, "\(retried)")
         #expect(try admin.session()["refreshToken"] as? String != after["refreshToken"] as? String)
         let mode =
@@ -221,14 +221,14 @@ import TillitTesting
     @Test func revokedRefreshTokenAsksToLogIn() async throws {
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }
-        let (_, admin) = try stack.bootstrapWithAdmin(password: Self.password)
+        let (_, admin) = try await stack.bootstrapWithAdmin(password: Self.password)
         // A copy of the session elsewhere; logging out the original ends the session family.
         let copy = stack.user("copy")
         try FileManager.default.createDirectory(at: copy.configDirectory, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: admin.sessionFile, to: copy.sessionFile)
-        #expect(try admin.run(["logout"]).status == 0)
+        #expect(try await admin.run(["logout"]).status == 0)
         try copy.editSession { $0["accessTokenExpiresAt"] = "2020-01-01T00:00:00Z" }
-        let whoami = try copy.run(["whoami"])
+        let whoami = try await copy.run(["whoami"])
         #expect(whoami.status == CLIExitCode.auth.rawValue, "\(whoami)")
         #expect(
             whoami.stderr.contains("session ended") && whoami.stderr.contains("log in again"), "\(whoami)")
@@ -242,10 +242,10 @@ import TillitTesting
             "TILLIT_IDENTITY_ADDR": "127.0.0.1:\(reservation.port)"
         ])
         defer { stack.tearDown() }
-        let (_, admin) = try stack.bootstrapWithAdmin(password: Self.password)
+        let (_, admin) = try await stack.bootstrapWithAdmin(password: Self.password)
         stack.child.signal(SIGKILL)
         #expect(await stack.child.waitForExit() != nil)
-        let whoami = try admin.run(["whoami"])
+        let whoami = try await admin.run(["whoami"])
         #expect(whoami.status == CLIExitCode.unavailable.rawValue, "\(whoami)")
         #expect(
             whoami.stderr.contains("is not reachable") && whoami.stderr.contains("tillit stack up"),
@@ -257,7 +257,7 @@ import TillitTesting
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }
         let user = stack.user("u")
-        let result = try user.run(
+        let result = try await user.run(
             [
                 "org", "bootstrap", "--name", "P", "--time-zone", "Mars/Olympus", "--admin-email",
                 "a@test.example",
@@ -267,7 +267,7 @@ import TillitTesting
         #expect(result.stderr.contains("invalid input"), "\(result)")
     }
 
-    @Test func everyCommandHasHelpWithAnExample() throws {
+    @Test func everyCommandHasHelpWithAnExample() async throws {
         let commands: [[String]] = [
             ["login"], ["logout"], ["whoami"], ["org", "bootstrap"], ["org", "show"],
             ["org", "location", "add"],
@@ -278,11 +278,11 @@ import TillitTesting
             ["password", "set"], ["audit", "verify"], ["audit", "list"], ["stack", "up"], ["health"],
         ]
         for command in commands {
-            let result = try runTillit(command + ["--help"])
+            let result = try await runTillit(command + ["--help"])
             #expect(result.status == 0, "\(command)")
             #expect(result.output.contains("Example"), "\(command) --help has no example")
         }
-        let top = try runTillit(["--help"])
+        let top = try await runTillit(["--help"])
         #expect(top.output.contains("77") && top.output.contains("69"))
     }
 }

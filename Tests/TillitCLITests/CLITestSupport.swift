@@ -9,8 +9,12 @@ struct CommandResult {
     var output: String
 }
 
-/// Runs `tillit` with `arguments` and waits for it.
-func runTillit(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+/// Runs `tillit` with `arguments` and waits for it (on a thread of its own, off the pool).
+func runTillit(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
+    try await onOwnThread { try runTillitBlocking(arguments, environment: environment) }
+}
+
+private func runTillitBlocking(_ arguments: [String], environment: [String: String]) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Built.tillit)
     process.arguments = arguments

@@ -70,11 +70,11 @@ final class IdentityStack: Sendable {
 
     /// Bootstraps an organisation, logs its admin in, enrols and confirms TOTP and logs in
     /// again with a code; returns the organisation id and the admin.
-    func bootstrapWithAdmin(password: String = "correct horse battery") throws -> (
+    func bootstrapWithAdmin(password: String = "correct horse battery") async throws -> (
         org: String, admin: CLIUser
     ) {
         let admin = user("admin")
-        let boot = try admin.run(
+        let boot = try await admin.run(
             [
                 "org", "bootstrap", "--name", "Test Practice", "--time-zone", "Europe/Stockholm",
                 "--admin-email", "admin@test.example", "--admin-name", "Ada Admin", "--location",
@@ -82,18 +82,18 @@ final class IdentityStack: Sendable {
             ], stdin: password + "\n")
         try #require(boot.status == 0, "\(boot)")
         let org = try #require(boot.value("organization", "id") as? String)
-        let first = try admin.run(
+        let first = try await admin.run(
             ["login", "--org", org, "--email", "admin@test.example", "--password-stdin"],
             stdin: password + "\n")
         try #require(first.status == 0, "\(first)")
-        let enrol = try admin.run(["mfa", "enrol", "--json"])
+        let enrol = try await admin.run(["mfa", "enrol", "--json"])
         try #require(enrol.status == 0, "\(enrol)")
         let secret = try #require(enrol.json?["secret"] as? String)
         let totp = TOTP(secret: try #require(Base32.decode(secret)))
         let step = TOTP.step(at: Date())
-        let confirm = try admin.run(["mfa", "confirm", totp.code(step: step)])
+        let confirm = try await admin.run(["mfa", "confirm", totp.code(step: step)])
         try #require(confirm.status == 0, "\(confirm)")
-        let second = try admin.run(
+        let second = try await admin.run(
             [
                 "login", "--org", org, "--email", "admin@test.example", "--totp", totp.code(step: step + 1),
                 "--password-stdin",
@@ -112,8 +112,14 @@ struct CLIUser: Sendable {
 
     var sessionFile: URL { configDirectory.appendingPathComponent("session.json") }
 
-    /// Runs `tillit arguments`, feeding `stdin`.
-    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws
+    /// Runs `tillit arguments`, feeding `stdin` (on a thread of its own, off the pool).
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws
+        -> TillitRun
+    {
+        try await onOwnThread { try runBlocking(arguments, stdin: stdin, environment: environment) }
+    }
+
+    private func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws
         -> TillitRun
     {
         let process = Process()

@@ -9,16 +9,18 @@ import TillitTesting
     @Test func healthOfAnUnreachableServiceExitsUnavailable() async throws {
         // Bound but not listening for the whole test: nothing can answer there.
         let refusing = try RefusingPort()
-        let result = try runTillit(["health", "identity", "--identity-addr", "127.0.0.1:\(refusing.port)"])
+        let result = try await runTillit([
+            "health", "identity", "--identity-addr", "127.0.0.1:\(refusing.port)",
+        ])
         #expect(result.status == CLIExitCode.unavailable.rawValue)
         #expect(result.output.contains("UNREACHABLE"))
     }
 
-    @Test func usageErrorsExit64() throws {
-        let result = try runTillit(["health", "nonsense"])
+    @Test func usageErrorsExit64() async throws {
+        let result = try await runTillit(["health", "nonsense"])
         #expect(result.status == 64)
         #expect(result.output.contains("unknown service 'nonsense'"))
-        let badAddress = try runTillit(["health", "--identity-addr", "no-port"])
+        let badAddress = try await runTillit(["health", "--identity-addr", "no-port"])
         #expect(badAddress.status == 64)
         #expect(badAddress.output.contains("TILLIT_IDENTITY_ADDR"))
     }
@@ -71,7 +73,9 @@ import TillitTesting
         let childPID = try #require(words.last.flatMap { Int32($0) }, "\(line)")
         let ready = ReadyFile.read(from: folder.appendingPathComponent("data/logs/identity.ready").path)
         #expect(ready?.address == address && ready?.pid == childPID)
-        let health = try runTillit(["health", "identity", "--identity-addr", address.description, "--json"])
+        let health = try await runTillit([
+            "health", "identity", "--identity-addr", address.description, "--json",
+        ])
         #expect(health.status == 0)
         #expect(health.output.contains("\"status\":\"SERVING\""))
         #expect(isAlive(childPID))

@@ -24,33 +24,40 @@ struct IdentityProcessTests {
         return (process, errors)
     }
 
-    @Test func aBadConfigurationStopsItWithExitStatus78() throws {
+    @Test func aBadConfigurationStopsItWithExitStatus78() async throws {
         let (process, errors) = Self.process(environment: ["TILLIT_LOG_FORMAT": "xml"])
         try process.run()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try await onOwnThread {
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return text
+        }
         #expect(process.terminationStatus == 78)
         #expect(output.contains("configuration error: TILLIT_LOG_FORMAT"), "\(output)")
     }
 
-    @Test func servesUntilSIGTERMAndExitsCleanly() throws {
-        try TestDatabase.withDirectory { directory in
+    @Test func servesUntilSIGTERMAndExitsCleanly() async throws {
+        try await withTemporaryDirectory { directory in
             let dataDirectory = directory.appendingPathComponent("data").path
             let (process, errors) = Self.process(environment: [
                 "TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": dataDirectory,
             ])
             try process.run()
-            var output = ""
-            while !output.contains("msg=listening") {
-                let chunk = errors.fileHandleForReading.availableData
-                guard !chunk.isEmpty else {
-                    Issue.record("tillit-identity exited before listening: \(output)")
-                    return
+            let listening = try await onOwnThread { () -> Bool in
+                var output = ""
+                while !output.contains("msg=listening") {
+                    let chunk = errors.fileHandleForReading.availableData
+                    guard !chunk.isEmpty else { return false }
+                    output += String(decoding: chunk, as: UTF8.self)
                 }
-                output += String(decoding: chunk, as: UTF8.self)
+                return true
+            }
+            guard listening else {
+                Issue.record("tillit-identity exited before listening")
+                return
             }
             process.terminate()  // SIGTERM
-            process.waitUntilExit()
+            try await onOwnThread { process.waitUntilExit() }
             #expect(process.terminationReason == .exit)
             #expect(process.terminationStatus == 0)
             #expect(FileManager.default.fileExists(atPath: dataDirectory + "/identity.db"))
@@ -63,14 +70,17 @@ struct IdentityProcessTests {
             .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(holder.localAddress?.port)
         defer { holder.close(promise: nil) }
-        try withTemporaryDirectory { directory in
+        try await withTemporaryDirectory { directory in
             let (process, errors) = Self.process(environment: [
                 "TILLIT_IDENTITY_ADDR": "127.0.0.1:\(port)",
                 "TILLIT_DATA_DIR": directory.appendingPathComponent("data").path,
             ])
             try process.run()
-            let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let output = try await onOwnThread {
+                let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                return text
+            }
             #expect(process.terminationReason == .exit)
             #expect(process.terminationStatus == 69, "\(output)")
             #expect(

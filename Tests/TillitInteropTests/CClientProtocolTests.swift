@@ -4,6 +4,7 @@ import Testing
 import TillitCClient
 import TillitContracts
 import TillitRPC
+import TillitTesting
 
 #if canImport(Glibc)
 import Glibc

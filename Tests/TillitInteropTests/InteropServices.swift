@@ -105,15 +105,3 @@ func withInteropServer<T>(
         try await body(UInt16(try await server.localPort))
     }
 }
-
-/// Runs blocking work (the C client's socket calls) on a thread of its own, so that it never
-/// blocks a thread of Swift's cooperative pool (which the in-process server needs).
-func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(with: Result { try work() })
-        }
-        thread.name = "tillit-c-client"
-        thread.start()
-    }
-}

@@ -4,6 +4,7 @@ import Testing
 import TillitCClient
 import TillitContracts
 import TillitRPC
+import TillitTesting
 
 /// The C client against the real Swift server, in-process, over loopback TCP.
 @Suite(.timeLimit(.minutes(1))) struct ServerInteropTests {
