@@ -34,7 +34,7 @@ struct IdentityProcessTests {
     }
 
     @Test func servesUntilSIGTERMAndExitsCleanly() throws {
-        try TestDatabase.withDirectory { directory in
+        try withTemporaryDirectory { directory in
             let dataDirectory = directory.appendingPathComponent("data").path
             let (process, errors) = Self.process(environment: [
                 "TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": dataDirectory,

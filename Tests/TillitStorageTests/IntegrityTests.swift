@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TillitStorage
+import TillitTesting
 
 struct IntegrityTests {
     @Test func foreignKeysAreEnforced() throws {
