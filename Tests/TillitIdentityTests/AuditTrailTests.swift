@@ -57,6 +57,33 @@ struct AuditTrailTests {
         }
     }
 
+    @Test func aRelayedCallRecordsTheServiceTheClientAndTheRelay() async throws {
+        try await withIdentity { harness in
+            let practice = try await Practice.make(harness)
+            let client = practice.id(.client)
+            var options = practice.options(.service, onBehalfOf: client)
+            options.metadata.add("x-calling-service", "booking")
+            _ = try await harness.identity.recordConsent(
+                .with {
+                    $0.clientID.value = client
+                    $0.kind = .contactByMessage
+                }, options: options)
+            let events = try await harness.identity.listAuditEvents(
+                .with { $0.page.pageSize = 500 }, options: practice.options(.admin)
+            ).events
+            let recorded = try #require(events.first { $0.action == "consent.record" })
+            #expect(recorded.actor.value == practice.id(.service))
+            #expect(recorded.onBehalfOf.value == client)
+            #expect(recorded.client.value == client)
+            #expect(recorded.via == "booking")
+            // Events without a relay have none.
+            #expect(events.filter { $0.action != "consent.record" }.allSatisfy { $0.via.isEmpty })
+            let verify = try await harness.identity.verifyAuditChain(
+                .init(), options: practice.options(.admin))
+            #expect(verify.intact)
+        }
+    }
+
     @Test func anEditBehindTheTriggersIsFound() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "tillit-audit-\(UUID().uuidString)"

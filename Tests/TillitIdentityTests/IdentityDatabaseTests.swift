@@ -13,7 +13,7 @@ struct IdentityDatabaseTests {
     // MARK: - Opening
 
     @Test func migrationsApplyInOrderAndReopenKeepsData() throws {
-        try T.withDirectory { directory in
+        try withTemporaryDirectory { directory in
             let first = try T.open(in: directory)
             let applied = try first.reader.read { db in
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")

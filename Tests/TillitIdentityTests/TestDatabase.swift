@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import Testing
 import TillitIdentity
+import TillitTesting
 
 /// A migrated Identity database in a fresh temporary directory, removed afterwards, with a few
 /// rows every test needs: two organisations, each with an admin, a practitioner and a client.
@@ -26,15 +27,6 @@ struct TestDatabase {
 
     var path: String { database.database.path }
 
-    /// Runs `body` with a fresh empty directory that is removed afterwards.
-    static func withDirectory<Result>(_ body: (URL) throws -> Result) throws -> Result {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tillit-identity-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try body(directory)
-    }
-
     /// Opens (and migrates) `identity.db` in `directory`.
     static func open(in directory: URL) throws -> IdentityDatabase {
         try IdentityDatabase.open(path: directory.appendingPathComponent("identity.db").path, logger: logger)
@@ -42,7 +34,7 @@ struct TestDatabase {
 
     /// Runs `body` with a fresh database holding the fixture rows.
     static func with<Result>(_ body: (TestDatabase) throws -> Result) throws -> Result {
-        try withDirectory { directory in
+        try withTemporaryDirectory { directory in
             let database = try open(in: directory)
             defer { try? database.close() }
             let test = TestDatabase(directory: directory, database: database)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TillitStorage
+import TillitTesting
 
 @Suite(.timeLimit(.minutes(2))) struct MigrationTests {
     @Test func migrationsRunInOrderAndOnlyOnceAcrossReopen() throws {

@@ -1056,6 +1056,9 @@ public nonisolated struct Tillit_Identity_V1_AuditEvent: Sendable {
 
   public var previousHash: Data = Data()
 
+  /// The service that relayed the call (x-calling-service), if any, e.g. "booking".
+  public var via: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3459,7 +3462,7 @@ nonisolated extension Tillit_Identity_V1_ContactPolicy: SwiftProtobuf.Message, S
 
 nonisolated extension Tillit_Identity_V1_AuditEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuditEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}at\0\u{1}actor\0\u{3}on_behalf_of\0\u{1}action\0\u{1}outcome\0\u{1}subject\0\u{1}client\0\u{3}request_id\0\u{1}detail\0\u{1}hash\0\u{3}previous_hash\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}at\0\u{1}actor\0\u{3}on_behalf_of\0\u{1}action\0\u{1}outcome\0\u{1}subject\0\u{1}client\0\u{3}request_id\0\u{1}detail\0\u{1}hash\0\u{3}previous_hash\0\u{1}via\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3479,6 +3482,7 @@ nonisolated extension Tillit_Identity_V1_AuditEvent: SwiftProtobuf.Message, Swif
       case 10: try { try decoder.decodeSingularStringField(value: &self.detail) }()
       case 11: try { try decoder.decodeSingularBytesField(value: &self.hash) }()
       case 12: try { try decoder.decodeSingularBytesField(value: &self.previousHash) }()
+      case 13: try { try decoder.decodeSingularStringField(value: &self.via) }()
       default: break
       }
     }
@@ -3525,6 +3529,9 @@ nonisolated extension Tillit_Identity_V1_AuditEvent: SwiftProtobuf.Message, Swif
     if !self.previousHash.isEmpty {
       try visitor.visitSingularBytesField(value: self.previousHash, fieldNumber: 12)
     }
+    if !self.via.isEmpty {
+      try visitor.visitSingularStringField(value: self.via, fieldNumber: 13)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3541,6 +3548,7 @@ nonisolated extension Tillit_Identity_V1_AuditEvent: SwiftProtobuf.Message, Swif
     if lhs.detail != rhs.detail {return false}
     if lhs.hash != rhs.hash {return false}
     if lhs.previousHash != rhs.previousHash {return false}
+    if lhs.via != rhs.via {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

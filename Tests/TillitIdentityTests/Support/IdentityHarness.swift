@@ -21,10 +21,7 @@ struct IdentityHarness: Sendable {
 
     /// Call options carrying `token` (and optionally `x-on-behalf-of`).
     static func auth(_ token: String, onBehalfOf: String? = nil) -> CallOptions {
-        var metadata = Metadata()
-        metadata.add("authorization", "Bearer \(token)")
-        if let onBehalfOf { metadata.add("x-on-behalf-of", onBehalfOf) }
-        return CallOptions(metadata: metadata)
+        bearer(token, onBehalfOf: onBehalfOf)
     }
 
     /// The code an authenticator app shows for `secret` (Base32) at the harness clock's time.
@@ -88,48 +85,30 @@ struct IdentityHarness: Sendable {
 }
 
 /// Runs `body` against a fresh Identity server (scrypt at test-sized cost, test clock), then
-/// shuts it down. `dataDirectory` reuses a directory (restart tests); otherwise a temporary one.
+/// shuts it down (TillitTesting's `withRunningService`). `dataDirectory` reuses a directory
+/// (restart tests); otherwise a temporary one.
 func withIdentity<T: Sendable>(
     dataDirectory: String? = nil,
     configure: @Sendable (inout IdentityConfiguration) -> Void = { _ in },
     _ body: @Sendable (IdentityHarness) async throws -> T
 ) async throws -> T {
-    let directory =
-        dataDirectory
-        ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tillit-identity-\(UUID().uuidString)"
-        ).path
-    defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: directory) } }
-    var configuration = try ServiceConfiguration(
-        service: .identity,
-        environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": directory])
-    configuration.shutdownGracePeriod = .seconds(5)
-    var identity = IdentityConfiguration(
+    var settings = IdentityConfiguration(
         bootstrapSecret: IdentityHarness.bootstrapSecret,
         passwordParameters: PasswordParameters(n: 16, r: 8, p: 1))
-    configure(&identity)
+    configure(&settings)
+    let identity = settings
     let clock = TestClock()
-    let logger = Logger(label: "tillit.identity.tests") { _ in SwiftLogNoOpLogHandler() }
-    let host = try IdentityServer.makeHost(
-        configuration: configuration, identity: identity, logger: logger, now: { clock.now() })
-    let group = host.makeServiceGroup(signals: [])
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        let port = try await host.server.localPort
-        let rpc = RPCClient(host: "127.0.0.1", port: port)
-        defer { rpc.close() }
-        let harness = IdentityHarness(
-            host: host, rpc: rpc, identity: Tillit_Identity_V1_Identity.Client(rpc), clock: clock,
-            dataDirectory: directory, port: port)
-        do {
-            let result = try await body(harness)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            throw error
+    return try await withRunningService(
+        .identity, dataDirectory: dataDirectory,
+        makeHost: { configuration in
+            try IdentityServer.makeHost(
+                configuration: configuration, identity: identity, logger: quietLogger, now: { clock.now() })
         }
+    ) { service in
+        try await body(
+            IdentityHarness(
+                host: service.host, rpc: service.rpc,
+                identity: Tillit_Identity_V1_Identity.Client(service.rpc),
+                clock: clock, dataDirectory: service.dataDirectory, port: service.port))
     }
 }

@@ -5,11 +5,12 @@ import Synchronization
 import Testing
 import TillitContracts
 import TillitRPC
+import TillitTesting
 
 @testable import TillitServiceKit
 
 @Suite(.timeLimit(.minutes(2))) struct AccessTokenVerifierTests {
-    let clock = TestClock()
+    let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
     let signer = makeSigner("key-1")
 
     /// A verifier over `server` on the test clock.
@@ -21,11 +22,11 @@ import TillitRPC
         return AccessTokenVerifier(
             source: server.source, refetchInterval: refetchInterval,
             expectedOrganization: expectedOrganization,
-            cacheCapacity: cacheCapacity, now: { clock.now })
+            cacheCapacity: cacheCapacity, now: { clock.now() })
     }
 
     func key(_ signer: AccessTokenSigner, notAfter: TimeInterval = 86_400) -> VerificationKey {
-        signer.verificationKey(notAfter: clock.now.addingTimeInterval(notAfter))
+        signer.verificationKey(notAfter: clock.now().addingTimeInterval(notAfter))
     }
 
     /// The `TokenError` code `body` fails with (nil if it succeeds or throws something else).
@@ -44,7 +45,7 @@ import TillitRPC
     @Test func validTokenGivesItsPrincipalAndClaims() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server)
-        var claims = makeClaims(issuedAt: clock.now)
+        var claims = makeClaims(issuedAt: clock.now())
         claims.scope = .totpEnrolment
         let token = try signer.sign(claims)
 
@@ -64,7 +65,7 @@ import TillitRPC
     @Test func alteredClaimsAreRejected() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server)
-        let token = try signer.sign(makeClaims(issuedAt: clock.now))
+        let token = try signer.sign(makeClaims(issuedAt: clock.now()))
         let sections = token.split(separator: ".")
         let body = Base64URL.decode(Array(sections[2].utf8))!
         let message = String(decoding: body.dropLast(64), as: UTF8.self)
@@ -81,7 +82,7 @@ import TillitRPC
         let verifier = makeVerifier(server)
         // Same key id, different private key.
         let impostor = makeSigner("key-1")
-        let token = try impostor.sign(makeClaims(issuedAt: clock.now))
+        let token = try impostor.sign(makeClaims(issuedAt: clock.now()))
         #expect(await failure { try await verifier.verify(token) } == .badSignature)
         #expect(verifier.cachedTokenCount == 0)
     }
@@ -89,7 +90,7 @@ import TillitRPC
     @Test func expiryIsCheckedWithClockSkew() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server)
-        let claims = makeClaims(issuedAt: clock.now, lifetime: 900)
+        let claims = makeClaims(issuedAt: clock.now(), lifetime: 900)
         let token = try signer.sign(claims)
         clock.advance(seconds: 900 + 29)
         #expect(try await verifier.verify(token).subject == "acct-1")
@@ -105,17 +106,17 @@ import TillitRPC
     @Test func tokensFromTheFutureAreRejectedBeyondSkew() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server)
-        let early = try signer.sign(makeClaims(issuedAt: clock.now.addingTimeInterval(29), subject: "a"))
+        let early = try signer.sign(makeClaims(issuedAt: clock.now().addingTimeInterval(29), subject: "a"))
         #expect(try await verifier.verify(early).subject == "a")
-        let future = try signer.sign(makeClaims(issuedAt: clock.now.addingTimeInterval(31), subject: "b"))
+        let future = try signer.sign(makeClaims(issuedAt: clock.now().addingTimeInterval(31), subject: "b"))
         #expect(await failure { try await verifier.verify(future) } == .notYetValid)
     }
 
     @Test func otherOrganisationsAreRejectedWhenOneIsExpected() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server, expectedOrganization: "org-1")
-        let ours = try signer.sign(makeClaims(issuedAt: clock.now, organization: "org-1"))
-        let theirs = try signer.sign(makeClaims(issuedAt: clock.now, organization: "org-2"))
+        let ours = try signer.sign(makeClaims(issuedAt: clock.now(), organization: "org-1"))
+        let theirs = try signer.sign(makeClaims(issuedAt: clock.now(), organization: "org-2"))
         #expect(try await verifier.verify(ours).organization == "org-1")
         #expect(await failure { try await verifier.verify(theirs) } == .wrongOrganization)
         // Without an expected organisation, any is accepted.
@@ -125,10 +126,10 @@ import TillitRPC
     @Test func otherIssuersAndAudiencesAreRejected() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server)
-        var claims = makeClaims(issuedAt: clock.now)
+        var claims = makeClaims(issuedAt: clock.now())
         claims.audience = "someone-else"
         #expect(await failure { try await verifier.verify(try signer.sign(claims)) } == .wrongAudience)
-        claims = makeClaims(issuedAt: clock.now)
+        claims = makeClaims(issuedAt: clock.now())
         claims.issuer = "evil-identity"
         #expect(await failure { try await verifier.verify(try signer.sign(claims)) } == .wrongAudience)
     }
@@ -136,7 +137,7 @@ import TillitRPC
     @Test func confusedHeadersAndJunkAreMalformedAndFetchNothing() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server)
-        let token = try signer.sign(makeClaims(issuedAt: clock.now))
+        let token = try signer.sign(makeClaims(issuedAt: clock.now()))
         let payload = token.dropFirst("v4.public.".count)
         let body = payload.split(separator: ".")[0]
         let privateKey = Curve25519.Signing.PrivateKey()
@@ -189,7 +190,7 @@ import TillitRPC
         let huge = "v4.public." + String(repeating: "A", count: 9 * 1024)
         #expect(await failure { try await verifier.verify(huge) } == .malformed)
         // Even a well-formed, validly signed token is refused when over 8 KiB.
-        var claims = makeClaims(issuedAt: clock.now)
+        var claims = makeClaims(issuedAt: clock.now())
         claims.sessionID = String(repeating: "s", count: 9 * 1024)
         let big = try signer.sign(claims)
         #expect(big.utf8.count > AccessTokenVerifier.maximumTokenLength)
@@ -201,12 +202,12 @@ import TillitRPC
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server, refetchInterval: .seconds(5))
         #expect(
-            try await verifier.verify(try signer.sign(makeClaims(issuedAt: clock.now))).subject == "acct-1")
+            try await verifier.verify(try signer.sign(makeClaims(issuedAt: clock.now()))).subject == "acct-1")
         #expect(server.fetches == 1)
 
         // Within the interval of the first fetch: no fetch, the key is unknown.
         let stranger = makeSigner("key-2")
-        let strangerToken = try stranger.sign(makeClaims(issuedAt: clock.now))
+        let strangerToken = try stranger.sign(makeClaims(issuedAt: clock.now()))
         #expect(await failure { try await verifier.verify(strangerToken) } == .unknownKey)
         #expect(server.fetches == 1)
 
@@ -219,12 +220,12 @@ import TillitRPC
         // Random key ids in a burst cause at most one more fetch.
         clock.advance(seconds: 6)
         for index in 0..<50 {
-            let token = try makeSigner("random-\(index)").sign(makeClaims(issuedAt: clock.now))
+            let token = try makeSigner("random-\(index)").sign(makeClaims(issuedAt: clock.now()))
             #expect(await failure { try await verifier.verify(token) } == .unknownKey)
         }
         #expect(server.fetches == 3)
         clock.advance(seconds: 1)
-        let late = try makeSigner("random-late").sign(makeClaims(issuedAt: clock.now))
+        let late = try makeSigner("random-late").sign(makeClaims(issuedAt: clock.now()))
         #expect(await failure { try await verifier.verify(late) } == .unknownKey)
         #expect(server.fetches == 3)
         #expect(verifier.signatureCheckCount == 2)
@@ -234,22 +235,22 @@ import TillitRPC
         let old = makeSigner("key-old")
         let server = KeyServer([key(old)])
         let verifier = makeVerifier(server, refetchInterval: .zero)
-        let oldToken = try old.sign(makeClaims(issuedAt: clock.now, subject: "a"))
+        let oldToken = try old.sign(makeClaims(issuedAt: clock.now(), subject: "a"))
         #expect(try await verifier.verify(oldToken).subject == "a")
 
         // Identity rotates: the new key signs, the old one stays published until its tokens expire.
         let new = makeSigner("key-new")
         server.publish([key(new), key(old)])
-        let newToken = try new.sign(makeClaims(issuedAt: clock.now, subject: "b"))
+        let newToken = try new.sign(makeClaims(issuedAt: clock.now(), subject: "b"))
         #expect(try await verifier.verify(newToken).subject == "b")
-        let anotherOldToken = try old.sign(makeClaims(issuedAt: clock.now, subject: "c"))
+        let anotherOldToken = try old.sign(makeClaims(issuedAt: clock.now(), subject: "c"))
         #expect(try await verifier.verify(anotherOldToken).subject == "c")
         #expect(server.fetches == 2)
 
         // The old key is withdrawn: the next fetch drops it and the tokens it verified.
         server.publish([key(new)])
         let newest = makeSigner("key-newest")
-        _ = await failure { try await verifier.verify(try newest.sign(makeClaims(issuedAt: clock.now))) }
+        _ = await failure { try await verifier.verify(try newest.sign(makeClaims(issuedAt: clock.now()))) }
         #expect(server.fetches == 3)
         #expect(await failure { try await verifier.verify(oldToken) } == .unknownKey)
         #expect(try await verifier.verify(newToken).subject == "b")
@@ -259,7 +260,7 @@ import TillitRPC
         let retired = makeSigner("key-retired")
         let server = KeyServer([key(retired, notAfter: -1)])
         let verifier = makeVerifier(server)
-        let token = try retired.sign(makeClaims(issuedAt: clock.now))
+        let token = try retired.sign(makeClaims(issuedAt: clock.now()))
         #expect(await failure { try await verifier.verify(token) } == .unknownKey)
         #expect(verifier.signatureCheckCount == 0)
 
@@ -267,7 +268,7 @@ import TillitRPC
         let current = makeSigner("key-current")
         server.publish([key(current, notAfter: 60)])
         let verifier2 = makeVerifier(server)
-        let currentToken = try current.sign(makeClaims(issuedAt: clock.now, lifetime: 900))
+        let currentToken = try current.sign(makeClaims(issuedAt: clock.now(), lifetime: 900))
         #expect(try await verifier2.verify(currentToken).subject == "acct-1")
         clock.advance(seconds: 61)
         #expect(await failure { try await verifier2.verify(currentToken) } == .unknownKey)
@@ -278,7 +279,7 @@ import TillitRPC
         // Interval zero, so only sharing the fetch in flight can keep it to one.
         let verifier = makeVerifier(server, refetchInterval: .zero)
         let tokens = try (0..<20).map {
-            try signer.sign(makeClaims(issuedAt: clock.now, subject: "acct-\($0)"))
+            try signer.sign(makeClaims(issuedAt: clock.now(), subject: "acct-\($0)"))
         }
         let subjects = try await withThrowingTaskGroup(of: String.self) { group in
             for token in tokens {
@@ -293,13 +294,13 @@ import TillitRPC
     @Test func aVerifiedTokenIsCachedUntilItExpires() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server)
-        let token = try signer.sign(makeClaims(issuedAt: clock.now))
+        let token = try signer.sign(makeClaims(issuedAt: clock.now()))
         _ = try await verifier.verify(token)
         _ = try await verifier.verify(token)
         _ = try await verifier.verifyClaims(token)
         #expect(verifier.signatureCheckCount == 1)
         #expect(verifier.cachedTokenCount == 1)
-        let other = try signer.sign(makeClaims(issuedAt: clock.now, subject: "acct-2"))
+        let other = try signer.sign(makeClaims(issuedAt: clock.now(), subject: "acct-2"))
         _ = try await verifier.verify(other)
         #expect(verifier.signatureCheckCount == 2)
 
@@ -314,11 +315,11 @@ import TillitRPC
     @Test func theTokenCacheIsBounded() async throws {
         let server = KeyServer([key(signer)])
         let verifier = makeVerifier(server, cacheCapacity: 8)
-        let hot = try signer.sign(makeClaims(issuedAt: clock.now, subject: "hot"))
+        let hot = try signer.sign(makeClaims(issuedAt: clock.now(), subject: "hot"))
         for index in 0..<40 {
             _ = try await verifier.verify(hot)
             _ = try await verifier.verify(
-                try signer.sign(makeClaims(issuedAt: clock.now, subject: "s\(index)")))
+                try signer.sign(makeClaims(issuedAt: clock.now(), subject: "s\(index)")))
             #expect(verifier.cachedTokenCount <= 8)
         }
         // The token used all along was never evicted.
@@ -333,7 +334,7 @@ import TillitRPC
         let server = KeyServer([key(signer)])
         server.fail(with: IdentityDown())
         let verifier = makeVerifier(server)
-        let token = try signer.sign(makeClaims(issuedAt: clock.now))
+        let token = try signer.sign(makeClaims(issuedAt: clock.now()))
         let error = await #expect(throws: TokenError.self) { try await verifier.verify(token) }
         #expect(error?.code == .keysUnavailable)
         #expect(error?.cause is IdentityDown)
@@ -349,7 +350,7 @@ import TillitRPC
     }
 
     @Test func wireErrorsAreGenericAndNeverEchoTheToken() async throws {
-        let token = try signer.sign(makeClaims(issuedAt: clock.now))
+        let token = try signer.sign(makeClaims(issuedAt: clock.now()))
         for code in [
             TokenError.Code.malformed, .badSignature, .unknownKey, .expired, .notYetValid, .wrongOrganization,
             .wrongAudience,
@@ -382,9 +383,9 @@ import TillitRPC
             }
             return String(decoding: reply, as: UTF8.self)
         }
-        #expect(try await call(try signer.sign(makeClaims(issuedAt: clock.now))) == "acct-1")
+        #expect(try await call(try signer.sign(makeClaims(issuedAt: clock.now()))) == "acct-1")
 
-        let expired = try signer.sign(makeClaims(issuedAt: clock.now.addingTimeInterval(-3600)))
+        let expired = try signer.sign(makeClaims(issuedAt: clock.now().addingTimeInterval(-3600)))
         let error = await #expect(throws: RPCError.self) { try await call(expired) }
         #expect(error?.code == .unauthenticated)
         #expect(error?.message == "invalid access token: expired")

@@ -4,21 +4,6 @@ import Synchronization
 
 @testable import TillitServiceKit
 
-/// A settable clock for verifiers under test.
-final class TestClock: Sendable {
-    private let date: Mutex<Date>
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        date = Mutex(start)
-    }
-
-    var now: Date { date.withLock { $0 } }
-
-    func advance(seconds: TimeInterval) {
-        date.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-}
-
 /// A key set that can change, counting fetches, with an optional delay or failure per fetch.
 final class KeyServer: Sendable {
     private struct State {

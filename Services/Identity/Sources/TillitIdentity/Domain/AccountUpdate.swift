@@ -1,4 +1,5 @@
 import Foundation
+import TillitServiceKit
 
 /// A validated change to an account: nil fields stay as they are.
 struct AccountUpdate: Sendable {
@@ -8,8 +9,8 @@ struct AccountUpdate: Sendable {
         var discipline: String
         /// BCP 47 language tags.
         var languages: [String]
-        /// `licensed`, `pre_licensed` or nil.
-        var licence: String?
+        /// The licence status, if any.
+        var licence: LicenceStatus?
         /// The supervising account of a pre-licensed practitioner.
         var supervisor: String?
     }

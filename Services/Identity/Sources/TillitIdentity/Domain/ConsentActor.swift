@@ -1,4 +1,5 @@
 import Foundation
+import TillitServiceKit
 
 /// Who records a consent change and how: the client themself, staff on the client's behalf
 /// (with how it was given), or a service acting for the client (`x-on-behalf-of`).
@@ -22,15 +23,15 @@ struct ConsentActor: Sendable {
         }
         if caller.isService {
             guard caller.onBehalfOf == client else {
-                throw IdentityError.denied(
+                throw ServiceError.denied(
                     "a service changes consent only acting for the client (x-on-behalf-of)")
             }
             self.init(recordedBy: client, howGiven: how.isEmpty ? nil : how, onBehalfOf: client)
             return
         }
-        try caller.require(caller.isStaff(anyOf: ["admin", "practitioner"]), "record consent for a client")
+        try caller.require(caller.isStaff(anyOf: [.admin, .practitioner]), "record consent for a client")
         guard !how.isEmpty else {
-            throw IdentityError.invalid("how_given", "is required when staff record consent for a client")
+            throw ServiceError.invalid("how_given", "is required when staff record consent for a client")
         }
         self.init(recordedBy: caller.id, howGiven: how, onBehalfOf: client)
     }

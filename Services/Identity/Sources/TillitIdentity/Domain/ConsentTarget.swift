@@ -5,8 +5,8 @@ import Foundation
 struct ConsentTarget: Sendable {
     /// The client's account id.
     var client: String
-    /// The stored kind, e.g. `treatment`.
-    var kind: String
+    /// What the client consents to.
+    var kind: ConsentKind
     /// The practitioner's account id, for `share_with_practitioner` only.
     var practitioner: String?
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TillitServiceKit
 
 /// A validated staff account to create (the first admin, or one an admin adds).
 struct NewStaffInput: Sendable {
@@ -6,14 +7,14 @@ struct NewStaffInput: Sendable {
     var email: String
     /// Display name.
     var displayName: String
-    /// Sorted, de-duplicated role names.
-    var roles: [String]
+    /// Sorted, de-duplicated roles.
+    var roles: [Role]
     /// Discipline (may be empty).
     var discipline: String = ""
     /// BCP 47 language tags.
     var languages: [String] = []
-    /// `licensed`, `pre_licensed` or nil.
-    var licence: String?
+    /// The licence status, if any.
+    var licence: LicenceStatus?
     /// The supervising account of a pre-licensed practitioner.
     var supervisor: String?
 }

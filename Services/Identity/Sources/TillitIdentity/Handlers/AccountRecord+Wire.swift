@@ -1,5 +1,6 @@
 import Foundation
 import TillitContracts
+import TillitServiceKit
 
 extension AccountRecord {
     /// The wire form.
@@ -7,28 +8,28 @@ extension AccountRecord {
         var account = Tillit_Identity_V1_Account()
         account.id = WireMapping.accountID(id)!
         account.organizationID.value = organization
-        account.kind = WireMapping.kind(kind)
+        account.kind = kind.wire
         account.status = isActive ? .active : .deactivated
         account.email = email ?? ""
         account.displayName = displayName
-        account.roles = roles.map(WireMapping.role)
+        account.roles = roles.map(\.wire)
         account.totpEnabled = totpEnabled
         account.createdAt = WireMapping.timestamp(millis: createdAt)
         if let deactivatedAt { account.deactivatedAt = WireMapping.timestamp(millis: deactivatedAt) }
         switch kind {
-        case "staff":
+        case .staff:
             var profile = Tillit_Identity_V1_StaffProfile()
             profile.discipline = discipline
             profile.languages = staffLanguages
-            profile.licenceStatus = WireMapping.licence(licence)
+            profile.licenceStatus = licence?.wire ?? .unspecified
             if let supervisor { profile.supervisorID = WireMapping.accountID(supervisor)! }
             account.staff = profile
-        case "client":
+        case .client:
             var profile = Tillit_Identity_V1_ClientProfile()
             profile.timeZone = clientTimeZone
             profile.languages = clientLanguages
             account.client = profile
-        default:
+        case .service:
             var profile = Tillit_Identity_V1_ServiceProfile()
             profile.description_p = serviceDescription
             account.service = profile

@@ -7,7 +7,7 @@ extension ConsentRecord {
         var consent = Tillit_Identity_V1_Consent()
         consent.id = id
         consent.clientID = WireMapping.accountID(client)!
-        consent.kind = WireMapping.consentKind(kind)
+        consent.kind = kind.wire
         if let practitioner { consent.practitionerID = WireMapping.accountID(practitioner)! }
         consent.grantedAt = WireMapping.timestamp(millis: grantedAt)
         consent.recordedBy = WireMapping.accountID(recordedBy)!

@@ -12,11 +12,11 @@ extension IdentityHandler {
         var staff = NewStaffInput(
             email: try Validation.email(request.email),
             displayName: try Validation.name(request.displayName, field: "display_name"),
-            roles: try WireMapping.roles(request.roles))
+            roles: try Role.roles(wire: request.roles))
         staff.discipline = try Validation.text(
             request.profile.discipline, field: "profile.discipline", max: 200)
         staff.languages = try Validation.languages(request.profile.languages, field: "profile.languages")
-        staff.licence = try WireMapping.licence(request.profile.licenceStatus)
+        staff.licence = try LicenceStatus.from(wire: request.profile.licenceStatus)
         staff.supervisor =
             request.profile.hasSupervisorID && !request.profile.supervisorID.value.isEmpty
             ? try Self.accountID(request.profile.supervisorID, field: "profile.supervisor_id") : nil
@@ -32,7 +32,7 @@ extension IdentityHandler {
     {
         let caller = try Caller.current(context)
         try caller.require(
-            caller.isStaff(anyOf: ["admin", "scheduler", "practitioner"]), "create client accounts")
+            caller.isStaff(anyOf: [.admin, .scheduler, .practitioner]), "create client accounts")
         let client = NewClientInput(
             email: request.email.isEmpty ? nil : try Validation.email(request.email),
             displayName: try Validation.name(request.displayName, field: "display_name"),
@@ -42,7 +42,7 @@ extension IdentityHandler {
         var password: PasswordHash?
         if !request.initialPassword.isEmpty {
             guard client.email != nil else {
-                throw IdentityError.invalid(
+                throw ServiceError.invalid(
                     "initial_password", "a client without an e-mail cannot sign in; omit the password")
             }
             try PasswordPolicy.validate(request.initialPassword)
@@ -92,7 +92,7 @@ extension IdentityHandler {
                 discipline: try Validation.text(
                     request.staff.discipline, field: "staff.discipline", max: 200),
                 languages: languages,
-                licence: try WireMapping.licence(request.staff.licenceStatus),
+                licence: try LicenceStatus.from(wire: request.staff.licenceStatus),
                 supervisor: request.staff.hasSupervisorID && !request.staff.supervisorID.value.isEmpty
                     ? try Self.accountID(request.staff.supervisorID, field: "staff.supervisor_id") : nil)
         }
@@ -113,7 +113,7 @@ extension IdentityHandler {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "change roles")
         let target = try Self.accountID(request.accountID)
-        let roles = try WireMapping.roles(request.roles)
+        let roles = try Role.roles(wire: request.roles)
         var response = Tillit_Identity_V1_SetRolesResponse()
         response.account = try await store.setRoles(roles, of: target, by: caller).proto
         return response
@@ -126,7 +126,7 @@ extension IdentityHandler {
         try caller.require(caller.isAdmin, "deactivate accounts")
         let target = try Self.accountID(request.accountID)
         guard target != caller.id else {
-            throw IdentityError(.failedPrecondition, "an admin cannot deactivate their own account")
+            throw ServiceError(.failedPrecondition, "an admin cannot deactivate their own account")
         }
         let reason = try Validation.text(request.reason, field: "reason", max: 1000)
         var response = Tillit_Identity_V1_DeactivateAccountResponse()
@@ -140,11 +140,11 @@ extension IdentityHandler {
         let caller = try Caller.current(context)
         let target = try Self.accountID(request.accountID)
         guard let account = try await store.account(target, for: caller) else {
-            throw IdentityError.notFound("account")
+            throw ServiceError.notFound("account")
         }
         if caller.isClient && account.id != caller.id && !account.isStaff {
             // A client never learns about other clients (or service accounts): as if not there.
-            throw IdentityError.notFound("account")
+            throw ServiceError.notFound("account")
         }
         var response = Tillit_Identity_V1_GetAccountResponse()
         response.account = account.proto
@@ -156,15 +156,16 @@ extension IdentityHandler {
     {
         let caller = try Caller.current(context)
         try caller.require(caller.isStaff || caller.isService, "list accounts")
-        let page = try Paging(request.page)
+        let page = try Page(request.page, maximum: 500)
         let filter = AccountFilter(
-            kind: WireMapping.kind(request.kind),
-            role: request.role == .unspecified ? nil : try WireMapping.role(request.role),
+            kind: AccountKind(wire: request.kind),
+            role: request.role == .unspecified ? nil : try Role(wire: request.role),
             includeDeactivated: request.includeDeactivated)
-        let (accounts, more) = try await store.accounts(matching: filter, page: page, for: caller)
+        let rows = try await store.accounts(matching: filter, page: page, for: caller)
+        let (accounts, next) = page.split(rows, key: \.pageKey.token)
         var response = Tillit_Identity_V1_ListAccountsResponse()
         response.accounts = accounts.map(\.proto)
-        response.page = page.response(hasMore: more)
+        response.page = next
         return response
     }
 
@@ -178,7 +179,7 @@ extension IdentityHandler {
         let account = try await store.account(target, for: caller)
         var response = Tillit_Identity_V1_AccountExistsResponse()
         response.exists = account != nil
-        response.kind = account.map { WireMapping.kind($0.kind) } ?? .unspecified
+        response.kind = account?.kind.wire ?? .unspecified
         return response
     }
 
@@ -189,13 +190,13 @@ extension IdentityHandler {
         try caller.require(caller.isStaff || caller.isService, "look up accounts")
         let target = try Self.accountID(request.accountID)
         guard let account = try await store.account(target, for: caller) else {
-            throw IdentityError.notFound("account")
+            throw ServiceError.notFound("account")
         }
         var response = Tillit_Identity_V1_IsActiveResponse()
         response.active = account.isActive
-        response.kind = WireMapping.kind(account.kind)
-        response.roles = account.roles.map(WireMapping.role)
-        response.licenceStatus = WireMapping.licence(account.licence)
+        response.kind = account.kind.wire
+        response.roles = account.roles.map(\.wire)
+        response.licenceStatus = account.licence?.wire ?? .unspecified
         return response
     }
 }

@@ -10,9 +10,9 @@ extension IdentityHandler {
     {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin || caller.isClient, "read the audit trail")
-        let page = try Paging(request.page)
-        var filter = AuditEventFilter()
-        filter.actor =
+        let page = try Page(request.page)
+        var query = AuditQuery()
+        query.actor =
             request.hasActor && !request.actor.value.isEmpty
             ? try Self.accountID(request.actor, field: "actor") : nil
         let requested =
@@ -21,18 +21,28 @@ extension IdentityHandler {
         if caller.isClient {
             // A client sees who accessed their record: the events about them, nothing else.
             guard requested == nil || requested == caller.id else {
-                throw IdentityError.denied("not allowed to read another client's events")
+                throw ServiceError.denied("not allowed to read another client's events")
             }
         }
-        filter.client = caller.isClient ? caller.id : requested
-        filter.action = try Validation.text(request.action, field: "action", max: 100)
-        filter.start =
+        query.client = caller.isClient ? caller.id : requested
+        query.action = try Validation.text(request.action, field: "action", max: 100)
+        query.from =
             request.hasDuring && request.during.hasStart ? WireMapping.millis(request.during.start) : nil
-        filter.end = request.hasDuring && request.during.hasEnd ? WireMapping.millis(request.during.end) : nil
-        let (events, more) = try await store.auditEvents(matching: filter, page: page, for: caller)
+        query.until =
+            request.hasDuring && request.during.hasEnd ? WireMapping.millis(request.during.end) : nil
+        // Newest first: the page key is the sequence number, the next page continues below it.
+        if let after = page.after {
+            guard let sequence = Int64(after) else {
+                throw ServiceError.invalid("page.page_token", "is not a token this service issued")
+            }
+            query.before = sequence
+        }
+        query.limit = page.size + 1
+        let records = try await store.auditEvents(matching: query, for: caller)
+        let (events, next) = page.split(records) { String($0.sequence) }
         var response = Tillit_Identity_V1_ListAuditEventsResponse()
         response.events = events.map(\.proto)
-        response.page = page.response(hasMore: more)
+        response.page = next
         return response
     }
 

@@ -11,14 +11,14 @@ extension IdentityHandler {
         practitioner: Tillit_Common_V1_AccountId, hasPractitioner: Bool
     ) throws -> ConsentTarget {
         let clientID = try accountID(client, field: "client_id")
-        let kindName = try WireMapping.consentKind(kind)
+        let kind = try ConsentKind(wire: kind)
         let practitionerID =
             hasPractitioner && !practitioner.value.isEmpty
             ? try accountID(practitioner, field: "practitioner_id") : nil
-        guard (kindName == "share_with_practitioner") == (practitionerID != nil) else {
-            throw IdentityError.invalid("practitioner_id", "is required exactly for share_with_practitioner")
+        guard (kind == .shareWithPractitioner) == (practitionerID != nil) else {
+            throw ServiceError.invalid("practitioner_id", "is required exactly for share_with_practitioner")
         }
-        return ConsentTarget(client: clientID, kind: kindName, practitioner: practitionerID)
+        return ConsentTarget(client: clientID, kind: kind, practitioner: practitionerID)
     }
 
     func recordConsent(_ request: Tillit_Identity_V1_RecordConsentRequest, context: ServerContext)
@@ -57,15 +57,16 @@ extension IdentityHandler {
             try caller.require(client == caller.id, "read another client's consents")
         } else {
             try caller.require(
-                caller.isService || caller.isStaff(anyOf: ["admin", "practitioner", "supervisor"]),
+                caller.isService || caller.isStaff(anyOf: [.admin, .practitioner, .supervisor]),
                 "read consents")
         }
-        let page = try Paging(request.page)
-        let (consents, more) = try await store.consents(
+        let page = try Page(request.page, maximum: 500)
+        let rows = try await store.consents(
             of: client, includeRevoked: request.includeRevoked, page: page, for: caller)
+        let (consents, next) = page.split(rows, key: \.pageKey.token)
         var response = Tillit_Identity_V1_ListConsentsResponse()
         response.consents = consents.map(\.proto)
-        response.page = page.response(hasMore: more)
+        response.page = next
         return response
     }
 
@@ -80,8 +81,8 @@ extension IdentityHandler {
             try caller.require(consent.client == caller.id, "check another client's consent")
         }
         let check = try await store.checkConsent(consent, for: caller)
-        guard check.callerActive else { throw IdentityError.callerInactive }
-        guard check.clientExists else { throw IdentityError.notFound("client") }
+        guard check.callerActive else { throw ServiceError.callerInactive }
+        guard check.clientExists else { throw ServiceError.notFound("client") }
         var response = Tillit_Identity_V1_CheckConsentResponse()
         if let inForce = check.inForce {
             response.granted = true

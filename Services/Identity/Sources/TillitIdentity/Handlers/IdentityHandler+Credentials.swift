@@ -7,7 +7,7 @@ extension IdentityHandler {
     func enrolTotp(_ request: Tillit_Identity_V1_EnrolTotpRequest, context: ServerContext) async throws
         -> Tillit_Identity_V1_EnrolTotpResponse
     {
-        let caller = try Caller.current(context, allowEnrolmentScope: true)
+        let caller = try Caller.current(context, allowing: .totpEnrolment)
         try caller.require(!caller.isService, "enrol TOTP for a service account")
         let secret = TOTP.generateSecret()
         let sealed = try secrets.seal(secret, context: caller.id)
@@ -23,16 +23,16 @@ extension IdentityHandler {
     func confirmTotp(_ request: Tillit_Identity_V1_ConfirmTotpRequest, context: ServerContext) async throws
         -> Tillit_Identity_V1_ConfirmTotpResponse
     {
-        let caller = try Caller.current(context, allowEnrolmentScope: true)
+        let caller = try Caller.current(context, allowing: .totpEnrolment)
         try caller.require(!caller.isService, "enrol TOTP for a service account")
         // Two transactions with the decryption between them; the second checks that the pending
         // secret is still the one the code was matched against.
         guard let pending = try await store.pendingTotp(of: caller) else {
-            throw IdentityError(.failedPrecondition, "no TOTP enrolment in progress; call EnrolTotp first")
+            throw ServiceError(.failedPrecondition, "no TOTP enrolment in progress; call EnrolTotp first")
         }
         let plain = try secrets.open(pending.ciphertext, keyVersion: pending.keyVersion, context: caller.id)
         guard let step = TOTP(secret: Array(plain)).match(request.code, at: store.now(), after: nil) else {
-            throw IdentityError.invalid("code", "does not match the enrolled secret")
+            throw ServiceError.invalid("code", "does not match the enrolled secret")
         }
         let confirmedAt = try await store.confirmTotp(pending.id, step: step, for: caller)
         var response = Tillit_Identity_V1_ConfirmTotpResponse()
@@ -48,7 +48,7 @@ extension IdentityHandler {
         try caller.require(!caller.isService, "change a service account's password")
         try PasswordPolicy.validate(request.newPassword)
         guard request.currentPassword.utf8.count <= PasswordPolicy.maximumBytes else {
-            throw IdentityError.invalid("current_password", "is wrong")
+            throw ServiceError.invalid("current_password", "is wrong")
         }
         // Guesses of the current password (with a stolen access token) count towards the same
         // lock as failed logins. The hashing runs between the store's transactions.
@@ -58,7 +58,7 @@ extension IdentityHandler {
                 try await store.recordWrongCurrentPassword(
                     throttle: throttle, policy: configuration.throttle, for: caller)
             }
-            throw IdentityError(.permissionDenied, "current_password is wrong")
+            throw ServiceError(.permissionDenied, "current_password is wrong")
         }
         let fresh = try await hasher.hash(request.newPassword)
         let count = try await store.changePassword(to: fresh, for: caller)
@@ -75,10 +75,10 @@ extension IdentityHandler {
         let target = try Self.accountID(request.accountID)
         try PasswordPolicy.validate(request.newPassword)
         guard let account = try await store.account(target, for: caller) else {
-            throw IdentityError.notFound("account")
+            throw ServiceError.notFound("account")
         }
         guard !account.isService else {
-            throw IdentityError(.failedPrecondition, "service accounts sign in with a secret, not a password")
+            throw ServiceError(.failedPrecondition, "service accounts sign in with a secret, not a password")
         }
         let fresh = try await hasher.hash(request.newPassword)
         let count = try await store.setPassword(fresh, of: account, by: caller)

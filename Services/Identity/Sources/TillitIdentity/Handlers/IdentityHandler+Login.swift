@@ -10,7 +10,7 @@ extension IdentityHandler {
         let organization = try Validation.id(request.organizationID.value, field: "organization_id")
         let email = try Validation.email(request.email)
         guard !request.password.isEmpty, request.password.utf8.count <= PasswordPolicy.maximumBytes else {
-            throw IdentityError.loginFailed
+            throw ServiceError.loginFailed
         }
         let signedIn = try await loginFlow.login(
             organization: organization, email: email, password: request.password, totpCode: request.totpCode,
@@ -28,7 +28,7 @@ extension IdentityHandler {
         let organization = try Validation.id(request.organizationID.value, field: "organization_id")
         let account = try Self.accountID(request.accountID)
         guard !request.secret.isEmpty, request.secret.utf8.count <= 1024 else {
-            throw IdentityError.loginFailed
+            throw ServiceError.loginFailed
         }
         var response = Tillit_Identity_V1_LoginServiceResponse()
         response.tokens = try await loginFlow.loginService(

@@ -9,14 +9,14 @@ extension IdentityHandler {
     {
         let name = try Validation.name(request.organizationName, field: "organization_name")
         let timeZone = try Validation.timeZone(request.timeZone)
-        guard request.locations.count <= 100 else { throw IdentityError.invalid("locations", "at most 100") }
+        guard request.locations.count <= 100 else { throw ServiceError.invalid("locations", "at most 100") }
         let locations = try request.locations.enumerated().map {
             try NewLocationInput($0.element, field: "locations[\($0.offset)]")
         }
         let admin = NewStaffInput(
             email: try Validation.email(request.adminEmail, field: "admin_email"),
             displayName: try Validation.name(request.adminDisplayName, field: "admin_display_name"),
-            roles: ["admin"])
+            roles: [.admin])
         try PasswordPolicy.validate(request.adminPassword)
         let secretGiven = !request.bootstrapSecret.isEmpty
         let secretMatches =
@@ -25,7 +25,7 @@ extension IdentityHandler {
                 ConstantTime.equal(Array($0.utf8), Array(request.bootstrapSecret.utf8))
             } ?? false
         if secretGiven && !secretMatches {
-            throw IdentityError.denied("bootstrap is not allowed: wrong bootstrap secret")
+            throw ServiceError.denied("bootstrap is not allowed: wrong bootstrap secret")
         }
         // Refuse early (before ~a second of hashing) when the database is not empty; the store
         // checks again in the transaction that creates the organisation.

@@ -8,15 +8,16 @@ extension IdentityHandler {
         -> Tillit_Identity_V1_RefreshResponse
     {
         guard !request.refreshToken.isEmpty, request.refreshToken.utf8.count <= 256 else {
-            throw IdentityError(.unauthenticated, "invalid refresh token")
+            throw ServiceError(.unauthenticated, "invalid refresh token")
         }
         let outcome = try await store.refreshSession(
             token: request.refreshToken, requestID: context.requestID)
         guard case .rotated(let account, let next) = outcome else {
-            throw IdentityError(.unauthenticated, "invalid refresh token")
+            throw ServiceError(.unauthenticated, "invalid refresh token")
         }
         var response = Tillit_Identity_V1_RefreshResponse()
-        response.tokens = try await issuer.pair(for: account, refresh: next, scope: LoginFlow.scope(for: account))
+        response.tokens = try await issuer.pair(
+            for: account, refresh: next, scope: LoginFlow.scope(for: account))
         return response
     }
 

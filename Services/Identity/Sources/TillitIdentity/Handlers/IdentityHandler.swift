@@ -16,16 +16,6 @@ struct IdentityHandler: Tillit_Identity_V1_IdentityService {
     let keys: SigningKeyRing
     let secrets: SecretBox
 
-    /// The wire paths callable without an access token.
-    static let publicMethods: Set<String> = [
-        Tillit_Identity_V1_Identity.Method.bootstrap.path,
-        Tillit_Identity_V1_Identity.Method.login.path,
-        Tillit_Identity_V1_Identity.Method.loginService.path,
-        Tillit_Identity_V1_Identity.Method.refresh.path,
-        Tillit_Identity_V1_Identity.Method.logout.path,
-        Tillit_Identity_V1_Identity.Method.getSigningKeys.path,
-    ]
-
     /// The login use case over this handler's store, hasher, TOTP secrets and token issuer.
     var loginFlow: LoginFlow {
         LoginFlow(
@@ -35,10 +25,5 @@ struct IdentityHandler: Tillit_Identity_V1_IdentityService {
     /// An account id from a request: INVALID_ARGUMENT if malformed.
     static func accountID(_ id: Tillit_Common_V1_AccountId, field: String = "account_id") throws -> String {
         try Validation.id(id.value, field: field)
-    }
-
-    /// Whether TOTP is mandatory for an account with these roles.
-    static func requiresTotp(_ roles: [String]) -> Bool {
-        roles.contains("admin") || roles.contains("supervisor")
     }
 }

@@ -5,7 +5,7 @@ import TillitServiceKit
 /// Signing in, from checked credentials to a token pair: throttling, the password (hashed on the
 /// hasher's threads; unknown accounts burn the same time), the TOTP code, upgrading an outdated
 /// password hash, and the new session's tokens. Every failure is the one answer
-/// `IdentityError.loginFailed` (or `throttled` while locked). Also service sign-in with a secret.
+/// `ServiceError.loginFailed` (or `throttled` while locked). Also service sign-in with a secret.
 struct LoginFlow: Sendable {
     /// Where throttles, accounts, secrets and sessions are stored.
     let store: IdentityStore
@@ -39,7 +39,7 @@ struct LoginFlow: Sendable {
         let at = store.nowMillis
         let candidate = try await store.loginCandidate(
             organization: organization, email: email, throttle: throttle, at: at)
-        if candidate.locked { throw IdentityError.throttled }
+        if candidate.locked { throw ServiceError.throttled }
         var passwordOK = false
         if let stored = candidate.password, let account = candidate.account, account.isActive {
             passwordOK = try await hasher.verify(password, against: stored)
@@ -64,7 +64,7 @@ struct LoginFlow: Sendable {
                 organization: organization, account: candidate.account?.id,
                 reason: !passwordOK ? "password" : "totp", throttle: throttle, policy: configuration.throttle,
                 at: at, requestID: requestID)
-            throw IdentityError.loginFailed
+            throw ServiceError.loginFailed
         }
         let rehashed = hasher.needsRehash(stored) ? try? await hasher.hash(password) : nil
         let scope = Self.scope(for: account)
@@ -88,13 +88,13 @@ struct LoginFlow: Sendable {
                 organization: organization, account: account, secret: secret, address: .address(address),
                 policy: configuration.throttle, lifetime: configuration.refreshTokenLifetime,
                 requestID: requestID)
-        else { throw IdentityError.loginFailed }
+        else { throw ServiceError.loginFailed }
         return try await issuer.pair(for: record, refresh: refresh)
     }
 
     /// The scope of a new access token for `account`: `totp_enrolment` for an admin or
     /// supervisor who has not enrolled TOTP yet, else none.
-    static func scope(for account: AccountRecord) -> String? {
-        !account.totpEnabled && IdentityHandler.requiresTotp(account.roles) ? "totp_enrolment" : nil
+    static func scope(for account: AccountRecord) -> Scope? {
+        !account.totpEnabled && Role.requireTotp(account.roles) ? .totpEnrolment : nil
     }
 }

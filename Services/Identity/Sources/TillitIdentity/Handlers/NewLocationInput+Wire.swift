@@ -1,5 +1,6 @@
 import Foundation
 import TillitContracts
+import TillitServiceKit
 
 extension NewLocationInput {
     /// Validates a location from a request; errors name the field under `field`.

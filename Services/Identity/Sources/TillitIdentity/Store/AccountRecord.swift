@@ -1,31 +1,32 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 /// An account as stored, with its roles and profile: what the store returns and handlers decide
 /// on and answer with (`AccountRecord+Wire.swift`).
 struct AccountRecord: Sendable, Equatable {
     var id: String
     var organization: String
-    var kind: String
-    var status: String
+    var kind: AccountKind
+    var status: AccountStatus
     var email: String?
     var displayName: String
-    var roles: [String]
+    var roles: [Role]
     var totpEnabled: Bool
     var createdAt: Int64
     var deactivatedAt: Int64?
     var discipline: String
     var staffLanguages: [String]
-    var licence: String?
+    var licence: LicenceStatus?
     var supervisor: String?
     var clientTimeZone: String
     var clientLanguages: [String]
     var serviceDescription: String
 
-    var isActive: Bool { status == "active" }
-    var isStaff: Bool { kind == "staff" }
-    var isClient: Bool { kind == "client" }
-    var isService: Bool { kind == "service" }
+    var isActive: Bool { status == .active }
+    var isStaff: Bool { kind == .staff }
+    var isClient: Bool { kind == .client }
+    var isService: Bool { kind == .service }
 
     /// The columns `init(row:)` reads, for `FROM accounts a`.
     static let selection = """
@@ -60,7 +61,7 @@ struct AccountRecord: Sendable, Equatable {
         clientLanguages = LanguageColumn.decode(row["client_languages"])
         serviceDescription = row["service_description"] ?? ""
         let roleList: String? = row["roles"]
-        roles = (roleList ?? "").split(separator: ",").map(String.init).sorted()
+        roles = (roleList ?? "").split(separator: ",").compactMap { Role(rawValue: String($0)) }.sorted()
         totpEnabled = row["totp_enabled"]
     }
 

@@ -6,7 +6,7 @@ struct ConsentRecord: Sendable {
     var id: String
     var organization: String
     var client: String
-    var kind: String
+    var kind: ConsentKind
     var practitioner: String?
     var grantedAt: Int64
     var recordedBy: String
@@ -47,7 +47,7 @@ struct ConsentRecord: Sendable {
 
     /// The consent in force for (client, kind, practitioner), if any; served by the
     /// `consents_in_force` index.
-    static func inForce(_ db: Database, client: String, kind: String, practitioner: String?) throws
+    static func inForce(_ db: Database, client: String, kind: ConsentKind, practitioner: String?) throws
         -> ConsentRecord?
     {
         try Row.fetchOne(
@@ -63,7 +63,7 @@ struct ConsentRecord: Sendable {
     /// What `CheckConsent` needs, in one statement through a cached statement: whether the caller
     /// is still active, whether `client` is a client of `organization`, and the consent in force.
     static func check(
-        _ db: Database, organization: String, caller: String, client: String, kind: String,
+        _ db: Database, organization: String, caller: String, client: String, kind: ConsentKind,
         practitioner: String?
     ) throws -> ConsentCheck {
         let statement = try db.cachedStatement(

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 extension IdentityStore {
     /// Creates a staff account with roles, profile and initial password, audited as
@@ -18,13 +19,14 @@ extension IdentityStore {
                 db, organization: caller.organization, staff, password: password, grantedBy: caller.id, at: at
             )
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "account.create", subject: id,
-                    detail: "staff; roles: \(staff.roles.joined(separator: ","))"))
+                db,
+                AuditEvent(
+                    "account.create", subject: id,
+                    detail: "staff; roles: \(staff.roles.map(\.rawValue).joined(separator: ","))"),
+                by: AuditActor(caller))
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }
-        guard let account else { throw IdentityError(.internalError, "account not stored") }
+        guard let account else { throw ServiceError(.internalError, "account not stored") }
         return account
     }
 
@@ -38,7 +40,7 @@ extension IdentityStore {
             try requireActiveCaller(db, caller)
             let id = Self.newID()
             try insertAccount(
-                db, id: id, organization: caller.organization, kind: "client", email: client.email,
+                db, id: id, organization: caller.organization, kind: .client, email: client.email,
                 displayName: client.displayName, at: at)
             try db.execute(
                 sql:
@@ -50,12 +52,11 @@ extension IdentityStore {
                 try insertPassword(db, organization: caller.organization, account: id, password, at: at)
             }
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "account.create", subject: id, client: id, detail: "client"))
+                db, AuditEvent("account.create", subject: id, client: id, detail: "client"),
+                by: AuditActor(caller))
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }
-        guard let account else { throw IdentityError(.internalError, "account not stored") }
+        guard let account else { throw ServiceError(.internalError, "account not stored") }
         return account
     }
 
@@ -69,7 +70,7 @@ extension IdentityStore {
             try requireActiveCaller(db, caller)
             let id = Self.newID()
             try insertAccount(
-                db, id: id, organization: caller.organization, kind: "service", email: nil,
+                db, id: id, organization: caller.organization, kind: .service, email: nil,
                 displayName: displayName, at: at)
             try db.execute(
                 sql: """
@@ -78,13 +79,11 @@ extension IdentityStore {
                     """,
                 arguments: [id, caller.organization, description, Self.tokenHash(secret)])
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "account.create", subject: id, detail: "service: \(displayName)"
-                ))
+                db, AuditEvent("account.create", subject: id, detail: "service: \(displayName)"),
+                by: AuditActor(caller))
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }
-        guard let account else { throw IdentityError(.internalError, "account not stored") }
+        guard let account else { throw ServiceError(.internalError, "account not stored") }
         return account
     }
 
@@ -98,17 +97,17 @@ extension IdentityStore {
         let account = try await write { db in
             try requireActiveCaller(db, caller)
             guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: id) else {
-                throw IdentityError.notFound("account")
+                throw ServiceError.notFound("account")
             }
             if update.staff != nil && !current.isStaff {
-                throw IdentityError.invalid("staff", "the account is not staff")
+                throw ServiceError.invalid("staff", "the account is not staff")
             }
             if update.client != nil && !current.isClient {
-                throw IdentityError.invalid("client", "the account is not a client")
+                throw ServiceError.invalid("client", "the account is not a client")
             }
             if let email = update.email {
                 if current.isService {
-                    throw IdentityError.invalid("email", "service accounts have no e-mail")
+                    throw ServiceError.invalid("email", "service accounts have no e-mail")
                 }
                 if try Bool.fetchOne(
                     db,
@@ -116,7 +115,7 @@ extension IdentityStore {
                         "SELECT EXISTS (SELECT 1 FROM accounts WHERE organization_id = ? AND email = ? AND id <> ?)",
                     arguments: [caller.organization, email, id]) == true
                 {
-                    throw IdentityError(.alreadyExists, "an account with this e-mail already exists")
+                    throw ServiceError(.alreadyExists, "an account with this e-mail already exists")
                 }
             }
             if let staff = update.staff {
@@ -124,7 +123,7 @@ extension IdentityStore {
                     && (staff.discipline != current.discipline || staff.licence != current.licence
                         || staff.supervisor != current.supervisor)
                 {
-                    throw IdentityError.denied(
+                    throw ServiceError.denied(
                         "not allowed to change discipline, licence status or supervisor (admins do)")
                 }
                 try validateStaffProfile(
@@ -159,35 +158,35 @@ extension IdentityStore {
             if update.staff != nil { fields.append("staff") }
             if update.client != nil { fields.append("client") }
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "account.update", subject: id,
-                    client: current.isClient ? id : nil, detail: fields.joined(separator: ",")))
+                db,
+                AuditEvent(
+                    "account.update", subject: id, client: current.isClient ? id : nil,
+                    detail: fields.joined(separator: ",")), by: AuditActor(caller))
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }
-        guard let account else { throw IdentityError.notFound("account") }
+        guard let account else { throw ServiceError.notFound("account") }
         return account
     }
 
     /// Replaces the roles of staff account `id`, audited as `roles.set` with the old roles. The
     /// organisation keeps an active admin, a supervisor with supervisees keeps the role, and a
     /// practitioner needs a licence status (FAILED_PRECONDITION otherwise).
-    func setRoles(_ roles: [String], of id: String, by caller: Caller) async throws -> AccountRecord {
+    func setRoles(_ roles: [Role], of id: String, by caller: Caller) async throws -> AccountRecord {
         let at = nowMillis
         let account = try await write { db in
             try requireActiveCaller(db, caller)
             guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: id) else {
-                throw IdentityError.notFound("account")
+                throw ServiceError.notFound("account")
             }
             guard current.isStaff else {
-                throw IdentityError(.failedPrecondition, "only staff accounts hold roles")
+                throw ServiceError(.failedPrecondition, "only staff accounts hold roles")
             }
-            if roles.contains("practitioner") && current.licence == nil {
-                throw IdentityError(
+            if roles.contains(.practitioner) && current.licence == nil {
+                throw ServiceError(
                     .failedPrecondition, "set the licence status (UpdateAccount) before the practitioner role"
                 )
             }
-            if current.roles.contains("supervisor") && !roles.contains("supervisor") {
+            if current.roles.contains(.supervisor) && !roles.contains(.supervisor) {
                 try requireNoSupervisees(db, account: id, what: "cannot remove the supervisor role")
             }
             try db.execute(sql: "DELETE FROM account_roles WHERE account_id = ?", arguments: [id])
@@ -197,15 +196,15 @@ extension IdentityStore {
             }
             try requireActiveAdmin(db, organization: caller.organization)
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "roles.set", subject: id,
+                db,
+                AuditEvent(
+                    "roles.set", subject: id,
                     detail:
-                        "roles: \(roles.joined(separator: ",")) (was: \(current.roles.joined(separator: ",")))"
-                ))
+                        "roles: \(roles.map(\.rawValue).joined(separator: ",")) (was: \(current.roles.map(\.rawValue).joined(separator: ",")))"
+                ), by: AuditActor(caller))
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }
-        guard let account else { throw IdentityError.notFound("account") }
+        guard let account else { throw ServiceError.notFound("account") }
         return account
     }
 
@@ -217,7 +216,7 @@ extension IdentityStore {
         let account = try await write { db in
             try requireActiveCaller(db, caller)
             guard let current = try AccountRecord.fetch(db, organization: caller.organization, id: id) else {
-                throw IdentityError.notFound("account")
+                throw ServiceError.notFound("account")
             }
             if current.isActive {
                 try requireNoSupervisees(db, account: id, what: "cannot deactivate a supervisor")
@@ -230,15 +229,14 @@ extension IdentityStore {
                 try requireActiveAdmin(db, organization: caller.organization)
                 let sessions = try revokeSessions(db, account: id, at: at)
                 try audit(
-                    db, caller,
-                    AuditEntry(
-                        actor: caller.id, action: "account.deactivate", subject: id,
-                        client: current.isClient ? id : nil,
-                        detail: "sessions revoked: \(sessions); \(reason)"))
+                    db,
+                    AuditEvent(
+                        "account.deactivate", subject: id, client: current.isClient ? id : nil,
+                        detail: "sessions revoked: \(sessions); \(reason)"), by: AuditActor(caller))
             }
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }
-        guard let account else { throw IdentityError.notFound("account") }
+        guard let account else { throw ServiceError.notFound("account") }
         return account
     }
 
@@ -250,11 +248,14 @@ extension IdentityStore {
         }
     }
 
-    /// A page of the caller's organisation's accounts matching `filter`, by display name.
-    func accounts(matching filter: AccountFilter, page: Paging, for caller: Caller) async throws
-        -> (accounts: [AccountRecord], hasMore: Bool)
+    /// The caller's organisation's accounts matching `filter`, by display name (case-insensitive)
+    /// and id, from after `page.after` (an `AccountRecord.pageKey`): `page.size + 1` of them, for
+    /// `Page.split`.
+    func accounts(matching filter: AccountFilter, page: Page, for caller: Caller) async throws
+        -> [AccountRecord]
     {
-        try await read { db in
+        let after = try page.after.map(AccountRecord.PageKey.init(token:))
+        return try await read { db in
             try requireActiveCaller(db, caller)
             var sql = AccountRecord.selection + " WHERE a.organization_id = ?"
             var arguments: StatementArguments = [caller.organization]
@@ -267,10 +268,13 @@ extension IdentityStore {
                 _ = arguments.append(contentsOf: [role])
             }
             if !filter.includeDeactivated { sql += " AND a.status = 'active'" }
-            sql += " ORDER BY a.display_name COLLATE NOCASE, a.id LIMIT ? OFFSET ?"
-            _ = arguments.append(contentsOf: [page.size + 1, page.offset])
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map(AccountRecord.init(row:))
-            return (Array(rows.prefix(page.size)), rows.count > page.size)
+            if let after {
+                sql += " AND (a.display_name COLLATE NOCASE, a.id) > (?, ?)"
+                _ = arguments.append(contentsOf: [after.displayName, after.id])
+            }
+            sql += " ORDER BY a.display_name COLLATE NOCASE, a.id LIMIT ?"
+            _ = arguments.append(contentsOf: [page.size + 1])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(AccountRecord.init(row:))
         }
     }
 
@@ -281,7 +285,7 @@ extension IdentityStore {
     ) throws -> String {
         let id = Self.newID()
         try insertAccount(
-            db, id: id, organization: organization, kind: "staff", email: staff.email,
+            db, id: id, organization: organization, kind: .staff, email: staff.email,
             displayName: staff.displayName, at: at)
         for role in staff.roles {
             try insertRole(db, organization: organization, account: id, role, grantedBy: grantedBy, at: at)
@@ -304,7 +308,8 @@ extension IdentityStore {
 
     /// Inserts the `accounts` row; an e-mail in use answers ALREADY_EXISTS.
     private func insertAccount(
-        _ db: Database, id: String, organization: String, kind: String, email: String?, displayName: String,
+        _ db: Database, id: String, organization: String, kind: AccountKind, email: String?,
+        displayName: String,
         at: Int64
     ) throws {
         if let email,
@@ -312,7 +317,7 @@ extension IdentityStore {
                 db, sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE organization_id = ? AND email = ?)",
                 arguments: [organization, email]) == true
         {
-            throw IdentityError(.alreadyExists, "an account with this e-mail already exists")
+            throw ServiceError(.alreadyExists, "an account with this e-mail already exists")
         }
         try db.execute(
             sql: """
@@ -324,7 +329,7 @@ extension IdentityStore {
 
     /// Grants `role` to staff account `account`.
     private func insertRole(
-        _ db: Database, organization: String, account: String, _ role: String, grantedBy: String?, at: Int64
+        _ db: Database, organization: String, account: String, _ role: Role, grantedBy: String?, at: Int64
     ) throws {
         try db.execute(
             sql: """
@@ -338,30 +343,30 @@ extension IdentityStore {
     /// need a licence status, and exactly the pre-licensed name a supervisor, who must be another,
     /// active supervisor of the organisation.
     private func validateStaffProfile(
-        _ db: Database, organization: String, account: String?, roles: [String], licence: String?,
+        _ db: Database, organization: String, account: String?, roles: [Role], licence: LicenceStatus?,
         supervisor: String?
     ) throws {
-        if roles.contains("practitioner") && licence == nil {
-            throw IdentityError.invalid("profile.licence_status", "is required for practitioners")
+        if roles.contains(.practitioner) && licence == nil {
+            throw ServiceError.invalid("profile.licence_status", "is required for practitioners")
         }
-        if licence == "pre_licensed" {
+        if licence == .preLicensed {
             guard let supervisor else {
-                throw IdentityError.invalid(
+                throw ServiceError.invalid(
                     "profile.supervisor_id", "is required for a pre-licensed practitioner")
             }
             guard supervisor != account else {
-                throw IdentityError.invalid("profile.supervisor_id", "cannot be the account itself")
+                throw ServiceError.invalid("profile.supervisor_id", "cannot be the account itself")
             }
             guard let record = try AccountRecord.fetch(db, organization: organization, id: supervisor),
                 record.isActive,
-                record.roles.contains("supervisor")
+                record.roles.contains(.supervisor)
             else {
-                throw IdentityError(
+                throw ServiceError(
                     .failedPrecondition,
                     "profile.supervisor_id: not an active supervisor of this organisation")
             }
         } else if supervisor != nil {
-            throw IdentityError.invalid(
+            throw ServiceError.invalid(
                 "profile.supervisor_id", "is set only for a pre-licensed practitioner")
         }
     }
@@ -377,7 +382,7 @@ extension IdentityStore {
                     """,
                 arguments: [organization]) ?? 0
         guard admins > 0 else {
-            throw IdentityError(.failedPrecondition, "an organisation must keep at least one active admin")
+            throw ServiceError(.failedPrecondition, "an organisation must keep at least one active admin")
         }
     }
 
@@ -392,7 +397,7 @@ extension IdentityStore {
                     """,
                 arguments: [account]) ?? 0
         guard count == 0 else {
-            throw IdentityError(
+            throw ServiceError(
                 .failedPrecondition,
                 "\(what): \(count) pre-licensed practitioner(s) name this supervisor; reassign them first")
         }

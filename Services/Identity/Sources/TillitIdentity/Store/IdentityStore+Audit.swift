@@ -1,44 +1,28 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 extension IdentityStore {
-    /// Appends an audit event to `organization`'s chain in the current transaction.
-    func audit(_ db: Database, organization: String, _ entry: AuditEntry, requestID: String) throws {
-        try AuditChain.append(entry, organization: organization, at: nowMillis, requestID: requestID, db: db)
+    /// Appends `event` to `actor.organization`'s chain in the current transaction, now.
+    func audit(_ db: Database, _ event: AuditEvent, by actor: AuditActor) throws {
+        try AuditTrail.append(event, by: actor, at: nowMillis, db: db)
     }
 
-    /// Appends an audit event to the caller's organisation's chain in the current transaction.
-    func audit(_ db: Database, _ caller: Caller, _ entry: AuditEntry) throws {
-        try audit(db, organization: caller.organization, entry, requestID: caller.requestID)
-    }
-
-    /// A page of the caller's organisation's audit events matching `filter`, newest first.
-    func auditEvents(matching filter: AuditEventFilter, page: Paging, for caller: Caller) async throws
-        -> (events: [AuditEventRecord], hasMore: Bool)
-    {
+    /// A page of the caller's organisation's audit events matching `query`, newest first
+    /// (`AuditTrail.list`).
+    func auditEvents(matching query: AuditQuery, for caller: Caller) async throws -> [AuditRecord] {
         try await read { db in
             try requireActiveCaller(db, caller)
-            let rows = try Row.fetchAll(
-                db,
-                sql: AuditEventRecord.selection + """
-                     WHERE organization_id = ? AND (? IS NULL OR actor = ?) AND (? IS NULL OR client = ?)
-                        AND (? = '' OR action = ?) AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)
-                    ORDER BY seq DESC LIMIT ? OFFSET ?
-                    """,
-                arguments: [
-                    caller.organization, filter.actor, filter.actor, filter.client, filter.client,
-                    filter.action, filter.action, filter.start, filter.start, filter.end, filter.end,
-                    page.size + 1, page.offset,
-                ])
-            return (rows.prefix(page.size).map(AuditEventRecord.init(row:)), rows.count > page.size)
+            return try AuditTrail.list(query, organization: caller.organization, db: db)
         }
     }
 
-    /// Recomputes the caller's organisation's audit chain from its first event.
-    func verifyAuditChain(for caller: Caller) async throws -> AuditChain.Verification {
+    /// Recomputes the caller's organisation's audit chain from its first event and checks it
+    /// ends at its head (`AuditTrail.verify`).
+    func verifyAuditChain(for caller: Caller) async throws -> AuditVerification {
         try await read { db in
             try requireActiveCaller(db, caller)
-            return try AuditChain.verify(organization: caller.organization, db: db)
+            return try AuditTrail.verify(organization: caller.organization, db: db)
         }
     }
 }

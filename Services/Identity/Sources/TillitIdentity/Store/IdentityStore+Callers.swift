@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 extension IdentityStore {
     /// UNAUTHENTICATED unless the caller's own account is still active (a deactivated account's
@@ -9,7 +10,7 @@ extension IdentityStore {
         let statement = try db.cachedStatement(
             sql: "SELECT status = 'active' FROM accounts WHERE organization_id = ? AND id = ?")
         guard try Bool.fetchOne(statement, arguments: [caller.organization, caller.id]) == true else {
-            throw IdentityError.callerInactive
+            throw ServiceError.callerInactive
         }
     }
 
@@ -18,7 +19,7 @@ extension IdentityStore {
         guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: caller.id),
             account.isActive
         else {
-            throw IdentityError.callerInactive
+            throw ServiceError.callerInactive
         }
         return account
     }

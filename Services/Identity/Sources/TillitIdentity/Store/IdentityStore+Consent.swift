@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 extension IdentityStore {
     /// Records `consent` as given through `actor`, audited as `consent.record`. NOT_FOUND unless
@@ -16,21 +17,21 @@ extension IdentityStore {
                 let client = try AccountRecord.fetch(
                     db, organization: caller.organization, id: consent.client),
                 client.isClient
-            else { throw IdentityError.notFound("client") }
+            else { throw ServiceError.notFound("client") }
             guard client.isActive else {
-                throw IdentityError(.failedPrecondition, "the client account is deactivated")
+                throw ServiceError(.failedPrecondition, "the client account is deactivated")
             }
             if let practitioner = consent.practitioner {
                 guard
                     let account = try AccountRecord.fetch(
                         db, organization: caller.organization, id: practitioner),
-                    account.roles.contains("practitioner")
-                else { throw IdentityError.notFound("practitioner") }
+                    account.roles.contains(.practitioner)
+                else { throw ServiceError.notFound("practitioner") }
             }
             if try ConsentRecord.inForce(
                 db, client: consent.client, kind: consent.kind, practitioner: consent.practitioner) != nil
             {
-                throw IdentityError(.alreadyExists, "this consent is already in force")
+                throw ServiceError(.alreadyExists, "this consent is already in force")
             }
             let id = Self.newID()
             try db.execute(
@@ -44,13 +45,14 @@ extension IdentityStore {
                     actor.recordedBy, actor.howGiven,
                 ])
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, onBehalfOf: actor.onBehalfOf, action: "consent.record",
-                    client: consent.client,
-                    detail: "\(consent.kind)\(consent.practitioner.map { " for \($0)" } ?? "") (\(id))"))
+                db,
+                AuditEvent(
+                    "consent.record", client: consent.client,
+                    detail:
+                        "\(consent.kind.rawValue)\(consent.practitioner.map { " for \($0)" } ?? "") (\(id))"),
+                by: AuditActor(caller).acting(for: actor.onBehalfOf))
             guard let stored = try ConsentRecord.fetch(db, organization: caller.organization, id: id) else {
-                throw IdentityError(.internalError, "consent not stored")
+                throw ServiceError(.internalError, "consent not stored")
             }
             return stored
         }
@@ -64,55 +66,57 @@ extension IdentityStore {
         return try await write { db in
             try requireActiveCaller(db, caller)
             guard let current = try ConsentRecord.fetch(db, organization: caller.organization, id: id) else {
-                throw IdentityError.notFound("consent")
+                throw ServiceError.notFound("consent")
             }
-            if caller.isClient && current.client != caller.id { throw IdentityError.notFound("consent") }
+            if caller.isClient && current.client != caller.id { throw ServiceError.notFound("consent") }
             let actor = try ConsentActor(caller, client: current.client, howGiven: howGiven)
             guard current.revokedAt == nil else {
-                throw IdentityError(.failedPrecondition, "the consent is already revoked")
+                throw ServiceError(.failedPrecondition, "the consent is already revoked")
             }
             try db.execute(
                 sql:
                     "UPDATE consents SET revoked_at = ?, revoked_by = ?, revocation_how_given = ? WHERE id = ?",
                 arguments: [max(at, current.grantedAt), actor.recordedBy, actor.howGiven, id])
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, onBehalfOf: actor.onBehalfOf, action: "consent.revoke",
-                    client: current.client, detail: "\(current.kind) (\(id))"))
+                db,
+                AuditEvent(
+                    "consent.revoke", client: current.client, detail: "\(current.kind.rawValue) (\(id))"),
+                by: AuditActor(caller).acting(for: actor.onBehalfOf))
             guard let revoked = try ConsentRecord.fetch(db, organization: caller.organization, id: id) else {
-                throw IdentityError.notFound("consent")
+                throw ServiceError.notFound("consent")
             }
             return revoked
         }
     }
 
-    /// A page of `client`'s consents, newest first; audited as `consent.list` unless the client
+    /// `client`'s consents, newest first, from after `page.after` (a `ConsentRecord.pageKey`):
+    /// `page.size + 1` of them, for `Page.split`; audited as `consent.list` unless the client
     /// reads their own. NOT_FOUND unless `client` is a client of the caller's organisation.
-    func consents(of client: String, includeRevoked: Bool, page: Paging, for caller: Caller) async throws
-        -> (consents: [ConsentRecord], hasMore: Bool)
+    func consents(of client: String, includeRevoked: Bool, page: Page, for caller: Caller) async throws
+        -> [ConsentRecord]
     {
-        try await write { db in
+        let after = try page.after.map(ConsentRecord.PageKey.init(token:))
+        return try await write { db in
             try requireActiveCaller(db, caller)
             guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: client),
                 account.isClient
-            else { throw IdentityError.notFound("client") }
+            else { throw ServiceError.notFound("client") }
             let rows = try Row.fetchAll(
                 db,
                 sql: ConsentRecord.selection + """
                      WHERE organization_id = ? AND client_account_id = ? AND (? OR revoked_at IS NULL)
-                    ORDER BY granted_at DESC, id LIMIT ? OFFSET ?
+                        AND (? IS NULL OR granted_at < ? OR (granted_at = ? AND id > ?))
+                    ORDER BY granted_at DESC, id LIMIT ?
                     """,
-                arguments: [caller.organization, client, includeRevoked, page.size + 1, page.offset]
+                arguments: [
+                    caller.organization, client, includeRevoked, after?.grantedAt, after?.grantedAt,
+                    after?.grantedAt, after?.id, page.size + 1,
+                ]
             ).map(ConsentRecord.init(row:))
             if caller.id != client {
-                try audit(
-                    db, caller,
-                    AuditEntry(
-                        actor: caller.id, onBehalfOf: caller.onBehalfOf, action: "consent.list",
-                        client: client))
+                try audit(db, AuditEvent("consent.list", client: client), by: AuditActor(caller))
             }
-            return (Array(rows.prefix(page.size)), rows.count > page.size)
+            return rows
         }
     }
 

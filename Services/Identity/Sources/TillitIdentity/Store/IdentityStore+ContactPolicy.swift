@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 extension IdentityStore {
     /// The caller's organisation's contact policy and the IANA time zone its hours are in.
@@ -13,7 +14,7 @@ extension IdentityStore {
                     arguments: [caller.organization])
             )
         }
-        guard let timeZone else { throw IdentityError.notFound("organisation") }
+        guard let timeZone else { throw ServiceError.notFound("organisation") }
         return (policy, timeZone)
     }
 
@@ -26,12 +27,12 @@ extension IdentityStore {
             try requireActiveCaller(db, caller)
             try replaceContactPolicy(db, organization: caller.organization, policy, by: caller.id, at: at)
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "contact_policy.set",
+                db,
+                AuditEvent(
+                    "contact_policy.set",
                     detail:
                         "hours: \(policy.hours.count); night: \(policy.nightRule); weekend: \(policy.weekendRule)"
-                ))
+                ), by: AuditActor(caller))
             return try contactPolicy(db, organization: caller.organization)
         }
     }

@@ -44,11 +44,11 @@ extension IdentityStore {
             }
             try recordFailure(db, throttle.account, limit: policy.accountFailures, policy: policy, at: at)
             try audit(
-                db, organization: organization,
-                AuditEntry(
-                    actor: nil, action: "login", outcome: .failure, subject: account,
+                db,
+                AuditEvent(
+                    "login", outcome: .failure, subject: account,
                     detail: account == nil ? "unknown account" : "wrong \(reason)"),
-                requestID: requestID)
+                by: AuditActor(organization: organization, actor: nil, requestID: requestID))
         }
     }
 
@@ -68,7 +68,7 @@ extension IdentityStore {
                         WHERE id = ? AND (last_used_step IS NULL OR last_used_step < ?)
                         """,
                     arguments: [step, secret, step])
-                guard db.changesCount == 1 else { throw IdentityError.loginFailed }
+                guard db.changesCount == 1 else { throw ServiceError.loginFailed }
             }
             try recordSuccess(db, throttle.account, at: at)
             if let rehashed {
@@ -76,11 +76,10 @@ extension IdentityStore {
                     db, organization: account.organization, account: account.id, rehashed, at: at)
             }
             try audit(
-                db, organization: account.organization,
-                AuditEntry(
-                    actor: account.id, action: "login", subject: account.id,
-                    detail: account.totpEnabled ? "password+totp" : "password"),
-                requestID: requestID)
+                db,
+                AuditEvent(
+                    "login", subject: account.id, detail: account.totpEnabled ? "password+totp" : "password"),
+                by: AuditActor(organization: account.organization, actor: account.id, requestID: requestID))
             return try insertRefreshToken(
                 db, organization: account.organization, account: account.id, at: at, lifetime: lifetime)
         }
@@ -96,7 +95,7 @@ extension IdentityStore {
         let at = nowMillis
         let presented = Self.tokenHash(secret)
         return try await write { db in
-            if try lockedUntil(db, address, at: at) != nil { throw IdentityError.throttled }
+            if try lockedUntil(db, address, at: at) != nil { throw ServiceError.throttled }
             let stored = try Data.fetchOne(
                 db,
                 sql: "SELECT secret_hash FROM service_profiles WHERE organization_id = ? AND account_id = ?",
@@ -108,15 +107,14 @@ extension IdentityStore {
                 try recordFailure(db, address, limit: policy.addressFailures, policy: policy, at: at)
                 if stored != nil {
                     try audit(
-                        db, organization: organization,
-                        AuditEntry(actor: nil, action: "login.service", outcome: .failure, subject: id),
-                        requestID: requestID)
+                        db, AuditEvent("login.service", outcome: .failure, subject: id),
+                        by: AuditActor(organization: organization, actor: nil, requestID: requestID))
                 }
                 return nil
             }
             try audit(
-                db, organization: organization,
-                AuditEntry(actor: id, action: "login.service", subject: id), requestID: requestID)
+                db, AuditEvent("login.service", subject: id),
+                by: AuditActor(organization: organization, actor: id, requestID: requestID))
             let refresh = try insertRefreshToken(
                 db, organization: organization, account: id, at: at, lifetime: lifetime)
             return (record, refresh)

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 extension IdentityStore {
     /// The answer to Bootstrap once an organisation exists and no bootstrap secret matched.
-    static let bootstrapRefused = IdentityError.denied(
+    static let bootstrapRefused = ServiceError.denied(
         "bootstrap is not allowed: an organisation exists (a bootstrap secret is needed)")
 
     /// Whether any organisation exists.
@@ -31,14 +32,11 @@ extension IdentityStore {
             let adminID = try insertStaff(
                 db, organization: organizationID, admin, password: password, grantedBy: nil, at: at)
             try audit(
-                db, organization: organizationID,
-                AuditEntry(
-                    actor: nil, action: "organization.bootstrap", subject: adminID,
-                    detail: "admin: \(admin.email)"),
-                requestID: requestID)
+                db, AuditEvent("organization.bootstrap", subject: adminID, detail: "admin: \(admin.email)"),
+                by: AuditActor(organization: organizationID, actor: nil, requestID: requestID))
             guard let organization = try self.organization(db, id: organizationID),
                 let account = try AccountRecord.fetch(db, organization: organizationID, id: adminID)
-            else { throw IdentityError(.internalError, "bootstrap did not persist") }
+            else { throw ServiceError(.internalError, "bootstrap did not persist") }
             return (organization, account)
         }
     }
@@ -49,7 +47,7 @@ extension IdentityStore {
             try requireActiveCaller(db, caller)
             return try self.organization(db, id: caller.organization)
         }
-        guard let organization else { throw IdentityError.notFound("organisation") }
+        guard let organization else { throw ServiceError.notFound("organisation") }
         return organization
     }
 
@@ -74,12 +72,11 @@ extension IdentityStore {
             if let name { changes.append("name: \(name)") }
             if let timeZone { changes.append("time_zone: \(timeZone)") }
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "organization.update", detail: changes.joined(separator: "; ")))
+                db, AuditEvent("organization.update", detail: changes.joined(separator: "; ")),
+                by: AuditActor(caller))
             return try self.organization(db, id: caller.organization)
         }
-        guard let organization else { throw IdentityError.notFound("organisation") }
+        guard let organization else { throw ServiceError.notFound("organisation") }
         return organization
     }
 
@@ -93,17 +90,15 @@ extension IdentityStore {
                     db, sql: "SELECT count(*) FROM locations WHERE organization_id = ?",
                     arguments: [caller.organization]) ?? 0
             guard count < 1000 else {
-                throw IdentityError(.failedPrecondition, "an organisation has at most 1000 locations")
+                throw ServiceError(.failedPrecondition, "an organisation has at most 1000 locations")
             }
             let id = try insertLocation(db, organization: caller.organization, location, at: at)
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "location.add",
-                    detail: "\(id): \(location.name), \(location.city)"))
+                db, AuditEvent("location.add", detail: "\(id): \(location.name), \(location.city)"),
+                by: AuditActor(caller))
             return try self.location(db, organization: caller.organization, id: id)
         }
-        guard let stored else { throw IdentityError(.internalError, "location not stored") }
+        guard let stored else { throw ServiceError(.internalError, "location not stored") }
         return stored
     }
 
@@ -115,7 +110,7 @@ extension IdentityStore {
         let stored = try await write { db in
             try requireActiveCaller(db, caller)
             guard try location(db, organization: caller.organization, id: id) != nil else {
-                throw IdentityError.notFound("location")
+                throw ServiceError.notFound("location")
             }
             try db.execute(
                 sql: """
@@ -124,10 +119,10 @@ extension IdentityStore {
                     WHERE organization_id = ? AND id = ?
                     """,
                 arguments: [name, address, city, caller.organization, id])
-            try audit(db, caller, AuditEntry(actor: caller.id, action: "location.update", detail: id))
+            try audit(db, AuditEvent("location.update", detail: id), by: AuditActor(caller))
             return try location(db, organization: caller.organization, id: id)
         }
-        guard let stored else { throw IdentityError.notFound("location") }
+        guard let stored else { throw ServiceError.notFound("location") }
         return stored
     }
 
@@ -137,15 +132,15 @@ extension IdentityStore {
         let stored = try await write { db in
             try requireActiveCaller(db, caller)
             guard try location(db, organization: caller.organization, id: id) != nil else {
-                throw IdentityError.notFound("location")
+                throw ServiceError.notFound("location")
             }
             try db.execute(
                 sql: "UPDATE locations SET active = 0 WHERE organization_id = ? AND id = ?",
                 arguments: [caller.organization, id])
-            try audit(db, caller, AuditEntry(actor: caller.id, action: "location.deactivate", detail: id))
+            try audit(db, AuditEvent("location.deactivate", detail: id), by: AuditActor(caller))
             return try location(db, organization: caller.organization, id: id)
         }
-        guard let stored else { throw IdentityError.notFound("location") }
+        guard let stored else { throw ServiceError.notFound("location") }
         return stored
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 extension IdentityStore {
     /// What ChangePassword verifies the current password against: the caller's stored hash and
@@ -15,7 +16,7 @@ extension IdentityStore {
                 ThrottleSubject.account(organization: caller.organization, email: $0)
             }
             if let subject, try lockedUntil(db, subject, at: at) != nil {
-                throw IdentityError.throttled
+                throw ServiceError.throttled
             }
             return (try currentPassword(db, account: caller.id), subject)
         }
@@ -30,10 +31,10 @@ extension IdentityStore {
         try await write { db in
             try recordFailure(db, throttle, limit: policy.accountFailures, policy: policy, at: at)
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "password.change", outcome: .failure, subject: caller.id,
-                    detail: "wrong current password"))
+                db,
+                AuditEvent(
+                    "password.change", outcome: .failure, subject: caller.id, detail: "wrong current password"
+                ), by: AuditActor(caller))
         }
     }
 
@@ -46,10 +47,8 @@ extension IdentityStore {
             try insertPassword(db, organization: caller.organization, account: caller.id, hash, at: at)
             let count = try revokeSessions(db, account: caller.id, keeping: caller.sessionID, at: at)
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "password.change", subject: caller.id,
-                    detail: "sessions revoked: \(count)"))
+                db, AuditEvent("password.change", subject: caller.id, detail: "sessions revoked: \(count)"),
+                by: AuditActor(caller))
             return count
         }
     }
@@ -63,10 +62,10 @@ extension IdentityStore {
             try insertPassword(db, organization: caller.organization, account: account.id, hash, at: at)
             let count = try revokeSessions(db, account: account.id, at: at)
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "password.set", subject: account.id,
-                    client: account.isClient ? account.id : nil, detail: "sessions revoked: \(count)"))
+                db,
+                AuditEvent(
+                    "password.set", subject: account.id, client: account.isClient ? account.id : nil,
+                    detail: "sessions revoked: \(count)"), by: AuditActor(caller))
             return count
         }
     }

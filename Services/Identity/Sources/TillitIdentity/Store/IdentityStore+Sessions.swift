@@ -12,11 +12,11 @@ extension IdentityStore {
             let outcome = try rotateRefreshToken(db, token: token, at: at)
             if case .reused(let account, let organization, let family) = outcome {
                 try audit(
-                    db, organization: organization,
-                    AuditEntry(
-                        actor: nil, action: "session.reuse_detected", outcome: .denied, subject: account,
+                    db,
+                    AuditEvent(
+                        "session.reuse_detected", outcome: .denied, subject: account,
                         detail: "refresh token presented twice; session \(family.prefix(8)) revoked"),
-                    requestID: requestID)
+                    by: AuditActor(organization: organization, actor: nil, requestID: requestID))
             }
             return outcome
         }
@@ -30,8 +30,8 @@ extension IdentityStore {
             guard let (organization, account, family) = try self.family(db, token: token) else { return }
             if try revokeFamily(db, family: family, at: at) > 0 {
                 try audit(
-                    db, organization: organization,
-                    AuditEntry(actor: account, action: "logout", subject: account), requestID: requestID)
+                    db, AuditEvent("logout", subject: account),
+                    by: AuditActor(organization: organization, actor: account, requestID: requestID))
             }
         }
     }
@@ -43,13 +43,12 @@ extension IdentityStore {
         return try await write { db in
             try requireActiveCaller(db, caller)
             guard try AccountRecord.fetch(db, organization: caller.organization, id: id) != nil else {
-                throw IdentityError.notFound("account")
+                throw ServiceError.notFound("account")
             }
             let count = try revokeSessions(db, account: id, at: at)
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "sessions.revoke", subject: id, detail: "sessions: \(count)"))
+                db, AuditEvent("sessions.revoke", subject: id, detail: "sessions: \(count)"),
+                by: AuditActor(caller))
             return count
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitServiceKit
 
 extension IdentityStore {
     /// Starts TOTP enrolment of the caller with a sealed secret (replacing any pending one),
@@ -11,14 +12,14 @@ extension IdentityStore {
         return try await write { db in
             let account = try activeAccount(db, caller)
             guard !account.totpEnabled else {
-                throw IdentityError(
+                throw ServiceError(
                     .failedPrecondition,
                     "TOTP is already enabled; ask an admin to reset it (ResetTotp) to enrol again")
             }
             try insertPendingTotp(
                 db, organization: caller.organization, account: caller.id, ciphertext: ciphertext,
                 keyVersion: keyVersion, at: at)
-            try audit(db, caller, AuditEntry(actor: caller.id, action: "totp.enrol", subject: caller.id))
+            try audit(db, AuditEvent("totp.enrol", subject: caller.id), by: AuditActor(caller))
             return account
         }
     }
@@ -35,10 +36,10 @@ extension IdentityStore {
         try await write { db in
             try requireActiveCaller(db, caller)
             guard try pendingTotp(db, account: caller.id)?.id == id else {
-                throw IdentityError(.aborted, "the enrolment changed meanwhile; enrol again")
+                throw ServiceError(.aborted, "the enrolment changed meanwhile; enrol again")
             }
             try confirmTotp(db, account: caller.id, id: id, step: step, at: at)
-            try audit(db, caller, AuditEntry(actor: caller.id, action: "totp.confirm", subject: caller.id))
+            try audit(db, AuditEvent("totp.confirm", subject: caller.id), by: AuditActor(caller))
         }
         return at
     }
@@ -50,17 +51,15 @@ extension IdentityStore {
         return try await write { db in
             try requireActiveCaller(db, caller)
             guard try AccountRecord.fetch(db, organization: caller.organization, id: id) != nil else {
-                throw IdentityError.notFound("account")
+                throw ServiceError.notFound("account")
             }
             try disableTotp(db, account: id, at: at)
             let count = try revokeSessions(db, account: id, at: at)
             try audit(
-                db, caller,
-                AuditEntry(
-                    actor: caller.id, action: "totp.reset", subject: id, detail: "sessions revoked: \(count)")
-            )
+                db, AuditEvent("totp.reset", subject: id, detail: "sessions revoked: \(count)"),
+                by: AuditActor(caller))
             guard let account = try AccountRecord.fetch(db, organization: caller.organization, id: id) else {
-                throw IdentityError.notFound("account")
+                throw ServiceError.notFound("account")
             }
             return account
         }

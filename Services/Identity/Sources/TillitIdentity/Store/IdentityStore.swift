@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import TillitServiceKit
 import TillitStorage
 
 /// Identity's transactions over its database, in the style of GRDB's `AppDatabase`: the
@@ -18,59 +19,22 @@ struct IdentityStore: Sendable {
     /// Now, in milliseconds since the epoch.
     var nowMillis: Int64 { WireMapping.millis(now()) }
 
-    /// Runs `body` in one write transaction; database errors become `IdentityError`.
+    /// Runs `body` in one write transaction; errors reach the caller as `ServiceError`
+    /// (`ServiceDatabase.write`: busy → UNAVAILABLE, cancelled → CANCELLED, constraint →
+    /// FAILED_PRECONDITION).
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.writer.write(body)
-        } catch let error as IdentityError {
-            throw error
-        } catch {
-            throw Self.map(error)
-        }
+        try await database.database.write(body)
     }
 
-    /// Runs `body` on a snapshot; database errors become `IdentityError`.
+    /// Runs `body` on a snapshot; errors as in `write`.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.reader.read(body)
-        } catch let error as IdentityError {
-            throw error
-        } catch {
-            throw Self.map(error)
-        }
+        try await database.database.read(body)
     }
 
-    /// Runs `body`, which must consist of ONE statement, outside a transaction: a single SQLite
-    /// statement reads one consistent snapshot by itself, and skipping BEGIN/COMMIT halves the
-    /// cost of the hottest reads (CheckConsent).
+    /// Runs `body`, which must consist of ONE statement, outside a transaction (the hottest
+    /// read, CheckConsent); errors as in `write`.
     func readOneStatement<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.database.reader.unsafeRead(body)
-        } catch let error as IdentityError {
-            throw error
-        } catch {
-            throw Self.map(error)
-        }
-    }
-
-    /// A constraint the handlers did not foresee is still the caller's problem (FAILED_PRECONDITION,
-    /// no SQL in the message); anything else is INTERNAL.
-    static func map(_ error: any Error) -> IdentityError {
-        if let error = error as? DatabaseError {
-            switch error.resultCode {
-            case .SQLITE_CONSTRAINT:
-                return IdentityError(
-                    .failedPrecondition, "the change conflicts with stored data", cause: error)
-            case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return IdentityError(.internalError, "the database is busy", cause: error)
-            default:
-                break
-            }
-        }
-        if error is CancellationError {
-            return IdentityError(.internalError, "cancelled", cause: error)
-        }
-        return IdentityError(.internalError, "internal error", cause: error)
+        try await database.database.readOneStatement(body)
     }
 
     /// A new lower-case UUID.

@@ -197,15 +197,15 @@ final class SigningKeyRing: Sendable {
         -> Curve25519.Signing.PrivateKey
     {
         guard reference.hasPrefix("file:") else {
-            throw IdentityError(.internalError, "unsupported private key reference")
+            throw ServiceError(.internalError, "unsupported private key reference")
         }
         let name = String(reference.dropFirst("file:".count))
         guard !name.contains("/"), !name.hasPrefix(".") else {
-            throw IdentityError(.internalError, "invalid private key reference")
+            throw ServiceError(.internalError, "invalid private key reference")
         }
         let path = (directory as NSString).appendingPathComponent(name)
         guard let data = try KeyFile.read(path, length: 32) else {
-            throw IdentityError(.internalError, "signing key file \(name) is missing")
+            throw ServiceError(.internalError, "signing key file \(name) is missing")
         }
         return try Curve25519.Signing.PrivateKey(rawRepresentation: data)
     }

@@ -11,35 +11,29 @@ struct TokenIssuer: Sendable {
     /// A signed access token for `account` and when it expires. `scope` limits what it allows
     /// (`totp_enrolment`: only EnrolTotp and ConfirmTotp); `session` is the refresh-token family
     /// it belongs to (so ChangePassword can keep the caller's own session).
-    func accessToken(for account: AccountRecord, scope: String? = nil, session: String? = nil) async throws
+    func accessToken(for account: AccountRecord, scope: Scope? = nil, session: String? = nil) async throws
         -> (token: String, expiresAt: Date)
     {
         let issuedAt = Date(timeIntervalSince1970: floor(now().timeIntervalSince1970))
         let expiresAt = issuedAt.addingTimeInterval(TimeInterval(lifetime.components.seconds))
-        // The schema's CHECK allows exactly these three kinds, named like `Principal.Kind`.
-        guard let kind = Principal.Kind(rawValue: account.kind) else {
-            throw IdentityError(.internalError, "unknown account kind")
-        }
         let claims = AccessTokenClaims(
-            subject: account.id, organization: account.organization, kind: kind,
-            roles: account.roles.compactMap(Role.init(rawValue:)).sorted(),
-            licence: account.licence.flatMap(LicenceStatus.init(rawValue:)), tokenID: IdentityStore.newID(),
+            subject: account.id, organization: account.organization, kind: account.kind,
+            roles: account.roles.sorted(),
+            licence: account.licence, tokenID: IdentityStore.newID(),
             issuedAt: issuedAt,
             expiresAt: expiresAt,
-            scope: scope.flatMap(Scope.init(rawValue:)), sessionID: session)
+            scope: scope, sessionID: session)
         do {
             return (try await keys.signer().sign(claims), expiresAt)
-        } catch let error as IdentityError {
-            throw error
         } catch let error as ServiceError {
             throw error
         } catch {
-            throw IdentityError(.internalError, "cannot sign the access token", cause: error)
+            throw ServiceError(.internalError, "cannot sign the access token", cause: error)
         }
     }
 
     /// The wire token pair.
-    func pair(for account: AccountRecord, refresh: IssuedRefreshToken, scope: String? = nil) async throws
+    func pair(for account: AccountRecord, refresh: IssuedRefreshToken, scope: Scope? = nil) async throws
         -> Tillit_Identity_V1_TokenPair
     {
         let access = try await accessToken(for: account, scope: scope, session: refresh.family)

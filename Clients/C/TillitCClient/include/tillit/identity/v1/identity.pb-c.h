@@ -651,10 +651,14 @@ struct  Tillit__Identity__V1__AuditEvent
    */
   ProtobufCBinaryData hash;
   ProtobufCBinaryData previous_hash;
+  /*
+   * The service that relayed the call (x-calling-service), if any, e.g. "booking".
+   */
+  char *via;
 };
 #define TILLIT__IDENTITY__V1__AUDIT_EVENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__audit_event__descriptor) \
-    , 0, NULL, NULL, NULL, (char *)protobuf_c_empty_string, TILLIT__IDENTITY__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_UNSPECIFIED, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, {0,NULL}, {0,NULL} }
+    , 0, NULL, NULL, NULL, (char *)protobuf_c_empty_string, TILLIT__IDENTITY__V1__AUDIT_OUTCOME__AUDIT_OUTCOME_UNSPECIFIED, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, {0,NULL}, {0,NULL}, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -4970,7 +4970,7 @@ const ProtobufCMessageDescriptor tillit__identity__v1__contact_policy__descripto
   (ProtobufCMessageInit) tillit__identity__v1__contact_policy__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tillit__identity__v1__audit_event__field_descriptors[12] =
+static const ProtobufCFieldDescriptor tillit__identity__v1__audit_event__field_descriptors[13] =
 {
   {
     "sequence",
@@ -5116,6 +5116,18 @@ static const ProtobufCFieldDescriptor tillit__identity__v1__audit_event__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "via",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__AuditEvent, via),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tillit__identity__v1__audit_event__field_indices_by_name[] = {
   4,   /* field[4] = action */
@@ -5130,11 +5142,12 @@ static const unsigned tillit__identity__v1__audit_event__field_indices_by_name[]
   8,   /* field[8] = request_id */
   0,   /* field[0] = sequence */
   6,   /* field[6] = subject */
+  12,   /* field[12] = via */
 };
 static const ProtobufCIntRange tillit__identity__v1__audit_event__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor tillit__identity__v1__audit_event__descriptor =
 {
@@ -5144,7 +5157,7 @@ const ProtobufCMessageDescriptor tillit__identity__v1__audit_event__descriptor =
   "Tillit__Identity__V1__AuditEvent",
   "tillit.identity.v1",
   sizeof(Tillit__Identity__V1__AuditEvent),
-  12,
+  13,
   tillit__identity__v1__audit_event__field_descriptors,
   tillit__identity__v1__audit_event__field_indices_by_name,
   1,  tillit__identity__v1__audit_event__number_ranges,
