@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TillitContracts
 import TillitServiceKit
+import TillitTesting
 
 @testable import TillitIdentity
 
@@ -37,27 +38,31 @@ struct ValidationRulesTests {
         #expect(input.nightRule == "no_contact")
         #expect(input.weekendRule == "emergency_only")
         #expect(
-            refusal(
-                "policy.hours",
+            expectInvalidArgument(
+                naming:
+                    "policy.hours",
                 { try ContactPolicyInput(policy([(.monday, 540, 720), (.monday, 700, 900)])) })?
                 .message == "policy.hours: entries of weekday 1 overlap")
         // The same minutes on different days do not overlap.
         #expect(try ContactPolicyInput(policy([(.monday, 540, 720), (.friday, 540, 720)])).hours.count == 2)
         for (start, end) in [(600, 1441), (600, 600), (700, 600)] as [(UInt32, UInt32)] {
             #expect(
-                refusal(
-                    "policy.hours[1]",
+                expectInvalidArgument(
+                    naming:
+                        "policy.hours[1]",
                     { try ContactPolicyInput(policy([(.monday, 0, 60), (.monday, start, end)])) })?
                     .message == "policy.hours[1]: needs 0 ≤ start_minute < end_minute ≤ 1440",
                 "\(start)–\(end)")
         }
         #expect(
-            refusal("policy.hours[0].weekday", { try ContactPolicyInput(policy([(.unspecified, 0, 60)])) })?
-                .message
+            expectInvalidArgument(
+                naming: "policy.hours[0].weekday", { try ContactPolicyInput(policy([(.unspecified, 0, 60)])) }
+            )?
+            .message
                 == "policy.hours[0].weekday: a weekday is required")
         var noRule = policy([])
         noRule.nightRule = .unspecified
-        #expect(refusal("policy.night_rule", { try ContactPolicyInput(noRule) }) != nil)
+        #expect(expectInvalidArgument(naming: "policy.night_rule", { try ContactPolicyInput(noRule) }) != nil)
         var badLine = policy([])
         badLine.crisisLines = [
             .with {
@@ -65,7 +70,8 @@ struct ValidationRulesTests {
             }
         ]
         #expect(
-            refusal("policy.crisis_lines[0].phone", { try ContactPolicyInput(badLine) })?.message
+            expectInvalidArgument(
+                naming: "policy.crisis_lines[0].phone", { try ContactPolicyInput(badLine) })?.message
                 == "policy.crisis_lines[0].phone: may contain digits, spaces, + - ( ) only")
         badLine.crisisLines = [
             .with {
@@ -73,27 +79,8 @@ struct ValidationRulesTests {
             }
         ]
         #expect(
-            refusal("policy.crisis_lines[0].url", { try ContactPolicyInput(badLine) })?.message
+            expectInvalidArgument(naming: "policy.crisis_lines[0].url", { try ContactPolicyInput(badLine) })?
+                .message
                 == "policy.crisis_lines[0].url: must be an http(s) address")
-    }
-
-    /// The error `body` throws, which must be INVALID_ARGUMENT with a message starting with
-    /// `field: `; nil (and an issue) if it does not throw one.
-    private func refusal(
-        _ field: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> some Any
-    ) -> ServiceError? {
-        do {
-            let value = try body()
-            Issue.record(
-                "expected INVALID_ARGUMENT naming \(field), got \(value)", sourceLocation: sourceLocation)
-            return nil
-        } catch let error as ServiceError {
-            #expect(error.code == .invalidArgument, "\(error)", sourceLocation: sourceLocation)
-            #expect(error.message.hasPrefix("\(field): "), "\(error.message)", sourceLocation: sourceLocation)
-            return error
-        } catch {
-            Issue.record("expected ServiceError, got \(error)", sourceLocation: sourceLocation)
-            return nil
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import TillitRPC
+import TillitServiceKit
 
 /// How one call ended: success, or the status code it failed with.
 public enum Outcome: Equatable, Sendable, CustomStringConvertible {
@@ -26,7 +27,9 @@ public enum Outcome: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Runs `body` and returns how it ended, its response on success and the server's message on failure.
-public func attempt<T>(_ body: () async throws -> T) async -> (outcome: Outcome, response: T?, message: String) {
+public func attempt<T>(_ body: () async throws -> T) async -> (
+    outcome: Outcome, response: T?, message: String
+) {
     do {
         return (.ok, try await body(), "")
     } catch let error as RPCError {
@@ -72,6 +75,27 @@ public func expectRPCError(
         return error
     } catch {
         Issue.record("expected RPCError \(code), got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// The error `body` throws, which must be a `ServiceError` with INVALID_ARGUMENT whose message
+/// starts with `field: ` (validation names the field it refuses); nil, and an issue, otherwise.
+@discardableResult
+public func expectInvalidArgument(
+    naming field: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> some Any
+) -> ServiceError? {
+    do {
+        let value = try body()
+        Issue.record(
+            "expected INVALID_ARGUMENT naming \(field), got \(value)", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as ServiceError {
+        #expect(error.code == .invalidArgument, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.message.hasPrefix("\(field): "), "\(error.message)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected ServiceError, got \(error)", sourceLocation: sourceLocation)
         return nil
     }
 }

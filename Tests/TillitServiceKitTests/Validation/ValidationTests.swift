@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TillitContracts
 import TillitServiceKit
+import TillitTesting
 
 /// The shared input rules on their own, without a server: `Validation` (ids, names, free text,
 /// e-mail, IANA zones, BCP 47 tags) and `Page` requests. Every refusal is INVALID_ARGUMENT with a
@@ -13,13 +14,15 @@ struct ValidationTests {
             try Validation.id("0B7E7C5A-1F3D-4C47-9E6B-6A1C2D3E4F50", field: "account_id")
                 == "0b7e7c5a-1f3d-4c47-9e6b-6a1c2d3e4f50")
         #expect(
-            refusal("account_id", { try Validation.id("", field: "account_id") })?.message.contains("empty")
+            expectInvalidArgument(naming: "account_id", { try Validation.id("", field: "account_id") })?
+                .message.contains("empty")
                 == true)
         for bad in [
             "abc", String(repeating: "z", count: 36), "0b7e7c5a1f3d4c479e6b6a1c2d3e4f50",
             "{0b7e7c5a-1f3d-4c47-9e6b-6a1c2d3e4f5}", "0b7e7c5a-1f3d-4c47-9e6b-6a1c2d3e4f50 ",
         ] {
-            let error = refusal("client_id", { try Validation.id(bad, field: "client_id") })
+            let error = expectInvalidArgument(
+                naming: "client_id", { try Validation.id(bad, field: "client_id") })
             #expect(error?.message == "client_id: is not an id", "\(bad)")
         }
     }
@@ -29,19 +32,23 @@ struct ValidationTests {
         let longest = String(repeating: "é", count: 200)
         #expect(try Validation.name(longest, field: "name") == longest)
         #expect(
-            refusal("name", { try Validation.name("", field: "name") })?.message == "name: must not be empty")
-        #expect(
-            refusal("name", { try Validation.name(" \t ", field: "name") })?.message
+            expectInvalidArgument(naming: "name", { try Validation.name("", field: "name") })?.message
                 == "name: must not be empty")
         #expect(
-            refusal("name", { try Validation.name(longest + "e", field: "name") })?.message
+            expectInvalidArgument(naming: "name", { try Validation.name(" \t ", field: "name") })?.message
+                == "name: must not be empty")
+        #expect(
+            expectInvalidArgument(naming: "name", { try Validation.name(longest + "e", field: "name") })?
+                .message
                 == "name: must be at most 200 characters")
         #expect(
-            refusal("city", { try Validation.name("Lund", field: "city", max: 3) })?.message
+            expectInvalidArgument(naming: "city", { try Validation.name("Lund", field: "city", max: 3) })?
+                .message
                 == "city: must be at most 3 characters")
         for control in ["Stigen\u{0}", "Sti\u{7}gen", "a\nb", "a\u{1B}b"] {
             #expect(
-                refusal("name", { try Validation.name(control, field: "name") })?.message
+                expectInvalidArgument(naming: "name", { try Validation.name(control, field: "name") })?
+                    .message
                     == "name: must not contain control characters", "\(control.debugDescription)")
         }
     }
@@ -54,10 +61,12 @@ struct ValidationTests {
         #expect(try Validation.text("a\r\n\tb", field: "address", max: 100) == "a\r\n\tb")
         #expect(try Validation.text("abcd", field: "reason", max: 4) == "abcd")
         #expect(
-            refusal("reason", { try Validation.text("abcde", field: "reason", max: 4) })?.message
+            expectInvalidArgument(
+                naming: "reason", { try Validation.text("abcde", field: "reason", max: 4) })?.message
                 == "reason: must be at most 4 characters")
         #expect(
-            refusal("address", { try Validation.text("a\u{1B}b", field: "address", max: 100) })?.message
+            expectInvalidArgument(
+                naming: "address", { try Validation.text("a\u{1B}b", field: "address", max: 100) })?.message
                 == "address: must not contain control characters")
     }
 
@@ -65,10 +74,13 @@ struct ValidationTests {
         #expect(try Validation.email("  Anna@Stigen.SE ") == "anna@stigen.se")
         let local64 = String(repeating: "a", count: 64)
         #expect(try Validation.email(local64 + "@x.se") == local64 + "@x.se")
-        #expect(refusal("email", { try Validation.email("") })?.message == "email: must not be empty")
         #expect(
-            refusal(
-                "admin_email",
+            expectInvalidArgument(naming: "email", { try Validation.email("") })?.message
+                == "email: must not be empty")
+        #expect(
+            expectInvalidArgument(
+                naming:
+                    "admin_email",
                 { try Validation.email(String(repeating: "a", count: 250) + "@x.se", field: "admin_email") })?
                 .message == "admin_email: is longer than 254 bytes")
         for bad in [
@@ -76,7 +88,7 @@ struct ValidationTests {
             "a@x\u{7}.se", local64 + "a@x.se",
         ] {
             #expect(
-                refusal("email", { try Validation.email(bad) })?.message
+                expectInvalidArgument(naming: "email", { try Validation.email(bad) })?.message
                     == "email: is not a valid e-mail address",
                 "\(bad.debugDescription)")
         }
@@ -87,17 +99,19 @@ struct ValidationTests {
         #expect(try Validation.timeZone(" UTC ") == "UTC")
         #expect(try Validation.timeZone("America/Argentina/Buenos_Aires") == "America/Argentina/Buenos_Aires")
         #expect(
-            refusal("time_zone", { try Validation.timeZone("") })?.message == "time_zone: must not be empty")
+            expectInvalidArgument(naming: "time_zone", { try Validation.timeZone("") })?.message
+                == "time_zone: must not be empty")
         for bad in [
             "CET", "CET+1", "+01:00", "GMT+1", "Mars/Olympus", "europe/stockholm", "Europe/Stockholm/",
         ] {
-            let error = refusal(
-                "profile.time_zone", { try Validation.timeZone(bad, field: "profile.time_zone") })
+            let error = expectInvalidArgument(
+                naming:
+                    "profile.time_zone", { try Validation.timeZone(bad, field: "profile.time_zone") })
             #expect(error?.message.contains("'\(bad)' is not an IANA time zone") == true, "\(bad)")
         }
         let long = "Europe/" + String(repeating: "x", count: 100)
         #expect(
-            refusal("time_zone", { try Validation.timeZone(long) })?.message.contains(
+            expectInvalidArgument(naming: "time_zone", { try Validation.timeZone(long) })?.message.contains(
                 String(long.prefix(64)) + "'")
                 == true)
     }
@@ -111,19 +125,22 @@ struct ValidationTests {
         let twenty = (0..<20).map { "x" + String(UnicodeScalar(UInt8(97 + $0))) }
         #expect(try Validation.languages(twenty).count == 20)
         #expect(
-            refusal("languages", { try Validation.languages(twenty + ["sv"]) })?.message
+            expectInvalidArgument(naming: "languages", { try Validation.languages(twenty + ["sv"]) })?.message
                 == "languages: at most 20 languages")
         for bad in [
             "not a tag", "s", "sv-", "-sv", "123", "sv_SE", "sv-abcdefghi", "abcdefghi", "x-private", "",
         ] {
-            let error = refusal(
-                "profile.languages", { try Validation.languages(["sv", bad], field: "profile.languages") })
+            let error = expectInvalidArgument(
+                naming:
+                    "profile.languages",
+                { try Validation.languages(["sv", bad], field: "profile.languages") })
             #expect(error?.message == "profile.languages: '\(bad)' is not a BCP 47 language tag", "\(bad)")
         }
         let tooLong = "sv-" + Array(repeating: "abcdefgh", count: 4).joined(separator: "-")
-        #expect(refusal("languages", { try Validation.languages([tooLong]) }) != nil)
+        #expect(expectInvalidArgument(naming: "languages", { try Validation.languages([tooLong]) }) != nil)
         #expect(
-            refusal("languages", { try Validation.languages([tooLong]) })?.message.hasPrefix("languages: '")
+            expectInvalidArgument(naming: "languages", { try Validation.languages([tooLong]) })?.message
+                .hasPrefix("languages: '")
                 == true)
     }
 
@@ -145,28 +162,9 @@ struct ValidationTests {
             String(repeating: "A", count: 65),
         ] {
             #expect(
-                refusal("page.page_token", { try Page(.with { $0.pageToken = bad }) })?.message
+                expectInvalidArgument(naming: "page.page_token", { try Page(.with { $0.pageToken = bad }) })?
+                    .message
                     == "page.page_token: is not a token this service issued", "\(bad)")
-        }
-    }
-
-    /// The error `body` throws, which must be INVALID_ARGUMENT with a message starting with
-    /// `field: `; nil (and an issue) if it does not throw one.
-    private func refusal(
-        _ field: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> some Any
-    ) -> ServiceError? {
-        do {
-            let value = try body()
-            Issue.record(
-                "expected INVALID_ARGUMENT naming \(field), got \(value)", sourceLocation: sourceLocation)
-            return nil
-        } catch let error as ServiceError {
-            #expect(error.code == .invalidArgument, "\(error)", sourceLocation: sourceLocation)
-            #expect(error.message.hasPrefix("\(field): "), "\(error.message)", sourceLocation: sourceLocation)
-            return error
-        } catch {
-            Issue.record("expected ServiceError, got \(error)", sourceLocation: sourceLocation)
-            return nil
         }
     }
 }
