@@ -49,13 +49,33 @@ public struct StructuredLogHandler: LogHandler {
     static func logfmt(_ fields: [(String, String)]) -> String {
         fields.map { key, value in
             let needsQuotes =
-                value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
+                value.isEmpty
+                || value.unicodeScalars.contains {
+                    $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || Self.mustEscape($0)
+                }
             guard needsQuotes else { return "\(key)=\(value)" }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
+            var escaped = ""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\\": escaped += "\\\\"
+                case "\"": escaped += "\\\""
+                case "\n": escaped += "\\n"
+                case "\r": escaped += "\\r"
+                case "\t": escaped += "\\t"
+                case _ where Self.mustEscape(scalar): escaped += String(format: "\\u{%04X}", scalar.value)
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
             return "\(key)=\"\(escaped)\""
         }.joined(separator: " ")
+    }
+
+    /// Control characters (C0, DEL, C1 — CR, VT, FF, ESC among them) and the Unicode line and
+    /// paragraph separators: written escaped, so no value can end a log line, start a forged
+    /// one or steer a terminal.
+    static func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}"
+            || scalar == "\u{2029}"
     }
 
     static func json(_ fields: [(String, String)]) -> String {
@@ -72,7 +92,7 @@ public struct StructuredLogHandler: LogHandler {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            case _ where mustEscape(scalar): out += String(format: "\\u%04x", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -12,6 +12,27 @@ import TillitRPC
         #expect(line == #"a=plain b="two words" c="say \"hi\"\nbye" d="""#)
     }
 
+    /// No caller-supplied value can end the line or forge another one: CR, VT, FF, ESC, DEL, C1
+    /// controls and U+2028/U+2029 are all written escaped, in logfmt and in JSON.
+    @Test func noControlCharacterReachesTheLineRaw() {
+        let hostile = "ok\rlevel=critical msg=forged\u{0B}\u{0C}\u{1B}[31m\u{7F}\u{85}\u{2028}\u{2029}end"
+        let logfmt = StructuredLogHandler.logfmt([("request_id", hostile)])
+        let json = StructuredLogHandler.json([("request_id", hostile)])
+        for line in [logfmt, json] {
+            #expect(
+                !line.unicodeScalars.contains { StructuredLogHandler.mustEscape($0) },
+                "\(line.debugDescription)")
+            #expect(line.split(whereSeparator: \.isNewline).count == 1, "\(line.debugDescription)")
+        }
+        #expect(
+            logfmt
+                == #"request_id="ok\rlevel=critical msg=forged\u{000B}\u{000C}\u{001B}[31m\u{007F}\u{0085}\u{2028}\u{2029}end""#
+        )
+        #expect(json.contains(#"\u000b\u000c\u001b[31m\u007f\u0085\u2028\u2029end"#), "\(json)")
+        // A backslash alone is quoted and escaped, so an escape sequence cannot be smuggled in.
+        #expect(StructuredLogHandler.logfmt([("p", #"a\nb"#)]) == #"p="a\\nb""#)
+    }
+
     @Test func jsonEscapesControlCharacters() {
         let line = StructuredLogHandler.json([("msg", "tab\there \"q\" \u{1}")])
         #expect(line == #"{"msg":"tab\there \"q\" \u0001"}"#)
