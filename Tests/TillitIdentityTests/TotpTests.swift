@@ -23,6 +23,8 @@ struct TotpTests {
             #expect(!first.account.totpEnabled)
             let scoped = first.tokens.accessToken
             #expect(try unverifiedClaims(scoped).scope == .totpEnrolment)
+            // It carries no roles: nothing that reads roles alone can take it for an admin.
+            #expect(try unverifiedClaims(scoped).roles.isEmpty)
             let options = IdentityHarness.auth(scoped)
 
             // Only EnrolTotp and ConfirmTotp work with it.

@@ -6,6 +6,7 @@ import Testing
 import TillitContracts
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// Accepts exactly one token.
 struct FixedTokenVerifier: TokenVerifier {
@@ -60,34 +61,47 @@ private let quiet: Logger = {
     return logger
 }()
 
-/// Runs a host on an ephemeral port with `body`, then shuts its group down gracefully.
+/// Runs a host (Echo behind `verifier` and, if given, `policy`) on an ephemeral port with `body`,
+/// then shuts it down gracefully.
+@discardableResult
 private func withHost<T: Sendable>(
+    verifier: any TokenVerifier = FixedTokenVerifier(), policy: AccessPolicy? = nil,
     _ body:
         @Sendable (ServiceHost, Tillit_Testing_V1_Echo.Client, Tillit_Health_V1_Health.Client) async throws ->
         T
 ) async throws -> T {
-    var configuration = try ServiceConfiguration(
-        service: .booking, environment: ["TILLIT_BOOKING_ADDR": "127.0.0.1:0"])
-    configuration.shutdownGracePeriod = .seconds(5)
-    let host = ServiceHost(
-        configuration: configuration, services: [WhoAmIService()], verifier: FixedTokenVerifier(),
-        logger: quiet)
-    let group = host.makeServiceGroup(signals: [])
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        let port = try await host.server.localPort
-        let rpc = RPCClient(host: "127.0.0.1", port: port)
-        defer { rpc.close() }
-        do {
-            let result = try await body(
-                host, Tillit_Testing_V1_Echo.Client(rpc), Tillit_Health_V1_Health.Client(rpc))
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            throw error
+    try await withRunningService(
+        .booking,
+        makeHost: { configuration in
+            if let policy {
+                return ServiceHost(
+                    configuration: configuration, services: [WhoAmIService()], verifier: verifier,
+                    policy: policy,
+                    logger: quiet)
+            }
+            return ServiceHost(
+                configuration: configuration, services: [WhoAmIService()], verifier: verifier, logger: quiet)
+        }
+    ) { running in
+        try await body(
+            running.host, Tillit_Testing_V1_Echo.Client(running.rpc),
+            Tillit_Health_V1_Health.Client(running.rpc))
+    }
+}
+
+/// Accepts `scoped-token` as a TOTP-enrolment token of an admin (as Identity once issued it, with
+/// the roles still in it) and `good-token` as a full one.
+struct ScopedTokenVerifier: TokenVerifier {
+    func verify(_ token: String) async throws -> Principal {
+        switch token {
+        case "scoped-token":
+            return Principal(
+                subject: "acct-2", organization: "org-1", kind: .staff, roles: [.admin], scope: .totpEnrolment
+            )
+        case "good-token":
+            return Principal(subject: "acct-1", organization: "org-1", kind: .staff, roles: [.admin])
+        default:
+            throw VerifierFailure()
         }
     }
 }
@@ -136,6 +150,34 @@ private func bearer(_ token: String) -> CallOptions {
                 #expect(error.message.contains(expected))
                 #expect(!error.message.contains("secret detail"))
             }
+        }
+    }
+
+    /// A scoped token does only what its scope names, in every service: without an access table
+    /// nothing names the scope, so it is refused everywhere; a table admits it only where a rule
+    /// allows the scope — whatever roles the token carries.
+    @Test func aScopedTokenIsRefusedWhereNoRuleAllowsItsScope() async throws {
+        let echo = Tillit_Testing_V1_Echo.Method.echo
+        try await withHost(verifier: ScopedTokenVerifier()) { _, client, _ in
+            let error = await expectRPCError(.permissionDenied) {
+                try await client.echo(Tillit_Testing_V1_EchoRequest(), options: bearer("scoped-token"))
+            }
+            #expect(error?.message.contains("enrol TOTP first") == true)
+            let text = try await client.echo(.init(), options: bearer("good-token")).text
+            #expect(text == "acct-1@org-1")
+        }
+        try await withHost(verifier: ScopedTokenVerifier(), policy: AccessPolicy([echo: .staff(.admin)])) {
+            _, client, _ in
+            await expectRPCError(.permissionDenied) {
+                try await client.echo(Tillit_Testing_V1_EchoRequest(), options: bearer("scoped-token"))
+            }
+        }
+        try await withHost(
+            verifier: ScopedTokenVerifier(),
+            policy: AccessPolicy([echo: AccessRule.staff().allowing(.totpEnrolment)])
+        ) { _, client, _ in
+            let text = try await client.echo(.init(), options: bearer("scoped-token")).text
+            #expect(text == "acct-2@org-1")
         }
     }
 

@@ -10,7 +10,9 @@ struct TokenIssuer: Sendable {
 
     /// A signed access token for `account` and when it expires. `scope` limits what it allows
     /// (`totp_enrolment`: only EnrolTotp and ConfirmTotp); `session` is the refresh-token family
-    /// it belongs to (so ChangePassword can keep the caller's own session).
+    /// it belongs to (so ChangePassword can keep the caller's own session). A scoped token
+    /// carries no roles: it does only what its scope names, in every service, even one that
+    /// looked at roles alone.
     func accessToken(for account: AccountRecord, scope: Scope? = nil, session: String? = nil) async throws
         -> (token: String, expiresAt: Date)
     {
@@ -18,7 +20,7 @@ struct TokenIssuer: Sendable {
         let expiresAt = issuedAt.addingTimeInterval(TimeInterval(lifetime.components.seconds))
         let claims = AccessTokenClaims(
             subject: account.id, organization: account.organization, kind: account.kind,
-            roles: account.roles.sorted(),
+            roles: scope == nil ? account.roles.sorted() : [],
             licence: account.licence, tokenID: IdentityStore.newID(),
             issuedAt: issuedAt,
             expiresAt: expiresAt,
