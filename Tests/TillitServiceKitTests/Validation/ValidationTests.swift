@@ -144,6 +144,32 @@ struct ValidationTests {
                 == true)
     }
 
+    @Test func timeRangesEndAfterTheyStartWithinBoundsAndLength() throws {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let week = start.addingTimeInterval(7 * 86_400)
+        #expect(try Validation.timeRange(start: start, end: week, field: "during") == start..<week)
+        let backwards = expectInvalidArgument(naming: "during.end") {
+            try Validation.timeRange(start: week, end: start, field: "during")
+        }
+        #expect(backwards?.message == "during.end: must be after the start")
+        expectInvalidArgument(naming: "during.end") {
+            try Validation.timeRange(start: start, end: start, field: "during")
+        }
+        let tooLong = expectInvalidArgument(naming: "during") {
+            try Validation.timeRange(
+                start: start, end: start.addingTimeInterval(63 * 86_400), field: "during",
+                maximum: .seconds(62 * 86_400))
+        }
+        #expect(tooLong?.message == "during: must span at most 62 days")
+        expectInvalidArgument(naming: "during.start") {
+            try Validation.timeRange(start: Date(timeIntervalSince1970: -1), end: start, field: "during")
+        }
+        expectInvalidArgument(naming: "during.end") {
+            try Validation.timeRange(
+                start: start, end: Date(timeIntervalSince1970: 253_402_300_800), field: "during")
+        }
+    }
+
     @Test func pageRequestsAreBoundedAndTokensOpaque() throws {
         #expect(try Page(Tillit_Common_V1_PageRequest()).size == 50)
         #expect(try Page(.with { $0.pageSize = 7 }).size == 7)
