@@ -14,7 +14,7 @@ import TillitTesting
         #expect(await HealthProbe.check(address, timeout: .seconds(10)) == .serving)
         #expect(child.log.contains("PORT \(address.port)"))
         let pid = child.pid
-        #expect(child.stop(grace: .seconds(5)) == 0)
+        #expect(await child.stop(grace: .seconds(5)) == 0)
         #expect(!isAlive(pid))
     }
 

@@ -36,8 +36,7 @@ final class IdentityStack: Sendable {
         do {
             bound = try await child.boundAddress()
         } catch {
-            child.stop()
-            try? FileManager.default.removeItem(at: folder)
+            child.stopInBackground { try? FileManager.default.removeItem(at: folder) }
             throw error
         }
         let stack = IdentityStack(folder: folder, port: bound.port, child: child)
@@ -57,15 +56,11 @@ final class IdentityStack: Sendable {
         CLIUser(configDirectory: folder.appendingPathComponent("config-\(name)"), identityAddress: address)
     }
 
-    /// Stops Identity (SIGTERM, then SIGKILL after 10 s) and waits for it.
-    func stop() {
-        child.stop()
-    }
-
-    /// Stops Identity and removes the folder.
+    /// Stops Identity and removes the folder, without blocking the caller (for `defer`): the
+    /// waiting happens on a thread of its own.
     func tearDown() {
-        stop()
-        try? FileManager.default.removeItem(at: folder)
+        let folder = self.folder
+        child.stopInBackground { try? FileManager.default.removeItem(at: folder) }
     }
 
     /// Bootstraps an organisation, logs its admin in, enrols and confirms TOTP and logs in

@@ -24,7 +24,12 @@ final class ServerProcess: Sendable {
             .deletingLastPathComponent().appendingPathComponent("tillit-bench")
     }
 
-    static func start(port: Int = 0) throws -> ServerProcess {
+    /// Starts the child and waits (on a thread of its own, off the pool) for its `PORT` line.
+    static func start(port: Int = 0) async throws -> ServerProcess {
+        try await onOwnThread { try startBlocking(port: port) }
+    }
+
+    private static func startBlocking(port: Int) throws -> ServerProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve", "--port", String(port)]
@@ -96,7 +101,7 @@ final class ServerProcess: Sendable {
         let reservation = try RefusingPort(reusable: true)
         defer { withExtendedLifetime(reservation) {} }
         let port = reservation.port
-        let first = try ServerProcess.start(port: port)
+        let first = try await ServerProcess.start(port: port)
         let client = RPCClient(
             host: "127.0.0.1", port: port,
             configuration: RPCClientConfiguration(
@@ -116,7 +121,7 @@ final class ServerProcess: Sendable {
         await expectRPCError(.unavailable) { try await echo.echo(echoRequest("while down")) }
 
         // Restarted on the same port, the same client gets through again.
-        let second = try ServerProcess.start(port: port)
+        let second = try await ServerProcess.start(port: port)
         defer {
             second.signal(SIGKILL)
             second.process.waitUntilExit()
@@ -134,7 +139,7 @@ final class ServerProcess: Sendable {
     }
 
     @Test func sigtermFinishesTheCallInFlightThenExits() async throws {
-        let server = try ServerProcess.start()
+        let server = try await ServerProcess.start()
         let client = RPCClient(host: "127.0.0.1", port: server.port)
         defer { client.close() }
         let echo = Tillit_Testing_V1_Echo.Client(client)

@@ -103,11 +103,29 @@ public final class ChildProcess: Sendable {
         if exitStatus == nil { kill(pid, signal) }
     }
 
-    /// Stops the child: SIGTERM, then SIGKILL if it still runs after `grace`; returns when it has
-    /// exited, with its status. Blocks the calling thread (as `Process.waitUntilExit` does), so it
-    /// can be used in `defer`.
+    /// Stops the child: SIGTERM, then SIGKILL if it still runs after `grace`; returns its status
+    /// once it has exited. The waiting happens on a thread of its own, never on the cooperative
+    /// pool that every in-process server of the test run shares.
     @discardableResult
-    public func stop(grace: Duration = .seconds(10)) -> Int32 {
+    public func stop(grace: Duration = .seconds(10)) async -> Int32 {
+        (try? await onOwnThread { self.stopBlocking(grace: grace) }) ?? -1
+    }
+
+    /// Stops the child as `stop(grace:)` does, without waiting: for `defer`, which cannot await.
+    /// SIGTERM goes now; a thread of its own escalates to SIGKILL after `grace`, reaps the child,
+    /// then runs `then` (e.g. removing the child's folder).
+    public func stopInBackground(grace: Duration = .seconds(10), then: @escaping @Sendable () -> Void = {}) {
+        signal(SIGTERM)
+        let thread = Thread {
+            _ = self.stopBlocking(grace: grace)
+            then()
+        }
+        thread.name = "tillit-test-stop"
+        thread.start()
+    }
+
+    /// SIGTERM, SIGKILL after `grace`, reap; blocks the calling thread.
+    private func stopBlocking(grace: Duration) -> Int32 {
         if exitStatus == nil {
             kill(pid, SIGTERM)
             let end = ContinuousClock.now + grace
