@@ -154,8 +154,9 @@ import TillitTesting
             let pong = try #require(await connection.next())
             #expect(pong.kind == .pong)
             #expect(pong.callID == 77)
-            let rtt = try await client.ping()
-            #expect(rtt < .seconds(5))
+            // Generous: a busy machine may delay it; a missing PONG still fails the call.
+            let rtt = try await client.ping(timeout: .seconds(30))
+            #expect(rtt < .seconds(30))
         }
     }
 

@@ -71,7 +71,7 @@ final class RawConnection: Sendable {
     }
 
     /// The next frame not yet returned, or nil if none arrives within `timeout`.
-    func next(timeout: Duration = .seconds(5)) async -> Tillit_Rpc_V1_Frame? {
+    func next(timeout: Duration = .seconds(30)) async -> Tillit_Rpc_V1_Frame? {
         let end = ContinuousClock.now + timeout
         while true {
             let frame: Tillit_Rpc_V1_Frame? = consumed.withLock { consumed in
@@ -87,7 +87,7 @@ final class RawConnection: Sendable {
     }
 
     /// Whether the server closed the connection within `timeout`.
-    func waitForClose(timeout: Duration = .seconds(5)) async -> Bool {
+    func waitForClose(timeout: Duration = .seconds(30)) async -> Bool {
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
             if collector.closed.load(ordering: .acquiring) { return true }

@@ -33,19 +33,23 @@ public func testConfiguration(
 /// A logger that drops everything (tests read results, not logs).
 public let quietLogger = Logger(label: "tillit.test") { _ in SwiftLogNoOpLogHandler() }
 
-/// Runs `body` against the host `makeHost` builds from a port-0 configuration of `service`
+/// Runs `body` against the host `makeHost` builds (on a thread of its own) from a port-0
+/// configuration of `service`
 /// (in `dataDirectory`, or a fresh temporary folder removed afterwards), with a client
 /// connected to the bound port; then shuts the host down gracefully and waits for it.
 public func withRunningService<T: Sendable>(
     _ service: ServiceName,
     dataDirectory: String? = nil,
     environment: [String: String] = [:],
-    makeHost: (ServiceConfiguration) throws -> ServiceHost,
+    makeHost: @escaping @Sendable (ServiceConfiguration) throws -> ServiceHost,
     _ body: (RunningService) async throws -> T
 ) async throws -> T {
     let directory = try dataDirectory ?? makeTemporaryDirectory(prefix: "tillit-\(service.rawValue)").path
     defer { if dataDirectory == nil { try? FileManager.default.removeItem(atPath: directory) } }
-    let host = try makeHost(testConfiguration(service, dataDirectory: directory, environment: environment))
+    let configuration = try testConfiguration(service, dataDirectory: directory, environment: environment)
+    // Opening and migrating the database is synchronous file work: off the cooperative pool, so
+    // many services starting at once do not stall every other test's servers.
+    let host = try await onOwnThread { try makeHost(configuration) }
     let group = host.makeServiceGroup(signals: [])
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
