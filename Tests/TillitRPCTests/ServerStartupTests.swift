@@ -108,19 +108,7 @@ import TillitTesting
             host: "127.0.0.1", port: peer.port, configuration: RPCClientConfiguration(connectionsPerPeer: 2))
         defer { client.close() }
         try await withThrowingTaskGroup(of: RPCError?.self) { group in
-            for index in 0..<8 {
-                group.addTask {
-                    do {
-                        _ = try await client.unary(
-                            EchoService.echo, request: echoRequest("pending \(index)"),
-                            response: Tillit_Testing_V1_EchoResponse.self,
-                            options: CallOptions(timeout: .seconds(60)))
-                        return nil
-                    } catch let error as RPCError {
-                        return error
-                    }
-                }
-            }
+            addPendingEchoCalls(8, on: client, to: &group)
             #expect(await peer.waitForFrames(8))
             await peer.stop()
             var codes: [StatusCode?] = []
@@ -133,19 +121,7 @@ import TillitTesting
         let peer = try await BlackHoleServer.start()
         let client = RPCClient(host: "127.0.0.1", port: peer.port)
         try await withThrowingTaskGroup(of: RPCError?.self) { group in
-            for index in 0..<8 {
-                group.addTask {
-                    do {
-                        _ = try await client.unary(
-                            EchoService.echo, request: echoRequest("pending \(index)"),
-                            response: Tillit_Testing_V1_EchoResponse.self,
-                            options: CallOptions(timeout: .seconds(60)))
-                        return nil
-                    } catch let error as RPCError {
-                        return error
-                    }
-                }
-            }
+            addPendingEchoCalls(8, on: client, to: &group)
             #expect(await peer.waitForFrames(8))
             client.close()
             var codes: [StatusCode?] = []
@@ -158,5 +134,25 @@ import TillitTesting
                 response: Tillit_Testing_V1_EchoResponse.self)
         }
         await peer.stop()
+    }
+}
+
+/// Starts `count` Echo calls on `client` that wait up to 60 s; each child returns the call's
+/// `RPCError` (nil if it succeeded).
+private func addPendingEchoCalls(
+    _ count: Int, on client: RPCClient, to group: inout ThrowingTaskGroup<RPCError?, any Error>
+) {
+    for index in 0..<count {
+        group.addTask {
+            do {
+                _ = try await client.unary(
+                    EchoService.echo, request: echoRequest("pending \(index)"),
+                    response: Tillit_Testing_V1_EchoResponse.self, options: CallOptions(timeout: .seconds(60))
+                )
+                return nil
+            } catch let error as RPCError {
+                return error
+            }
+        }
     }
 }
