@@ -28,6 +28,16 @@ public struct ServiceConfiguration: Sendable {
     /// `ReadyFile`); nil (unset or empty) writes none.
     public var readyFile: String?
     // MARK: end ready file
+    /// Keys sealing the audit chain by version (`TILLIT_AUDIT_KEYS`, `<version>:<base64 of 32
+    /// bytes>[,…]`, versions ≥ 1); empty means the key file `auditKeyFile`.
+    public var auditKeys: [Int: Data]
+    /// The version new audit events are sealed with (`TILLIT_AUDIT_KEY_VERSION`, default the
+    /// highest of `auditKeys`).
+    public var auditKeyVersion: Int?
+    /// The audit key file used when `auditKeys` is empty (`TILLIT_AUDIT_KEY_FILE`, default
+    /// `<data dir>/<service>-audit.key`, created owner-only on first start). In production, a
+    /// path outside the data folder, so a copy of the data folder does not carry the key.
+    public var auditKeyFile: String
 
     /// How log lines are written.
     public enum LogFormat: String, Sendable {
@@ -78,6 +88,23 @@ public struct ServiceConfiguration: Sendable {
         // MARK: ready file (stack launcher)
         self.readyFile = environment[ReadyFile.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         // MARK: end ready file
+        if let text = environment["TILLIT_AUDIT_KEYS"], !text.isEmpty {
+            self.auditKeys = try VersionedKeys.parse(text, variable: "TILLIT_AUDIT_KEYS", minimumVersion: 1)
+        } else {
+            self.auditKeys = [:]
+        }
+        if let text = environment["TILLIT_AUDIT_KEY_VERSION"], !text.isEmpty {
+            guard let version = Int(text), auditKeys[version] != nil else {
+                throw ConfigurationError(
+                    variable: "TILLIT_AUDIT_KEY_VERSION", message: "no key of version '\(text)' in TILLIT_AUDIT_KEYS")
+            }
+            self.auditKeyVersion = version
+        } else {
+            self.auditKeyVersion = nil
+        }
+        self.auditKeyFile =
+            environment["TILLIT_AUDIT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (dataDirectory as NSString).appendingPathComponent("\(service.rawValue)-audit.key")
     }
 
     /// The path of this service's SQLite file, `<data dir>/<service>.db`.

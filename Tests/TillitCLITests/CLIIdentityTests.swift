@@ -110,6 +110,17 @@ import TillitTesting
         #expect(audit.status == 0 && audit.stdout.contains("intact"), "\(audit)")
         let events = try await admin.run(["audit", "list", "--action", "login", "--json"])
         #expect((events.jsonArray?.count ?? 0) >= 2, "\(events)")
+        let checkpointFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tillit-\(UUID().uuidString).checkpoint").path
+        defer { try? FileManager.default.removeItem(atPath: checkpointFile) }
+        let checkpoint = try await admin.run(["audit", "checkpoint", "--out", checkpointFile, "--json"])
+        #expect(checkpoint.status == 0 && (checkpoint.value("hash") as? String)?.count == 64, "\(checkpoint)")
+        let rewrite = try await admin.run(["audit", "checkpoint", "--out", checkpointFile])
+        #expect(rewrite.status == CLIExitCode.conflict.rawValue, "never overwrites a checkpoint: \(rewrite)")
+        let checked = try await admin.run(["audit", "verify", "--checkpoint", checkpointFile])
+        #expect(checked.status == 0 && checked.stdout.contains("intact"), "\(checked)")
+        let missing = try await admin.run(["audit", "verify", "--checkpoint", checkpointFile + ".absent"])
+        #expect(missing.status == CLIExitCode.invalidInput.rawValue, "\(missing)")
 
         // The practitioner logs in without two-factor.
         let pia = stack.user("pia")
@@ -275,7 +286,7 @@ import TillitTesting
             ["staff", "deactivate"], ["client", "add"], ["client", "list"], ["consent", "grant"],
             ["consent", "revoke"], ["consent", "list"], ["mfa", "enrol"], ["mfa", "confirm"],
             ["password", "change"],
-            ["password", "set"], ["audit", "verify"], ["audit", "list"], ["stack", "up"], ["health"],
+            ["password", "set"], ["audit", "verify"], ["audit", "checkpoint"], ["audit", "list"], ["stack", "up"], ["health"],
         ]
         for command in commands {
             let result = try await runTillit(command + ["--help"])

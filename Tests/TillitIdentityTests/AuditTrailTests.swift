@@ -143,4 +143,61 @@ struct AuditTrailTests {
             #expect(verify.problem == "gap after 3")
         }
     }
+
+    @Test func aChainCutBackWithItsHeadIsFoundAgainstTheCheckpoint() async throws {
+        try await withTemporaryDirectory { directory in
+            let (organization, secret, checkpoint) = try await withIdentity(dataDirectory: directory.path) {
+                harness in
+                let practice = try await Practice.make(harness)
+                let checkpoint = try await harness.identity.getAuditCheckpoint(
+                    .init(), options: practice.options(.admin)
+                ).checkpoint
+                #expect(checkpoint.sequence > 3)
+                #expect(checkpoint.hash.count == 64)
+                let verified = try await harness.identity.verifyAuditChain(
+                    .with { $0.checkpoint = checkpoint }, options: practice.options(.admin))
+                #expect(verified.intact)
+                let refused = await expectRPCError(.invalidArgument) {
+                    try await harness.identity.verifyAuditChain(
+                        .with {
+                            $0.checkpoint.sequence = 1
+                            $0.checkpoint.hash = "ZZ"
+                        }, options: practice.options(.admin))
+                }
+                #expect(refused?.message.contains("checkpoint.hash") == true)
+                return (practice.organization, practice.totpSecrets[.admin] ?? "", checkpoint)
+            }
+            // Someone with the file cuts the last events and moves the head back with them.
+            let queue = try DatabaseQueue(path: directory.path + "/identity.db")
+            try await queue.write { db in
+                // Only the two triggers in the way; the rest keep working for the next appends.
+                try db.execute(sql: "DROP TRIGGER audit_events_no_delete")
+                try db.execute(sql: "DROP TRIGGER audit_heads_follow_chain")
+                try db.execute(
+                    sql: "DELETE FROM audit_events WHERE organization_id = ? AND seq > 2", arguments: [organization])
+                try db.execute(
+                    sql: """
+                        UPDATE audit_heads SET seq = 2,
+                            hash = (SELECT hash FROM audit_events WHERE organization_id = ? AND seq = 2)
+                        WHERE organization_id = ?
+                        """, arguments: [organization, organization])
+            }
+            try queue.close()
+            try await withIdentity(dataDirectory: directory.path) { harness in
+                harness.clock.advance(seconds: 300)  // past the steps the first run's clock used
+                let login = try await harness.signIn(
+                    organization: organization, email: "admin@stigen.se", totpSecret: secret)
+                let verify = try await harness.identity.verifyAuditChain(
+                    .with { $0.checkpoint = checkpoint }, options: IdentityHarness.auth(login.tokens.accessToken))
+                #expect(!verify.intact)
+                // The logins since appended new events after event 2: the checkpoint's event is
+                // either missing or different.
+                #expect(verify.firstBrokenSequence >= 3)
+                #expect(
+                    verify.problem.hasSuffix("differs from the checkpoint")
+                        || verify.problem.hasSuffix("before the checkpoint at \(checkpoint.sequence)"),
+                    "\(verify.problem)")
+            }
+        }
+    }
 }

@@ -935,6 +935,25 @@ struct AuthorizationMatrixTests {
         }
     }
 
+    @Test func getAuditCheckpoint() async throws {
+        try await withIdentity { harness in
+            let practice = try await Practice.make(harness)
+            let identity = harness.identity
+            for role: Role in [.admin, .otherAdmin] {
+                let result = await expectOutcome(.ok, cell("GetAuditCheckpoint", role)) {
+                    try await identity.getAuditCheckpoint(.init(), options: practice.options(role))
+                }
+                let newest = try await identity.listAuditEvents(
+                    .with { $0.page.pageSize = 1 }, options: practice.options(role)
+                ).events.first
+                #expect(
+                    result?.checkpoint.sequence == newest?.sequence
+                        && result?.checkpoint.hash == newest?.hash.map { String(format: "%02x", $0) }.joined(),
+                    cell("GetAuditCheckpoint", role, "the head of its own organisation's chain"))
+            }
+        }
+    }
+
     // MARK: Tokens that are refused everywhere (or nearly)
 
     /// An admin signed in with a password but without TOTP yet: EnrolTotp and ConfirmTotp only.
@@ -1007,7 +1026,7 @@ struct AuthorizationMatrixTests {
                 allowed?.contains($0.rpc) ?? true
             }
             #expect(
-                methods.count == (allowed?.count ?? 29), "every data method the account could call is tried")
+                methods.count == (allowed?.count ?? 30), "every data method the account could call is tried")
             for method in methods {
                 await expectCode(.unauthenticated, cell(method.rpc, "deactivated \(kind.rawValue)")) {
                     try await method.call(options)
@@ -1413,5 +1432,6 @@ private func dataMethods(_ identity: Tillit_Identity_V1_Identity.Client, _ pract
     }
     add("ListAuditEvents") { options in _ = try await identity.listAuditEvents(.init(), options: options) }
     add("VerifyAuditChain") { options in _ = try await identity.verifyAuditChain(.init(), options: options) }
+    add("GetAuditCheckpoint") { options in _ = try await identity.getAuditCheckpoint(.init(), options: options) }
     return methods
 }

@@ -18,8 +18,11 @@ struct IdentityDatabaseTests {
             let applied = try first.reader.read { db in
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
             }
-            #expect(applied == IdentitySchema.migrations.identifiers)
-            #expect(applied.allSatisfy { $0.hasPrefix("identity-v1-") || $0.hasPrefix("audit-v1-") })
+            #expect(applied == IdentitySchema.identifiers)
+            #expect(
+                applied.allSatisfy {
+                    $0.hasPrefix("identity-v1-") || $0.hasPrefix("audit-v1-") || $0.hasPrefix("audit-v2-")
+                })
             try TestDatabase(directory: directory, database: first).insertFixtures()
             try first.close()
 
@@ -110,8 +113,8 @@ struct IdentityDatabaseTests {
             try test.appendAuditEvent(seq: 1, previousFill: nil, fill: 1)
             try test.execute(
                 """
-                INSERT INTO audit_events (organization_id, seq, at, action, outcome, prev_hash, hash)
-                VALUES (?, 1, 0, 'login', 'failure', zeroblob(32), randomblob(32))
+                INSERT INTO audit_events (organization_id, seq, at, action, outcome, prev_hash, hash, key_version)
+                VALUES (?, 1, 0, 'login', 'failure', zeroblob(32), randomblob(32), 1)
                 """, [T.otherOrganization])
             #expect(try test.count("SELECT count(*) FROM audit_events WHERE seq = 1") == 2)
         }
@@ -121,8 +124,8 @@ struct IdentityDatabaseTests {
         try T.with { test in
             test.expectRefused(
                 """
-                INSERT INTO audit_events (organization_id, seq, at, action, outcome, prev_hash, hash)
-                VALUES (?, 1, 0, 'login', 'maybe', zeroblob(32), zeroblob(32))
+                INSERT INTO audit_events (organization_id, seq, at, action, outcome, prev_hash, hash, key_version)
+                VALUES (?, 1, 0, 'login', 'maybe', zeroblob(32), zeroblob(32), 1)
                 """, [T.organization], message: "CHECK")
         }
     }
@@ -335,8 +338,8 @@ struct IdentityDatabaseTests {
             try test.appendAuditEvent(seq: 1, previousFill: nil, fill: 1)
             test.expectRefused(
                 """
-                INSERT OR REPLACE INTO audit_events (organization_id, seq, at, action, outcome, prev_hash, hash)
-                VALUES (?, 1, 0, 'forged', 'success', zeroblob(32), randomblob(32))
+                INSERT OR REPLACE INTO audit_events (organization_id, seq, at, action, outcome, prev_hash, hash, key_version)
+                VALUES (?, 1, 0, 'forged', 'success', zeroblob(32), randomblob(32), 1)
                 """, [T.organization], message: "extend the chain")
             let consent = """
                 INSERT OR REPLACE INTO consents (id, organization_id, client_account_id, kind, granted_at, recorded_by)

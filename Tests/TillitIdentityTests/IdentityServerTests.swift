@@ -38,7 +38,8 @@ struct IdentityServerTests {
 
         // Closed cleanly: it opens again, fully migrated.
         let reopened = try IdentityDatabase.open(
-            path: configuration.databasePath, logger: TestDatabase.logger)
+            path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
+            logger: TestDatabase.logger)
         try reopened.close()
     }
 }

@@ -16,7 +16,8 @@ import TillitTesting
     ) async throws -> T {
         try await withTemporaryDirectory { directory in
             let database = try IdentityDatabase.open(
-                path: directory.appendingPathComponent("identity.db").path, logger: quietLogger)
+                path: directory.appendingPathComponent("identity.db").path, auditKeys: TestDatabase.auditKeys,
+                logger: quietLogger)
             defer { try? database.close() }
             let clock = TestClock()
             let ring = try SigningKeyRing(

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import Testing
 import TillitIdentity
+import TillitServiceKit
 import TillitTesting
 
 /// A migrated Identity database in a fresh temporary directory, removed afterwards, with a few
@@ -20,6 +21,9 @@ struct TestDatabase {
     static let otherPractitioner = "00000000-0000-4000-8000-0000000000b2"
     static let otherClient = "00000000-0000-4000-8000-0000000000b3"
 
+    /// The audit keys every test database is sealed with.
+    static let auditKeys = AuditKeys.random()
+
     static let logger = Logger(label: "tillit.identity.tests") { _ in SwiftLogNoOpLogHandler() }
 
     let directory: URL
@@ -29,7 +33,8 @@ struct TestDatabase {
 
     /// Opens (and migrates) `identity.db` in `directory`.
     static func open(in directory: URL) throws -> IdentityDatabase {
-        try IdentityDatabase.open(path: directory.appendingPathComponent("identity.db").path, logger: logger)
+        try IdentityDatabase.open(
+            path: directory.appendingPathComponent("identity.db").path, auditKeys: auditKeys, logger: logger)
     }
 
     /// Runs `body` with a fresh database holding the fixture rows.
@@ -106,8 +111,8 @@ struct TestDatabase {
         let previous = Data(repeating: previousFill ?? 0, count: 32)
         try execute(
             """
-            INSERT INTO audit_events (organization_id, seq, at, actor, action, outcome, prev_hash, hash)
-            VALUES (?, ?, 0, ?, 'login', 'success', ?, ?)
+            INSERT INTO audit_events (organization_id, seq, at, actor, action, outcome, prev_hash, hash, key_version)
+            VALUES (?, ?, 0, ?, 'login', 'success', ?, ?, 1)
             """,
             [Self.organization, seq, Self.admin, previous, Data(repeating: fill, count: 32)])
     }

@@ -9,9 +9,10 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "Verify and read the audit trail (admin).",
         discussion: """
             Example:
-              tillit audit verify
+              tillit audit checkpoint --out /backups/audit-2026-12-02.checkpoint
+              tillit audit verify --checkpoint /backups/audit-2026-12-02.checkpoint
             """,
-        subcommands: [AuditVerifyCommand.self, AuditListCommand.self])
+        subcommands: [AuditVerifyCommand.self, AuditCheckpointCommand.self, AuditListCommand.self])
 }
 
 /// `tillit audit verify`: exit 0 when the hash chain is intact, 70 otherwise.
@@ -20,10 +21,13 @@ struct AuditVerifyCommand: AsyncParsableCommand, AuthenticatedCommand {
         commandName: "verify",
         abstract: "Recompute the audit hash chain; exit 0 if intact, 70 if broken.",
         discussion: """
+            With --checkpoint, also checks the chain still holds the checkpoint's event unchanged \
+            (a chain cut back together with its head is found).
             Example:
-              tillit audit verify --json
+              tillit audit verify --checkpoint audit.checkpoint --json
             """)
 
+    @Option(help: "A checkpoint file written by `tillit audit checkpoint`.") var checkpoint: String?
     @OptionGroup var addresses: ServiceAddressOptions
     @OptionGroup var output: OutputOptions
 
@@ -37,9 +41,14 @@ struct AuditVerifyCommand: AsyncParsableCommand, AuthenticatedCommand {
 
     func run() async throws {
         try await CLIErrors.reporting {
+            var request = Tillit_Identity_V1_VerifyAuditChainRequest()
+            if let checkpoint {
+                let saved = try AuditCheckpointFile.read(checkpoint)
+                request.checkpoint.sequence = saved.sequence
+                request.checkpoint.hash = saved.hash
+            }
             let response = try await withIdentity { call in
-                try await call.client.verifyAuditChain(
-                    Tillit_Identity_V1_VerifyAuditChainRequest(), options: call.options)
+                try await call.client.verifyAuditChain(request, options: call.options)
             }
             let result = Result(
                 intact: response.intact, eventsChecked: response.eventsChecked,
@@ -53,6 +62,38 @@ struct AuditVerifyCommand: AsyncParsableCommand, AuthenticatedCommand {
             if !result.intact {
                 throw CLIError(
                     .internalError, "the audit chain is broken; keep a copy of the database and investigate")
+            }
+        }
+    }
+}
+
+/// `tillit audit checkpoint`: the chain's head now, to keep away from the database.
+struct AuditCheckpointCommand: AsyncParsableCommand, AuthenticatedCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Print (or write) the audit chain's head, to keep with your backups.",
+        discussion: """
+            Keep the file somewhere the database's host cannot write; `tillit audit verify \
+            --checkpoint FILE` later proves no event up to it was cut or changed.
+            Example:
+              tillit audit checkpoint --out /backups/audit.checkpoint
+            """)
+
+    @Option(help: "Write the checkpoint to this file (created, never overwritten).") var out: String?
+    @OptionGroup var addresses: ServiceAddressOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        try await CLIErrors.reporting {
+            let response = try await withIdentity { call in
+                try await call.client.getAuditCheckpoint(.init(), options: call.options)
+            }
+            let saved = AuditCheckpointFile(
+                sequence: response.checkpoint.sequence, hash: response.checkpoint.hash, takenAt: Date())
+            if let out { try saved.write(to: out) }
+            try output.emit(saved) {
+                "Audit checkpoint: event \(saved.sequence), \(saved.hash)"
+                    + (out.map { " (written to \($0))" } ?? "")
             }
         }
     }

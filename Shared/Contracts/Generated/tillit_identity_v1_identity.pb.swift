@@ -1051,7 +1051,8 @@ public nonisolated struct Tillit_Identity_V1_AuditEvent: Sendable {
   /// Non-secret details, e.g. "roles: practitioner,supervisor".
   public var detail: String = String()
 
-  /// SHA-256 of the previous event's hash and this event's content.
+  /// The event's seal: HMAC-SHA-256, under the service's audit key, of the previous event's
+  /// hash and this event's content.
   public var hash: Data = Data()
 
   public var previousHash: Data = Data()
@@ -2665,8 +2666,50 @@ public nonisolated struct Tillit_Identity_V1_ListAuditEventsResponse: Sendable {
   fileprivate var _page: Tillit_Common_V1_PageResponse? = nil
 }
 
-/// Recomputes the caller's organisation's audit chain (admin).
+/// The head of an organisation's audit chain at a moment, kept away from the database (a file
+/// beside each backup, `tillit audit checkpoint`).
+public nonisolated struct Tillit_Identity_V1_AuditCheckpoint: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The sequence number of the last event (0 for an empty chain).
+  public var sequence: UInt64 = 0
+
+  /// That event's seal, lower-case hex of 32 bytes.
+  public var hash: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Recomputes the caller's organisation's audit chain (admin); with a checkpoint, also checks
+/// the chain still holds the checkpoint's event unchanged (a chain cut back together with its
+/// head is found).
 public nonisolated struct Tillit_Identity_V1_VerifyAuditChainRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var checkpoint: Tillit_Identity_V1_AuditCheckpoint {
+    get {_checkpoint ?? Tillit_Identity_V1_AuditCheckpoint()}
+    set {_checkpoint = newValue}
+  }
+  /// Returns true if `checkpoint` has been explicitly set.
+  public var hasCheckpoint: Bool {self._checkpoint != nil}
+  /// Clears the value of `checkpoint`. Subsequent reads from it will return its default value.
+  public mutating func clearCheckpoint() {self._checkpoint = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _checkpoint: Tillit_Identity_V1_AuditCheckpoint? = nil
+}
+
+/// The head of the caller's organisation's audit chain now (admin).
+public nonisolated struct Tillit_Identity_V1_GetAuditCheckpointRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
@@ -2674,6 +2717,28 @@ public nonisolated struct Tillit_Identity_V1_VerifyAuditChainRequest: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+/// The checkpoint to keep.
+public nonisolated struct Tillit_Identity_V1_GetAuditCheckpointResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var checkpoint: Tillit_Identity_V1_AuditCheckpoint {
+    get {_checkpoint ?? Tillit_Identity_V1_AuditCheckpoint()}
+    set {_checkpoint = newValue}
+  }
+  /// Returns true if `checkpoint` has been explicitly set.
+  public var hasCheckpoint: Bool {self._checkpoint != nil}
+  /// Clears the value of `checkpoint`. Subsequent reads from it will return its default value.
+  public mutating func clearCheckpoint() {self._checkpoint = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _checkpoint: Tillit_Identity_V1_AuditCheckpoint? = nil
 }
 
 /// Whether the chain is intact; otherwise where it first breaks.
@@ -6156,8 +6221,77 @@ nonisolated extension Tillit_Identity_V1_ListAuditEventsResponse: SwiftProtobuf.
   }
 }
 
+nonisolated extension Tillit_Identity_V1_AuditCheckpoint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AuditCheckpoint"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}hash\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.hash) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    if !self.hash.isEmpty {
+      try visitor.visitSingularStringField(value: self.hash, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_AuditCheckpoint, rhs: Tillit_Identity_V1_AuditCheckpoint) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.hash != rhs.hash {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Tillit_Identity_V1_VerifyAuditChainRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VerifyAuditChainRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}checkpoint\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._checkpoint) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._checkpoint {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_VerifyAuditChainRequest, rhs: Tillit_Identity_V1_VerifyAuditChainRequest) -> Bool {
+    if lhs._checkpoint != rhs._checkpoint {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_GetAuditCheckpointRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetAuditCheckpointRequest"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
@@ -6169,7 +6303,41 @@ nonisolated extension Tillit_Identity_V1_VerifyAuditChainRequest: SwiftProtobuf.
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Tillit_Identity_V1_VerifyAuditChainRequest, rhs: Tillit_Identity_V1_VerifyAuditChainRequest) -> Bool {
+  public static func ==(lhs: Tillit_Identity_V1_GetAuditCheckpointRequest, rhs: Tillit_Identity_V1_GetAuditCheckpointRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_GetAuditCheckpointResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetAuditCheckpointResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}checkpoint\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._checkpoint) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._checkpoint {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_GetAuditCheckpointResponse, rhs: Tillit_Identity_V1_GetAuditCheckpointResponse) -> Bool {
+    if lhs._checkpoint != rhs._checkpoint {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -161,8 +161,12 @@ public enum Tillit_Identity_V1_Identity {
         ///
         /// Verifies the audit hash chain (admin).
         public static let verifyAuditChain = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "VerifyAuditChain")
+        /// `/tillit.identity.v1.Identity/GetAuditCheckpoint`
+        ///
+        /// The audit chain's head, to keep as a checkpoint (admin).
+        public static let getAuditCheckpoint = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "GetAuditCheckpoint")
         /// All methods of the service.
-        public static let all: [MethodDescriptor] = [bootstrap, login, loginService, refresh, logout, revokeSessions, enrolTotp, confirmTotp, changePassword, setPassword, resetTotp, getSigningKeys, getOrganization, updateOrganization, addLocation, updateLocation, deactivateLocation, createStaffAccount, createClientAccount, createServiceAccount, updateAccount, setRoles, deactivateAccount, getAccount, listAccounts, accountExists, isActive, recordConsent, revokeConsent, listConsents, checkConsent, getContactPolicy, setContactPolicy, listAuditEvents, verifyAuditChain]
+        public static let all: [MethodDescriptor] = [bootstrap, login, loginService, refresh, logout, revokeSessions, enrolTotp, confirmTotp, changePassword, setPassword, resetTotp, getSigningKeys, getOrganization, updateOrganization, addLocation, updateLocation, deactivateLocation, createStaffAccount, createClientAccount, createServiceAccount, updateAccount, setRoles, deactivateAccount, getAccount, listAccounts, accountExists, isActive, recordConsent, revokeConsent, listConsents, checkConsent, getContactPolicy, setContactPolicy, listAuditEvents, verifyAuditChain, getAuditCheckpoint]
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
         public static let publicPaths: Set<String> = [bootstrap.path, login.path, loginService.path, refresh.path, logout.path, getSigningKeys.path]
     }
@@ -321,6 +325,10 @@ public enum Tillit_Identity_V1_Identity {
         public func verifyAuditChain(_ request: Tillit_Identity_V1_VerifyAuditChainRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_VerifyAuditChainResponse {
             try await rpc.unary(Method.verifyAuditChain, request: request, response: Tillit_Identity_V1_VerifyAuditChainResponse.self, options: options)
         }
+        /// The audit chain's head, to keep as a checkpoint (admin).
+        public func getAuditCheckpoint(_ request: Tillit_Identity_V1_GetAuditCheckpointRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_GetAuditCheckpointResponse {
+            try await rpc.unary(Method.getAuditCheckpoint, request: request, response: Tillit_Identity_V1_GetAuditCheckpointResponse.self, options: options)
+        }
     }
 }
 
@@ -405,6 +413,8 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     func listAuditEvents(_ request: Tillit_Identity_V1_ListAuditEventsRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ListAuditEventsResponse
     /// Verifies the audit hash chain (admin).
     func verifyAuditChain(_ request: Tillit_Identity_V1_VerifyAuditChainRequest, context: ServerContext) async throws -> Tillit_Identity_V1_VerifyAuditChainResponse
+    /// The audit chain's head, to keep as a checkpoint (admin).
+    func getAuditCheckpoint(_ request: Tillit_Identity_V1_GetAuditCheckpointRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetAuditCheckpointResponse
 }
 
 extension Tillit_Identity_V1_IdentityService {
@@ -515,6 +525,9 @@ extension Tillit_Identity_V1_IdentityService {
             },
             RPCMethod.unary(Tillit_Identity_V1_Identity.Method.verifyAuditChain) { (request: Tillit_Identity_V1_VerifyAuditChainRequest, context: ServerContext) in
                 try await self.verifyAuditChain(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Identity_V1_Identity.Method.getAuditCheckpoint) { (request: Tillit_Identity_V1_GetAuditCheckpointRequest, context: ServerContext) in
+                try await self.getAuditCheckpoint(request, context: context)
             },
         ]
     }

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import TillitStorage
 
 extension AuditTrail {
     /// Creates `audit_events` with the append-only and extend-the-chain triggers.
@@ -105,5 +107,83 @@ extension AuditTrail {
                     SELECT RAISE(ABORT, 'the audit head only moves with the chain');
                 END;
                 """)
+    }
+
+    /// `audit-v2-keyed`: adds `key_version` (which `AuditKeys` version sealed the row), reseals
+    /// every existing (unkeyed, SHA-256) chain with the current key after checking it is intact,
+    /// and refuses unsealed inserts from then on.
+    public static func sealMigration(keys: AuditKeys) -> Migrations.Migration {
+        Migrations.Migration("audit-v2-keyed") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE audit_events ADD COLUMN key_version INTEGER NOT NULL DEFAULT 0
+                        CHECK (key_version >= 0);
+                    """)
+            try reseal(db, keys: keys)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER audit_events_sealed BEFORE INSERT ON audit_events
+                    WHEN NEW.key_version < 1
+                    BEGIN
+                        SELECT RAISE(ABORT, 'audit events must be sealed with a key');
+                    END;
+                    """)
+        }
+    }
+
+    /// Recomputes every row's links with the current key, in order, per organisation; the
+    /// append-only triggers are lifted for this one transaction and restored as they were.
+    private static func reseal(_ db: Database, keys: AuditKeys) throws {
+        let organizations = try String.fetchAll(db, sql: "SELECT DISTINCT organization_id FROM audit_events")
+        guard !organizations.isEmpty else { return }
+        let lifted = ["audit_events_no_update", "audit_heads_follow_chain"]
+        var definitions: [String] = []
+        for name in lifted {
+            if let sql = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name])
+            {
+                definitions.append(sql)
+                try db.execute(sql: "DROP TRIGGER \(name)")
+            }
+        }
+        for organization in organizations {
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, at, actor, on_behalf_of, via, action, outcome, subject, client, request_id, detail,
+                        prev_hash, hash
+                    FROM audit_events WHERE organization_id = ? ORDER BY seq
+                    """,
+                arguments: [organization])
+            var legacyPrevious = genesis
+            var previous = genesis
+            for row in rows {
+                let stored = record(row, organization: organization)
+                // Only an intact unkeyed chain is sealed: sealing a forged one would launder it.
+                let legacy = legacyHash(
+                    previous: legacyPrevious, sequence: stored.sequence, at: stored.at, actor: stored.actor,
+                    event: stored.event)
+                guard stored.previousHash == legacyPrevious, legacy == stored.hash else {
+                    throw ServiceError(
+                        .dataLoss,
+                        "the audit chain of \(organization) is broken at event \(stored.sequence); "
+                            + "restore a backup before upgrading")
+                }
+                legacyPrevious = stored.hash
+                let sealed = seal(
+                    previous: previous, sequence: stored.sequence, at: stored.at, actor: stored.actor,
+                    event: stored.event, keyVersion: keys.currentVersion, key: keys.current)
+                try db.execute(
+                    sql: """
+                        UPDATE audit_events SET prev_hash = ?, hash = ?, key_version = ?
+                        WHERE organization_id = ? AND seq = ?
+                        """,
+                    arguments: [previous, sealed, keys.currentVersion, organization, stored.sequence])
+                previous = sealed
+            }
+            try db.execute(
+                sql: "UPDATE audit_heads SET hash = ? WHERE organization_id = ?", arguments: [previous, organization])
+        }
+        for sql in definitions { try db.execute(sql: sql) }
     }
 }

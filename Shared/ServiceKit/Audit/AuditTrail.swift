@@ -3,47 +3,82 @@ import Foundation
 import GRDB
 import TillitStorage
 
-/// The per-organisation, append-only, hash-chained audit trail every service keeps in its own
-/// database (table `audit_events`, head in `audit_heads`).
+/// The per-organisation, append-only, keyed hash chain every service keeps in its own database
+/// (table `audit_events`, head in `audit_heads`).
 ///
-/// `hash = SHA-256(prev_hash ‖ canonical(row))` where `canonical` is every column but the
-/// hashes, each as a big-endian 32-bit length and its UTF-8 bytes (absent values as length
-/// 0xFFFFFFFF), in a fixed order; `via` is appended only when present, so rows written before
-/// it existed keep their hashes. The schema's triggers refuse edits, deletions and inserts that
-/// do not extend the chain, and keep `audit_heads` at the last event; `verify` finds rows
-/// changed behind the triggers' back, including a cut tail (the chain must end at its head).
-public enum AuditTrail {
+/// `hash = HMAC-SHA-256(key[v], prev_hash ‖ canonical(row) ‖ v)` where `v` is the row's
+/// `key_version` (`AuditKeys`, kept away from the database) and `canonical` is every column but
+/// the hashes, each as a big-endian 32-bit length and its UTF-8 bytes (absent values as length
+/// 0xFFFFFFFF), in a fixed order. Without the key no one can compute a valid link, so a writer
+/// to the file cannot append, insert or alter rows unseen. The schema's triggers refuse edits,
+/// deletions and inserts that do not extend the chain, and keep `audit_heads` at the last
+/// event; `verify` finds rows changed behind the triggers' back, a cut tail (the chain must end
+/// at its head), and, given an `AuditCheckpoint` kept elsewhere, a chain cut back to before the
+/// checkpoint together with its head.
+public struct AuditTrail: Sendable {
     /// The link of the first event.
     public static let genesis = Data(repeating: 0, count: 32)
 
-    /// The migrations a new service registers for its trail: the events table (no foreign key,
-    /// so any service can keep one) and the anchored head.
-    public static let migrations: [Migrations.Migration] = [
-        Migrations.Migration("audit-v1-events", migrate: createEvents),
-        Migrations.Migration("audit-v1-heads", migrate: createHeads),
-    ]
+    /// The keys sealing and verifying events.
+    public let keys: AuditKeys
 
-    /// Appends `event` to `actor.organization`'s chain inside the caller's write transaction.
-    public static func append(_ event: AuditEvent, by actor: AuditActor, at: Int64, db: Database) throws {
+    /// A trail sealed with `keys`.
+    public init(keys: AuditKeys) {
+        self.keys = keys
+    }
+
+    /// The migrations a new service registers for its trail: the events table (no foreign key,
+    /// so any service can keep one), the anchored head and the keyed seal.
+    public static func migrations(keys: AuditKeys) -> [Migrations.Migration] {
+        [
+            Migrations.Migration("audit-v1-events", migrate: createEvents),
+            Migrations.Migration("audit-v1-heads", migrate: createHeads),
+            sealMigration(keys: keys),
+        ]
+    }
+
+    /// Appends `event` to `actor.organization`'s chain inside the caller's write transaction,
+    /// sealed with the current key.
+    public func append(_ event: AuditEvent, by actor: AuditActor, at: Int64, db: Database) throws {
         let last = try Row.fetchOne(
             db,
             sql: "SELECT seq, hash FROM audit_heads WHERE organization_id = ?",
             arguments: [actor.organization])
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
-        let previous: Data = last?["hash"] ?? genesis
-        let hash = canonicalHash(
-            previous: previous, sequence: seq, at: at, actor: actor, event: event)
+        let previous: Data = last?["hash"] ?? Self.genesis
+        let version = keys.currentVersion
+        let hash = Self.seal(
+            previous: previous, sequence: seq, at: at, actor: actor, event: event, keyVersion: version,
+            key: keys.current)
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO audit_events (organization_id, seq, at, actor, on_behalf_of, via, action, outcome,
-                    subject, client, request_id, detail, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    subject, client, request_id, detail, prev_hash, hash, key_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         try statement.execute(arguments: [
             actor.organization, seq, at, actor.actor, actor.onBehalfOf, actor.via, event.action,
             event.outcome.rawValue, event.subject, event.client, actor.requestID, event.detail, previous,
-            hash,
+            hash, version,
         ])
+    }
+
+    /// The head of `organization`'s chain now.
+    public static func checkpoint(organization: String, db: Database) throws -> AuditCheckpoint {
+        let head = try Row.fetchOne(
+            db, sql: "SELECT seq, hash FROM audit_heads WHERE organization_id = ?", arguments: [organization])
+        return AuditCheckpoint(
+            organization: organization, sequence: head?["seq"] ?? 0,
+            hash: AuditCheckpoint.hex(head?["hash"] ?? genesis))
+    }
+
+    /// The heads of every organisation's chain now, by organisation id.
+    public static func checkpoints(db: Database) throws -> [AuditCheckpoint] {
+        try Row.fetchAll(db, sql: "SELECT organization_id, seq, hash FROM audit_heads ORDER BY organization_id")
+            .map {
+                AuditCheckpoint(
+                    organization: $0["organization_id"], sequence: $0["seq"], hash: AuditCheckpoint.hex($0["hash"]))
+            }
     }
 
     /// The events matching `query` in `organization`, newest first.
@@ -52,7 +87,7 @@ public enum AuditTrail {
             db,
             sql: """
                 SELECT seq, at, actor, on_behalf_of, via, action, outcome, subject, client, request_id, detail,
-                    prev_hash, hash
+                    prev_hash, hash, key_version
                 FROM audit_events
                 WHERE organization_id = ? AND (? IS NULL OR actor = ?) AND (? IS NULL OR client = ?)
                     AND (? = '' OR action = ?) AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?)
@@ -67,38 +102,50 @@ public enum AuditTrail {
         return rows.map { record($0, organization: organization) }
     }
 
-    /// Recomputes `organization`'s chain from the start and checks it ends at its head.
-    public static func verify(organization: String, db: Database) throws -> AuditVerification {
+    /// Recomputes `organization`'s chain from the start with the keys, checks it ends at its
+    /// head and, when given, that it holds `checkpoint`'s event unchanged.
+    public func verify(
+        organization: String, checkpoint: AuditCheckpoint? = nil, db: Database
+    ) throws -> AuditVerification {
         let cursor = try Row.fetchCursor(
             db,
             sql: """
                 SELECT seq, at, actor, on_behalf_of, via, action, outcome, subject, client, request_id, detail,
-                    prev_hash, hash
+                    prev_hash, hash, key_version
                 FROM audit_events WHERE organization_id = ? ORDER BY seq
                 """,
             arguments: [organization])
         var expectedSeq: Int64 = 1
-        var previous = genesis
+        var previous = Self.genesis
         var checked: UInt64 = 0
+        func broken(_ sequence: Int64, _ problem: String) -> AuditVerification {
+            AuditVerification(
+                intact: false, checked: checked, firstBroken: UInt64(max(sequence, 1)), problem: problem)
+        }
         while let row = try cursor.next() {
-            let stored = record(row, organization: organization)
+            let stored = Self.record(row, organization: organization)
+            let version: Int = row["key_version"]
             if stored.sequence != expectedSeq {
-                return AuditVerification(
-                    intact: false, checked: checked, firstBroken: UInt64(max(expectedSeq, 1)),
-                    problem: expectedSeq == 1 ? "chain does not start at 1" : "gap after \(expectedSeq - 1)")
+                return broken(expectedSeq, expectedSeq == 1 ? "chain does not start at 1" : "gap after \(expectedSeq - 1)")
             }
             if stored.previousHash != previous {
-                return AuditVerification(
-                    intact: false, checked: checked, firstBroken: UInt64(stored.sequence),
-                    problem: "link to previous event broken")
+                return broken(stored.sequence, "link to previous event broken")
             }
-            let expected = canonicalHash(
+            guard let key = keys.key(version: version) else {
+                return broken(
+                    stored.sequence,
+                    version == 0 ? "event is not sealed with a key" : "sealed with audit key version \(version), which this service does not hold")
+            }
+            let expected = Self.seal(
                 previous: previous, sequence: stored.sequence, at: stored.at, actor: stored.actor,
-                event: stored.event)
-            if expected != stored.hash {
-                return AuditVerification(
-                    intact: false, checked: checked, firstBroken: UInt64(stored.sequence),
-                    problem: "hash mismatch")
+                event: stored.event, keyVersion: version, key: key)
+            if !ConstantTime.equal(expected, stored.hash) {
+                return broken(stored.sequence, "hash mismatch")
+            }
+            if let checkpoint, checkpoint.sequence == stored.sequence,
+                checkpoint.hash != AuditCheckpoint.hex(stored.hash)
+            {
+                return broken(stored.sequence, "event \(stored.sequence) differs from the checkpoint")
             }
             checked += 1
             previous = stored.hash
@@ -107,16 +154,26 @@ public enum AuditTrail {
         let head = try Row.fetchOne(
             db, sql: "SELECT seq, hash FROM audit_heads WHERE organization_id = ?", arguments: [organization])
         let headSeq: Int64 = head?["seq"] ?? 0
-        let headHash: Data = head?["hash"] ?? genesis
+        let headHash: Data = head?["hash"] ?? Self.genesis
         if headSeq != expectedSeq - 1 || headHash != previous {
-            return AuditVerification(
-                intact: false, checked: checked, firstBroken: UInt64(expectedSeq),
-                problem: "chain ends at \(expectedSeq - 1) but its head is \(headSeq)")
+            return broken(expectedSeq, "chain ends at \(expectedSeq - 1) but its head is \(headSeq)")
+        }
+        if let checkpoint {
+            if checkpoint.organization != organization {
+                return broken(1, "the checkpoint is of another organisation")
+            }
+            if checkpoint.sequence > expectedSeq - 1 {
+                return broken(
+                    expectedSeq, "chain ends at \(expectedSeq - 1), before the checkpoint at \(checkpoint.sequence)")
+            }
+            if checkpoint.sequence == 0, checkpoint.hash != AuditCheckpoint.hex(Self.genesis) {
+                return broken(1, "the checkpoint's hash is not the genesis link")
+            }
         }
         return AuditVerification(intact: true, checked: checked, firstBroken: 0, problem: "")
     }
 
-    private static func record(_ row: Row, organization: String) -> AuditRecord {
+    static func record(_ row: Row, organization: String) -> AuditRecord {
         AuditRecord(
             sequence: row["seq"], at: row["at"],
             actor: AuditActor(
@@ -128,40 +185,62 @@ public enum AuditTrail {
             previousHash: row["prev_hash"], hash: row["hash"])
     }
 
-    /// SHA-256 over the previous hash and the canonical encoding of one row.
-    static func canonicalHash(
+    /// The seal of one row: HMAC-SHA-256 with `key` over the previous hash, the canonical
+    /// encoding of the row and the key version.
+    static func seal(
+        previous: Data, sequence: Int64, at: Int64, actor: AuditActor, event: AuditEvent, keyVersion: Int,
+        key: SymmetricKey
+    ) -> Data {
+        var bytes = canonical(sequence: sequence, at: at, actor: actor, event: event)
+        append(String(keyVersion), to: &bytes)
+        var mac = HMAC<SHA256>(key: key)
+        mac.update(data: previous)
+        mac.update(data: bytes)
+        return Data(mac.finalize())
+    }
+
+    /// The unkeyed link of events written before the trail was keyed (`audit-v2-keyed` reseals
+    /// them): SHA-256 over the previous hash and the canonical encoding.
+    static func legacyHash(
         previous: Data, sequence: Int64, at: Int64, actor: AuditActor, event: AuditEvent
     ) -> Data {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(256)
-        func field(_ value: String?) {
-            guard let value else {
-                bytes.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
-                return
-            }
-            let utf8 = Array(value.utf8)
-            let count = UInt32(utf8.count)
-            bytes.append(contentsOf: [
-                UInt8(truncatingIfNeeded: count >> 24), UInt8(truncatingIfNeeded: count >> 16),
-                UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count),
-            ])
-            bytes.append(contentsOf: utf8)
-        }
-        field(actor.organization)
-        field(String(sequence))
-        field(String(at))
-        field(actor.actor)
-        field(actor.onBehalfOf)
-        field(event.action)
-        field(event.outcome.rawValue)
-        field(event.subject)
-        field(event.client)
-        field(actor.requestID)
-        field(event.detail)
-        if let via = actor.via { field(via) }
         var hasher = SHA256()
         hasher.update(data: previous)
-        hasher.update(data: bytes)
+        hasher.update(data: canonical(sequence: sequence, at: at, actor: actor, event: event))
         return Data(hasher.finalize())
+    }
+
+    /// Every column but the hashes, each as a big-endian 32-bit length and its UTF-8 bytes
+    /// (absent as 0xFFFFFFFF); `via` only when present (rows from before it keep their bytes).
+    private static func canonical(sequence: Int64, at: Int64, actor: AuditActor, event: AuditEvent) -> [UInt8] {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(256)
+        append(actor.organization, to: &bytes)
+        append(String(sequence), to: &bytes)
+        append(String(at), to: &bytes)
+        append(actor.actor, to: &bytes)
+        append(actor.onBehalfOf, to: &bytes)
+        append(event.action, to: &bytes)
+        append(event.outcome.rawValue, to: &bytes)
+        append(event.subject, to: &bytes)
+        append(event.client, to: &bytes)
+        append(actor.requestID, to: &bytes)
+        append(event.detail, to: &bytes)
+        if let via = actor.via { append(via, to: &bytes) }
+        return bytes
+    }
+
+    private static func append(_ value: String?, to bytes: inout [UInt8]) {
+        guard let value else {
+            bytes.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
+            return
+        }
+        let utf8 = Array(value.utf8)
+        let count = UInt32(utf8.count)
+        bytes.append(contentsOf: [
+            UInt8(truncatingIfNeeded: count >> 24), UInt8(truncatingIfNeeded: count >> 16),
+            UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count),
+        ])
+        bytes.append(contentsOf: utf8)
     }
 }

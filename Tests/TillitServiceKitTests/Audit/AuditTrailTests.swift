@@ -9,7 +9,9 @@ import TillitTesting
 /// The shared audit trail on a real SQLite file: appends chain, the schema refuses edits, and
 /// `verify` finds every change made behind the triggers' back — including a cut tail.
 @Suite(.timeLimit(.minutes(2))) struct AuditTrailTests {
-    static let migrations = Migrations(AuditTrail.migrations)
+    static let keys = AuditKeys.random()
+    static let trail = AuditTrail(keys: keys)
+    static let migrations = Migrations(AuditTrail.migrations(keys: keys))
     let practice = AuditActor(
         organization: "org-a", actor: "acct-1", onBehalfOf: "client-9", via: "notes", requestID: "req-1")
 
@@ -19,7 +21,7 @@ import TillitTesting
         let actor = actor ?? practice
         try await database.writer.write { db in
             for index in 0..<count {
-                try AuditTrail.append(
+                try Self.trail.append(
                     AuditEvent(
                         "note.read", subject: "note-\(index)", client: "client-9", detail: "n=\(index)"),
                     by: actor, at: 1_700_000_000_000 + Int64(index), db: db)
@@ -30,7 +32,7 @@ import TillitTesting
     private func verify(_ database: ServiceDatabase, _ organization: String = "org-a") async throws
         -> AuditVerification
     {
-        try await database.reader.read { try AuditTrail.verify(organization: organization, db: $0) }
+        try await database.reader.read { try Self.trail.verify(organization: organization, db: $0) }
     }
 
     /// Drops the triggers, as someone editing the file with the sqlite3 shell would.
@@ -64,7 +66,7 @@ import TillitTesting
         try await withTestDatabase(migrations: Self.migrations) { database in
             try await appendEvents(6, to: database)
             try await database.writer.write { db in
-                try AuditTrail.append(
+                try Self.trail.append(
                     AuditEvent("login", outcome: .failure),
                     by: AuditActor(organization: "org-a", actor: nil, requestID: "r"),
                     at: 1_700_000_000_100, db: db)
@@ -96,8 +98,14 @@ import TillitTesting
                 "UPDATE audit_events SET detail = 'x' WHERE seq = 2",
                 "DELETE FROM audit_events WHERE seq = 3",
                 """
+                INSERT INTO audit_events (organization_id, seq, at, action, outcome, request_id, detail, prev_hash, hash,
+                    key_version)
+                VALUES ('org-a', 9, 0, 'forged', 'success', '', '', zeroblob(32), zeroblob(32), 1)
+                """,
+                // An unsealed event that does extend the chain.
+                """
                 INSERT INTO audit_events (organization_id, seq, at, action, outcome, request_id, detail, prev_hash, hash)
-                VALUES ('org-a', 9, 0, 'forged', 'success', '', '', zeroblob(32), zeroblob(32))
+                SELECT 'org-a', 4, 0, 'forged', 'success', '', '', hash, zeroblob(32) FROM audit_heads
                 """,
                 "UPDATE audit_heads SET seq = 2",
                 "DELETE FROM audit_heads",
@@ -159,10 +167,10 @@ import TillitTesting
         var actor = practice
         actor.via = nil
         let event = AuditEvent("consent.record", client: "client-9")
-        let without = AuditTrail.canonicalHash(
+        let without = AuditTrail.legacyHash(
             previous: AuditTrail.genesis, sequence: 1, at: 0, actor: actor, event: event)
         actor.via = "booking"
-        let with = AuditTrail.canonicalHash(
+        let with = AuditTrail.legacyHash(
             previous: AuditTrail.genesis, sequence: 1, at: 0, actor: actor, event: event)
         #expect(without != with)
         #expect(without.count == 32)

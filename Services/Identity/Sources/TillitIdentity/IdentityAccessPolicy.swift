@@ -45,5 +45,6 @@ public enum IdentityAccessPolicy {
         M.setContactPolicy: .staff(.admin),
         M.listAuditEvents: .staff(.admin) | .clients,
         M.verifyAuditChain: .staff(.admin),
+        M.getAuditCheckpoint: .staff(.admin),
     ])
 }

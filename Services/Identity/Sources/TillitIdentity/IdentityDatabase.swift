@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import TillitServiceKit
 import TillitStorage
 
 /// Identity's SQLite database: opened through `ServiceDatabase` (WAL, `synchronous=FULL`
@@ -9,20 +10,24 @@ public struct IdentityDatabase: Sendable {
     /// The underlying service database.
     public let database: ServiceDatabase
 
-    /// Opens (creating and migrating if needed) the database described by `configuration`.
+    /// Opens (creating and migrating if needed) the database described by `configuration`;
+    /// `auditKeys` seal the audit chain.
     ///
     /// - Throws: `StorageError` (see `ServiceDatabase.open`), e.g. `.newerDatabase` when a newer
     ///   binary has migrated the file.
-    public static func open(configuration: DatabaseConfiguration, logger: Logger) throws -> IdentityDatabase {
+    public static func open(configuration: DatabaseConfiguration, auditKeys: AuditKeys, logger: Logger) throws
+        -> IdentityDatabase
+    {
         let database = try ServiceDatabase.open(
-            configuration: configuration, migrations: IdentitySchema.migrations, logger: logger)
+            configuration: configuration, migrations: IdentitySchema.migrations(auditKeys: auditKeys),
+            logger: logger)
         return IdentityDatabase(database: database)
     }
 
     /// Opens (creating and migrating if needed) the database file at `path` with the storage
     /// kit's defaults.
-    public static func open(path: String, logger: Logger) throws -> IdentityDatabase {
-        try open(configuration: DatabaseConfiguration(path: path), logger: logger)
+    public static func open(path: String, auditKeys: AuditKeys, logger: Logger) throws -> IdentityDatabase {
+        try open(configuration: DatabaseConfiguration(path: path), auditKeys: auditKeys, logger: logger)
     }
 
     /// The writer connection (one write transaction at a time, `BEGIN IMMEDIATE`).

@@ -12,8 +12,19 @@ import TillitStorage
 ///
 /// Never edit, rename or reorder a migration that has shipped; append a new one.
 public enum IdentitySchema {
-    /// Every migration of the Identity database, in order.
-    public static let migrations = Migrations([
+    /// Every migration of the Identity database, in order; `auditKeys` seal the audit chain
+    /// (`audit-v2-keyed` reseals events written before it was keyed).
+    public static func migrations(auditKeys: AuditKeys) -> Migrations {
+        Migrations(migrationList(auditKeys: auditKeys))
+    }
+
+    /// The names of the migrations, in order (they do not depend on the keys).
+    public static var identifiers: [String] {
+        migrationList(auditKeys: .random()).map(\.identifier)
+    }
+
+    private static func migrationList(auditKeys: AuditKeys) -> [Migrations.Migration] {
+        [
         Migrations.Migration("identity-v1-organizations", migrate: organizations),
         Migrations.Migration("identity-v1-accounts", migrate: accounts),
         Migrations.Migration("identity-v1-credentials", migrate: credentials),
@@ -24,7 +35,9 @@ public enum IdentitySchema {
         // anchored chain head to the table created above.
         Migrations.Migration("audit-v1-via", migrate: AuditTrail.addVia),
         Migrations.Migration("audit-v1-heads", migrate: AuditTrail.createHeads),
-    ])
+        AuditTrail.sealMigration(keys: auditKeys),
+        ]
+    }
 
     /// Roles a staff account can hold (`account_roles.role`).
     public static let roles = ["admin", "scheduler", "practitioner", "supervisor"]

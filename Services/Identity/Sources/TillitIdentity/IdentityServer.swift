@@ -35,7 +35,9 @@ public enum IdentityServer {
             methods: Tillit_Identity_V1_Identity.Method.all,
             publicPaths: Tillit_Identity_V1_Identity.Method.publicPaths)
         try DataDirectory.prepare(configuration.dataDirectory)
-        let database = try IdentityDatabase.open(path: configuration.databasePath, logger: logger)
+        let auditKeys = try AuditKeys.load(configuration)
+        let database = try IdentityDatabase.open(
+            path: configuration.databasePath, auditKeys: auditKeys, logger: logger)
         let keys = try SigningKeyRing(
             database: database, dataDirectory: configuration.dataDirectory,
             rotation: identity.signingKeyRotation,
@@ -44,7 +46,7 @@ public enum IdentityServer {
             parameters: identity.passwordParameters, maxConcurrent: identity.maxConcurrentHashes,
             maxQueued: identity.maxQueuedHashes)
         let handler = IdentityHandler(
-            store: IdentityStore(database: database, now: now), configuration: identity, hasher: hasher,
+            store: IdentityStore(database: database, audit: AuditTrail(keys: auditKeys), now: now), configuration: identity, hasher: hasher,
             issuer: TokenIssuer(keys: keys, lifetime: identity.accessTokenLifetime, now: now), keys: keys,
             secrets: try totpSecretBox(identity, dataDirectory: configuration.dataDirectory))
         let verifier = AccessTokenVerifier(

@@ -89,17 +89,7 @@ public struct IdentityConfiguration: Sendable {
             maxConcurrentHashes = count
         }
         if let text = environment["TILLIT_IDENTITY_TOTP_KEYS"], !text.isEmpty {
-            for item in text.split(separator: ",") {
-                let parts = item.split(separator: ":", maxSplits: 1)
-                guard parts.count == 2, let version = Int(parts[0]), version >= 0,
-                    let key = Data(base64Encoded: String(parts[1])), key.count == 32
-                else {
-                    throw ConfigurationError(
-                        variable: "TILLIT_IDENTITY_TOTP_KEYS",
-                        message: "expected <version>:<base64 of 32 bytes>[,…]")
-                }
-                totpKeys[version] = key
-            }
+            totpKeys = try VersionedKeys.parse(text, variable: "TILLIT_IDENTITY_TOTP_KEYS")
         }
         if let version = try Self.integer(
             "TILLIT_IDENTITY_TOTP_KEY_VERSION", environment, range: 0...1_000_000)

@@ -52,12 +52,41 @@ extension IdentityHandler {
     {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "verify the audit trail")
-        let result = try await store.verifyAuditChain(for: caller)
+        let checkpoint =
+            request.hasCheckpoint ? try Self.checkpoint(request.checkpoint, organization: caller.organization) : nil
+        let result = try await store.verifyAuditChain(for: caller, checkpoint: checkpoint)
         var response = Tillit_Identity_V1_VerifyAuditChainResponse()
         response.intact = result.intact
         response.eventsChecked = result.checked
         response.firstBrokenSequence = result.firstBroken
         response.problem = result.problem
         return response
+    }
+
+    func getAuditCheckpoint(_ request: Tillit_Identity_V1_GetAuditCheckpointRequest, context: ServerContext)
+        async throws
+        -> Tillit_Identity_V1_GetAuditCheckpointResponse
+    {
+        let caller = try Caller.current(context)
+        try caller.require(caller.isAdmin, "read the audit checkpoint")
+        let checkpoint = try await store.auditCheckpoint(for: caller)
+        var response = Tillit_Identity_V1_GetAuditCheckpointResponse()
+        response.checkpoint.sequence = UInt64(checkpoint.sequence)
+        response.checkpoint.hash = checkpoint.hash
+        return response
+    }
+
+    /// A checkpoint from the wire: a sequence number and 64 lower-case hex digits.
+    static func checkpoint(_ wire: Tillit_Identity_V1_AuditCheckpoint, organization: String) throws
+        -> AuditCheckpoint
+    {
+        guard wire.sequence <= UInt64(Int64.max) else {
+            throw ServiceError.invalid("checkpoint.sequence", "is too large")
+        }
+        guard wire.hash.utf8.count == 64, wire.hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else {
+            throw ServiceError.invalid("checkpoint.hash", "must be 64 lower-case hex digits")
+        }
+        return AuditCheckpoint(organization: organization, sequence: Int64(wire.sequence), hash: wire.hash)
     }
 }

@@ -5,7 +5,7 @@ import TillitServiceKit
 extension IdentityStore {
     /// Appends `event` to `actor.organization`'s chain in the current transaction, now.
     func audit(_ db: Database, _ event: AuditEvent, by actor: AuditActor) throws {
-        try AuditTrail.append(event, by: actor, at: nowMillis, db: db)
+        try audit.append(event, by: actor, at: nowMillis, db: db)
     }
 
     /// A page of the caller's organisation's audit events matching `query`, newest first
@@ -18,11 +18,23 @@ extension IdentityStore {
     }
 
     /// Recomputes the caller's organisation's audit chain from its first event and checks it
-    /// ends at its head (`AuditTrail.verify`).
-    func verifyAuditChain(for caller: Caller) async throws -> AuditVerification {
+    /// ends at its head and holds `checkpoint` (`AuditTrail.verify`).
+    func verifyAuditChain(for caller: Caller, checkpoint: AuditCheckpoint? = nil) async throws
+        -> AuditVerification
+    {
         try await read { db in
             try requireActiveCaller(db, caller)
-            return try AuditTrail.verify(organization: caller.organization, db: db)
+            return try audit.verify(organization: caller.organization, checkpoint: checkpoint, db: db)
+        }
+    }
+}
+
+extension IdentityStore {
+    /// The head of the caller's organisation's audit chain now (`AuditTrail.checkpoint`).
+    func auditCheckpoint(for caller: Caller) async throws -> AuditCheckpoint {
+        try await read { db in
+            try requireActiveCaller(db, caller)
+            return try AuditTrail.checkpoint(organization: caller.organization, db: db)
         }
     }
 }

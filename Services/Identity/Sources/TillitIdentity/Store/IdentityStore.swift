@@ -13,6 +13,8 @@ import TillitStorage
 struct IdentityStore: Sendable {
     /// The database.
     let database: IdentityDatabase
+    /// The organisation audit chains, sealed with the configured keys.
+    let audit: AuditTrail
     /// The clock (tests move it).
     let now: @Sendable () -> Date
 

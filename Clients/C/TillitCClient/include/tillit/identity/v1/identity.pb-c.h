@@ -98,7 +98,10 @@ typedef struct Tillit__Identity__V1__SetContactPolicyRequest Tillit__Identity__V
 typedef struct Tillit__Identity__V1__SetContactPolicyResponse Tillit__Identity__V1__SetContactPolicyResponse;
 typedef struct Tillit__Identity__V1__ListAuditEventsRequest Tillit__Identity__V1__ListAuditEventsRequest;
 typedef struct Tillit__Identity__V1__ListAuditEventsResponse Tillit__Identity__V1__ListAuditEventsResponse;
+typedef struct Tillit__Identity__V1__AuditCheckpoint Tillit__Identity__V1__AuditCheckpoint;
 typedef struct Tillit__Identity__V1__VerifyAuditChainRequest Tillit__Identity__V1__VerifyAuditChainRequest;
+typedef struct Tillit__Identity__V1__GetAuditCheckpointRequest Tillit__Identity__V1__GetAuditCheckpointRequest;
+typedef struct Tillit__Identity__V1__GetAuditCheckpointResponse Tillit__Identity__V1__GetAuditCheckpointResponse;
 typedef struct Tillit__Identity__V1__VerifyAuditChainResponse Tillit__Identity__V1__VerifyAuditChainResponse;
 
 
@@ -647,7 +650,8 @@ struct  Tillit__Identity__V1__AuditEvent
    */
   char *detail;
   /*
-   * SHA-256 of the previous event's hash and this event's content.
+   * The event's seal: HMAC-SHA-256, under the service's audit key, of the previous event's
+   * hash and this event's content.
    */
   ProtobufCBinaryData hash;
   ProtobufCBinaryData previous_hash;
@@ -1662,15 +1666,64 @@ struct  Tillit__Identity__V1__ListAuditEventsResponse
 
 
 /*
- * Recomputes the caller's organisation's audit chain (admin).
+ * The head of an organisation's audit chain at a moment, kept away from the database (a file
+ * beside each backup, `tillit audit checkpoint`).
+ */
+struct  Tillit__Identity__V1__AuditCheckpoint
+{
+  ProtobufCMessage base;
+  /*
+   * The sequence number of the last event (0 for an empty chain).
+   */
+  uint64_t sequence;
+  /*
+   * That event's seal, lower-case hex of 32 bytes.
+   */
+  char *hash;
+};
+#define TILLIT__IDENTITY__V1__AUDIT_CHECKPOINT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__audit_checkpoint__descriptor) \
+    , 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Recomputes the caller's organisation's audit chain (admin); with a checkpoint, also checks
+ * the chain still holds the checkpoint's event unchanged (a chain cut back together with its
+ * head is found).
  */
 struct  Tillit__Identity__V1__VerifyAuditChainRequest
 {
   ProtobufCMessage base;
+  Tillit__Identity__V1__AuditCheckpoint *checkpoint;
 };
 #define TILLIT__IDENTITY__V1__VERIFY_AUDIT_CHAIN_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__verify_audit_chain_request__descriptor) \
+    , NULL }
+
+
+/*
+ * The head of the caller's organisation's audit chain now (admin).
+ */
+struct  Tillit__Identity__V1__GetAuditCheckpointRequest
+{
+  ProtobufCMessage base;
+};
+#define TILLIT__IDENTITY__V1__GET_AUDIT_CHECKPOINT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__get_audit_checkpoint_request__descriptor) \
      }
+
+
+/*
+ * The checkpoint to keep.
+ */
+struct  Tillit__Identity__V1__GetAuditCheckpointResponse
+{
+  ProtobufCMessage base;
+  Tillit__Identity__V1__AuditCheckpoint *checkpoint;
+};
+#define TILLIT__IDENTITY__V1__GET_AUDIT_CHECKPOINT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__get_audit_checkpoint_response__descriptor) \
+    , NULL }
 
 
 /*
@@ -3253,6 +3306,25 @@ Tillit__Identity__V1__ListAuditEventsResponse *
 void   tillit__identity__v1__list_audit_events_response__free_unpacked
                      (Tillit__Identity__V1__ListAuditEventsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__AuditCheckpoint methods */
+void   tillit__identity__v1__audit_checkpoint__init
+                     (Tillit__Identity__V1__AuditCheckpoint         *message);
+size_t tillit__identity__v1__audit_checkpoint__get_packed_size
+                     (const Tillit__Identity__V1__AuditCheckpoint   *message);
+size_t tillit__identity__v1__audit_checkpoint__pack
+                     (const Tillit__Identity__V1__AuditCheckpoint   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__audit_checkpoint__pack_to_buffer
+                     (const Tillit__Identity__V1__AuditCheckpoint   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__AuditCheckpoint *
+       tillit__identity__v1__audit_checkpoint__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__audit_checkpoint__free_unpacked
+                     (Tillit__Identity__V1__AuditCheckpoint *message,
+                      ProtobufCAllocator *allocator);
 /* Tillit__Identity__V1__VerifyAuditChainRequest methods */
 void   tillit__identity__v1__verify_audit_chain_request__init
                      (Tillit__Identity__V1__VerifyAuditChainRequest         *message);
@@ -3271,6 +3343,44 @@ Tillit__Identity__V1__VerifyAuditChainRequest *
                       const uint8_t       *data);
 void   tillit__identity__v1__verify_audit_chain_request__free_unpacked
                      (Tillit__Identity__V1__VerifyAuditChainRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__GetAuditCheckpointRequest methods */
+void   tillit__identity__v1__get_audit_checkpoint_request__init
+                     (Tillit__Identity__V1__GetAuditCheckpointRequest         *message);
+size_t tillit__identity__v1__get_audit_checkpoint_request__get_packed_size
+                     (const Tillit__Identity__V1__GetAuditCheckpointRequest   *message);
+size_t tillit__identity__v1__get_audit_checkpoint_request__pack
+                     (const Tillit__Identity__V1__GetAuditCheckpointRequest   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__get_audit_checkpoint_request__pack_to_buffer
+                     (const Tillit__Identity__V1__GetAuditCheckpointRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__GetAuditCheckpointRequest *
+       tillit__identity__v1__get_audit_checkpoint_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__get_audit_checkpoint_request__free_unpacked
+                     (Tillit__Identity__V1__GetAuditCheckpointRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__GetAuditCheckpointResponse methods */
+void   tillit__identity__v1__get_audit_checkpoint_response__init
+                     (Tillit__Identity__V1__GetAuditCheckpointResponse         *message);
+size_t tillit__identity__v1__get_audit_checkpoint_response__get_packed_size
+                     (const Tillit__Identity__V1__GetAuditCheckpointResponse   *message);
+size_t tillit__identity__v1__get_audit_checkpoint_response__pack
+                     (const Tillit__Identity__V1__GetAuditCheckpointResponse   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__get_audit_checkpoint_response__pack_to_buffer
+                     (const Tillit__Identity__V1__GetAuditCheckpointResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__GetAuditCheckpointResponse *
+       tillit__identity__v1__get_audit_checkpoint_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__get_audit_checkpoint_response__free_unpacked
+                     (Tillit__Identity__V1__GetAuditCheckpointResponse *message,
                       ProtobufCAllocator *allocator);
 /* Tillit__Identity__V1__VerifyAuditChainResponse methods */
 void   tillit__identity__v1__verify_audit_chain_response__init
@@ -3539,8 +3649,17 @@ typedef void (*Tillit__Identity__V1__ListAuditEventsRequest_Closure)
 typedef void (*Tillit__Identity__V1__ListAuditEventsResponse_Closure)
                  (const Tillit__Identity__V1__ListAuditEventsResponse *message,
                   void *closure_data);
+typedef void (*Tillit__Identity__V1__AuditCheckpoint_Closure)
+                 (const Tillit__Identity__V1__AuditCheckpoint *message,
+                  void *closure_data);
 typedef void (*Tillit__Identity__V1__VerifyAuditChainRequest_Closure)
                  (const Tillit__Identity__V1__VerifyAuditChainRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Identity__V1__GetAuditCheckpointRequest_Closure)
+                 (const Tillit__Identity__V1__GetAuditCheckpointRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Identity__V1__GetAuditCheckpointResponse_Closure)
+                 (const Tillit__Identity__V1__GetAuditCheckpointResponse *message,
                   void *closure_data);
 typedef void (*Tillit__Identity__V1__VerifyAuditChainResponse_Closure)
                  (const Tillit__Identity__V1__VerifyAuditChainResponse *message,
@@ -3692,6 +3811,10 @@ struct Tillit__Identity__V1__Identity_Service
                              const Tillit__Identity__V1__VerifyAuditChainRequest *input,
                              Tillit__Identity__V1__VerifyAuditChainResponse_Closure closure,
                              void *closure_data);
+  void (*get_audit_checkpoint)(Tillit__Identity__V1__Identity_Service *service,
+                               const Tillit__Identity__V1__GetAuditCheckpointRequest *input,
+                               Tillit__Identity__V1__GetAuditCheckpointResponse_Closure closure,
+                               void *closure_data);
 };
 typedef void (*Tillit__Identity__V1__Identity_ServiceDestroy)(Tillit__Identity__V1__Identity_Service *);
 void tillit__identity__v1__identity__init (Tillit__Identity__V1__Identity_Service *service,
@@ -3734,7 +3857,8 @@ void tillit__identity__v1__identity__init (Tillit__Identity__V1__Identity_Servic
       function_prefix__ ## get_contact_policy,\
       function_prefix__ ## set_contact_policy,\
       function_prefix__ ## list_audit_events,\
-      function_prefix__ ## verify_audit_chain  }
+      function_prefix__ ## verify_audit_chain,\
+      function_prefix__ ## get_audit_checkpoint  }
 void tillit__identity__v1__identity__bootstrap(ProtobufCService *service,
                                                const Tillit__Identity__V1__BootstrapRequest *input,
                                                Tillit__Identity__V1__BootstrapResponse_Closure closure,
@@ -3875,6 +3999,10 @@ void tillit__identity__v1__identity__verify_audit_chain(ProtobufCService *servic
                                                         const Tillit__Identity__V1__VerifyAuditChainRequest *input,
                                                         Tillit__Identity__V1__VerifyAuditChainResponse_Closure closure,
                                                         void *closure_data);
+void tillit__identity__v1__identity__get_audit_checkpoint(ProtobufCService *service,
+                                                          const Tillit__Identity__V1__GetAuditCheckpointRequest *input,
+                                                          Tillit__Identity__V1__GetAuditCheckpointResponse_Closure closure,
+                                                          void *closure_data);
 
 /* --- descriptors --- */
 
@@ -3969,7 +4097,10 @@ extern const ProtobufCMessageDescriptor tillit__identity__v1__set_contact_policy
 extern const ProtobufCMessageDescriptor tillit__identity__v1__set_contact_policy_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__list_audit_events_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__list_audit_events_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__audit_checkpoint__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__verify_audit_chain_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__get_audit_checkpoint_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__get_audit_checkpoint_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__verify_audit_chain_response__descriptor;
 extern const ProtobufCServiceDescriptor tillit__identity__v1__identity__descriptor;
 

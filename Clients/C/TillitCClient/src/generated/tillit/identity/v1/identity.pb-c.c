@@ -3697,6 +3697,51 @@ void   tillit__identity__v1__list_audit_events_response__free_unpacked
   assert(message->base.descriptor == &tillit__identity__v1__list_audit_events_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tillit__identity__v1__audit_checkpoint__init
+                     (Tillit__Identity__V1__AuditCheckpoint         *message)
+{
+  static const Tillit__Identity__V1__AuditCheckpoint init_value = TILLIT__IDENTITY__V1__AUDIT_CHECKPOINT__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__audit_checkpoint__get_packed_size
+                     (const Tillit__Identity__V1__AuditCheckpoint *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__audit_checkpoint__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__audit_checkpoint__pack
+                     (const Tillit__Identity__V1__AuditCheckpoint *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__audit_checkpoint__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__audit_checkpoint__pack_to_buffer
+                     (const Tillit__Identity__V1__AuditCheckpoint *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__audit_checkpoint__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__AuditCheckpoint *
+       tillit__identity__v1__audit_checkpoint__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__AuditCheckpoint *)
+     protobuf_c_message_unpack (&tillit__identity__v1__audit_checkpoint__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__audit_checkpoint__free_unpacked
+                     (Tillit__Identity__V1__AuditCheckpoint *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__audit_checkpoint__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tillit__identity__v1__verify_audit_chain_request__init
                      (Tillit__Identity__V1__VerifyAuditChainRequest         *message)
 {
@@ -3740,6 +3785,96 @@ void   tillit__identity__v1__verify_audit_chain_request__free_unpacked
   if(!message)
     return;
   assert(message->base.descriptor == &tillit__identity__v1__verify_audit_chain_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__identity__v1__get_audit_checkpoint_request__init
+                     (Tillit__Identity__V1__GetAuditCheckpointRequest         *message)
+{
+  static const Tillit__Identity__V1__GetAuditCheckpointRequest init_value = TILLIT__IDENTITY__V1__GET_AUDIT_CHECKPOINT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__get_audit_checkpoint_request__get_packed_size
+                     (const Tillit__Identity__V1__GetAuditCheckpointRequest *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__get_audit_checkpoint_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__get_audit_checkpoint_request__pack
+                     (const Tillit__Identity__V1__GetAuditCheckpointRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__get_audit_checkpoint_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__get_audit_checkpoint_request__pack_to_buffer
+                     (const Tillit__Identity__V1__GetAuditCheckpointRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__get_audit_checkpoint_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__GetAuditCheckpointRequest *
+       tillit__identity__v1__get_audit_checkpoint_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__GetAuditCheckpointRequest *)
+     protobuf_c_message_unpack (&tillit__identity__v1__get_audit_checkpoint_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__get_audit_checkpoint_request__free_unpacked
+                     (Tillit__Identity__V1__GetAuditCheckpointRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__get_audit_checkpoint_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__identity__v1__get_audit_checkpoint_response__init
+                     (Tillit__Identity__V1__GetAuditCheckpointResponse         *message)
+{
+  static const Tillit__Identity__V1__GetAuditCheckpointResponse init_value = TILLIT__IDENTITY__V1__GET_AUDIT_CHECKPOINT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__get_audit_checkpoint_response__get_packed_size
+                     (const Tillit__Identity__V1__GetAuditCheckpointResponse *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__get_audit_checkpoint_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__get_audit_checkpoint_response__pack
+                     (const Tillit__Identity__V1__GetAuditCheckpointResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__get_audit_checkpoint_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__get_audit_checkpoint_response__pack_to_buffer
+                     (const Tillit__Identity__V1__GetAuditCheckpointResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__get_audit_checkpoint_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__GetAuditCheckpointResponse *
+       tillit__identity__v1__get_audit_checkpoint_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__GetAuditCheckpointResponse *)
+     protobuf_c_message_unpack (&tillit__identity__v1__get_audit_checkpoint_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__get_audit_checkpoint_response__free_unpacked
+                     (Tillit__Identity__V1__GetAuditCheckpointResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__get_audit_checkpoint_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   tillit__identity__v1__verify_audit_chain_response__init
@@ -8441,9 +8576,80 @@ const ProtobufCMessageDescriptor tillit__identity__v1__list_audit_events_respons
   (ProtobufCMessageInit) tillit__identity__v1__list_audit_events_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-#define tillit__identity__v1__verify_audit_chain_request__field_descriptors NULL
-#define tillit__identity__v1__verify_audit_chain_request__field_indices_by_name NULL
-#define tillit__identity__v1__verify_audit_chain_request__number_ranges NULL
+static const ProtobufCFieldDescriptor tillit__identity__v1__audit_checkpoint__field_descriptors[2] =
+{
+  {
+    "sequence",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__AuditCheckpoint, sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hash",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__AuditCheckpoint, hash),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__audit_checkpoint__field_indices_by_name[] = {
+  1,   /* field[1] = hash */
+  0,   /* field[0] = sequence */
+};
+static const ProtobufCIntRange tillit__identity__v1__audit_checkpoint__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__audit_checkpoint__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.AuditCheckpoint",
+  "AuditCheckpoint",
+  "Tillit__Identity__V1__AuditCheckpoint",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__AuditCheckpoint),
+  2,
+  tillit__identity__v1__audit_checkpoint__field_descriptors,
+  tillit__identity__v1__audit_checkpoint__field_indices_by_name,
+  1,  tillit__identity__v1__audit_checkpoint__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__audit_checkpoint__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__identity__v1__verify_audit_chain_request__field_descriptors[1] =
+{
+  {
+    "checkpoint",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__VerifyAuditChainRequest, checkpoint),
+    &tillit__identity__v1__audit_checkpoint__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__verify_audit_chain_request__field_indices_by_name[] = {
+  0,   /* field[0] = checkpoint */
+};
+static const ProtobufCIntRange tillit__identity__v1__verify_audit_chain_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
 const ProtobufCMessageDescriptor tillit__identity__v1__verify_audit_chain_request__descriptor =
 {
   PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
@@ -8452,11 +8658,67 @@ const ProtobufCMessageDescriptor tillit__identity__v1__verify_audit_chain_reques
   "Tillit__Identity__V1__VerifyAuditChainRequest",
   "tillit.identity.v1",
   sizeof(Tillit__Identity__V1__VerifyAuditChainRequest),
-  0,
+  1,
   tillit__identity__v1__verify_audit_chain_request__field_descriptors,
   tillit__identity__v1__verify_audit_chain_request__field_indices_by_name,
-  0,  tillit__identity__v1__verify_audit_chain_request__number_ranges,
+  1,  tillit__identity__v1__verify_audit_chain_request__number_ranges,
   (ProtobufCMessageInit) tillit__identity__v1__verify_audit_chain_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define tillit__identity__v1__get_audit_checkpoint_request__field_descriptors NULL
+#define tillit__identity__v1__get_audit_checkpoint_request__field_indices_by_name NULL
+#define tillit__identity__v1__get_audit_checkpoint_request__number_ranges NULL
+const ProtobufCMessageDescriptor tillit__identity__v1__get_audit_checkpoint_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.GetAuditCheckpointRequest",
+  "GetAuditCheckpointRequest",
+  "Tillit__Identity__V1__GetAuditCheckpointRequest",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__GetAuditCheckpointRequest),
+  0,
+  tillit__identity__v1__get_audit_checkpoint_request__field_descriptors,
+  tillit__identity__v1__get_audit_checkpoint_request__field_indices_by_name,
+  0,  tillit__identity__v1__get_audit_checkpoint_request__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__get_audit_checkpoint_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__identity__v1__get_audit_checkpoint_response__field_descriptors[1] =
+{
+  {
+    "checkpoint",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__GetAuditCheckpointResponse, checkpoint),
+    &tillit__identity__v1__audit_checkpoint__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__get_audit_checkpoint_response__field_indices_by_name[] = {
+  0,   /* field[0] = checkpoint */
+};
+static const ProtobufCIntRange tillit__identity__v1__get_audit_checkpoint_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__get_audit_checkpoint_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.GetAuditCheckpointResponse",
+  "GetAuditCheckpointResponse",
+  "Tillit__Identity__V1__GetAuditCheckpointResponse",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__GetAuditCheckpointResponse),
+  1,
+  tillit__identity__v1__get_audit_checkpoint_response__field_descriptors,
+  tillit__identity__v1__get_audit_checkpoint_response__field_indices_by_name,
+  1,  tillit__identity__v1__get_audit_checkpoint_response__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__get_audit_checkpoint_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor tillit__identity__v1__verify_audit_chain_response__field_descriptors[4] =
@@ -8828,7 +9090,7 @@ const ProtobufCEnumDescriptor tillit__identity__v1__signing_algorithm__descripto
   tillit__identity__v1__signing_algorithm__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_descriptors[35] =
+static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_descriptors[36] =
 {
   { "Bootstrap", &tillit__identity__v1__bootstrap_request__descriptor, &tillit__identity__v1__bootstrap_response__descriptor },
   { "Login", &tillit__identity__v1__login_request__descriptor, &tillit__identity__v1__login_response__descriptor },
@@ -8865,6 +9127,7 @@ static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_de
   { "SetContactPolicy", &tillit__identity__v1__set_contact_policy_request__descriptor, &tillit__identity__v1__set_contact_policy_response__descriptor },
   { "ListAuditEvents", &tillit__identity__v1__list_audit_events_request__descriptor, &tillit__identity__v1__list_audit_events_response__descriptor },
   { "VerifyAuditChain", &tillit__identity__v1__verify_audit_chain_request__descriptor, &tillit__identity__v1__verify_audit_chain_response__descriptor },
+  { "GetAuditCheckpoint", &tillit__identity__v1__get_audit_checkpoint_request__descriptor, &tillit__identity__v1__get_audit_checkpoint_response__descriptor },
 };
 const unsigned tillit__identity__v1__identity__method_indices_by_name[] = {
   25,        /* AccountExists */
@@ -8880,6 +9143,7 @@ const unsigned tillit__identity__v1__identity__method_indices_by_name[] = {
   16,        /* DeactivateLocation */
   6,        /* EnrolTotp */
   23,        /* GetAccount */
+  35,        /* GetAuditCheckpoint */
   31,        /* GetContactPolicy */
   12,        /* GetOrganization */
   11,        /* GetSigningKeys */
@@ -8910,7 +9174,7 @@ const ProtobufCServiceDescriptor tillit__identity__v1__identity__descriptor =
   "Identity",
   "Tillit__Identity__V1__Identity",
   "tillit.identity.v1",
-  35,
+  36,
   tillit__identity__v1__identity__method_descriptors,
   tillit__identity__v1__identity__method_indices_by_name
 };
@@ -9193,6 +9457,14 @@ void tillit__identity__v1__identity__verify_audit_chain(ProtobufCService *servic
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
   service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__identity__v1__identity__get_audit_checkpoint(ProtobufCService *service,
+                                                          const Tillit__Identity__V1__GetAuditCheckpointRequest *input,
+                                                          Tillit__Identity__V1__GetAuditCheckpointResponse_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
+  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__init (Tillit__Identity__V1__Identity_Service *service,
                                            Tillit__Identity__V1__Identity_ServiceDestroy destroy)
