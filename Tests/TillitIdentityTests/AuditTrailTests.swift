@@ -174,7 +174,8 @@ struct AuditTrailTests {
                 try db.execute(sql: "DROP TRIGGER audit_events_no_delete")
                 try db.execute(sql: "DROP TRIGGER audit_heads_follow_chain")
                 try db.execute(
-                    sql: "DELETE FROM audit_events WHERE organization_id = ? AND seq > 2", arguments: [organization])
+                    sql: "DELETE FROM audit_events WHERE organization_id = ? AND seq > 2",
+                    arguments: [organization])
                 try db.execute(
                     sql: """
                         UPDATE audit_heads SET seq = 2,
@@ -188,7 +189,8 @@ struct AuditTrailTests {
                 let login = try await harness.signIn(
                     organization: organization, email: "admin@stigen.se", totpSecret: secret)
                 let verify = try await harness.identity.verifyAuditChain(
-                    .with { $0.checkpoint = checkpoint }, options: IdentityHarness.auth(login.tokens.accessToken))
+                    .with { $0.checkpoint = checkpoint },
+                    options: IdentityHarness.auth(login.tokens.accessToken))
                 #expect(!verify.intact)
                 // The logins since appended new events after event 2: the checkpoint's event is
                 // either missing or different.

@@ -1,6 +1,7 @@
 import Foundation
 import NIOPosix
 import Testing
+import TillitServiceKit
 import TillitTesting
 
 /// The `tillit-identity` executable as its own process.
@@ -87,6 +88,58 @@ struct IdentityProcessTests {
                 output.contains("tillit-identity: cannot listen on 127.0.0.1:\(port): address in use\n"),
                 "\(output)")
             #expect(!output.contains("Fatal error"), "\(output)")
+        }
+    }
+
+    @Test func aBackupOfTheLiveDatabaseCarriesEachOrganisationsAuditCheckpoint() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data").path
+            let backup = directory.appendingPathComponent("identity-backup.db").path
+            try await withIdentity(dataDirectory: data) { harness in
+                let practice = try await Practice.make(harness)
+                // While the service runs: the online backup API copies one consistent snapshot.
+                let (process, errors) = Self.process(environment: ["TILLIT_DATA_DIR": data])
+                process.arguments = ["backup", backup]
+                try process.run()
+                let output = try await onOwnThread {
+                    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    return text
+                }
+                #expect(process.terminationStatus == 0, "\(output)")
+                for organization in [practice.organization, practice.otherOrganization] {
+                    let path = "\(backup).audit-\(organization).checkpoint"
+                    let contents = try #require(FileManager.default.contents(atPath: path), "\(path)")
+                    let checkpoint = try #require(AuditCheckpoint(fileContents: contents))
+                    #expect(checkpoint.organization == organization)
+                    #expect(checkpoint.sequence > 0)
+                }
+                let ourFile = "\(backup).audit-\(practice.organization).checkpoint"
+                let ourContents = try #require(FileManager.default.contents(atPath: ourFile))
+                let ours = try #require(AuditCheckpoint(fileContents: ourContents))
+                let verified = try await harness.identity.verifyAuditChain(
+                    .with {
+                        $0.checkpoint.sequence = UInt64(ours.sequence)
+                        $0.checkpoint.hash = ours.hash
+                        $0.checkpoint.organizationID = ours.organization
+                    }, options: practice.options(.admin))
+                #expect(verified.intact, "\(verified.problem)")
+                // Another organisation's checkpoint is not this chain's.
+                let foreign = try await harness.identity.verifyAuditChain(
+                    .with {
+                        $0.checkpoint.sequence = UInt64(ours.sequence)
+                        $0.checkpoint.hash = ours.hash
+                        $0.checkpoint.organizationID = practice.otherOrganization
+                    }, options: practice.options(.admin))
+                #expect(!foreign.intact)
+                #expect(foreign.problem == "the checkpoint is of another organisation")
+                // A second backup to the same place never overwrites the checkpoints.
+                let (again, _) = Self.process(environment: ["TILLIT_DATA_DIR": data])
+                again.arguments = ["backup", backup]
+                try again.run()
+                try await onOwnThread { again.waitUntilExit() }
+                #expect(again.terminationStatus != 0)
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TillitContracts
+import TillitServiceKit
 
 /// `tillit audit`: the organisation's audit trail (admin).
 struct AuditCommand: AsyncParsableCommand {
@@ -44,8 +45,9 @@ struct AuditVerifyCommand: AsyncParsableCommand, AuthenticatedCommand {
             var request = Tillit_Identity_V1_VerifyAuditChainRequest()
             if let checkpoint {
                 let saved = try AuditCheckpointFile.read(checkpoint)
-                request.checkpoint.sequence = saved.sequence
+                request.checkpoint.sequence = UInt64(saved.sequence)
                 request.checkpoint.hash = saved.hash
+                request.checkpoint.organizationID = saved.organization
             }
             let response = try await withIdentity { call in
                 try await call.client.verifyAuditChain(request, options: call.options)
@@ -88,9 +90,10 @@ struct AuditCheckpointCommand: AsyncParsableCommand, AuthenticatedCommand {
             let response = try await withIdentity { call in
                 try await call.client.getAuditCheckpoint(.init(), options: call.options)
             }
-            let saved = AuditCheckpointFile(
-                sequence: response.checkpoint.sequence, hash: response.checkpoint.hash, takenAt: Date())
-            if let out { try saved.write(to: out) }
+            let saved = AuditCheckpoint(
+                organization: response.checkpoint.organizationID,
+                sequence: Int64(clamping: response.checkpoint.sequence), hash: response.checkpoint.hash)
+            if let out { try AuditCheckpointFile.write(saved, to: out) }
             try output.emit(saved) {
                 "Audit checkpoint: event \(saved.sequence), \(saved.hash)"
                     + (out.map { " (written to \($0))" } ?? "")

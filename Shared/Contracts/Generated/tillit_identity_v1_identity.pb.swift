@@ -2679,6 +2679,9 @@ public nonisolated struct Tillit_Identity_V1_AuditCheckpoint: Sendable {
   /// That event's seal, lower-case hex of 32 bytes.
   public var hash: String = String()
 
+  /// The organisation whose chain this is (in a request: empty, or the caller's organisation).
+  public var organizationID: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -6223,7 +6226,7 @@ nonisolated extension Tillit_Identity_V1_ListAuditEventsResponse: SwiftProtobuf.
 
 nonisolated extension Tillit_Identity_V1_AuditCheckpoint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AuditCheckpoint"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}hash\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}hash\0\u{3}organization_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -6233,6 +6236,7 @@ nonisolated extension Tillit_Identity_V1_AuditCheckpoint: SwiftProtobuf.Message,
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.hash) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.organizationID) }()
       default: break
       }
     }
@@ -6245,12 +6249,16 @@ nonisolated extension Tillit_Identity_V1_AuditCheckpoint: SwiftProtobuf.Message,
     if !self.hash.isEmpty {
       try visitor.visitSingularStringField(value: self.hash, fieldNumber: 2)
     }
+    if !self.organizationID.isEmpty {
+      try visitor.visitSingularStringField(value: self.organizationID, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Tillit_Identity_V1_AuditCheckpoint, rhs: Tillit_Identity_V1_AuditCheckpoint) -> Bool {
     if lhs.sequence != rhs.sequence {return false}
     if lhs.hash != rhs.hash {return false}
+    if lhs.organizationID != rhs.organizationID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

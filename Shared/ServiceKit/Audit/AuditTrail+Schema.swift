@@ -140,7 +140,8 @@ extension AuditTrail {
         var definitions: [String] = []
         for name in lifted {
             if let sql = try String.fetchOne(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name])
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                arguments: [name])
             {
                 definitions.append(sql)
                 try db.execute(sql: "DROP TRIGGER \(name)")
@@ -182,7 +183,8 @@ extension AuditTrail {
                 previous = sealed
             }
             try db.execute(
-                sql: "UPDATE audit_heads SET hash = ? WHERE organization_id = ?", arguments: [previous, organization])
+                sql: "UPDATE audit_heads SET hash = ? WHERE organization_id = ?",
+                arguments: [previous, organization])
         }
         for sql in definitions { try db.execute(sql: sql) }
     }

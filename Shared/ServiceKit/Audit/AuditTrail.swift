@@ -74,11 +74,14 @@ public struct AuditTrail: Sendable {
 
     /// The heads of every organisation's chain now, by organisation id.
     public static func checkpoints(db: Database) throws -> [AuditCheckpoint] {
-        try Row.fetchAll(db, sql: "SELECT organization_id, seq, hash FROM audit_heads ORDER BY organization_id")
-            .map {
-                AuditCheckpoint(
-                    organization: $0["organization_id"], sequence: $0["seq"], hash: AuditCheckpoint.hex($0["hash"]))
-            }
+        try Row.fetchAll(
+            db, sql: "SELECT organization_id, seq, hash FROM audit_heads ORDER BY organization_id"
+        )
+        .map {
+            AuditCheckpoint(
+                organization: $0["organization_id"], sequence: $0["seq"],
+                hash: AuditCheckpoint.hex($0["hash"]))
+        }
     }
 
     /// The events matching `query` in `organization`, newest first.
@@ -115,6 +118,10 @@ public struct AuditTrail: Sendable {
                 FROM audit_events WHERE organization_id = ? ORDER BY seq
                 """,
             arguments: [organization])
+        if let checkpoint, checkpoint.organization != organization {
+            return AuditVerification(
+                intact: false, checked: 0, firstBroken: 1, problem: "the checkpoint is of another organisation")
+        }
         var expectedSeq: Int64 = 1
         var previous = Self.genesis
         var checked: UInt64 = 0
@@ -126,7 +133,9 @@ public struct AuditTrail: Sendable {
             let stored = Self.record(row, organization: organization)
             let version: Int = row["key_version"]
             if stored.sequence != expectedSeq {
-                return broken(expectedSeq, expectedSeq == 1 ? "chain does not start at 1" : "gap after \(expectedSeq - 1)")
+                return broken(
+                    expectedSeq,
+                    expectedSeq == 1 ? "chain does not start at 1" : "gap after \(expectedSeq - 1)")
             }
             if stored.previousHash != previous {
                 return broken(stored.sequence, "link to previous event broken")
@@ -134,7 +143,9 @@ public struct AuditTrail: Sendable {
             guard let key = keys.key(version: version) else {
                 return broken(
                     stored.sequence,
-                    version == 0 ? "event is not sealed with a key" : "sealed with audit key version \(version), which this service does not hold")
+                    version == 0
+                        ? "event is not sealed with a key"
+                        : "sealed with audit key version \(version), which this service does not hold")
             }
             let expected = Self.seal(
                 previous: previous, sequence: stored.sequence, at: stored.at, actor: stored.actor,
@@ -159,12 +170,10 @@ public struct AuditTrail: Sendable {
             return broken(expectedSeq, "chain ends at \(expectedSeq - 1) but its head is \(headSeq)")
         }
         if let checkpoint {
-            if checkpoint.organization != organization {
-                return broken(1, "the checkpoint is of another organisation")
-            }
             if checkpoint.sequence > expectedSeq - 1 {
                 return broken(
-                    expectedSeq, "chain ends at \(expectedSeq - 1), before the checkpoint at \(checkpoint.sequence)")
+                    expectedSeq,
+                    "chain ends at \(expectedSeq - 1), before the checkpoint at \(checkpoint.sequence)")
             }
             if checkpoint.sequence == 0, checkpoint.hash != AuditCheckpoint.hex(Self.genesis) {
                 return broken(1, "the checkpoint's hash is not the genesis link")
@@ -212,7 +221,8 @@ public struct AuditTrail: Sendable {
 
     /// Every column but the hashes, each as a big-endian 32-bit length and its UTF-8 bytes
     /// (absent as 0xFFFFFFFF); `via` only when present (rows from before it keep their bytes).
-    private static func canonical(sequence: Int64, at: Int64, actor: AuditActor, event: AuditEvent) -> [UInt8] {
+    private static func canonical(sequence: Int64, at: Int64, actor: AuditActor, event: AuditEvent) -> [UInt8]
+    {
         var bytes = [UInt8]()
         bytes.reserveCapacity(256)
         append(actor.organization, to: &bytes)

@@ -25,7 +25,8 @@ import TillitTesting
             service: .notes, environment: ["TILLIT_AUDIT_KEYS": "1:\(one),2:\(two)"])
         #expect(try AuditKeys.load(both).currentVersion == 2)
         let pinned = try ServiceConfiguration(
-            service: .notes, environment: ["TILLIT_AUDIT_KEYS": "1:\(one),2:\(two)", "TILLIT_AUDIT_KEY_VERSION": "1"])
+            service: .notes,
+            environment: ["TILLIT_AUDIT_KEYS": "1:\(one),2:\(two)", "TILLIT_AUDIT_KEY_VERSION": "1"])
         #expect(try AuditKeys.load(pinned).currentVersion == 1)
     }
 
@@ -51,7 +52,8 @@ import TillitTesting
         }
         #expect(throws: ConfigurationError.self) {
             try ServiceConfiguration(
-                service: .booking, environment: ["TILLIT_AUDIT_KEYS": "1:\(one)", "TILLIT_AUDIT_KEY_VERSION": "3"])
+                service: .booking,
+                environment: ["TILLIT_AUDIT_KEYS": "1:\(one)", "TILLIT_AUDIT_KEY_VERSION": "3"])
         }
     }
 

@@ -30,7 +30,9 @@ import TillitTesting
     private func verify(
         _ database: ServiceDatabase, trail: AuditTrail = Self.trail, checkpoint: AuditCheckpoint? = nil
     ) async throws -> AuditVerification {
-        try await database.reader.read { try trail.verify(organization: "org-a", checkpoint: checkpoint, db: $0) }
+        try await database.reader.read {
+            try trail.verify(organization: "org-a", checkpoint: checkpoint, db: $0)
+        }
     }
 
     private func checkpoint(_ database: ServiceDatabase) async throws -> AuditCheckpoint {
@@ -49,17 +51,21 @@ import TillitTesting
     private static func forgeAppend(
         _ db: Database, sequence: Int64, key: SymmetricKey?, version: Int = 1
     ) throws {
-        let previous = try Data.fetchOne(
-            db, sql: "SELECT hash FROM audit_events WHERE organization_id = 'org-a' AND seq = ?",
-            arguments: [sequence - 1]) ?? AuditTrail.genesis
+        let previous =
+            try Data.fetchOne(
+                db, sql: "SELECT hash FROM audit_events WHERE organization_id = 'org-a' AND seq = ?",
+                arguments: [sequence - 1]) ?? AuditTrail.genesis
         let actor = AuditActor(organization: "org-a", actor: "acct-1", requestID: "")
         let event = AuditEvent("consent.record", subject: "forged", client: "client-9")
         let hash =
             key.map {
                 AuditTrail.seal(
-                    previous: previous, sequence: sequence, at: 1, actor: actor, event: event, keyVersion: version,
+                    previous: previous, sequence: sequence, at: 1, actor: actor, event: event,
+                    keyVersion: version,
                     key: $0)
-            } ?? AuditTrail.legacyHash(previous: previous, sequence: sequence, at: 1, actor: actor, event: event)
+            }
+            ?? AuditTrail.legacyHash(
+                previous: previous, sequence: sequence, at: 1, actor: actor, event: event)
         try db.execute(
             sql: """
                 INSERT INTO audit_events (organization_id, seq, at, actor, action, outcome, subject, client,
@@ -146,7 +152,8 @@ import TillitTesting
         let new = Data(repeating: 2, count: 32)
         let first = AuditTrail(keys: try AuditKeys(keys: [1: old]))
         let rotated = AuditTrail(keys: try AuditKeys(keys: [1: old, 2: new], currentVersion: 2))
-        try await withTestDatabase(migrations: Migrations(AuditTrail.migrations(keys: first.keys))) { database in
+        try await withTestDatabase(migrations: Migrations(AuditTrail.migrations(keys: first.keys))) {
+            database in
             try await database.writer.write { [practice] db in
                 try first.append(AuditEvent("login"), by: practice, at: 1, db: db)
                 try rotated.append(AuditEvent("login"), by: practice, at: 2, db: db)
@@ -156,7 +163,9 @@ import TillitTesting
             }
             #expect(versions == [1, 2])
             #expect(try await verify(database, trail: rotated).intact)
-            #expect(try await verify(database, trail: first).problem == "sealed with audit key version 2, which this service does not hold")
+            #expect(
+                try await verify(database, trail: first).problem
+                    == "sealed with audit key version 2, which this service does not hold")
         }
     }
 
@@ -170,7 +179,9 @@ import TillitTesting
                 try Self.dropTriggers(db)
                 try db.execute(sql: "DELETE FROM audit_events WHERE seq >= 4")
                 try db.execute(
-                    sql: "UPDATE audit_heads SET seq = 3, hash = (SELECT hash FROM audit_events WHERE seq = 3)")
+                    sql:
+                        "UPDATE audit_heads SET seq = 3, hash = (SELECT hash FROM audit_events WHERE seq = 3)"
+                )
             }
             // Consistent in itself: only the checkpoint kept elsewhere tells.
             #expect(try await verify(database).intact)
@@ -190,7 +201,9 @@ import TillitTesting
                 try Self.dropTriggers(db)
                 try db.execute(sql: "DELETE FROM audit_events WHERE seq >= 2")
                 try db.execute(
-                    sql: "UPDATE audit_heads SET seq = 1, hash = (SELECT hash FROM audit_events WHERE seq = 1)")
+                    sql:
+                        "UPDATE audit_heads SET seq = 1, hash = (SELECT hash FROM audit_events WHERE seq = 1)"
+                )
             }
             // Rebuilt with the real key from event 2 on: every seal valid, history different.
             try await database.writer.write { db in
@@ -209,12 +222,17 @@ import TillitTesting
     @Test func aCheckpointOfAnotherOrganisationOrAnEmptyChainIsHandled() async throws {
         try await withTestDatabase(migrations: Self.migrations) { database in
             let empty = try await checkpoint(database)
-            #expect(empty == AuditCheckpoint(organization: "org-a", sequence: 0, hash: String(repeating: "0", count: 64)))
+            #expect(
+                empty
+                    == AuditCheckpoint(
+                        organization: "org-a", sequence: 0, hash: String(repeating: "0", count: 64)))
             try await appendEvents(2, to: database)
             #expect(try await verify(database, checkpoint: empty).intact)
             var foreign = try await checkpoint(database)
             foreign.organization = "org-b"
-            #expect(try await verify(database, checkpoint: foreign).problem == "the checkpoint is of another organisation")
+            #expect(
+                try await verify(database, checkpoint: foreign).problem
+                    == "the checkpoint is of another organisation")
         }
     }
 
@@ -253,7 +271,9 @@ import TillitTesting
             #expect(result == AuditVerification(intact: true, checked: 3, firstBroken: 0, problem: ""))
             // The append-only triggers are back after the reseal.
             await #expect(throws: DatabaseError.self) {
-                try await upgraded.writer.write { try $0.execute(sql: "UPDATE audit_events SET detail = 'x'") }
+                try await upgraded.writer.write {
+                    try $0.execute(sql: "UPDATE audit_events SET detail = 'x'")
+                }
             }
             await #expect(throws: DatabaseError.self) {
                 try await upgraded.writer.write { try $0.execute(sql: "UPDATE audit_heads SET seq = 1") }
@@ -283,7 +303,8 @@ import TillitTesting
             try old.close()
             #expect(throws: StorageError.self) {
                 try ServiceDatabase.open(
-                    configuration: DatabaseConfiguration(path: path), migrations: Self.migrations, logger: logger)
+                    configuration: DatabaseConfiguration(path: path), migrations: Self.migrations,
+                    logger: logger)
             }
         }
     }

@@ -21,23 +21,69 @@ struct TillitIdentityCommand: AsyncParsableCommand {
             Stops gracefully on SIGTERM or SIGINT. Exit status: 0 after a clean stop, 78 for a \
             malformed setting, 69 when the address cannot be listened on ("cannot listen on \
             127.0.0.1:7101: address in use"), 1 for any other failure to start.
-            """)
+            """,
+        subcommands: [Serve.self, Backup.self],
+        defaultSubcommand: Serve.self)
+}
 
-    func run() async throws {
-        let status = await ServiceExit.run("tillit-identity") {
-            let configuration = try ServiceConfiguration(service: .identity)
-            let identity = try IdentityConfiguration(environment: ProcessInfo.processInfo.environment)
-            TillitLogging.bootstrap(configuration)
-            let logger = Logger(label: "tillit.identity")
-            let host = try IdentityServer.makeHost(
-                configuration: configuration, identity: identity, logger: logger)
-            logger.info(
-                "starting",
-                metadata: [
-                    "address": "\(configuration.listenAddress.host):\(configuration.listenAddress.port)"
-                ])
-            try await host.run()
+extension TillitIdentityCommand {
+    /// `tillit-identity serve` (the default): runs the service.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the Identity service until SIGTERM or SIGINT (the default).")
+
+        func run() async throws {
+            let status = await ServiceExit.run("tillit-identity") {
+                let configuration = try ServiceConfiguration(service: .identity)
+                let identity = try IdentityConfiguration(environment: ProcessInfo.processInfo.environment)
+                TillitLogging.bootstrap(configuration)
+                let logger = Logger(label: "tillit.identity")
+                let host = try IdentityServer.makeHost(
+                    configuration: configuration, identity: identity, logger: logger)
+                logger.info(
+                    "starting",
+                    metadata: [
+                        "address": "\(configuration.listenAddress.host):\(configuration.listenAddress.port)"
+                    ])
+                try await host.run()
+            }
+            if status != 0 { throw ExitCode(status) }
         }
-        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// `tillit-identity backup <path>`: an online backup of the database with its audit
+    /// checkpoints beside it, while the service keeps running.
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Back up identity.db (online) and write each organisation's audit checkpoint beside it.",
+            discussion: """
+                Same environment as the service (TILLIT_DATA_DIR, the audit keys). Writes <path> and \
+                <path>.audit-<organisation>.checkpoint; keep them together, away from this host.
+                Example:
+                  tillit-identity backup /backups/identity-2026-12-02.db
+                """)
+
+        @Argument(help: "Where to write the backup (replaced if it exists).") var path: String
+
+        func run() async throws {
+            let status = await ServiceExit.run("tillit-identity backup") {
+                let configuration = try ServiceConfiguration(service: .identity)
+                TillitLogging.bootstrap(configuration)
+                let logger = Logger(label: "tillit.identity.backup")
+                let database = try IdentityDatabase.open(
+                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
+                    logger: logger)
+                defer { try? database.close() }
+                let checkpoints = try AuditBackup.write(database.database, to: path)
+                for checkpoint in checkpoints {
+                    print(
+                        "\(AuditBackup.checkpointPath(backup: path, organization: checkpoint.organization)): "
+                            + "event \(checkpoint.sequence)")
+                }
+                print("backed up to \(path)")
+            }
+            if status != 0 { throw ExitCode(status) }
+        }
     }
 }

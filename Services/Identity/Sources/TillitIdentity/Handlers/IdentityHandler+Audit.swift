@@ -73,6 +73,7 @@ extension IdentityHandler {
         var response = Tillit_Identity_V1_GetAuditCheckpointResponse()
         response.checkpoint.sequence = UInt64(checkpoint.sequence)
         response.checkpoint.hash = checkpoint.hash
+        response.checkpoint.organizationID = checkpoint.organization
         return response
     }
 
@@ -87,6 +88,8 @@ extension IdentityHandler {
         else {
             throw ServiceError.invalid("checkpoint.hash", "must be 64 lower-case hex digits")
         }
-        return AuditCheckpoint(organization: organization, sequence: Int64(wire.sequence), hash: wire.hash)
+        // A checkpoint of another organisation's chain is reported by verify, never looked up.
+        let named = wire.organizationID.isEmpty ? organization : wire.organizationID
+        return AuditCheckpoint(organization: named, sequence: Int64(wire.sequence), hash: wire.hash)
     }
 }

@@ -1680,10 +1680,14 @@ struct  Tillit__Identity__V1__AuditCheckpoint
    * That event's seal, lower-case hex of 32 bytes.
    */
   char *hash;
+  /*
+   * The organisation whose chain this is (in a request: empty, or the caller's organisation).
+   */
+  char *organization_id;
 };
 #define TILLIT__IDENTITY__V1__AUDIT_CHECKPOINT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__audit_checkpoint__descriptor) \
-    , 0, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -8576,7 +8576,7 @@ const ProtobufCMessageDescriptor tillit__identity__v1__list_audit_events_respons
   (ProtobufCMessageInit) tillit__identity__v1__list_audit_events_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tillit__identity__v1__audit_checkpoint__field_descriptors[2] =
+static const ProtobufCFieldDescriptor tillit__identity__v1__audit_checkpoint__field_descriptors[3] =
 {
   {
     "sequence",
@@ -8602,15 +8602,28 @@ static const ProtobufCFieldDescriptor tillit__identity__v1__audit_checkpoint__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "organization_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__AuditCheckpoint, organization_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tillit__identity__v1__audit_checkpoint__field_indices_by_name[] = {
   1,   /* field[1] = hash */
+  2,   /* field[2] = organization_id */
   0,   /* field[0] = sequence */
 };
 static const ProtobufCIntRange tillit__identity__v1__audit_checkpoint__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor tillit__identity__v1__audit_checkpoint__descriptor =
 {
@@ -8620,7 +8633,7 @@ const ProtobufCMessageDescriptor tillit__identity__v1__audit_checkpoint__descrip
   "Tillit__Identity__V1__AuditCheckpoint",
   "tillit.identity.v1",
   sizeof(Tillit__Identity__V1__AuditCheckpoint),
-  2,
+  3,
   tillit__identity__v1__audit_checkpoint__field_descriptors,
   tillit__identity__v1__audit_checkpoint__field_indices_by_name,
   1,  tillit__identity__v1__audit_checkpoint__number_ranges,
