@@ -46,6 +46,11 @@ struct WhoAmIService: Tillit_Testing_V1_EchoService {
     {
         let principal = try context.requirePrincipal()
         started.increment()
+        if request.text == "fail-internally" {
+            throw ServiceError(
+                .internalError, "account not stored in /var/lib/tillit/identity.db",
+                cause: VerifierFailure())
+        }
         if request.delayMillis > 0 { try await Task.sleep(for: .milliseconds(Int(request.delayMillis))) }
         var response = Tillit_Testing_V1_EchoResponse()
         response.text = "\(principal.subject)@\(principal.organization)"
@@ -187,6 +192,23 @@ private func bearer(_ token: String) -> CallOptions {
             #expect(response.text == "acct-1@org-1")
             #expect(response.seenMetadata == ["acct-1"])
         }
+    }
+
+    @Test func internalErrorTextNeverReachesTheCaller() async throws {
+        try await withHost { _, echo, _ in
+            let error = await expectRPCError(.internalError) {
+                try await echo.echo(.with { $0.text = "fail-internally" }, options: bearer("good-token"))
+            }
+            #expect(error?.message == "internal error")
+            // The service keeps serving.
+            let after = try await echo.echo(.init(), options: bearer("good-token"))
+            #expect(after.text == "acct-1@org-1")
+        }
+        // What failed stays available to the service's log, through the cause.
+        let local = ServiceError(.internalError, "account not stored", cause: VerifierFailure()).rpcError
+        #expect(local.message == "internal error")
+        #expect(String(describing: local.cause.map { $0 } as Any).contains("account not stored"))
+        #expect(ServiceError(.notFound, "client not found").rpcError.message == "client not found")
     }
 
     @Test func gracefulShutdownFinishesTheCallInFlight() async throws {

@@ -18,11 +18,21 @@ public struct ServiceError: Error, RPCErrorConvertible, Sendable, CustomStringCo
         self.cause = cause
     }
 
-    /// `CODE: message`.
-    public var description: String { "\(code): \(message)" }
+    /// `CODE: message`, and the cause when there is one (for logs).
+    public var description: String {
+        "\(code): \(message)" + (cause.map { " (cause: \($0))" } ?? "")
+    }
 
-    /// The wire error.
-    public var rpcError: RPCError { RPCError(code: code, message: message, cause: cause) }
+    /// The wire error. INTERNAL and UNKNOWN carry only "internal error" to the caller, whatever
+    /// the message says: what failed inside stays in the log (the call's `cause`, this error).
+    public var rpcError: RPCError {
+        switch code {
+        case .internalError, .unknown:
+            RPCError(code: code, message: "internal error", cause: self)
+        default:
+            RPCError(code: code, message: message, cause: cause)
+        }
+    }
 }
 
 extension ServiceError {
