@@ -943,12 +943,44 @@ private func cIdentityListAuditEventsResponse(_ a: CArena) -> UnsafeMutablePoint
     }
 }
 
+private func swiftIdentityAuditCheckpoint() -> Tillit_Identity_V1_AuditCheckpoint {
+    try! Tillit_Identity_V1_AuditCheckpoint(textFormatString: #"sequence: 18446744073709551614 hash: "hash 2: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" organization_id: "organization_id 3: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240""#)
+}
+
+private func cIdentityAuditCheckpoint(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__AuditCheckpoint> {
+    a.message(tillit__identity__v1__audit_checkpoint__init) { (m: inout Tillit__Identity__V1__AuditCheckpoint) in
+        m.sequence = 18446744073709551614
+        m.hash = a.string("hash 2: Åsa Łukasz Жизнь hyvä 日本 🧠")
+        m.organization_id = a.string("organization_id 3: Åsa Łukasz Жизнь hyvä 日本 🧠")
+    }
+}
+
 private func swiftIdentityVerifyAuditChainRequest() -> Tillit_Identity_V1_VerifyAuditChainRequest {
-    try! Tillit_Identity_V1_VerifyAuditChainRequest(textFormatString: #""#)
+    try! Tillit_Identity_V1_VerifyAuditChainRequest(textFormatString: #"checkpoint { sequence: 18446744073709551614 hash: "hash 2: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" organization_id: "organization_id 3: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" }"#)
 }
 
 private func cIdentityVerifyAuditChainRequest(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__VerifyAuditChainRequest> {
-    a.message(tillit__identity__v1__verify_audit_chain_request__init)
+    a.message(tillit__identity__v1__verify_audit_chain_request__init) { (m: inout Tillit__Identity__V1__VerifyAuditChainRequest) in
+        m.checkpoint = cIdentityAuditCheckpoint(a)
+    }
+}
+
+private func swiftIdentityGetAuditCheckpointRequest() -> Tillit_Identity_V1_GetAuditCheckpointRequest {
+    try! Tillit_Identity_V1_GetAuditCheckpointRequest(textFormatString: #""#)
+}
+
+private func cIdentityGetAuditCheckpointRequest(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__GetAuditCheckpointRequest> {
+    a.message(tillit__identity__v1__get_audit_checkpoint_request__init)
+}
+
+private func swiftIdentityGetAuditCheckpointResponse() -> Tillit_Identity_V1_GetAuditCheckpointResponse {
+    try! Tillit_Identity_V1_GetAuditCheckpointResponse(textFormatString: #"checkpoint { sequence: 18446744073709551614 hash: "hash 2: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" organization_id: "organization_id 3: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" }"#)
+}
+
+private func cIdentityGetAuditCheckpointResponse(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__GetAuditCheckpointResponse> {
+    a.message(tillit__identity__v1__get_audit_checkpoint_response__init) { (m: inout Tillit__Identity__V1__GetAuditCheckpointResponse) in
+        m.checkpoint = cIdentityAuditCheckpoint(a)
+    }
 }
 
 private func swiftIdentityVerifyAuditChainResponse() -> Tillit_Identity_V1_VerifyAuditChainResponse {
@@ -1122,7 +1154,10 @@ extension InteropCase {
         .make(swiftIdentitySetContactPolicyResponse(), c: tillit__identity__v1__set_contact_policy_response__init) { a, m in m = cIdentitySetContactPolicyResponse(a).pointee },
         .make(swiftIdentityListAuditEventsRequest(), c: tillit__identity__v1__list_audit_events_request__init) { a, m in m = cIdentityListAuditEventsRequest(a).pointee },
         .make(swiftIdentityListAuditEventsResponse(), c: tillit__identity__v1__list_audit_events_response__init) { a, m in m = cIdentityListAuditEventsResponse(a).pointee },
+        .make(swiftIdentityAuditCheckpoint(), c: tillit__identity__v1__audit_checkpoint__init) { a, m in m = cIdentityAuditCheckpoint(a).pointee },
         .make(swiftIdentityVerifyAuditChainRequest(), c: tillit__identity__v1__verify_audit_chain_request__init) { a, m in m = cIdentityVerifyAuditChainRequest(a).pointee },
+        .make(swiftIdentityGetAuditCheckpointRequest(), c: tillit__identity__v1__get_audit_checkpoint_request__init) { a, m in m = cIdentityGetAuditCheckpointRequest(a).pointee },
+        .make(swiftIdentityGetAuditCheckpointResponse(), c: tillit__identity__v1__get_audit_checkpoint_response__init) { a, m in m = cIdentityGetAuditCheckpointResponse(a).pointee },
         .make(swiftIdentityVerifyAuditChainResponse(), c: tillit__identity__v1__verify_audit_chain_response__init) { a, m in m = cIdentityVerifyAuditChainResponse(a).pointee },
     ]
 }
