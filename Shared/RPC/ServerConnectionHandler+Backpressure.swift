@@ -2,6 +2,24 @@ import NIOCore
 
 /// Reading only as fast as the peer reads (writability), and the frame read timeout.
 extension ServerConnectionHandler {
+    /// Frames one connection processes per event-loop turn before yielding to the others.
+    static let framesPerTurn = 256
+
+    /// Counts a frame against this turn's budget; false once `framesPerTurn` is spent. The first
+    /// frame of a turn schedules the budget's renewal, which also resumes the held frames.
+    func takeTurnBudget() -> Bool {
+        guard let context else { return false }
+        if framesThisTurn == 0 {
+            context.eventLoop.assumeIsolated().execute {
+                self.framesThisTurn = 0
+                self.processHeldFrames()
+            }
+        }
+        guard framesThisTurn < Self.framesPerTurn else { return false }
+        framesThisTurn += 1
+        return true
+    }
+
     /// Passes `read()` on only while the channel is writable and no held frame waits: a peer that
     /// does not read its responses is not read from (autoRead's `read()` is held until then).
     func read(context: ChannelHandlerContext) {
@@ -22,14 +40,15 @@ extension ServerConnectionHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    /// Processes held frames while the channel stays writable, then releases a held `read()`.
+    /// Processes held frames while the channel stays writable and the turn's budget lasts, then
+    /// releases a held `read()`.
     private func processHeldFrames() {
         // A write below may flip writability and call back here: the outer loop carries on.
         guard !processingHeldFrames else { return }
         processingHeldFrames = true
         defer { processingHeldFrames = false }
-        while let context, context.channel.isWritable, let body = heldFrames.popFirst() {
-            process(body)
+        while let context, context.channel.isWritable, !heldFrames.isEmpty, takeTurnBudget() {
+            process(heldFrames.removeFirst())
         }
         guard let context, context.channel.isWritable, heldFrames.isEmpty, readHeld else { return }
         readHeld = false

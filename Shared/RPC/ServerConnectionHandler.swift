@@ -14,6 +14,9 @@ import NIOCore
 /// passes `read()` on, so nothing more is read from the peer until it has read what it was sent.
 /// What was already read when the channel became unwritable (at most one read cycle) waits, and
 /// is processed once the channel is writable again (see `ServerConnectionHandler+Backpressure`).
+/// Fairness: a connection processes at most `framesPerTurn` frames per event-loop turn; the rest
+/// wait (and nothing more is read) until the next turn, so one flooding connection cannot keep
+/// the event loop from the other connections it serves.
 final class ServerConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -63,6 +66,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     var readHeld = false
     /// Set while held frames are being processed (writability may change meanwhile).
     var processingHeldFrames = false
+    /// Frames processed in this event-loop turn (see `framesPerTurn`).
+    var framesThisTurn = 0
     /// Closes the connection when a frame takes longer than `frameReadTimeout` to arrive.
     var frameTimer: Scheduled<Void>?
 
@@ -95,7 +100,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         guard !outputClosed else { return }
         lastActivity = context.eventLoop.now
         let body = unwrapInboundIn(data)
-        guard heldFrames.isEmpty, context.channel.isWritable else {
+        guard heldFrames.isEmpty, context.channel.isWritable, takeTurnBudget() else {
             heldFrames.append(body)
             return
         }

@@ -249,4 +249,25 @@ import Testing
         frame.method = "/pkg.Svc/Nope"
         try expectRefused(server, frame, .unimplemented, "unknown method /pkg.Svc/Nope")
     }
+
+    // MARK: Fairness
+
+    @Test func aConnectionProcessesAtMostItsShareOfFramesPerEventLoopTurn() throws {
+        let server = try EmbeddedServer()
+        var bytes: [UInt8] = []
+        for id in 1...600 {
+            let request = RawConnection.request(
+                callID: UInt64(id), method: GateService.quick, payload: Data("f".utf8))
+            bytes += RawConnection.bytes(of: request)
+        }
+        // One read of 600 requests, without letting the event loop run: one turn's share only.
+        // (Before, all 600 ran in the read, however long the other connections waited.)
+        try server.channel.writeInbound(ByteBuffer(bytes: bytes))
+        #expect(server.observer.all.count == ServerConnectionHandler.framesPerTurn)
+        // The rest, a share per turn, in order.
+        server.channel.embeddedEventLoop.run()
+        let answered = try server.drain()
+        #expect(answered.map(\.callID) == (1...600).map { UInt64($0) })
+        #expect(server.observer.all.count == 600)
+    }
 }
