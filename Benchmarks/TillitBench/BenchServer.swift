@@ -24,6 +24,15 @@ struct BenchServer: AsyncParsableCommand {
     @Flag(help: "Also shut down gracefully when standard input reaches its end.")
     var stopOnStdinEOF = false
 
+    @Flag(help: "Lift the RPCServerLimits (huge caps, 1 h frame timeout), for `hostile` comparisons.")
+    var noLimits = false
+
+    /// The limits with `--no-limits`: nothing a benchmark reaches.
+    private static let liftedLimits = RPCServerLimits(
+        maximumMetadataEntries: .max, maximumMetadataKeyLength: .max, maximumMetadataValueLength: .max,
+        maximumMetadataSize: .max, maximumMethodPathLength: .max, frameReadTimeout: .seconds(3600),
+        maximumConnections: .max, maximumConnectionsPerSource: .max)
+
     func run() async throws {
         let status = await ServiceExit.run("tillit-bench serve") { try await serve() }
         if status != 0 { throw ExitCode(status) }
@@ -34,7 +43,8 @@ struct BenchServer: AsyncParsableCommand {
         logger.logLevel = .warning
         let server = RPCServer(
             configuration: RPCServerConfiguration(
-                host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop),
+                host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop,
+                limits: noLimits ? Self.liftedLimits : RPCServerLimits()),
             services: [HealthService(services: [Tillit_Testing_V1_Echo.serviceName]), BenchEchoService()],
             logger: logger)
         let group = ServiceGroup(

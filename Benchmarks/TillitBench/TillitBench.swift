@@ -7,6 +7,9 @@ struct TillitBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tillit-bench",
         abstract: "Benchmarks of Tillit's building blocks (build with -c release).",
-        subcommands: [RPCBenchmark.self, TokenBenchmark.self, IdentityBenchmark.self, BenchServer.self]
+        subcommands: [
+            RPCBenchmark.self, TokenBenchmark.self, IdentityBenchmark.self, HostileBenchmark.self,
+            BenchServer.self,
+        ]
     )
 }

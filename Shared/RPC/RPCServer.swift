@@ -21,6 +21,7 @@ public final class RPCServer: Service, Sendable {
     private let group: any EventLoopGroup
     private let state = Mutex(State())
     private let registry = ConnectionRegistry()
+    private let limiter: ConnectionLimiter
 
     /// Where the server is in its life, and who waits for what.
     private struct State {
@@ -67,6 +68,7 @@ public final class RPCServer: Service, Sendable {
             router: Router(services: services, interceptors: interceptors),
             configuration: configuration, observers: observers, logger: logger)
         self.group = eventLoopGroup
+        self.limiter = ConnectionLimiter(limits: configuration.limits, logger: logger)
     }
 
     /// The bound address, once `run()` has bound (waits until then). Throws the `ListenError`
@@ -111,6 +113,9 @@ public final class RPCServer: Service, Sendable {
     public var localPort: Int {
         get async throws { try await localAddress.port ?? configuration.port }
     }
+
+    /// The connections counted against `RPCServerLimits` now (for tests).
+    var admittedConnections: Int { limiter.openConnections }
 
     /// The names of the services this server routes to.
     public var serviceNames: Set<String> { shared.router.serviceNames }
@@ -219,6 +224,7 @@ public final class RPCServer: Service, Sendable {
     private func makeBootstrap() -> ServerBootstrap {
         let shared = self.shared
         let registry = self.registry
+        let limiter = self.limiter
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -226,9 +232,13 @@ public final class RPCServer: Service, Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Connection caps first: over one, the socket is closed before any handler.
+                    try limiter.admit(channel)
                     let handler = ServerConnectionHandler(shared: shared)
                     let decoder = ByteToMessageHandler(
-                        FrameDecoder(maximumFrameSize: shared.configuration.maximumFrameSize))
+                        FrameDecoder(
+                            maximumFrameSize: shared.configuration.maximumFrameSize,
+                            reportsPartialFrames: true))
                     try channel.pipeline.syncOperations.addHandler(decoder)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let connection = ConnectionRegistry.Connection(

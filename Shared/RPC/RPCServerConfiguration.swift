@@ -17,9 +17,12 @@ public struct RPCServerConfiguration: Sendable {
     public var maximumTimeout: Duration
     /// Whether handlers start on the connection's event loop instead of the cooperative pool.
     public var handlersOnEventLoop: Bool
+    /// What a peer may send before any token is checked (metadata, method paths, frame time,
+    /// connections); see `RPCServerLimits`.
+    public var limits: RPCServerLimits
 
     /// Defaults: loopback, any port, 4 MiB frames, 1,024 calls per connection, 5 min idle, 10 s
-    /// grace, 5 min maximum timeout.
+    /// grace, 5 min maximum timeout, `RPCServerLimits()`.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -28,7 +31,8 @@ public struct RPCServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(300),
         shutdownGracePeriod: Duration = .seconds(10),
         maximumTimeout: Duration = .seconds(300),
-        handlersOnEventLoop: Bool = false
+        handlersOnEventLoop: Bool = false,
+        limits: RPCServerLimits = RPCServerLimits()
     ) {
         self.host = host
         self.port = port
@@ -38,6 +42,7 @@ public struct RPCServerConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.maximumTimeout = maximumTimeout
         self.handlersOnEventLoop = handlersOnEventLoop
+        self.limits = limits
     }
 }
 

@@ -8,8 +8,18 @@ import NIOCore
 /// Every timer (call deadlines, the idle timeout, the shutdown grace period, the linger after
 /// GOAWAY) is scheduled on the connection's own event loop and reads time from it
 /// (`EventLoop.now`), so tests drive them with `EmbeddedEventLoop.advanceTime(by:)`.
-final class ServerConnectionHandler: ChannelInboundHandler {
+///
+/// Backpressure: while the channel is not writable (the peer does not read what we write and
+/// the outbound buffer is above its high-water mark), the handler neither processes frames nor
+/// passes `read()` on, so nothing more is read from the peer until it has read what it was sent.
+/// What was already read when the channel became unwritable (at most one read cycle) waits, and
+/// is processed once the channel is writable again (see `ServerConnectionHandler+Backpressure`).
+/// Fairness: a connection processes at most `framesPerTurn` frames per event-loop turn; the rest
+/// wait (and nothing more is read) until the next turn, so one flooding connection cannot keep
+/// the event loop from the other connections it serves.
+final class ServerConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// What every connection of a server shares.
@@ -30,10 +40,10 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         var timer: Scheduled<Void>?
     }
 
-    private let shared: Shared
+    let shared: Shared
     private var calls: [UInt64: Call] = [:]
     private var nextSerial: UInt64 = 0
-    private var context: ChannelHandlerContext?
+    private(set) var context: ChannelHandlerContext?
     private var draining = false
     private var flushPending = false
     /// When a frame was last read or written, by the event loop's clock.
@@ -50,6 +60,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     /// Set once our sending side is closed (see `closeGracefully`).
     private var outputClosed = false
     private var executor: EventLoopExecutor!
+    /// Frames read while the channel was not writable, processed once it is writable again.
+    var heldFrames = CircularBuffer<ByteBuffer>()
+    /// Whether a `read()` was held back because the channel was not writable.
+    var readHeld = false
+    /// Set while held frames are being processed (writability may change meanwhile).
+    var processingHeldFrames = false
+    /// Frames processed in this event-loop turn (see `framesPerTurn`).
+    var framesThisTurn = 0
+    /// Closes the connection when a frame takes longer than `frameReadTimeout` to arrive.
+    var frameTimer: Scheduled<Void>?
 
     init(shared: Shared) {
         self.shared = shared
@@ -71,6 +91,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         idleTimer?.cancel()
         graceTimer?.cancel()
+        frameTimer?.cancel()
         self.context = nil
     }
 
@@ -78,9 +99,35 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         // After our GOAWAY went out with the sending side closed, input is read and dropped.
         guard !outputClosed else { return }
         lastActivity = context.eventLoop.now
+        let body = unwrapInboundIn(data)
+        guard heldFrames.isEmpty, context.channel.isWritable, takeTurnBudget() else {
+            heldFrames.append(body)
+            return
+        }
+        process(body)
+    }
+
+    /// Handles one frame body: limits on its wire bytes first, then decoding, then its kind.
+    func process(_ body: ByteBuffer) {
+        guard !outputClosed else { return }
+        let inspection: FrameInspector.Inspection
+        do {
+            inspection = try FrameInspector.inspect(body)
+        } catch {
+            fail(error)
+            return
+        }
+        if let violation = inspection.violation(of: shared.configuration.limits) {
+            if inspection.isRequest {
+                refuse(inspection, body: body, violation)
+            } else {
+                fail(FrameError(kind: .limitExceeded(code: violation.code, message: violation.message)))
+            }
+            return
+        }
         let frame: Tillit_Rpc_V1_Frame
         do {
-            frame = try FrameCodec.decode(unwrapInboundIn(data))
+            frame = try FrameCodec.decode(body)
         } catch {
             fail(error)
             return
@@ -106,6 +153,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         idleTimer?.cancel()
         graceTimer?.cancel()
+        frameTimer?.cancel()
+        heldFrames.removeAll()
         let orphaned = calls
         calls.removeAll()
         for call in orphaned.values {
@@ -158,9 +207,11 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             return
         }
         guard let route = shared.router.route(frame.method) else {
+            // The path is the caller's: shown truncated, in the answer and in the logs.
+            let path = FrameInspector.preview(frame.method)
             reject(
-                callID, path: frame.method, requestID: requestID, started: started,
-                RPCError(code: .unimplemented, message: "unknown method \(frame.method)"))
+                callID, path: path, requestID: requestID, started: started,
+                RPCError(code: .unimplemented, message: "unknown method \(path)"))
             return
         }
 
@@ -280,6 +331,25 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 return .failure(rpcError)
             }
         }
+    }
+
+    /// Answers a request that exceeds a limit, from its wire bytes alone (it is never decoded).
+    private func refuse(_ inspection: FrameInspector.Inspection, body: ByteBuffer, _ error: RPCError) {
+        let callID = inspection.callID
+        highestCallID = max(highestCallID, callID)
+        guard calls[callID] == nil else {
+            fail(FrameError(kind: .protocolViolation("call id \(callID) is already in flight")))
+            return
+        }
+        let path = FrameInspector.methodPreview(of: inspection, in: body)
+        let started = ContinuousClock.now
+        if draining {
+            reject(
+                callID, path: path, requestID: RequestID.make(), started: started,
+                RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"))
+            return
+        }
+        reject(callID, path: path, requestID: RequestID.make(), started: started, error)
     }
 
     /// Answers a call without running a handler.
@@ -426,7 +496,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     }
 
     /// A framing error: say why in a GOAWAY, then close. Other connections are unaffected.
-    private func fail(_ error: FrameError) {
+    func fail(_ error: FrameError) {
         guard let context, context.channel.isActive else { return }
         shared.logger.notice(
             "closing connection", metadata: ["peer": .string(peer), "reason": .string(error.status.message)])
@@ -464,7 +534,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         write(FrameCodec.encode(frame))
     }
 
-    /// Writes a frame; flushes once per event-loop turn however many frames were written.
+    /// Writes a frame; flushes once per event-loop turn however many frames were written (and at
+    /// once when the channel becomes unwritable, see `channelWritabilityChanged`).
     private func write(_ buffer: ByteBuffer) {
         guard let context else { return }
         lastActivity = context.eventLoop.now

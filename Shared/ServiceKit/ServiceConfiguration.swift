@@ -38,6 +38,13 @@ public struct ServiceConfiguration: Sendable {
     /// `<data dir>/<service>-audit.key`, created owner-only on first start). In production, a
     /// path outside the data folder, so a copy of the data folder does not carry the key.
     public var auditKeyFile: String
+    // MARK: RPC limits
+    /// What peers may send and open before any token is checked: the connection caps
+    /// (`TILLIT_MAX_CONNECTIONS`, default 4,096; `TILLIT_MAX_CONNECTIONS_PER_SOURCE`, default 256)
+    /// and the frame read timeout (`TILLIT_FRAME_READ_TIMEOUT_SECONDS`, default 10); the metadata
+    /// and method path caps are `RPCServerLimits`' defaults.
+    public var limits: RPCServerLimits
+    // MARK: end RPC limits
 
     /// How log lines are written.
     public enum LogFormat: String, Sendable {
@@ -105,6 +112,20 @@ public struct ServiceConfiguration: Sendable {
         self.auditKeyFile =
             environment["TILLIT_AUDIT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (dataDirectory as NSString).appendingPathComponent("\(service.rawValue)-audit.key")
+        // MARK: RPC limits
+        var limits = RPCServerLimits()
+        limits.maximumConnections = try Self.integer(
+            "TILLIT_MAX_CONNECTIONS", in: environment, default: limits.maximumConnections,
+            range: 1...1_000_000)
+        limits.maximumConnectionsPerSource = try Self.integer(
+            "TILLIT_MAX_CONNECTIONS_PER_SOURCE", in: environment,
+            default: limits.maximumConnectionsPerSource, range: 1...1_000_000)
+        let frameSeconds = try Self.integer(
+            "TILLIT_FRAME_READ_TIMEOUT_SECONDS", in: environment,
+            default: Int(limits.frameReadTimeout.components.seconds), range: 1...3600)
+        limits.frameReadTimeout = .seconds(frameSeconds)
+        self.limits = limits
+        // MARK: end RPC limits
     }
 
     /// The path of this service's SQLite file, `<data dir>/<service>.db`.
@@ -120,7 +141,8 @@ public struct ServiceConfiguration: Sendable {
     public var serverConfiguration: RPCServerConfiguration {
         RPCServerConfiguration(
             host: listenAddress.host, port: listenAddress.port, maximumFrameSize: maximumFrameSize,
-            shutdownGracePeriod: shutdownGracePeriod, handlersOnEventLoop: handlersOnEventLoop)
+            shutdownGracePeriod: shutdownGracePeriod, handlersOnEventLoop: handlersOnEventLoop,
+            limits: limits)
     }
 
     private static func address(of service: ServiceName, in environment: [String: String]) throws

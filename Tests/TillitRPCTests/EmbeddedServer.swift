@@ -24,7 +24,8 @@ final class EmbeddedServer {
         handler = ServerConnectionHandler(shared: shared)
         channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(FrameDecoder(maximumFrameSize: configuration.maximumFrameSize)))
+            ByteToMessageHandler(
+                FrameDecoder(maximumFrameSize: configuration.maximumFrameSize, reportsPartialFrames: true)))
         try channel.pipeline.syncOperations.addHandler(handler)
         channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 40_000), promise: nil)
     }

@@ -39,9 +39,15 @@ final class RawConnection: Sendable {
         self.collector = collector
     }
 
-    static func connect(port: Int) async throws -> RawConnection {
+    /// Connects to the server on loopback; `source` binds the local end to that address first
+    /// (e.g. `127.0.0.2`, to appear as another source).
+    static func connect(port: Int, from source: String? = nil) async throws -> RawConnection {
         let collector = Collector()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let source {
+            bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0))
+        }
+        let channel = try await bootstrap
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -1,0 +1,49 @@
+import Testing
+import TillitRPC
+import TillitServiceKit
+
+/// The RPC limits a service reads from its environment (docs/security.md, "RPC layer limits").
+@Suite(.timeLimit(.minutes(1))) struct ServiceConfigurationLimitsTests {
+    @Test func defaultsAreTheServersDefaults() throws {
+        let configuration = try ServiceConfiguration(service: .identity, environment: [:])
+        #expect(configuration.limits == RPCServerLimits())
+        #expect(configuration.serverConfiguration.limits == RPCServerLimits())
+        #expect(configuration.limits.maximumConnections == 4096)
+        #expect(configuration.limits.maximumConnectionsPerSource == 256)
+        #expect(configuration.limits.frameReadTimeout == .seconds(10))
+    }
+
+    @Test func environmentSetsTheConnectionCapsAndTheFrameReadTimeout() throws {
+        let configuration = try ServiceConfiguration(
+            service: .identity,
+            environment: [
+                "TILLIT_MAX_CONNECTIONS": "100",
+                "TILLIT_MAX_CONNECTIONS_PER_SOURCE": "5",
+                "TILLIT_FRAME_READ_TIMEOUT_SECONDS": "30",
+            ])
+        let limits = configuration.serverConfiguration.limits
+        #expect(limits.maximumConnections == 100)
+        #expect(limits.maximumConnectionsPerSource == 5)
+        #expect(limits.frameReadTimeout == .seconds(30))
+        #expect(limits.maximumMetadataEntries == RPCServerLimits().maximumMetadataEntries)
+    }
+
+    @Test(arguments: [
+        ("TILLIT_MAX_CONNECTIONS", "0"),
+        ("TILLIT_MAX_CONNECTIONS", "many"),
+        ("TILLIT_MAX_CONNECTIONS_PER_SOURCE", "-3"),
+        ("TILLIT_FRAME_READ_TIMEOUT_SECONDS", "0"),
+        ("TILLIT_FRAME_READ_TIMEOUT_SECONDS", "1.5"),
+    ])
+    func malformedValuesNameTheirVariable(variable: String, value: String) {
+        do {
+            _ = try ServiceConfiguration(service: .identity, environment: [variable: value])
+            Issue.record("accepted \(variable)=\(value)")
+        } catch let error as ConfigurationError {
+            #expect(error.variable == variable)
+            #expect(error.description.contains(value))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
