@@ -24,6 +24,7 @@ public enum IdentitySchema {
         // anchored chain head to the table created above.
         Migrations.Migration("audit-v1-via", migrate: AuditTrail.addVia),
         Migrations.Migration("audit-v1-heads", migrate: AuditTrail.createHeads),
+        Migrations.Migration("identity-v1-revoked-sessions", migrate: revokedSessions),
     ])
 
     /// Roles a staff account can hold (`account_roles.role`).

@@ -15,6 +15,17 @@ struct IdentityStore: Sendable {
     let database: IdentityDatabase
     /// The clock (tests move it).
     let now: @Sendable () -> Date
+    /// The sessions that ended, as Identity's own verifier sees them: each revocation is added
+    /// when its transaction commits (`recordRevokedSession`), so Identity refuses the session's
+    /// access tokens at once.
+    let revokedSessions: RevokedSessions
+
+    /// A store over `database`.
+    init(database: IdentityDatabase, now: @escaping @Sendable () -> Date, revokedSessions: RevokedSessions) {
+        self.database = database
+        self.now = now
+        self.revokedSessions = revokedSessions
+    }
 
     /// Now, in milliseconds since the epoch.
     var nowMillis: Int64 { WireMapping.millis(now()) }
