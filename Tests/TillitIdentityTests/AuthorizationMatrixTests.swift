@@ -993,7 +993,8 @@ struct AuthorizationMatrixTests {
             let identity = harness.identity
             let client = practice.id(.client)
             var me = practice.id(kind)
-            var options = kind == .service ? practice.options(kind, actingFor: .client) : practice.options(kind)
+            var options =
+                kind == .service ? practice.options(kind, actingFor: .client) : practice.options(kind)
             if kind == .admin {
                 // The practice's admin cannot deactivate itself; a second admin can be.
                 let second = try await secondAdmin(harness, practice)

@@ -175,7 +175,9 @@ struct RefreshTokenTests {
             await expectRPCError(.unauthenticated) { try await harness.refresh(one.refreshToken) }
             await expectRPCError(.unauthenticated) { try await harness.refresh(rotated.refreshToken) }
             // Access tokens already issued stop working too (issue 9: ending a session ends them).
-            await expectRPCError(.unauthenticated) { try await harness.me(one.accessToken, id: practitionerID) }
+            await expectRPCError(.unauthenticated) {
+                try await harness.me(one.accessToken, id: practitionerID)
+            }
             await expectRPCError(.unauthenticated) {
                 try await harness.me(rotated.accessToken, id: practitionerID)
             }
