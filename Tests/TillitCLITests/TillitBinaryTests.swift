@@ -113,15 +113,17 @@ private struct UnreachableIdentity: RevokedSessionSource {
         ) { running in
             #expect(await eventually { !running.host.health.problems().isEmpty })
             let json = try await runTillit([
-                "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--json",
+                // The service is in this busy test process: give it time to answer.
+                "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--json", "--timeout",
+                "30",
             ])
             #expect(json.status == 0, "\(json.output)")
             #expect(json.output.contains("\"status\":\"SERVING\""), "\(json.output)")
             #expect(json.output.contains("\"degraded\":\"revoked-session list is stale"), "\(json.output)")
             let table = try await runTillit([
-                "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)",
+                "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--timeout", "30",
             ])
-            #expect(table.status == 0)
+            #expect(table.status == 0, "\(table.output)")
             #expect(table.output.contains("degraded: revoked-session list is stale"), "\(table.output)")
         }
     }

@@ -74,7 +74,9 @@ enum SessionEnd: String, CaseIterable, Sendable {
 /// second service (its verifier polling Identity) within 5 s — also a token it had already
 /// verified and cached.
 @Suite(.timeLimit(.minutes(5))) struct SessionRevocationTests {
-    @Test(arguments: SessionEnd.allCases)
+    // One case at a time: each runs two servers, and eight at once on top of the other suites
+    // crowd the test process's two-thread pool.
+    @Test(.serialized, arguments: SessionEnd.allCases)
     func anEndedSessionsTokenIsRefusedEverywhereWithinFiveSeconds(_ end: SessionEnd) async throws {
         try await withIdentity { harness in
             let practice = try await Practice.make(harness)
