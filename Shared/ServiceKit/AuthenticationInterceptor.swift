@@ -30,6 +30,12 @@ extension ServerContext {
 /// Without a policy every authenticated account passes the gate, except scoped tokens (e.g.
 /// TOTP enrolment): a scoped token does only what its scope names, and only a policy can name
 /// methods for a scope, so it is refused everywhere else.
+///
+/// Acting for someone needs their token, never just their id: a call naming an account in
+/// `x-on-behalf-of` must come from a service account and relay that account's own access token
+/// in `x-on-behalf-of-token`; it is verified like any token (signature, expiry, ended session)
+/// and must be a full token of the named account in the caller's organisation. Otherwise the
+/// call is PERMISSION_DENIED before any handler runs. The verified account is `actingFor`.
 public struct AuthenticationInterceptor: ServerInterceptor {
     private let verifier: any TokenVerifier
     private let publicMethods: Set<String>
@@ -83,6 +89,9 @@ public struct AuthenticationInterceptor: ServerInterceptor {
         }
         var context = context
         context[PrincipalKey.self] = principal
+        if let actingFor = try await relayedPrincipal(context, caller: principal) {
+            context[ActingForKey.self] = actingFor
+        }
         return try await ServerContext.$current.withValue(context) {
             try await next(request, context)
         }
@@ -90,6 +99,43 @@ public struct AuthenticationInterceptor: ServerInterceptor {
 }
 
 extension AuthenticationInterceptor {
+    /// The metadata key carrying the access token of the account a service acts for.
+    public static let relayedTokenKey = "x-on-behalf-of-token"
+
+    /// The verified account named by `x-on-behalf-of` (nil when the call names none).
+    private func relayedPrincipal(_ context: ServerContext, caller: Principal) async throws -> Principal? {
+        let named = context.metadata[Metadata.Key.onBehalfOf] ?? ""
+        let relayed = context.metadata[Self.relayedTokenKey] ?? ""
+        if named.isEmpty && relayed.isEmpty { return nil }
+        guard !named.isEmpty else {
+            throw ServiceError.denied("a relayed token needs x-on-behalf-of naming its account")
+        }
+        let account = try Validation.id(named, field: Metadata.Key.onBehalfOf)
+        guard caller.kind == .service else {
+            throw ServiceError.denied("only a service account acts on behalf of another account")
+        }
+        guard !relayed.isEmpty else {
+            throw ServiceError.denied(
+                "acting on behalf of an account needs its access token (\(Self.relayedTokenKey))")
+        }
+        let token = Self.bearerToken(relayed) ?? relayed
+        let user: Principal
+        do {
+            user = try await verifier.verify(token)
+        } catch let error as any RPCErrorConvertible where error.rpcError.code == .unavailable {
+            throw error.rpcError
+        } catch {
+            throw ServiceError(
+                .permissionDenied, "the relayed token of x-on-behalf-of is not valid", cause: error)
+        }
+        guard user.subject == account, user.organization == caller.organization, user.kind != .service,
+            user.scope == nil
+        else {
+            throw ServiceError.denied("the relayed token is not a full token of the x-on-behalf-of account")
+        }
+        return user
+    }
+
     /// The token of `Bearer <token>` (scheme case-insensitive, surrounding spaces and tabs
     /// ignored), or nil. Works on the UTF-8 bytes: Foundation's trimming bridges through UTF-16
     /// and cost a tenth of a call's CPU.

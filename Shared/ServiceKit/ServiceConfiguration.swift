@@ -23,6 +23,9 @@ public struct ServiceConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// The largest frame accepted (`TILLIT_MAX_FRAME_BYTES`, default 4 MiB).
     public var maximumFrameSize: Int
+    /// How often a service asks Identity for the sessions that ended
+    /// (`TILLIT_REVOCATION_POLL_MILLIS`, 100–4000, default 1000; see `RevokedSessionPoller`).
+    public var revocationPollInterval: Duration
     // MARK: ready file (stack launcher)
     /// Where to write the bound address and pid once listening (`TILLIT_READY_FILE`, see
     /// `ReadyFile`); nil (unset or empty) writes none.
@@ -92,6 +95,10 @@ public struct ServiceConfiguration: Sendable {
         self.maximumFrameSize = try Self.integer(
             "TILLIT_MAX_FRAME_BYTES", in: environment, default: 4 * 1024 * 1024,
             range: 1024...(64 * 1024 * 1024))
+        // At most 4 s, so a revocation reaches every service within the 5 s rule.
+        self.revocationPollInterval = .milliseconds(
+            try Self.integer(
+                "TILLIT_REVOCATION_POLL_MILLIS", in: environment, default: 1000, range: 100...4000))
         // MARK: ready file (stack launcher)
         self.readyFile = environment[ReadyFile.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         // MARK: end ready file

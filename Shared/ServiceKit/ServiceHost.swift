@@ -20,19 +20,22 @@ public struct ServiceHost: Sendable {
     /// A host for `services`. With a `verifier`, every call passes `policy` (every method but
     /// the public ones needs a valid token that the method's rule admits).
     /// `companions` run beside the server and stop after it (e.g. a database closer; see
-    /// `onShutdown`).
+    /// `onShutdown`). `revocations` (every service but Identity: the poller filling the
+    /// verifier's `RevokedSessions` from Identity) runs beside the server, and health reports
+    /// `degraded` while its list is stale.
     public init(
         configuration: ServiceConfiguration,
         services: [any RPCService],
         verifier: (any TokenVerifier)?,
         policy: AccessPolicy,
+        revocations: RevokedSessionPoller? = nil,
         companions: [any Service] = [],
         logger: Logger? = nil
     ) {
         self.init(
             configuration: configuration, services: services,
             authentication: verifier.map { AuthenticationInterceptor(verifier: $0, policy: policy) },
-            companions: companions, logger: logger)
+            revocations: revocations, companions: companions, logger: logger)
     }
 
     /// A host for `services`. With a `verifier`, every method but Health and `publicMethods`
@@ -42,6 +45,7 @@ public struct ServiceHost: Sendable {
         services: [any RPCService],
         verifier: (any TokenVerifier)?,
         publicMethods: Set<String> = [],
+        revocations: RevokedSessionPoller? = nil,
         companions: [any Service] = [],
         logger: Logger? = nil
     ) {
@@ -50,21 +54,26 @@ public struct ServiceHost: Sendable {
             authentication: verifier.map {
                 AuthenticationInterceptor(verifier: $0, publicMethods: publicMethods)
             },
-            companions: companions, logger: logger)
+            revocations: revocations, companions: companions, logger: logger)
     }
 
     private init(
         configuration: ServiceConfiguration,
         services: [any RPCService],
         authentication: AuthenticationInterceptor?,
+        revocations: RevokedSessionPoller?,
         companions: [any Service],
         logger: Logger?
     ) {
         let logger = logger ?? Logger(label: "tillit.\(configuration.service.rawValue)")
         self.configuration = configuration
         self.logger = logger
-        self.companions = companions
+        // The poller starts first and stops last: the server never runs on a list no one updates.
+        self.companions = (revocations.map { [$0] } ?? []) + companions
         let health = HealthService(services: services.flatMap { $0.methods.map(\.descriptor.service) })
+        if let revocations {
+            health.addCondition { revocations.problem }
+        }
         self.health = health
         var interceptors: [any ServerInterceptor] = []
         if let authentication { interceptors.append(authentication) }

@@ -88,3 +88,43 @@ import TillitTesting
         #expect(await eventually { lines.all.joined().contains("All services stopped.") })
     }
 }
+
+/// Identity never answers: the revoked-session list of the service below is never loaded.
+private struct UnreachableIdentity: RevokedSessionSource {
+    struct Down: Error {}
+
+    func revokedSessions(after cursor: String) async throws -> RevokedSessionPage {
+        throw Down()
+    }
+}
+
+@Suite(.timeLimit(.minutes(2))) struct HealthDegradedTests {
+    /// A service whose list of ended sessions is stale is still SERVING (exit 0), and
+    /// `tillit health` says why it is degraded.
+    @Test func healthShowsWhyAServiceIsDegraded() async throws {
+        try await withRunningService(
+            .booking,
+            makeHost: { configuration in
+                ServiceHost(
+                    configuration: configuration, services: [], verifier: nil,
+                    revocations: RevokedSessionPoller(source: UnreachableIdentity(), logger: quietLogger),
+                    logger: quietLogger)
+            }
+        ) { running in
+            #expect(await eventually { !running.host.health.problems().isEmpty })
+            let json = try await runTillit([
+                // The service is in this busy test process: give it time to answer.
+                "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--json", "--timeout",
+                "30",
+            ])
+            #expect(json.status == 0, "\(json.output)")
+            #expect(json.output.contains("\"status\":\"SERVING\""), "\(json.output)")
+            #expect(json.output.contains("\"degraded\":\"revoked-session list is stale"), "\(json.output)")
+            let table = try await runTillit([
+                "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--timeout", "30",
+            ])
+            #expect(table.status == 0, "\(table.output)")
+            #expect(table.output.contains("degraded: revoked-session list is stale"), "\(table.output)")
+        }
+    }
+}

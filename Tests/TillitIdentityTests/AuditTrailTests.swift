@@ -61,7 +61,7 @@ struct AuditTrailTests {
         try await withIdentity { harness in
             let practice = try await Practice.make(harness)
             let client = practice.id(.client)
-            var options = practice.options(.service, onBehalfOf: client)
+            var options = practice.options(.service, actingFor: .client)
             options.metadata.add("x-calling-service", "booking")
             _ = try await harness.identity.recordConsent(
                 .with {

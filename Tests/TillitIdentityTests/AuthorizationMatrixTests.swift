@@ -86,21 +86,23 @@ struct AuthorizationMatrixTests {
                         .with { $0.accountID = accountID(target) }, options: practice.options(role))
                 }?.revokedSessions
             }
-            for role: Role in [.client, .scheduler, .practitioner, .supervisor] {
-                let count = await revoke(.ok, role, practice.id(role), "own sessions")
-                #expect((count ?? 0) >= 1, cell("RevokeSessions", role, "ends its own sign-in"))
-                let other = role == .client ? practice.otherClient : practice.id(.client)
-                await revoke(.failed(.permissionDenied), role, other, "someone else's sessions")
-                await revoke(.failed(.permissionDenied), role, practice.id(.admin), "the admin's sessions")
-            }
+            // Ending one's own sessions ends the calling token too (issue 9), so that comes last.
             await revoke(.failed(.permissionDenied), .service, practice.id(.service), "own sessions")
             await revoke(.failed(.permissionDenied), .service, practice.id(.client), "a client's sessions")
-            await revoke(.ok, .admin, practice.id(.client), "a client's sessions")
-            await revoke(.ok, .admin, practice.id(.practitioner), "a colleague's sessions")
-            await revoke(.ok, .admin, practice.id(.admin), "own sessions")
             await revoke(
                 .failed(.notFound), .otherAdmin, practice.id(.client), "a client of this organisation")
             await revoke(.failed(.notFound), .otherAdmin, practice.id(.admin), "this organisation's admin")
+            for role: Role in [.client, .scheduler, .practitioner, .supervisor] {
+                let other = role == .client ? practice.otherClient : practice.id(.client)
+                await revoke(.failed(.permissionDenied), role, other, "someone else's sessions")
+                await revoke(.failed(.permissionDenied), role, practice.id(.admin), "the admin's sessions")
+                let count = await revoke(.ok, role, practice.id(role), "own sessions")
+                #expect((count ?? 0) >= 1, cell("RevokeSessions", role, "ends its own sign-in"))
+                await revoke(.failed(.unauthenticated), role, practice.id(role), "with the token it ended")
+            }
+            await revoke(.ok, .admin, practice.id(.client), "a client's sessions")
+            await revoke(.ok, .admin, practice.id(.practitioner), "a colleague's sessions")
+            await revoke(.ok, .admin, practice.id(.admin), "own sessions")
         }
     }
 
@@ -129,9 +131,14 @@ struct AuthorizationMatrixTests {
             var reset = Tillit_Identity_V1_ResetTotpRequest()
             reset.accountID.value = practice.id(.supervisor)
             _ = try await harness.identity.resetTotp(reset, options: practice.options(.admin))
+            // The reset ended the supervisor's sessions (issue 9): it signs in again and gets an
+            // enrolment-scoped token.
+            let again = try await harness.login(practice.organization, email(.supervisor))
+            #expect(again.totpEnrolmentRequired)
             let enrolment = await expectOutcome(.ok, cell("EnrolTotp", .supervisor, "after an admin's reset"))
             {
-                try await harness.identity.enrolTotp(.init(), options: practice.options(.supervisor))
+                try await harness.identity.enrolTotp(
+                    .init(), options: IdentityHarness.auth(again.tokens.accessToken))
             }
             #expect(enrolment?.secret.isEmpty == false)
         }
@@ -555,15 +562,20 @@ struct AuthorizationMatrixTests {
             }
             await set(
                 .failed(.notFound), .otherAdmin, scheduler, [.scheduler], "an account of this organisation")
-            // Footnote 3: the only admin cannot give up the role.
+            // Footnote 3: nobody changes their own roles (issue 9), so the only admin cannot give
+            // up the role, nor can an admin while another remains.
             await set(
-                .failed(.failedPrecondition), .admin, practice.id(.admin), [.scheduler],
+                .failed(.permissionDenied), .admin, practice.id(.admin), [.scheduler],
                 "the last admin drops the role")
             let promoted = await set(
                 .ok, .admin, scheduler, [.scheduler, .admin], "make the scheduler an admin")
             #expect(promoted?.roles.contains(.admin) == true, cell("SetRoles", .admin, "the roles are set"))
             await set(
-                .ok, .admin, practice.id(.admin), [.scheduler], "drops the role while another admin remains")
+                .failed(.permissionDenied), .admin, practice.id(.admin), [.scheduler],
+                "drops its own role while another admin remains")
+            await set(
+                .failed(.permissionDenied), .admin, practice.id(.admin), [.admin, .practitioner],
+                "adds a role to itself")
         }
     }
 
@@ -709,11 +721,13 @@ struct AuthorizationMatrixTests {
             @discardableResult
             func record(
                 _ expected: Outcome, _ role: Role, _ request: Tillit_Identity_V1_RecordConsentRequest,
-                onBehalfOf: String? = nil, _ detail: String
+                onBehalfOf: String? = nil, actingFor: Role? = nil, _ detail: String
             ) async -> Tillit_Identity_V1_Consent? {
-                await expectOutcome(expected, cell("RecordConsent", role, detail)) {
-                    try await harness.identity.recordConsent(
-                        request, options: practice.options(role, onBehalfOf: onBehalfOf))
+                let options =
+                    actingFor.map { practice.options(role, actingFor: $0) }
+                    ?? practice.options(role, onBehalfOf: onBehalfOf)
+                return await expectOutcome(expected, cell("RecordConsent", role, detail)) {
+                    try await harness.identity.recordConsent(request, options: options)
                 }?.consent
             }
             await record(
@@ -744,8 +758,12 @@ struct AuthorizationMatrixTests {
             await record(
                 .failed(.permissionDenied), .service, byMessage, onBehalfOf: practice.otherClient,
                 "acting for another client")
+            // Naming the client without relaying the client's token is not acting for them.
+            await record(
+                .failed(.permissionDenied), .service, byMessage, onBehalfOf: client,
+                "naming the client without the client's token")
             let byService = await record(
-                .ok, .service, byMessage, onBehalfOf: client, "acting for the client")
+                .ok, .service, byMessage, actingFor: .client, "acting for the client with its token")
             #expect(
                 byService?.recordedBy.value == client,
                 cell("RecordConsent", .service, "recorded as given by the client"))
@@ -780,15 +798,18 @@ struct AuthorizationMatrixTests {
             @discardableResult
             func revoke(
                 _ expected: Outcome, _ role: Role, _ consent: String, howGiven: String = "",
-                onBehalfOf: String? = nil,
+                onBehalfOf: String? = nil, actingFor: Role? = nil,
                 _ detail: String
             ) async -> Tillit_Identity_V1_Consent? {
-                await expectOutcome(expected, cell("RevokeConsent", role, detail)) {
+                let options =
+                    actingFor.map { practice.options(role, actingFor: $0) }
+                    ?? practice.options(role, onBehalfOf: onBehalfOf)
+                return await expectOutcome(expected, cell("RevokeConsent", role, detail)) {
                     try await harness.identity.revokeConsent(
                         .with {
                             $0.consentID = consent
                             $0.howGiven = howGiven
-                        }, options: practice.options(role, onBehalfOf: onBehalfOf))
+                        }, options: options)
                 }?.consent
             }
             await revoke(.failed(.notFound), .client, otherClients, "another client's consent")
@@ -798,8 +819,11 @@ struct AuthorizationMatrixTests {
             await revoke(
                 .failed(.permissionDenied), .service, consultation, onBehalfOf: practice.otherClient,
                 "acting for another client")
+            await revoke(
+                .failed(.permissionDenied), .service, consultation, onBehalfOf: client,
+                "naming the client without the client's token")
             let byService = await revoke(
-                .ok, .service, consultation, onBehalfOf: client, "acting for the client")
+                .ok, .service, consultation, actingFor: .client, "acting for the client with its token")
             #expect(
                 byService?.revokedBy.value == client,
                 cell("RevokeConsent", .service, "revoked as by the client"))
@@ -988,7 +1012,8 @@ struct AuthorizationMatrixTests {
             let identity = harness.identity
             let client = practice.id(.client)
             var me = practice.id(kind)
-            var options = practice.options(kind, onBehalfOf: kind == .service ? client : nil)
+            var options =
+                kind == .service ? practice.options(kind, actingFor: .client) : practice.options(kind)
             if kind == .admin {
                 // The practice's admin cannot deactivate itself; a second admin can be.
                 let second = try await secondAdmin(harness, practice)
@@ -996,9 +1021,12 @@ struct AuthorizationMatrixTests {
             }
             var pending: String?
             if kind == .admin {
-                // Its TOTP is on; an enrolment to confirm needs a reset first.
+                // Its TOTP is on; an enrolment to confirm needs a reset first. The reset ends its
+                // sessions (issue 9), so it signs in again: an enrolment-scoped token.
                 _ = try await identity.resetTotp(
                     .with { $0.accountID = accountID(me) }, options: practice.options(.admin))
+                let again = try await harness.login(practice.organization, "second.admin@stigen.se")
+                options = IdentityHarness.auth(again.tokens.accessToken)
             }
             if kind != .service {
                 pending = try await identity.enrolTotp(.init(), options: options).secret

@@ -162,7 +162,7 @@ struct ConsentTests {
                     kind: .treatment)
             }
             let consent = try await record(
-                harness, practice.options(.service, onBehalfOf: client), client: client, kind: .treatment)
+                harness, practice.options(.service, actingFor: .client), client: client, kind: .treatment)
             #expect(consent.recordedBy.value == client)
         }
     }

@@ -174,8 +174,13 @@ struct RefreshTokenTests {
             #expect(own.revokedSessions == 3)
             await expectRPCError(.unauthenticated) { try await harness.refresh(one.refreshToken) }
             await expectRPCError(.unauthenticated) { try await harness.refresh(rotated.refreshToken) }
-            // Access tokens already issued stay valid until they expire.
-            _ = try await harness.me(one.accessToken, id: practitionerID)
+            // Access tokens already issued stop working too (issue 9: ending a session ends them).
+            await expectRPCError(.unauthenticated) {
+                try await harness.me(one.accessToken, id: practitionerID)
+            }
+            await expectRPCError(.unauthenticated) {
+                try await harness.me(rotated.accessToken, id: practitionerID)
+            }
 
             // An admin ends someone else's sessions.
             let three = try await harness.login(organization, Self.practitioner).tokens
@@ -253,7 +258,10 @@ struct RefreshTokenTests {
         }
     }
 
-    @Test func aRefreshedAccessTokenCarriesTheCurrentRoles() async throws {
+    /// A role change ends the account's sessions (issue 9: tokens carry the old roles, so they
+    /// must stop working): the old refresh token is refused, and the next login carries the
+    /// current roles.
+    @Test func aRoleChangeEndsTheSessionAndTheNextLoginCarriesTheCurrentRoles() async throws {
         try await withIdentity { harness in
             let practice = try await Practice.make(harness)
             let practitionerID = practice.id(.practitioner)
@@ -266,23 +274,28 @@ struct RefreshTokenTests {
             setRoles.accountID.value = practitionerID
             setRoles.roles = [.practitioner, .scheduler]
             _ = try await harness.identity.setRoles(setRoles, options: admin)
-            let withScheduler = try await harness.refresh(tokens.refreshToken)
+            await expectRPCError(.unauthenticated, "the session ended with the role change") {
+                try await harness.refresh(tokens.refreshToken)
+            }
+            await expectRPCError(.unauthenticated, "its access token too") {
+                try await harness.me(tokens.accessToken, id: practitionerID)
+            }
+            let withScheduler = try await harness.login(practice.organization, Self.practitioner).tokens
             #expect(try unverifiedClaims(withScheduler.accessToken).roles == [.practitioner, .scheduler])
             var isActive = Tillit_Identity_V1_IsActiveRequest()
             isActive.accountID.value = practitionerID
             let active = try await harness.identity.isActive(
                 isActive, options: IdentityHarness.auth(withScheduler.accessToken))
             #expect(Set(active.roles) == [.practitioner, .scheduler])
-
-            setRoles.roles = [.scheduler]
+            // The same roles again change nothing and end nothing.
             _ = try await harness.identity.setRoles(setRoles, options: admin)
-            let schedulerOnly = try await harness.refresh(withScheduler.refreshToken)
-            #expect(try unverifiedClaims(schedulerOnly.accessToken).roles == [.scheduler])
+            let renewed = try await harness.refresh(withScheduler.refreshToken)
+            #expect(try unverifiedClaims(renewed.accessToken).roles == [.practitioner, .scheduler])
 
-            // A role that requires TOTP: the refreshed token only allows enrolment.
+            // A role that requires TOTP: the next login's token only allows enrolment.
             setRoles.roles = [.scheduler, .supervisor]
             _ = try await harness.identity.setRoles(setRoles, options: admin)
-            let supervisor = try await harness.refresh(schedulerOnly.refreshToken)
+            let supervisor = try await harness.login(practice.organization, Self.practitioner).tokens
             let supervisorClaims = try unverifiedClaims(supervisor.accessToken)
             // A scoped token carries no roles (it does only what its scope names, everywhere).
             #expect(supervisorClaims.roles.isEmpty)

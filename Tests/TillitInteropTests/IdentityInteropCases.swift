@@ -463,6 +463,40 @@ private func cIdentityGetSigningKeysResponse(_ a: CArena) -> UnsafeMutablePointe
     }
 }
 
+private func swiftIdentityListRevokedSessionsRequest() -> Tillit_Identity_V1_ListRevokedSessionsRequest {
+    try! Tillit_Identity_V1_ListRevokedSessionsRequest(textFormatString: #"cursor: "cursor 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240""#)
+}
+
+private func cIdentityListRevokedSessionsRequest(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__ListRevokedSessionsRequest> {
+    a.message(tillit__identity__v1__list_revoked_sessions_request__init) { (m: inout Tillit__Identity__V1__ListRevokedSessionsRequest) in
+        m.cursor = a.string("cursor 1: Åsa Łukasz Жизнь hyvä 日本 🧠")
+    }
+}
+
+private func swiftIdentityRevokedSession() -> Tillit_Identity_V1_RevokedSession {
+    try! Tillit_Identity_V1_RevokedSession(textFormatString: #"session_id: "session_id 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" revoked_at { seconds: -1750000000123 nanos: -2000006 } forget_after { seconds: -1750000000123 nanos: -2000006 }"#)
+}
+
+private func cIdentityRevokedSession(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__RevokedSession> {
+    a.message(tillit__identity__v1__revoked_session__init) { (m: inout Tillit__Identity__V1__RevokedSession) in
+        m.session_id = a.string("session_id 1: Åsa Łukasz Жизнь hyvä 日本 🧠")
+        m.revoked_at = cCommonTimestamp(a)
+        m.forget_after = cCommonTimestamp(a)
+    }
+}
+
+private func swiftIdentityListRevokedSessionsResponse() -> Tillit_Identity_V1_ListRevokedSessionsResponse {
+    try! Tillit_Identity_V1_ListRevokedSessionsResponse(textFormatString: #"sessions { session_id: "session_id 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" revoked_at { seconds: -1750000000123 nanos: -2000006 } forget_after { seconds: -1750000000123 nanos: -2000006 } } sessions { session_id: "session_id 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" revoked_at { seconds: -1750000000123 nanos: -2000006 } forget_after { seconds: -1750000000123 nanos: -2000006 } } next_cursor: "next_cursor 2: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" more: true"#)
+}
+
+private func cIdentityListRevokedSessionsResponse(_ a: CArena) -> UnsafeMutablePointer<Tillit__Identity__V1__ListRevokedSessionsResponse> {
+    a.message(tillit__identity__v1__list_revoked_sessions_response__init) { (m: inout Tillit__Identity__V1__ListRevokedSessionsResponse) in
+        (m.n_sessions, m.sessions) = a.array([cIdentityRevokedSession(a), cIdentityRevokedSession(a)])
+        m.next_cursor = a.string("next_cursor 2: Åsa Łukasz Жизнь hyvä 日本 🧠")
+        m.more = 1
+    }
+}
+
 private func swiftIdentityGetOrganizationRequest() -> Tillit_Identity_V1_GetOrganizationRequest {
     try! Tillit_Identity_V1_GetOrganizationRequest(textFormatString: #""#)
 }
@@ -1110,6 +1144,9 @@ extension InteropCase {
         .make(swiftIdentityResetTotpResponse(), c: tillit__identity__v1__reset_totp_response__init) { a, m in m = cIdentityResetTotpResponse(a).pointee },
         .make(swiftIdentityGetSigningKeysRequest(), c: tillit__identity__v1__get_signing_keys_request__init) { a, m in m = cIdentityGetSigningKeysRequest(a).pointee },
         .make(swiftIdentityGetSigningKeysResponse(), c: tillit__identity__v1__get_signing_keys_response__init) { a, m in m = cIdentityGetSigningKeysResponse(a).pointee },
+        .make(swiftIdentityListRevokedSessionsRequest(), c: tillit__identity__v1__list_revoked_sessions_request__init) { a, m in m = cIdentityListRevokedSessionsRequest(a).pointee },
+        .make(swiftIdentityRevokedSession(), c: tillit__identity__v1__revoked_session__init) { a, m in m = cIdentityRevokedSession(a).pointee },
+        .make(swiftIdentityListRevokedSessionsResponse(), c: tillit__identity__v1__list_revoked_sessions_response__init) { a, m in m = cIdentityListRevokedSessionsResponse(a).pointee },
         .make(swiftIdentityGetOrganizationRequest(), c: tillit__identity__v1__get_organization_request__init) { a, m in m = cIdentityGetOrganizationRequest(a).pointee },
         .make(swiftIdentityGetOrganizationResponse(), c: tillit__identity__v1__get_organization_response__init) { a, m in m = cIdentityGetOrganizationResponse(a).pointee },
         .make(swiftIdentityUpdateOrganizationRequest(), c: tillit__identity__v1__update_organization_request__init) { a, m in m = cIdentityUpdateOrganizationRequest(a).pointee },

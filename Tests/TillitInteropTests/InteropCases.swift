@@ -251,11 +251,15 @@ extension InteropCase {
             {
                 var response = Tillit_Health_V1_HealthCheckResponse()
                 response.status = .serviceUnknown
+                response.degraded = true
+                response.reason = "revoked-session list is stale — \(Sample.unicode)"
                 return response
             }(), c: tillit__health__v1__health_check_response__init
-        ) { _, m in
+        ) { a, m in
             m.status =
                 TILLIT__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING_STATUS_SERVICE_UNKNOWN
+            m.degraded = 1
+            m.reason = a.string("revoked-session list is stale — \(Sample.unicode)")
         },
     ]
 

@@ -14,6 +14,7 @@ import TillitServiceKit
         #expect(configuration.logFormat == .logfmt)
         #expect(configuration.shutdownGracePeriod == .seconds(10))
         #expect(configuration.maximumFrameSize == 4 * 1024 * 1024)
+        #expect(configuration.revocationPollInterval == .seconds(1))
         #expect(configuration.serverConfiguration.port == 7102)
     }
 
@@ -28,6 +29,7 @@ import TillitServiceKit
                 "TILLIT_LOG_FORMAT": "json",
                 "TILLIT_SHUTDOWN_GRACE_SECONDS": "3",
                 "TILLIT_MAX_FRAME_BYTES": "65536",
+                "TILLIT_REVOCATION_POLL_MILLIS": "250",
             ])
         #expect(configuration.listenAddress == ServiceAddress(host: "0.0.0.0", port: 9000))
         #expect(configuration.peers[.identity] == ServiceAddress(host: "::1", port: 9001))
@@ -37,6 +39,7 @@ import TillitServiceKit
         #expect(configuration.logFormat == .json)
         #expect(configuration.shutdownGracePeriod == .seconds(3))
         #expect(configuration.serverConfiguration.maximumFrameSize == 65536)
+        #expect(configuration.revocationPollInterval == .milliseconds(250))
     }
 
     @Test(arguments: [
@@ -50,6 +53,9 @@ import TillitServiceKit
         ("TILLIT_SHUTDOWN_GRACE_SECONDS", "-1"),
         ("TILLIT_SHUTDOWN_GRACE_SECONDS", "ten"),
         ("TILLIT_MAX_FRAME_BYTES", "10"),
+        // Slower than 4 s would break the 5 s revocation rule.
+        ("TILLIT_REVOCATION_POLL_MILLIS", "5000"),
+        ("TILLIT_REVOCATION_POLL_MILLIS", "50"),
     ])
     func malformedValuesNameTheirVariable(variable: String, value: String) {
         do {

@@ -70,10 +70,14 @@ public func withRunningService<T: Sendable>(
     }
 }
 
-/// Call options carrying `Bearer <token>` (and optionally `x-on-behalf-of`).
-public func bearer(_ token: String, onBehalfOf: String? = nil) -> CallOptions {
+/// Call options carrying `Bearer <token>` (and optionally `x-on-behalf-of`, and the relayed
+/// token of that account in `x-on-behalf-of-token`).
+public func bearer(_ token: String, onBehalfOf: String? = nil, relaying userToken: String? = nil)
+    -> CallOptions
+{
     var metadata = Metadata()
     metadata.add(Metadata.Key.authorization, "Bearer \(token)")
     if let onBehalfOf { metadata.add(Metadata.Key.onBehalfOf, onBehalfOf) }
+    if let userToken { metadata.add(AuthenticationInterceptor.relayedTokenKey, userToken) }
     return CallOptions(metadata: metadata)
 }

@@ -3,7 +3,9 @@ import Foundation
 import TillitServiceKit
 
 /// `tillit health`: probes one service or all; exit 0 only if every probed service is SERVING,
-/// so it works as a container health check.
+/// so it works as a container health check. A SERVING service that reports itself degraded
+/// (e.g. a stale list of ended sessions while Identity is unreachable) still exits 0; the
+/// reason is shown (DETAIL, or `degraded` in JSON).
 struct HealthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health",
@@ -40,10 +42,12 @@ struct HealthCommand: AsyncParsableCommand {
         let resolved = try addresses.resolve()
         let names = service == "all" ? ServiceName.allCases : [ServiceName(rawValue: service)!]
         var results: [(ServiceName, ServiceAddress, HealthProbe.Result)] = []
+        var degraded: [ServiceName: String] = [:]
         for name in names {
             let address = resolved[name]!
-            let result = await HealthProbe.check(address, timeout: .milliseconds(Int(timeout * 1000)))
-            results.append((name, address, result))
+            let probe = await HealthProbe.probe(address, timeout: .milliseconds(Int(timeout * 1000)))
+            results.append((name, address, probe.result))
+            degraded[name] = probe.degraded
         }
         if json {
             let objects = results.map { name, address, result -> [String: String] in
@@ -51,13 +55,14 @@ struct HealthCommand: AsyncParsableCommand {
                     "service": name.rawValue, "address": address.description, "status": result.label,
                 ]
                 if case .unreachable(let reason) = result { object["reason"] = reason }
+                if let why = degraded[name] { object["degraded"] = why }
                 return object
             }
             let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])
             Terminal.say(String(decoding: data, as: UTF8.self))
         } else {
             let rows = results.map { name, address, result -> [String] in
-                var reason = ""
+                var reason = degraded[name].map { "degraded: \($0)" } ?? ""
                 if case .unreachable(let text) = result { reason = text }
                 return [
                     name.rawValue, address.description, Terminal.colour(result.label, ok: result == .serving),

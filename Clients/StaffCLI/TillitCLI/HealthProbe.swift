@@ -25,6 +25,14 @@ public enum HealthProbe {
 
     /// Checks the server at `address` once, within `timeout`.
     public static func check(_ address: ServiceAddress, timeout: Duration = .seconds(2)) async -> Result {
+        await probe(address, timeout: timeout).result
+    }
+
+    /// Checks the server at `address` once, within `timeout`: the result and, when the server
+    /// says it is degraded (e.g. its list of ended sessions is stale), why.
+    public static func probe(_ address: ServiceAddress, timeout: Duration = .seconds(2)) async
+        -> (result: Result, degraded: String?)
+    {
         let client = RPCClient(
             host: address.host, port: address.port,
             configuration: RPCClientConfiguration(connectionsPerPeer: 1, connectTimeout: timeout))
@@ -32,11 +40,12 @@ public enum HealthProbe {
         do {
             let response = try await Tillit_Health_V1_Health.Client(client).check(
                 Tillit_Health_V1_HealthCheckRequest(), options: CallOptions(timeout: timeout))
-            return response.status == .serving ? .serving : .notServing
+            let degraded = response.degraded ? (response.reason.isEmpty ? "degraded" : response.reason) : nil
+            return (response.status == .serving ? .serving : .notServing, degraded)
         } catch let error as RPCError {
-            return .unreachable(error.message)
+            return (.unreachable(error.message), nil)
         } catch {
-            return .unreachable("\(error)")
+            return (.unreachable("\(error)"), nil)
         }
     }
 }

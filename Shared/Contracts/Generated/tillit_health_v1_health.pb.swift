@@ -44,6 +44,14 @@ public nonisolated struct Tillit_Health_V1_HealthCheckResponse: Sendable {
 
   public var status: Tillit_Health_V1_HealthCheckResponse.ServingStatus = .unknown
 
+  /// Set while the server serves but something it depends on is impaired, e.g. its list of ended
+  /// sessions is stale because Identity cannot be reached (it keeps refusing the sessions it
+  /// knows of, but learns of no new ones); `reason` says what.
+  public var degraded: Bool = false
+
+  /// Why the server is degraded; empty otherwise.
+  public var reason: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum ServingStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
@@ -129,7 +137,7 @@ nonisolated extension Tillit_Health_V1_HealthCheckRequest: SwiftProtobuf.Message
 
 nonisolated extension Tillit_Health_V1_HealthCheckResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HealthCheckResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}degraded\0\u{1}reason\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -138,6 +146,8 @@ nonisolated extension Tillit_Health_V1_HealthCheckResponse: SwiftProtobuf.Messag
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.degraded) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       default: break
       }
     }
@@ -147,11 +157,19 @@ nonisolated extension Tillit_Health_V1_HealthCheckResponse: SwiftProtobuf.Messag
     if self.status != .unknown {
       try visitor.visitSingularEnumField(value: self.status, fieldNumber: 1)
     }
+    if self.degraded != false {
+      try visitor.visitSingularBoolField(value: self.degraded, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Tillit_Health_V1_HealthCheckResponse, rhs: Tillit_Health_V1_HealthCheckResponse) -> Bool {
     if lhs.status != rhs.status {return false}
+    if lhs.degraded != rhs.degraded {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -19,7 +19,7 @@
 ///   token), and no call ever reads or changes another organisation's data: an id of another
 ///   organisation answers NOT_FOUND, exactly like an id that does not exist.
 /// - Every rpc needs a valid access token except Health, Bootstrap, Login, LoginService, Refresh,
-///   Logout (the refresh token is the proof) and GetSigningKeys. Who may call what is in docs/identity.md (the authorisation matrix).
+///   Logout (the refresh token is the proof), GetSigningKeys and ListRevokedSessions. Who may call what is in docs/identity.md (the authorisation matrix).
 /// - Invalid input (empty or oversized names, unknown IANA time zone, malformed e-mail, an
 ///   UNSPECIFIED enum where a value is needed) answers INVALID_ARGUMENT.
 /// - Accounts are never deleted, only deactivated, because other services' records point to them.
@@ -1542,6 +1542,78 @@ public nonisolated struct Tillit_Identity_V1_GetSigningKeysResponse: Sendable {
   // methods supported on all messages.
 
   public var keys: [Tillit_Identity_V1_SigningKey] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Asks for the sessions that ended after `cursor`.
+public nonisolated struct Tillit_Identity_V1_ListRevokedSessionsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The `next_cursor` of the previous answer; empty asks for every session whose access tokens
+  /// may still be valid.
+  public var cursor: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A session that ended (logout, revocation, password change or reset, TOTP reset, role change,
+/// deactivation, refresh-token reuse): access tokens whose `sid` is `session_id` are refused.
+public nonisolated struct Tillit_Identity_V1_RevokedSession: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The session id (the `sid` claim of its access tokens).
+  public var sessionID: String = String()
+
+  /// When it ended.
+  public var revokedAt: Tillit_Common_V1_Timestamp {
+    get {_revokedAt ?? Tillit_Common_V1_Timestamp()}
+    set {_revokedAt = newValue}
+  }
+  /// Returns true if `revokedAt` has been explicitly set.
+  public var hasRevokedAt: Bool {self._revokedAt != nil}
+  /// Clears the value of `revokedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearRevokedAt() {self._revokedAt = nil}
+
+  /// No access token of the session is valid after this instant; verifiers may forget it then.
+  public var forgetAfter: Tillit_Common_V1_Timestamp {
+    get {_forgetAfter ?? Tillit_Common_V1_Timestamp()}
+    set {_forgetAfter = newValue}
+  }
+  /// Returns true if `forgetAfter` has been explicitly set.
+  public var hasForgetAfter: Bool {self._forgetAfter != nil}
+  /// Clears the value of `forgetAfter`. Subsequent reads from it will return its default value.
+  public mutating func clearForgetAfter() {self._forgetAfter = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _revokedAt: Tillit_Common_V1_Timestamp? = nil
+  fileprivate var _forgetAfter: Tillit_Common_V1_Timestamp? = nil
+}
+
+/// Sessions ended after the request's cursor, oldest first (at most 1000).
+public nonisolated struct Tillit_Identity_V1_ListRevokedSessionsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sessions: [Tillit_Identity_V1_RevokedSession] = []
+
+  /// The cursor to ask from next time (the same when nothing ended).
+  public var nextCursor: String = String()
+
+  /// True when more ended sessions wait: ask again at once.
+  public var more: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -4511,6 +4583,120 @@ nonisolated extension Tillit_Identity_V1_GetSigningKeysResponse: SwiftProtobuf.M
 
   public static func ==(lhs: Tillit_Identity_V1_GetSigningKeysResponse, rhs: Tillit_Identity_V1_GetSigningKeysResponse) -> Bool {
     if lhs.keys != rhs.keys {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_ListRevokedSessionsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListRevokedSessionsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}cursor\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.cursor) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.cursor.isEmpty {
+      try visitor.visitSingularStringField(value: self.cursor, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_ListRevokedSessionsRequest, rhs: Tillit_Identity_V1_ListRevokedSessionsRequest) -> Bool {
+    if lhs.cursor != rhs.cursor {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_RevokedSession: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RevokedSession"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{3}revoked_at\0\u{3}forget_after\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.sessionID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._revokedAt) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._forgetAfter) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.sessionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.sessionID, fieldNumber: 1)
+    }
+    try { if let v = self._revokedAt {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._forgetAfter {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_RevokedSession, rhs: Tillit_Identity_V1_RevokedSession) -> Bool {
+    if lhs.sessionID != rhs.sessionID {return false}
+    if lhs._revokedAt != rhs._revokedAt {return false}
+    if lhs._forgetAfter != rhs._forgetAfter {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Identity_V1_ListRevokedSessionsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListRevokedSessionsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sessions\0\u{3}next_cursor\0\u{1}more\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.sessions) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.nextCursor) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.more) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sessions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.sessions, fieldNumber: 1)
+    }
+    if !self.nextCursor.isEmpty {
+      try visitor.visitSingularStringField(value: self.nextCursor, fieldNumber: 2)
+    }
+    if self.more != false {
+      try visitor.visitSingularBoolField(value: self.more, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Identity_V1_ListRevokedSessionsResponse, rhs: Tillit_Identity_V1_ListRevokedSessionsResponse) -> Bool {
+    if lhs.sessions != rhs.sessions {return false}
+    if lhs.nextCursor != rhs.nextCursor {return false}
+    if lhs.more != rhs.more {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -54,7 +54,8 @@ public enum Tillit_Identity_V1_Identity {
         public static let confirmTotp = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "ConfirmTotp")
         /// `/tillit.identity.v1.Identity/ChangePassword`
         ///
-        /// Changes the calling account's password.
+        /// Changes the calling account's password and ends its other sessions (the session of the
+        /// calling token goes on).
         public static let changePassword = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "ChangePassword")
         /// `/tillit.identity.v1.Identity/SetPassword`
         ///
@@ -69,6 +70,14 @@ public enum Tillit_Identity_V1_Identity {
         /// The public keys tokens are signed with, for verifiers. No token needed.
         /// @public
         public static let getSigningKeys = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "GetSigningKeys")
+        /// `/tillit.identity.v1.Identity/ListRevokedSessions`
+        ///
+        /// The sessions that ended since a cursor, for verifiers (every service polls it about once a
+        /// second and refuses those sessions' access tokens). No token needed, like GetSigningKeys: a
+        /// verifier must be able to ask before it holds any credential, and the answer is only random
+        /// ids of sessions that no longer work (docs/security.md).
+        /// @public
+        public static let listRevokedSessions = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "ListRevokedSessions")
         /// `/tillit.identity.v1.Identity/GetOrganization`
         ///
         /// Reads the caller's organisation.
@@ -107,7 +116,8 @@ public enum Tillit_Identity_V1_Identity {
         public static let updateAccount = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "UpdateAccount")
         /// `/tillit.identity.v1.Identity/SetRoles`
         ///
-        /// Replaces a staff account's roles (admin only, audited).
+        /// Replaces another staff account's roles (admin only, audited) and ends that account's
+        /// sessions; nobody changes their own roles (PERMISSION_DENIED).
         public static let setRoles = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "SetRoles")
         /// `/tillit.identity.v1.Identity/DeactivateAccount`
         ///
@@ -166,9 +176,9 @@ public enum Tillit_Identity_V1_Identity {
         /// The audit chain's head, to keep as a checkpoint (admin).
         public static let getAuditCheckpoint = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "GetAuditCheckpoint")
         /// All methods of the service.
-        public static let all: [MethodDescriptor] = [bootstrap, login, loginService, refresh, logout, revokeSessions, enrolTotp, confirmTotp, changePassword, setPassword, resetTotp, getSigningKeys, getOrganization, updateOrganization, addLocation, updateLocation, deactivateLocation, createStaffAccount, createClientAccount, createServiceAccount, updateAccount, setRoles, deactivateAccount, getAccount, listAccounts, accountExists, isActive, recordConsent, revokeConsent, listConsents, checkConsent, getContactPolicy, setContactPolicy, listAuditEvents, verifyAuditChain, getAuditCheckpoint]
+        public static let all: [MethodDescriptor] = [bootstrap, login, loginService, refresh, logout, revokeSessions, enrolTotp, confirmTotp, changePassword, setPassword, resetTotp, getSigningKeys, listRevokedSessions, getOrganization, updateOrganization, addLocation, updateLocation, deactivateLocation, createStaffAccount, createClientAccount, createServiceAccount, updateAccount, setRoles, deactivateAccount, getAccount, listAccounts, accountExists, isActive, recordConsent, revokeConsent, listConsents, checkConsent, getContactPolicy, setContactPolicy, listAuditEvents, verifyAuditChain, getAuditCheckpoint]
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
-        public static let publicPaths: Set<String> = [bootstrap.path, login.path, loginService.path, refresh.path, logout.path, getSigningKeys.path]
+        public static let publicPaths: Set<String> = [bootstrap.path, login.path, loginService.path, refresh.path, logout.path, getSigningKeys.path, listRevokedSessions.path]
     }
     /// A typed client of the service.
     public struct Client: Sendable {
@@ -216,7 +226,8 @@ public enum Tillit_Identity_V1_Identity {
         public func confirmTotp(_ request: Tillit_Identity_V1_ConfirmTotpRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_ConfirmTotpResponse {
             try await rpc.unary(Method.confirmTotp, request: request, response: Tillit_Identity_V1_ConfirmTotpResponse.self, options: options)
         }
-        /// Changes the calling account's password.
+        /// Changes the calling account's password and ends its other sessions (the session of the
+        /// calling token goes on).
         public func changePassword(_ request: Tillit_Identity_V1_ChangePasswordRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_ChangePasswordResponse {
             try await rpc.unary(Method.changePassword, request: request, response: Tillit_Identity_V1_ChangePasswordResponse.self, options: options)
         }
@@ -232,6 +243,14 @@ public enum Tillit_Identity_V1_Identity {
         /// @public
         public func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_GetSigningKeysResponse {
             try await rpc.unary(Method.getSigningKeys, request: request, response: Tillit_Identity_V1_GetSigningKeysResponse.self, options: options)
+        }
+        /// The sessions that ended since a cursor, for verifiers (every service polls it about once a
+        /// second and refuses those sessions' access tokens). No token needed, like GetSigningKeys: a
+        /// verifier must be able to ask before it holds any credential, and the answer is only random
+        /// ids of sessions that no longer work (docs/security.md).
+        /// @public
+        public func listRevokedSessions(_ request: Tillit_Identity_V1_ListRevokedSessionsRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_ListRevokedSessionsResponse {
+            try await rpc.unary(Method.listRevokedSessions, request: request, response: Tillit_Identity_V1_ListRevokedSessionsResponse.self, options: options)
         }
         /// Reads the caller's organisation.
         public func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_GetOrganizationResponse {
@@ -269,7 +288,8 @@ public enum Tillit_Identity_V1_Identity {
         public func updateAccount(_ request: Tillit_Identity_V1_UpdateAccountRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_UpdateAccountResponse {
             try await rpc.unary(Method.updateAccount, request: request, response: Tillit_Identity_V1_UpdateAccountResponse.self, options: options)
         }
-        /// Replaces a staff account's roles (admin only, audited).
+        /// Replaces another staff account's roles (admin only, audited) and ends that account's
+        /// sessions; nobody changes their own roles (PERMISSION_DENIED).
         public func setRoles(_ request: Tillit_Identity_V1_SetRolesRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_SetRolesResponse {
             try await rpc.unary(Method.setRoles, request: request, response: Tillit_Identity_V1_SetRolesResponse.self, options: options)
         }
@@ -358,7 +378,8 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     func enrolTotp(_ request: Tillit_Identity_V1_EnrolTotpRequest, context: ServerContext) async throws -> Tillit_Identity_V1_EnrolTotpResponse
     /// Confirms TOTP enrolment with a current code.
     func confirmTotp(_ request: Tillit_Identity_V1_ConfirmTotpRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ConfirmTotpResponse
-    /// Changes the calling account's password.
+    /// Changes the calling account's password and ends its other sessions (the session of the
+    /// calling token goes on).
     func changePassword(_ request: Tillit_Identity_V1_ChangePasswordRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ChangePasswordResponse
     /// Sets a temporary password for another account (admin, audited).
     func setPassword(_ request: Tillit_Identity_V1_SetPasswordRequest, context: ServerContext) async throws -> Tillit_Identity_V1_SetPasswordResponse
@@ -367,6 +388,12 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     /// The public keys tokens are signed with, for verifiers. No token needed.
     /// @public
     func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetSigningKeysResponse
+    /// The sessions that ended since a cursor, for verifiers (every service polls it about once a
+    /// second and refuses those sessions' access tokens). No token needed, like GetSigningKeys: a
+    /// verifier must be able to ask before it holds any credential, and the answer is only random
+    /// ids of sessions that no longer work (docs/security.md).
+    /// @public
+    func listRevokedSessions(_ request: Tillit_Identity_V1_ListRevokedSessionsRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ListRevokedSessionsResponse
     /// Reads the caller's organisation.
     func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetOrganizationResponse
     /// Changes the organisation's name or time zone (admin).
@@ -385,7 +412,8 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     func createServiceAccount(_ request: Tillit_Identity_V1_CreateServiceAccountRequest, context: ServerContext) async throws -> Tillit_Identity_V1_CreateServiceAccountResponse
     /// Changes an account's name, e-mail or profile.
     func updateAccount(_ request: Tillit_Identity_V1_UpdateAccountRequest, context: ServerContext) async throws -> Tillit_Identity_V1_UpdateAccountResponse
-    /// Replaces a staff account's roles (admin only, audited).
+    /// Replaces another staff account's roles (admin only, audited) and ends that account's
+    /// sessions; nobody changes their own roles (PERMISSION_DENIED).
     func setRoles(_ request: Tillit_Identity_V1_SetRolesRequest, context: ServerContext) async throws -> Tillit_Identity_V1_SetRolesResponse
     /// Deactivates an account (admin); accounts are never deleted.
     func deactivateAccount(_ request: Tillit_Identity_V1_DeactivateAccountRequest, context: ServerContext) async throws -> Tillit_Identity_V1_DeactivateAccountResponse
@@ -456,6 +484,9 @@ extension Tillit_Identity_V1_IdentityService {
             },
             RPCMethod.unary(Tillit_Identity_V1_Identity.Method.getSigningKeys) { (request: Tillit_Identity_V1_GetSigningKeysRequest, context: ServerContext) in
                 try await self.getSigningKeys(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Identity_V1_Identity.Method.listRevokedSessions) { (request: Tillit_Identity_V1_ListRevokedSessionsRequest, context: ServerContext) in
+                try await self.listRevokedSessions(request, context: context)
             },
             RPCMethod.unary(Tillit_Identity_V1_Identity.Method.getOrganization) { (request: Tillit_Identity_V1_GetOrganizationRequest, context: ServerContext) in
                 try await self.getOrganization(request, context: context)

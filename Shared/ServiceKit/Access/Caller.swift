@@ -11,7 +11,8 @@ public struct Caller: Sendable {
     public let principal: Principal
     /// The request id, for the audit trail.
     public let requestID: String
-    /// `x-on-behalf-of`: the account a service acts for, if any (validated as an id).
+    /// The account a service acts for, if any: only ever the verified subject of the relayed
+    /// token (`ServerContext.actingFor`), never the bare `x-on-behalf-of` header.
     public let onBehalfOf: String?
     /// `x-calling-service`: the service that relayed this call, if any (a `ServiceName`).
     public let via: String?
@@ -58,16 +59,15 @@ public struct Caller: Sendable {
 
     /// The caller of the current call: UNAUTHENTICATED without a verified token; a scoped token
     /// (e.g. TOTP enrolment) is PERMISSION_DENIED unless this method is one its scope allows
-    /// (`allowing`). INVALID_ARGUMENT for a malformed `x-on-behalf-of`.
+    /// (`allowing`). `onBehalfOf` is the account the `AuthenticationInterceptor` verified from a
+    /// relayed token (it refuses a bare `x-on-behalf-of`); INVALID_ARGUMENT for an unknown
+    /// `x-calling-service`.
     public static func current(_ context: ServerContext, allowing scope: Scope? = nil) throws -> Caller {
         let principal = try context.requirePrincipal()
         if let tokenScope = principal.scope, tokenScope != scope {
             throw ServiceError.denied(tokenScope.refusal)
         }
-        var onBehalfOf: String?
-        if let value = context.metadata[Metadata.Key.onBehalfOf], !value.isEmpty {
-            onBehalfOf = try Validation.id(value, field: Metadata.Key.onBehalfOf)
-        }
+        let onBehalfOf = context.actingFor?.subject
         var via: String?
         if let value = context.metadata[callingServiceKey], !value.isEmpty {
             guard let name = ServiceName(rawValue: value) else {

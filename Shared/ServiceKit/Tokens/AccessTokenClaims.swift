@@ -7,6 +7,8 @@ public struct AccessTokenClaims: Sendable, Hashable, Codable {
     public static let defaultIssuer = "tillit-identity"
     /// The audience every access token carries (`aud`).
     public static let defaultAudience = "tillit"
+    /// The longest life (`exp − iat`) a verifier accepts: 15 minutes.
+    public static let maximumLifetime: TimeInterval = 15 * 60
 
     /// `iss`: who issued the token, `tillit-identity`.
     public var issuer: String

@@ -5,8 +5,10 @@ import Synchronization
 /// Verifies access tokens locally: caches the signing keys, refetches when a token names an
 /// unknown key id (at most once per `refetchInterval`, so random key ids cannot make it hammer
 /// Identity; concurrent misses share one fetch), checks iss/aud, expiry and iat with `clockSkew`,
-/// and (if set) the expected organisation. Caches verified tokens by their exact text until they
-/// expire (bounded LRU-ish, `cacheCapacity`), so a token sent with many calls is verified once.
+/// a life (`exp − iat`) of at most `AccessTokenClaims.maximumLifetime`, and (if set) the expected
+/// organisation. Caches verified tokens by their exact text until they expire (bounded LRU-ish,
+/// `cacheCapacity`), so a token sent with many calls is verified once. With `revokedSessions`,
+/// a token whose session (`sid`) has ended is refused, also when it is already cached.
 ///
 /// Errors are `TokenError`s: `UNAUTHENTICATED` on the wire, `UNAVAILABLE` when no keys can be
 /// fetched.
@@ -56,6 +58,7 @@ public final class AccessTokenVerifier: TokenVerifier {
     private let expectedOrganization: String?
     private let cacheCapacity: Int
     private let now: @Sendable () -> Date
+    private let revokedSessions: RevokedSessions?
     private let state = Mutex(State())
     private let signatureChecks = Atomic<Int>(0)
 
@@ -64,8 +67,10 @@ public final class AccessTokenVerifier: TokenVerifier {
         source: any SigningKeySource, clockSkew: Duration = .seconds(30),
         refetchInterval: Duration = .seconds(5),
         expectedOrganization: String? = nil, cacheCapacity: Int = 10_000,
+        revokedSessions: RevokedSessions? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.revokedSessions = revokedSessions
         self.source = source
         self.clockSkew = Self.seconds(clockSkew)
         self.refetchInterval = Self.seconds(refetchInterval)
@@ -111,14 +116,19 @@ public final class AccessTokenVerifier: TokenVerifier {
             throw TokenError(code: .malformed, message: "the token is longer than 8 KiB")
         }
         let now = self.now()
+        let entry: CachedToken
         switch cached(token, now: now) {
-        case .hit(let entry):
-            return entry
+        case .hit(let hit):
+            entry = hit
         case .expired:
             throw TokenError(code: .expired, message: "the token has expired")
         case .miss:
-            return try await verifyUncached(token, now: now)
+            entry = try await verifyUncached(token, now: now)
         }
+        if let session = entry.claims.sessionID, let revokedSessions, revokedSessions.contains(session) {
+            throw TokenError(code: .revoked, message: "the token's session \(session.prefix(8)) has ended")
+        }
+        return entry
     }
 
     /// The cached verification of `token`, if still valid; a stale entry is evicted.
@@ -169,6 +179,10 @@ public final class AccessTokenVerifier: TokenVerifier {
         }
         guard claims.expiresAt >= claims.issuedAt else {
             throw TokenError(code: .malformed, message: "the token expires before it was issued")
+        }
+        guard claims.expiresAt.timeIntervalSince(claims.issuedAt) <= AccessTokenClaims.maximumLifetime else {
+            throw TokenError(
+                code: .lifetimeTooLong, message: "the token lives longer than 15 minutes (exp − iat)")
         }
         guard now.timeIntervalSince(claims.expiresAt) <= clockSkew else {
             throw TokenError(code: .expired, message: "the token expired at \(claims.expiresAt)")

@@ -22,6 +22,10 @@ public struct TokenError: Error, RPCErrorConvertible, Sendable, CustomStringConv
         case wrongAudience
         /// The signing keys could not be fetched from Identity.
         case keysUnavailable
+        /// The token's session has ended (logout, revoked, password or role change, …).
+        case revoked
+        /// `exp − iat` is longer than `AccessTokenClaims.maximumLifetime`.
+        case lifetimeTooLong
     }
 
     /// The kind of failure.
@@ -54,6 +58,8 @@ public struct TokenError: Error, RPCErrorConvertible, Sendable, CustomStringConv
         case .notYetValid: reason = "not valid yet (check the clock)"
         case .wrongOrganization: reason = "issued for another organisation"
         case .wrongAudience: reason = "not issued for Tillit"
+        case .revoked: reason = "the session has ended; sign in again"
+        case .lifetimeTooLong: reason = "lives longer than 15 minutes"
         }
         return RPCError(code: .unauthenticated, message: "invalid access token: \(reason)", cause: self)
     }

@@ -3,6 +3,7 @@ import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// A practice set up through the API: one account of every kind and role, each signed in, and
 /// an admin of a second organisation. Every staff account holds exactly one role, so each column
@@ -28,10 +29,17 @@ struct Practice: Sendable {
     /// TOTP secrets (admin, supervisor).
     let totpSecrets: [Role: String]
 
-    /// Call options for `role` (no token for anonymous).
+    /// Call options for `role` (no token for anonymous); `onBehalfOf` names an account by id
+    /// alone (which Identity refuses).
     func options(_ role: Role, onBehalfOf: String? = nil) -> CallOptions {
         guard let token = tokens[role] else { return CallOptions() }
         return IdentityHarness.auth(token, onBehalfOf: onBehalfOf)
+    }
+
+    /// Call options for `role` acting for `user`: names them and relays their access token.
+    func options(_ role: Role, actingFor user: Role) -> CallOptions {
+        guard let token = tokens[role] else { return CallOptions() }
+        return bearer(token, onBehalfOf: id(user), relaying: tokens[user])
     }
 
     func id(_ role: Role) -> String { ids[role] ?? "" }

@@ -16,6 +16,7 @@ public enum IdentityAccessPolicy {
         M.refresh: .anyone,
         M.logout: .anyone,
         M.getSigningKeys: .anyone,
+        M.listRevokedSessions: .anyone,
         M.revokeSessions: .staff() | .clients,
         M.enrolTotp: (.staff() | .clients).allowing(.totpEnrolment),
         M.confirmTotp: (.staff() | .clients).allowing(.totpEnrolment),

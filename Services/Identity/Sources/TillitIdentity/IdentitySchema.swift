@@ -36,6 +36,7 @@ public enum IdentitySchema {
         Migrations.Migration("audit-v1-via", migrate: AuditTrail.addVia),
         Migrations.Migration("audit-v1-heads", migrate: AuditTrail.createHeads),
         AuditTrail.sealMigration(keys: auditKeys),
+        Migrations.Migration("identity-v1-revoked-sessions", migrate: revokedSessions),
         ]
     }
 

@@ -45,12 +45,18 @@ public enum IdentityServer {
         let hasher = PasswordHasher(
             parameters: identity.passwordParameters, maxConcurrent: identity.maxConcurrentHashes,
             maxQueued: identity.maxQueuedHashes)
+        // Identity's own verifier refuses an ended session as soon as its revocation commits.
+        let revokedSessions = RevokedSessions()
+        let store = IdentityStore(
+            database: database, audit: AuditTrail(keys: auditKeys), now: now, revokedSessions: revokedSessions)
+        try store.loadRevokedSessions()
         let handler = IdentityHandler(
-            store: IdentityStore(database: database, audit: AuditTrail(keys: auditKeys), now: now), configuration: identity, hasher: hasher,
+            store: store, configuration: identity, hasher: hasher,
             issuer: TokenIssuer(keys: keys, lifetime: identity.accessTokenLifetime, now: now), keys: keys,
             secrets: try totpSecretBox(identity, dataDirectory: configuration.dataDirectory))
         let verifier = AccessTokenVerifier(
-            source: ClosureSigningKeySource { keys.publishedKeys().map(\.verification) }, now: now)
+            source: ClosureSigningKeySource { keys.publishedKeys().map(\.verification) },
+            revokedSessions: revokedSessions, now: now)
         return ServiceHost(
             configuration: configuration,
             services: [handler],

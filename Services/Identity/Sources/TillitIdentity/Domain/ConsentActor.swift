@@ -2,7 +2,8 @@ import Foundation
 import TillitServiceKit
 
 /// Who records a consent change and how: the client themself, staff on the client's behalf
-/// (with how it was given), or a service acting for the client (`x-on-behalf-of`).
+/// (with how it was given), or a service acting for the client (`x-on-behalf-of` with the
+/// client's own relayed access token, verified by the `AuthenticationInterceptor`).
 struct ConsentActor: Sendable {
     /// Stored as recorded_by / revoked_by.
     var recordedBy: String
@@ -24,7 +25,7 @@ struct ConsentActor: Sendable {
         if caller.isService {
             guard caller.onBehalfOf == client else {
                 throw ServiceError.denied(
-                    "a service changes consent only acting for the client (x-on-behalf-of)")
+                    "a service changes consent only acting for the client, with the client's token")
             }
             self.init(recordedBy: client, howGiven: how.isEmpty ? nil : how, onBehalfOf: client)
             return

@@ -33,6 +33,11 @@ enum WireMapping {
         timestamp(millis: millis(date))
     }
 
+    /// The instant `millis` milliseconds after the epoch.
+    static func date(millis: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(millis) / 1000)
+    }
+
     static func millis(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }

@@ -113,6 +113,9 @@ extension IdentityHandler {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "change roles")
         let target = try Self.accountID(request.accountID)
+        // Nobody changes their own roles: a demoted admin cannot grant themself admin again,
+        // and an admin cannot quietly add roles to their own account.
+        try caller.require(target != caller.id, "change your own roles (another admin does)")
         let roles = try Role.roles(wire: request.roles)
         var response = Tillit_Identity_V1_SetRolesResponse()
         response.account = try await store.setRoles(roles, of: target, by: caller).proto

@@ -168,7 +168,8 @@ extension IdentityStore {
         return account
     }
 
-    /// Replaces the roles of staff account `id`, audited as `roles.set` with the old roles. The
+    /// Replaces the roles of staff account `id`, audited as `roles.set` with the old roles; when
+    /// they change, every session of the account ends (its tokens carry the old roles). The
     /// organisation keeps an active admin, a supervisor with supervisees keeps the role, and a
     /// practitioner needs a licence status (FAILED_PRECONDITION otherwise).
     func setRoles(_ roles: [Role], of id: String, by caller: Caller) async throws -> AccountRecord {
@@ -195,12 +196,14 @@ extension IdentityStore {
                     db, organization: caller.organization, account: id, role, grantedBy: caller.id, at: at)
             }
             try requireActiveAdmin(db, organization: caller.organization)
+            let sessions =
+                try Set(roles) == Set(current.roles) ? 0 : revokeSessions(db, account: id, at: at)
             try audit(
                 db,
                 AuditEvent(
                     "roles.set", subject: id,
                     detail:
-                        "roles: \(roles.map(\.rawValue).joined(separator: ",")) (was: \(current.roles.map(\.rawValue).joined(separator: ",")))"
+                        "roles: \(roles.map(\.rawValue).joined(separator: ",")) (was: \(current.roles.map(\.rawValue).joined(separator: ","))); sessions revoked: \(sessions)"
                 ), by: AuditActor(caller))
             return try AccountRecord.fetch(db, organization: caller.organization, id: id)
         }

@@ -122,13 +122,16 @@ extension IdentityStore {
         return .rotated(record, successor)
     }
 
-    /// Revokes every live token of a family; returns how many.
+    /// Revokes every live token of a family and, if any was live, records the session as ended
+    /// (`recordRevokedSession`: its access tokens are refused everywhere); returns how many.
     @discardableResult
     func revokeFamily(_ db: Database, family: String, at: Int64) throws -> Int {
         try db.execute(
             sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
             arguments: [at, family])
-        return db.changesCount
+        let count = db.changesCount
+        if count > 0 { try recordRevokedSession(db, family: family, at: at) }
+        return count
     }
 
     /// The family of a refresh token, if it is known.
@@ -141,19 +144,24 @@ extension IdentityStore {
         ).map { ($0["organization_id"], $0["account_id"], $0["family_id"]) }
     }
 
-    /// Revokes every session of `account` except `keeping` (a family); returns how many sessions ended.
+    /// Revokes every session of `account` except `keeping` (a family); returns how many live
+    /// sessions ended. Sessions whose refresh token expired in the last `RevokedSessions.retention`
+    /// are ended too (not counted): an access token issued by their last refresh may still be valid.
     func revokeSessions(_ db: Database, account: String, keeping: String? = nil, at: Int64) throws -> Int {
-        let families = try String.fetchAll(
+        let families = try Row.fetchAll(
             db,
             sql: """
-                SELECT DISTINCT family_id FROM refresh_tokens
+                SELECT family_id, max(expires_at) > ? AS live FROM refresh_tokens
                 WHERE account_id = ? AND revoked_at IS NULL AND rotated_at IS NULL AND expires_at > ?
+                GROUP BY family_id
                 """,
-            arguments: [account, at]
-        ).filter { $0 != keeping }
+            arguments: [at, account, at - Self.revocationRetentionMillis]
+        ).filter { ($0["family_id"] as String) != keeping }
+        var live = 0
         for family in families {
-            try revokeFamily(db, family: family, at: at)
+            try revokeFamily(db, family: family["family_id"], at: at)
+            if family["live"] as Bool { live += 1 }
         }
-        return families.count
+        return live
     }
 }

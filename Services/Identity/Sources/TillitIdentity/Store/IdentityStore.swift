@@ -17,6 +17,21 @@ struct IdentityStore: Sendable {
     let audit: AuditTrail
     /// The clock (tests move it).
     let now: @Sendable () -> Date
+    /// The sessions that ended, as Identity's own verifier sees them: each revocation is added
+    /// when its transaction commits (`recordRevokedSession`), so Identity refuses the session's
+    /// access tokens at once.
+    let revokedSessions: RevokedSessions
+
+    /// A store over `database`.
+    init(
+        database: IdentityDatabase, audit: AuditTrail, now: @escaping @Sendable () -> Date,
+        revokedSessions: RevokedSessions
+    ) {
+        self.database = database
+        self.audit = audit
+        self.now = now
+        self.revokedSessions = revokedSessions
+    }
 
     /// Now, in milliseconds since the epoch.
     var nowMillis: Int64 { WireMapping.millis(now()) }

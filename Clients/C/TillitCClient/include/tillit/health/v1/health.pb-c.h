@@ -52,10 +52,20 @@ struct  Tillit__Health__V1__HealthCheckResponse
 {
   ProtobufCMessage base;
   Tillit__Health__V1__HealthCheckResponse__ServingStatus status;
+  /*
+   * Set while the server serves but something it depends on is impaired, e.g. its list of ended
+   * sessions is stale because Identity cannot be reached (it keeps refusing the sessions it
+   * knows of, but learns of no new ones); `reason` says what.
+   */
+  protobuf_c_boolean degraded;
+  /*
+   * Why the server is degraded; empty otherwise.
+   */
+  char *reason;
 };
 #define TILLIT__HEALTH__V1__HEALTH_CHECK_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__health__v1__health_check_response__descriptor) \
-    , TILLIT__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING_STATUS_UNKNOWN }
+    , TILLIT__HEALTH__V1__HEALTH_CHECK_RESPONSE__SERVING_STATUS__SERVING_STATUS_UNKNOWN, 0, (char *)protobuf_c_empty_string }
 
 
 /* Tillit__Health__V1__HealthCheckRequest methods */

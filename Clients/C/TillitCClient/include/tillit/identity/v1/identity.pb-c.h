@@ -54,6 +54,9 @@ typedef struct Tillit__Identity__V1__ResetTotpRequest Tillit__Identity__V1__Rese
 typedef struct Tillit__Identity__V1__ResetTotpResponse Tillit__Identity__V1__ResetTotpResponse;
 typedef struct Tillit__Identity__V1__GetSigningKeysRequest Tillit__Identity__V1__GetSigningKeysRequest;
 typedef struct Tillit__Identity__V1__GetSigningKeysResponse Tillit__Identity__V1__GetSigningKeysResponse;
+typedef struct Tillit__Identity__V1__ListRevokedSessionsRequest Tillit__Identity__V1__ListRevokedSessionsRequest;
+typedef struct Tillit__Identity__V1__RevokedSession Tillit__Identity__V1__RevokedSession;
+typedef struct Tillit__Identity__V1__ListRevokedSessionsResponse Tillit__Identity__V1__ListRevokedSessionsResponse;
 typedef struct Tillit__Identity__V1__GetOrganizationRequest Tillit__Identity__V1__GetOrganizationRequest;
 typedef struct Tillit__Identity__V1__GetOrganizationResponse Tillit__Identity__V1__GetOrganizationResponse;
 typedef struct Tillit__Identity__V1__UpdateOrganizationRequest Tillit__Identity__V1__UpdateOrganizationRequest;
@@ -1016,6 +1019,70 @@ struct  Tillit__Identity__V1__GetSigningKeysResponse
 #define TILLIT__IDENTITY__V1__GET_SIGNING_KEYS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__get_signing_keys_response__descriptor) \
     , 0,NULL }
+
+
+/*
+ * Asks for the sessions that ended after `cursor`.
+ */
+struct  Tillit__Identity__V1__ListRevokedSessionsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The `next_cursor` of the previous answer; empty asks for every session whose access tokens
+   * may still be valid.
+   */
+  char *cursor;
+};
+#define TILLIT__IDENTITY__V1__LIST_REVOKED_SESSIONS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__list_revoked_sessions_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * A session that ended (logout, revocation, password change or reset, TOTP reset, role change,
+ * deactivation, refresh-token reuse): access tokens whose `sid` is `session_id` are refused.
+ */
+struct  Tillit__Identity__V1__RevokedSession
+{
+  ProtobufCMessage base;
+  /*
+   * The session id (the `sid` claim of its access tokens).
+   */
+  char *session_id;
+  /*
+   * When it ended.
+   */
+  Tillit__Common__V1__Timestamp *revoked_at;
+  /*
+   * No access token of the session is valid after this instant; verifiers may forget it then.
+   */
+  Tillit__Common__V1__Timestamp *forget_after;
+};
+#define TILLIT__IDENTITY__V1__REVOKED_SESSION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__revoked_session__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, NULL }
+
+
+/*
+ * Sessions ended after the request's cursor, oldest first (at most 1000).
+ */
+struct  Tillit__Identity__V1__ListRevokedSessionsResponse
+{
+  ProtobufCMessage base;
+  size_t n_sessions;
+  Tillit__Identity__V1__RevokedSession **sessions;
+  /*
+   * The cursor to ask from next time (the same when nothing ended).
+   */
+  char *next_cursor;
+  /*
+   * True when more ended sessions wait: ask again at once.
+   */
+  protobuf_c_boolean more;
+};
+#define TILLIT__IDENTITY__V1__LIST_REVOKED_SESSIONS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__list_revoked_sessions_response__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string, 0 }
 
 
 /*
@@ -2474,6 +2541,63 @@ Tillit__Identity__V1__GetSigningKeysResponse *
 void   tillit__identity__v1__get_signing_keys_response__free_unpacked
                      (Tillit__Identity__V1__GetSigningKeysResponse *message,
                       ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__ListRevokedSessionsRequest methods */
+void   tillit__identity__v1__list_revoked_sessions_request__init
+                     (Tillit__Identity__V1__ListRevokedSessionsRequest         *message);
+size_t tillit__identity__v1__list_revoked_sessions_request__get_packed_size
+                     (const Tillit__Identity__V1__ListRevokedSessionsRequest   *message);
+size_t tillit__identity__v1__list_revoked_sessions_request__pack
+                     (const Tillit__Identity__V1__ListRevokedSessionsRequest   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__list_revoked_sessions_request__pack_to_buffer
+                     (const Tillit__Identity__V1__ListRevokedSessionsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__ListRevokedSessionsRequest *
+       tillit__identity__v1__list_revoked_sessions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__list_revoked_sessions_request__free_unpacked
+                     (Tillit__Identity__V1__ListRevokedSessionsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__RevokedSession methods */
+void   tillit__identity__v1__revoked_session__init
+                     (Tillit__Identity__V1__RevokedSession         *message);
+size_t tillit__identity__v1__revoked_session__get_packed_size
+                     (const Tillit__Identity__V1__RevokedSession   *message);
+size_t tillit__identity__v1__revoked_session__pack
+                     (const Tillit__Identity__V1__RevokedSession   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__revoked_session__pack_to_buffer
+                     (const Tillit__Identity__V1__RevokedSession   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__RevokedSession *
+       tillit__identity__v1__revoked_session__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__revoked_session__free_unpacked
+                     (Tillit__Identity__V1__RevokedSession *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Identity__V1__ListRevokedSessionsResponse methods */
+void   tillit__identity__v1__list_revoked_sessions_response__init
+                     (Tillit__Identity__V1__ListRevokedSessionsResponse         *message);
+size_t tillit__identity__v1__list_revoked_sessions_response__get_packed_size
+                     (const Tillit__Identity__V1__ListRevokedSessionsResponse   *message);
+size_t tillit__identity__v1__list_revoked_sessions_response__pack
+                     (const Tillit__Identity__V1__ListRevokedSessionsResponse   *message,
+                      uint8_t             *out);
+size_t tillit__identity__v1__list_revoked_sessions_response__pack_to_buffer
+                     (const Tillit__Identity__V1__ListRevokedSessionsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Identity__V1__ListRevokedSessionsResponse *
+       tillit__identity__v1__list_revoked_sessions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__identity__v1__list_revoked_sessions_response__free_unpacked
+                     (Tillit__Identity__V1__ListRevokedSessionsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Tillit__Identity__V1__GetOrganizationRequest methods */
 void   tillit__identity__v1__get_organization_request__init
                      (Tillit__Identity__V1__GetOrganizationRequest         *message);
@@ -3521,6 +3645,15 @@ typedef void (*Tillit__Identity__V1__GetSigningKeysRequest_Closure)
 typedef void (*Tillit__Identity__V1__GetSigningKeysResponse_Closure)
                  (const Tillit__Identity__V1__GetSigningKeysResponse *message,
                   void *closure_data);
+typedef void (*Tillit__Identity__V1__ListRevokedSessionsRequest_Closure)
+                 (const Tillit__Identity__V1__ListRevokedSessionsRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Identity__V1__RevokedSession_Closure)
+                 (const Tillit__Identity__V1__RevokedSession *message,
+                  void *closure_data);
+typedef void (*Tillit__Identity__V1__ListRevokedSessionsResponse_Closure)
+                 (const Tillit__Identity__V1__ListRevokedSessionsResponse *message,
+                  void *closure_data);
 typedef void (*Tillit__Identity__V1__GetOrganizationRequest_Closure)
                  (const Tillit__Identity__V1__GetOrganizationRequest *message,
                   void *closure_data);
@@ -3723,6 +3856,10 @@ struct Tillit__Identity__V1__Identity_Service
                            const Tillit__Identity__V1__GetSigningKeysRequest *input,
                            Tillit__Identity__V1__GetSigningKeysResponse_Closure closure,
                            void *closure_data);
+  void (*list_revoked_sessions)(Tillit__Identity__V1__Identity_Service *service,
+                                const Tillit__Identity__V1__ListRevokedSessionsRequest *input,
+                                Tillit__Identity__V1__ListRevokedSessionsResponse_Closure closure,
+                                void *closure_data);
   void (*get_organization)(Tillit__Identity__V1__Identity_Service *service,
                            const Tillit__Identity__V1__GetOrganizationRequest *input,
                            Tillit__Identity__V1__GetOrganizationResponse_Closure closure,
@@ -3839,6 +3976,7 @@ void tillit__identity__v1__identity__init (Tillit__Identity__V1__Identity_Servic
       function_prefix__ ## set_password,\
       function_prefix__ ## reset_totp,\
       function_prefix__ ## get_signing_keys,\
+      function_prefix__ ## list_revoked_sessions,\
       function_prefix__ ## get_organization,\
       function_prefix__ ## update_organization,\
       function_prefix__ ## add_location,\
@@ -3911,6 +4049,10 @@ void tillit__identity__v1__identity__get_signing_keys(ProtobufCService *service,
                                                       const Tillit__Identity__V1__GetSigningKeysRequest *input,
                                                       Tillit__Identity__V1__GetSigningKeysResponse_Closure closure,
                                                       void *closure_data);
+void tillit__identity__v1__identity__list_revoked_sessions(ProtobufCService *service,
+                                                           const Tillit__Identity__V1__ListRevokedSessionsRequest *input,
+                                                           Tillit__Identity__V1__ListRevokedSessionsResponse_Closure closure,
+                                                           void *closure_data);
 void tillit__identity__v1__identity__get_organization(ProtobufCService *service,
                                                       const Tillit__Identity__V1__GetOrganizationRequest *input,
                                                       Tillit__Identity__V1__GetOrganizationResponse_Closure closure,
@@ -4057,6 +4199,9 @@ extern const ProtobufCMessageDescriptor tillit__identity__v1__reset_totp_request
 extern const ProtobufCMessageDescriptor tillit__identity__v1__reset_totp_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__get_signing_keys_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__get_signing_keys_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__list_revoked_sessions_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__revoked_session__descriptor;
+extern const ProtobufCMessageDescriptor tillit__identity__v1__list_revoked_sessions_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__get_organization_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__get_organization_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__identity__v1__update_organization_request__descriptor;

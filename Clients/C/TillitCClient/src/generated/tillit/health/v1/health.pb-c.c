@@ -167,7 +167,7 @@ const ProtobufCEnumDescriptor tillit__health__v1__health_check_response__serving
   tillit__health__v1__health_check_response__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCFieldDescriptor tillit__health__v1__health_check_response__field_descriptors[1] =
+static const ProtobufCFieldDescriptor tillit__health__v1__health_check_response__field_descriptors[3] =
 {
   {
     "status",
@@ -181,14 +181,40 @@ static const ProtobufCFieldDescriptor tillit__health__v1__health_check_response_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "degraded",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Health__V1__HealthCheckResponse, degraded),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Health__V1__HealthCheckResponse, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tillit__health__v1__health_check_response__field_indices_by_name[] = {
+  1,   /* field[1] = degraded */
+  2,   /* field[2] = reason */
   0,   /* field[0] = status */
 };
 static const ProtobufCIntRange tillit__health__v1__health_check_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor tillit__health__v1__health_check_response__descriptor =
 {
@@ -198,7 +224,7 @@ const ProtobufCMessageDescriptor tillit__health__v1__health_check_response__desc
   "Tillit__Health__V1__HealthCheckResponse",
   "tillit.health.v1",
   sizeof(Tillit__Health__V1__HealthCheckResponse),
-  1,
+  3,
   tillit__health__v1__health_check_response__field_descriptors,
   tillit__health__v1__health_check_response__field_indices_by_name,
   1,  tillit__health__v1__health_check_response__number_ranges,

@@ -1717,6 +1717,141 @@ void   tillit__identity__v1__get_signing_keys_response__free_unpacked
   assert(message->base.descriptor == &tillit__identity__v1__get_signing_keys_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tillit__identity__v1__list_revoked_sessions_request__init
+                     (Tillit__Identity__V1__ListRevokedSessionsRequest         *message)
+{
+  static const Tillit__Identity__V1__ListRevokedSessionsRequest init_value = TILLIT__IDENTITY__V1__LIST_REVOKED_SESSIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__list_revoked_sessions_request__get_packed_size
+                     (const Tillit__Identity__V1__ListRevokedSessionsRequest *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__list_revoked_sessions_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__list_revoked_sessions_request__pack
+                     (const Tillit__Identity__V1__ListRevokedSessionsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__list_revoked_sessions_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__list_revoked_sessions_request__pack_to_buffer
+                     (const Tillit__Identity__V1__ListRevokedSessionsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__list_revoked_sessions_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__ListRevokedSessionsRequest *
+       tillit__identity__v1__list_revoked_sessions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__ListRevokedSessionsRequest *)
+     protobuf_c_message_unpack (&tillit__identity__v1__list_revoked_sessions_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__list_revoked_sessions_request__free_unpacked
+                     (Tillit__Identity__V1__ListRevokedSessionsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__list_revoked_sessions_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__identity__v1__revoked_session__init
+                     (Tillit__Identity__V1__RevokedSession         *message)
+{
+  static const Tillit__Identity__V1__RevokedSession init_value = TILLIT__IDENTITY__V1__REVOKED_SESSION__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__revoked_session__get_packed_size
+                     (const Tillit__Identity__V1__RevokedSession *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__revoked_session__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__revoked_session__pack
+                     (const Tillit__Identity__V1__RevokedSession *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__revoked_session__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__revoked_session__pack_to_buffer
+                     (const Tillit__Identity__V1__RevokedSession *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__revoked_session__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__RevokedSession *
+       tillit__identity__v1__revoked_session__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__RevokedSession *)
+     protobuf_c_message_unpack (&tillit__identity__v1__revoked_session__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__revoked_session__free_unpacked
+                     (Tillit__Identity__V1__RevokedSession *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__revoked_session__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__identity__v1__list_revoked_sessions_response__init
+                     (Tillit__Identity__V1__ListRevokedSessionsResponse         *message)
+{
+  static const Tillit__Identity__V1__ListRevokedSessionsResponse init_value = TILLIT__IDENTITY__V1__LIST_REVOKED_SESSIONS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__identity__v1__list_revoked_sessions_response__get_packed_size
+                     (const Tillit__Identity__V1__ListRevokedSessionsResponse *message)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__list_revoked_sessions_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__identity__v1__list_revoked_sessions_response__pack
+                     (const Tillit__Identity__V1__ListRevokedSessionsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__list_revoked_sessions_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__identity__v1__list_revoked_sessions_response__pack_to_buffer
+                     (const Tillit__Identity__V1__ListRevokedSessionsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__identity__v1__list_revoked_sessions_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Identity__V1__ListRevokedSessionsResponse *
+       tillit__identity__v1__list_revoked_sessions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Identity__V1__ListRevokedSessionsResponse *)
+     protobuf_c_message_unpack (&tillit__identity__v1__list_revoked_sessions_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__identity__v1__list_revoked_sessions_response__free_unpacked
+                     (Tillit__Identity__V1__ListRevokedSessionsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__identity__v1__list_revoked_sessions_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tillit__identity__v1__get_organization_request__init
                      (Tillit__Identity__V1__GetOrganizationRequest         *message)
 {
@@ -6372,6 +6507,172 @@ const ProtobufCMessageDescriptor tillit__identity__v1__get_signing_keys_response
   (ProtobufCMessageInit) tillit__identity__v1__get_signing_keys_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tillit__identity__v1__list_revoked_sessions_request__field_descriptors[1] =
+{
+  {
+    "cursor",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__ListRevokedSessionsRequest, cursor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__list_revoked_sessions_request__field_indices_by_name[] = {
+  0,   /* field[0] = cursor */
+};
+static const ProtobufCIntRange tillit__identity__v1__list_revoked_sessions_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__list_revoked_sessions_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.ListRevokedSessionsRequest",
+  "ListRevokedSessionsRequest",
+  "Tillit__Identity__V1__ListRevokedSessionsRequest",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__ListRevokedSessionsRequest),
+  1,
+  tillit__identity__v1__list_revoked_sessions_request__field_descriptors,
+  tillit__identity__v1__list_revoked_sessions_request__field_indices_by_name,
+  1,  tillit__identity__v1__list_revoked_sessions_request__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__list_revoked_sessions_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__identity__v1__revoked_session__field_descriptors[3] =
+{
+  {
+    "session_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__RevokedSession, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revoked_at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__RevokedSession, revoked_at),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "forget_after",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__RevokedSession, forget_after),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__revoked_session__field_indices_by_name[] = {
+  2,   /* field[2] = forget_after */
+  1,   /* field[1] = revoked_at */
+  0,   /* field[0] = session_id */
+};
+static const ProtobufCIntRange tillit__identity__v1__revoked_session__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__revoked_session__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.RevokedSession",
+  "RevokedSession",
+  "Tillit__Identity__V1__RevokedSession",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__RevokedSession),
+  3,
+  tillit__identity__v1__revoked_session__field_descriptors,
+  tillit__identity__v1__revoked_session__field_indices_by_name,
+  1,  tillit__identity__v1__revoked_session__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__revoked_session__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__identity__v1__list_revoked_sessions_response__field_descriptors[3] =
+{
+  {
+    "sessions",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tillit__Identity__V1__ListRevokedSessionsResponse, n_sessions),
+    offsetof(Tillit__Identity__V1__ListRevokedSessionsResponse, sessions),
+    &tillit__identity__v1__revoked_session__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_cursor",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__ListRevokedSessionsResponse, next_cursor),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "more",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__ListRevokedSessionsResponse, more),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__identity__v1__list_revoked_sessions_response__field_indices_by_name[] = {
+  2,   /* field[2] = more */
+  1,   /* field[1] = next_cursor */
+  0,   /* field[0] = sessions */
+};
+static const ProtobufCIntRange tillit__identity__v1__list_revoked_sessions_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tillit__identity__v1__list_revoked_sessions_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.identity.v1.ListRevokedSessionsResponse",
+  "ListRevokedSessionsResponse",
+  "Tillit__Identity__V1__ListRevokedSessionsResponse",
+  "tillit.identity.v1",
+  sizeof(Tillit__Identity__V1__ListRevokedSessionsResponse),
+  3,
+  tillit__identity__v1__list_revoked_sessions_response__field_descriptors,
+  tillit__identity__v1__list_revoked_sessions_response__field_indices_by_name,
+  1,  tillit__identity__v1__list_revoked_sessions_response__number_ranges,
+  (ProtobufCMessageInit) tillit__identity__v1__list_revoked_sessions_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 #define tillit__identity__v1__get_organization_request__field_descriptors NULL
 #define tillit__identity__v1__get_organization_request__field_indices_by_name NULL
 #define tillit__identity__v1__get_organization_request__number_ranges NULL
@@ -9103,7 +9404,7 @@ const ProtobufCEnumDescriptor tillit__identity__v1__signing_algorithm__descripto
   tillit__identity__v1__signing_algorithm__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_descriptors[36] =
+static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_descriptors[37] =
 {
   { "Bootstrap", &tillit__identity__v1__bootstrap_request__descriptor, &tillit__identity__v1__bootstrap_response__descriptor },
   { "Login", &tillit__identity__v1__login_request__descriptor, &tillit__identity__v1__login_response__descriptor },
@@ -9117,6 +9418,7 @@ static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_de
   { "SetPassword", &tillit__identity__v1__set_password_request__descriptor, &tillit__identity__v1__set_password_response__descriptor },
   { "ResetTotp", &tillit__identity__v1__reset_totp_request__descriptor, &tillit__identity__v1__reset_totp_response__descriptor },
   { "GetSigningKeys", &tillit__identity__v1__get_signing_keys_request__descriptor, &tillit__identity__v1__get_signing_keys_response__descriptor },
+  { "ListRevokedSessions", &tillit__identity__v1__list_revoked_sessions_request__descriptor, &tillit__identity__v1__list_revoked_sessions_response__descriptor },
   { "GetOrganization", &tillit__identity__v1__get_organization_request__descriptor, &tillit__identity__v1__get_organization_response__descriptor },
   { "UpdateOrganization", &tillit__identity__v1__update_organization_request__descriptor, &tillit__identity__v1__update_organization_response__descriptor },
   { "AddLocation", &tillit__identity__v1__add_location_request__descriptor, &tillit__identity__v1__add_location_response__descriptor },
@@ -9143,42 +9445,43 @@ static const ProtobufCMethodDescriptor tillit__identity__v1__identity__method_de
   { "GetAuditCheckpoint", &tillit__identity__v1__get_audit_checkpoint_request__descriptor, &tillit__identity__v1__get_audit_checkpoint_response__descriptor },
 };
 const unsigned tillit__identity__v1__identity__method_indices_by_name[] = {
-  25,        /* AccountExists */
-  14,        /* AddLocation */
+  26,        /* AccountExists */
+  15,        /* AddLocation */
   0,        /* Bootstrap */
   8,        /* ChangePassword */
-  30,        /* CheckConsent */
+  31,        /* CheckConsent */
   7,        /* ConfirmTotp */
-  18,        /* CreateClientAccount */
-  19,        /* CreateServiceAccount */
-  17,        /* CreateStaffAccount */
-  22,        /* DeactivateAccount */
-  16,        /* DeactivateLocation */
+  19,        /* CreateClientAccount */
+  20,        /* CreateServiceAccount */
+  18,        /* CreateStaffAccount */
+  23,        /* DeactivateAccount */
+  17,        /* DeactivateLocation */
   6,        /* EnrolTotp */
-  23,        /* GetAccount */
-  35,        /* GetAuditCheckpoint */
-  31,        /* GetContactPolicy */
-  12,        /* GetOrganization */
+  24,        /* GetAccount */
+  36,        /* GetAuditCheckpoint */
+  32,        /* GetContactPolicy */
+  13,        /* GetOrganization */
   11,        /* GetSigningKeys */
-  26,        /* IsActive */
-  24,        /* ListAccounts */
-  33,        /* ListAuditEvents */
-  29,        /* ListConsents */
+  27,        /* IsActive */
+  25,        /* ListAccounts */
+  34,        /* ListAuditEvents */
+  30,        /* ListConsents */
+  12,        /* ListRevokedSessions */
   1,        /* Login */
   2,        /* LoginService */
   4,        /* Logout */
-  27,        /* RecordConsent */
+  28,        /* RecordConsent */
   3,        /* Refresh */
   10,        /* ResetTotp */
-  28,        /* RevokeConsent */
+  29,        /* RevokeConsent */
   5,        /* RevokeSessions */
-  32,        /* SetContactPolicy */
+  33,        /* SetContactPolicy */
   9,        /* SetPassword */
-  21,        /* SetRoles */
-  20,        /* UpdateAccount */
-  15,        /* UpdateLocation */
-  13,        /* UpdateOrganization */
-  34         /* VerifyAuditChain */
+  22,        /* SetRoles */
+  21,        /* UpdateAccount */
+  16,        /* UpdateLocation */
+  14,        /* UpdateOrganization */
+  35         /* VerifyAuditChain */
 };
 const ProtobufCServiceDescriptor tillit__identity__v1__identity__descriptor =
 {
@@ -9187,7 +9490,7 @@ const ProtobufCServiceDescriptor tillit__identity__v1__identity__descriptor =
   "Identity",
   "Tillit__Identity__V1__Identity",
   "tillit.identity.v1",
-  36,
+  37,
   tillit__identity__v1__identity__method_descriptors,
   tillit__identity__v1__identity__method_indices_by_name
 };
@@ -9287,13 +9590,21 @@ void tillit__identity__v1__identity__get_signing_keys(ProtobufCService *service,
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
   service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tillit__identity__v1__identity__list_revoked_sessions(ProtobufCService *service,
+                                                           const Tillit__Identity__V1__ListRevokedSessionsRequest *input,
+                                                           Tillit__Identity__V1__ListRevokedSessionsResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tillit__identity__v1__identity__get_organization(ProtobufCService *service,
                                                       const Tillit__Identity__V1__GetOrganizationRequest *input,
                                                       Tillit__Identity__V1__GetOrganizationResponse_Closure closure,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__update_organization(ProtobufCService *service,
                                                          const Tillit__Identity__V1__UpdateOrganizationRequest *input,
@@ -9301,7 +9612,7 @@ void tillit__identity__v1__identity__update_organization(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__add_location(ProtobufCService *service,
                                                   const Tillit__Identity__V1__AddLocationRequest *input,
@@ -9309,7 +9620,7 @@ void tillit__identity__v1__identity__add_location(ProtobufCService *service,
                                                   void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__update_location(ProtobufCService *service,
                                                      const Tillit__Identity__V1__UpdateLocationRequest *input,
@@ -9317,7 +9628,7 @@ void tillit__identity__v1__identity__update_location(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__deactivate_location(ProtobufCService *service,
                                                          const Tillit__Identity__V1__DeactivateLocationRequest *input,
@@ -9325,7 +9636,7 @@ void tillit__identity__v1__identity__deactivate_location(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__create_staff_account(ProtobufCService *service,
                                                           const Tillit__Identity__V1__CreateStaffAccountRequest *input,
@@ -9333,7 +9644,7 @@ void tillit__identity__v1__identity__create_staff_account(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__create_client_account(ProtobufCService *service,
                                                            const Tillit__Identity__V1__CreateClientAccountRequest *input,
@@ -9341,7 +9652,7 @@ void tillit__identity__v1__identity__create_client_account(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__create_service_account(ProtobufCService *service,
                                                             const Tillit__Identity__V1__CreateServiceAccountRequest *input,
@@ -9349,7 +9660,7 @@ void tillit__identity__v1__identity__create_service_account(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__update_account(ProtobufCService *service,
                                                     const Tillit__Identity__V1__UpdateAccountRequest *input,
@@ -9357,7 +9668,7 @@ void tillit__identity__v1__identity__update_account(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__set_roles(ProtobufCService *service,
                                                const Tillit__Identity__V1__SetRolesRequest *input,
@@ -9365,7 +9676,7 @@ void tillit__identity__v1__identity__set_roles(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__deactivate_account(ProtobufCService *service,
                                                         const Tillit__Identity__V1__DeactivateAccountRequest *input,
@@ -9373,7 +9684,7 @@ void tillit__identity__v1__identity__deactivate_account(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__get_account(ProtobufCService *service,
                                                  const Tillit__Identity__V1__GetAccountRequest *input,
@@ -9381,7 +9692,7 @@ void tillit__identity__v1__identity__get_account(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__list_accounts(ProtobufCService *service,
                                                    const Tillit__Identity__V1__ListAccountsRequest *input,
@@ -9389,7 +9700,7 @@ void tillit__identity__v1__identity__list_accounts(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__account_exists(ProtobufCService *service,
                                                     const Tillit__Identity__V1__AccountExistsRequest *input,
@@ -9397,7 +9708,7 @@ void tillit__identity__v1__identity__account_exists(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__is_active(ProtobufCService *service,
                                                const Tillit__Identity__V1__IsActiveRequest *input,
@@ -9405,7 +9716,7 @@ void tillit__identity__v1__identity__is_active(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__record_consent(ProtobufCService *service,
                                                     const Tillit__Identity__V1__RecordConsentRequest *input,
@@ -9413,7 +9724,7 @@ void tillit__identity__v1__identity__record_consent(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__revoke_consent(ProtobufCService *service,
                                                     const Tillit__Identity__V1__RevokeConsentRequest *input,
@@ -9421,7 +9732,7 @@ void tillit__identity__v1__identity__revoke_consent(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__list_consents(ProtobufCService *service,
                                                    const Tillit__Identity__V1__ListConsentsRequest *input,
@@ -9429,7 +9740,7 @@ void tillit__identity__v1__identity__list_consents(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__check_consent(ProtobufCService *service,
                                                    const Tillit__Identity__V1__CheckConsentRequest *input,
@@ -9437,7 +9748,7 @@ void tillit__identity__v1__identity__check_consent(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__get_contact_policy(ProtobufCService *service,
                                                         const Tillit__Identity__V1__GetContactPolicyRequest *input,
@@ -9445,7 +9756,7 @@ void tillit__identity__v1__identity__get_contact_policy(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__set_contact_policy(ProtobufCService *service,
                                                         const Tillit__Identity__V1__SetContactPolicyRequest *input,
@@ -9453,7 +9764,7 @@ void tillit__identity__v1__identity__set_contact_policy(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__list_audit_events(ProtobufCService *service,
                                                        const Tillit__Identity__V1__ListAuditEventsRequest *input,
@@ -9461,7 +9772,7 @@ void tillit__identity__v1__identity__list_audit_events(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__verify_audit_chain(ProtobufCService *service,
                                                         const Tillit__Identity__V1__VerifyAuditChainRequest *input,
@@ -9469,7 +9780,7 @@ void tillit__identity__v1__identity__verify_audit_chain(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__get_audit_checkpoint(ProtobufCService *service,
                                                           const Tillit__Identity__V1__GetAuditCheckpointRequest *input,
@@ -9477,7 +9788,7 @@ void tillit__identity__v1__identity__get_audit_checkpoint(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &tillit__identity__v1__identity__descriptor);
-  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 36, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__identity__v1__identity__init (Tillit__Identity__V1__Identity_Service *service,
                                            Tillit__Identity__V1__Identity_ServiceDestroy destroy)
