@@ -117,6 +117,7 @@ struct HostileBenchmark: AsyncParsableCommand {
                 _ = try await client.echo(request, options: options)
                 latencies.append(UInt64((clock.now - start).nanoseconds))
             } catch {
+                if errors == 0 { print("good client's first error: \(error)") }
                 errors += 1
             }
         }

@@ -4,20 +4,34 @@ import NIOCore
 extension ServerConnectionHandler {
     /// Frames one connection processes per event-loop turn before yielding to the others.
     static let framesPerTurn = 256
+    /// How long frames held over the turn's budget wait: long enough for the event loop to
+    /// serve its other connections' I/O first (NIO runs tasks submitted by tasks in the same
+    /// turn, before any I/O; only a task due later lets the selector run).
+    static let yieldDelay = TimeAmount.microseconds(50)
 
     /// Counts a frame against this turn's budget; false once `framesPerTurn` is spent. The first
-    /// frame of a turn schedules the budget's renewal, which also resumes the held frames.
+    /// frame of a turn schedules the budget's renewal at the end of the turn.
     func takeTurnBudget() -> Bool {
         guard let context else { return false }
         if framesThisTurn == 0 {
             context.eventLoop.assumeIsolated().execute {
                 self.framesThisTurn = 0
-                self.processHeldFrames()
+                self.resumeHeldFramesAfterYielding()
             }
         }
         guard framesThisTurn < Self.framesPerTurn else { return false }
         framesThisTurn += 1
         return true
+    }
+
+    /// Frames held over the budget resume once the event loop has served its other I/O.
+    private func resumeHeldFramesAfterYielding() {
+        guard let context, !heldFrames.isEmpty, context.channel.isWritable, !resumeScheduled else { return }
+        resumeScheduled = true
+        context.eventLoop.assumeIsolated().scheduleTask(in: Self.yieldDelay) {
+            self.resumeScheduled = false
+            self.processHeldFrames()
+        }
     }
 
     /// Passes `read()` on only while the channel is writable and no held frame waits: a peer that

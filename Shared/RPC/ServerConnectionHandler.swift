@@ -68,6 +68,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     var processingHeldFrames = false
     /// Frames processed in this event-loop turn (see `framesPerTurn`).
     var framesThisTurn = 0
+    /// Whether held frames are to resume after yielding (see `resumeHeldFramesAfterYielding`).
+    var resumeScheduled = false
     /// Closes the connection when a frame takes longer than `frameReadTimeout` to arrive.
     var frameTimer: Scheduled<Void>?
 

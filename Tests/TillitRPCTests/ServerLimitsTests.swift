@@ -264,8 +264,11 @@ import Testing
         // (Before, all 600 ran in the read, however long the other connections waited.)
         try server.channel.writeInbound(ByteBuffer(bytes: bytes))
         #expect(server.observer.all.count == ServerConnectionHandler.framesPerTurn)
-        // The rest, a share per turn, in order.
+        // The rest wait until the event loop has had time for its other connections' I/O…
         server.channel.embeddedEventLoop.run()
+        #expect(server.observer.all.count == ServerConnectionHandler.framesPerTurn)
+        // …then follow, a share per turn, in order.
+        server.advance(by: .milliseconds(1))
         let answered = try server.drain()
         #expect(answered.map(\.callID) == (1...600).map { UInt64($0) })
         #expect(server.observer.all.count == 600)
