@@ -24,6 +24,9 @@ struct BenchServer: AsyncParsableCommand {
     @Flag(help: "Also shut down gracefully when standard input reaches its end.")
     var stopOnStdinEOF = false
 
+    @Option(help: "Serve TLS 1.3 with the `bench` certificate of the development PKI in this folder.")
+    var tlsDir: String?
+
     func run() async throws {
         let status = await ServiceExit.run("tillit-bench serve") { try await serve() }
         if status != 0 { throw ExitCode(status) }
@@ -34,7 +37,8 @@ struct BenchServer: AsyncParsableCommand {
         logger.logLevel = .warning
         let server = RPCServer(
             configuration: RPCServerConfiguration(
-                host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop),
+                host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop,
+                transportSecurity: try tlsDir.map(BenchTLS.server) ?? .plaintext),
             services: [HealthService(services: [Tillit_Testing_V1_Echo.serviceName]), BenchEchoService()],
             logger: logger)
         let group = ServiceGroup(

@@ -229,6 +229,11 @@ public final class RPCServer: Service, Sendable {
                     let handler = ServerConnectionHandler(shared: shared)
                     let decoder = ByteToMessageHandler(
                         FrameDecoder(maximumFrameSize: shared.configuration.maximumFrameSize))
+                    // TLS, when configured, is the first handler: everything after it sees
+                    // plaintext frames (the context is shared, built once per server).
+                    if let tls = shared.configuration.transportSecurity.makeServerHandler() {
+                        try channel.pipeline.syncOperations.addHandler(tls)
+                    }
                     try channel.pipeline.syncOperations.addHandler(decoder)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let connection = ConnectionRegistry.Connection(

@@ -17,9 +17,11 @@ public struct RPCServerConfiguration: Sendable {
     public var maximumTimeout: Duration
     /// Whether handlers start on the connection's event loop instead of the cooperative pool.
     public var handlersOnEventLoop: Bool
+    /// Plaintext or TLS (its context is built once and shared by every connection).
+    public var transportSecurity: TransportSecurity
 
     /// Defaults: loopback, any port, 4 MiB frames, 1,024 calls per connection, 5 min idle, 10 s
-    /// grace, 5 min maximum timeout.
+    /// grace, 5 min maximum timeout, plaintext.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -28,7 +30,8 @@ public struct RPCServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(300),
         shutdownGracePeriod: Duration = .seconds(10),
         maximumTimeout: Duration = .seconds(300),
-        handlersOnEventLoop: Bool = false
+        handlersOnEventLoop: Bool = false,
+        transportSecurity: TransportSecurity = .plaintext
     ) {
         self.host = host
         self.port = port
@@ -38,6 +41,7 @@ public struct RPCServerConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.maximumTimeout = maximumTimeout
         self.handlersOnEventLoop = handlersOnEventLoop
+        self.transportSecurity = transportSecurity
     }
 }
 

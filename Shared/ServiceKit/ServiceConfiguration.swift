@@ -23,6 +23,10 @@ public struct ServiceConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// The largest frame accepted (`TILLIT_MAX_FRAME_BYTES`, default 4 MiB).
     public var maximumFrameSize: Int
+    /// TLS files (`TILLIT_TLS_CERT`, `TILLIT_TLS_KEY`, `TILLIT_TLS_CA`, default the development
+    /// PKI in `<data dir>/tls/`); nil only with `TILLIT_TLS=off`, which is refused unless the
+    /// listen address is loopback. See `TLSSettings`.
+    public var tls: TLSSettings?
     // MARK: ready file (stack launcher)
     /// Where to write the bound address and pid once listening (`TILLIT_READY_FILE`, see
     /// `ReadyFile`); nil (unset or empty) writes none.
@@ -75,6 +79,15 @@ public struct ServiceConfiguration: Sendable {
         self.maximumFrameSize = try Self.integer(
             "TILLIT_MAX_FRAME_BYTES", in: environment, default: 4 * 1024 * 1024,
             range: 1024...(64 * 1024 * 1024))
+        self.tls = try TLSSettings.read(
+            name: service.rawValue, dataDirectory: dataDirectory, environment: environment)
+        if tls == nil, !Self.isLoopback(listenAddress.host) {
+            throw ConfigurationError(
+                variable: TLSSettings.modeVariable,
+                message:
+                    "plaintext (off) is allowed only on a loopback address, not \(listenAddress); remove it"
+            )
+        }
         // MARK: ready file (stack launcher)
         self.readyFile = environment[ReadyFile.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         // MARK: end ready file

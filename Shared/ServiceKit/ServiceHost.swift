@@ -20,7 +20,7 @@ public struct ServiceHost: Sendable {
     /// A host for `services`. With a `verifier`, every call passes `policy` (every method but
     /// the public ones needs a valid token that the method's rule admits).
     /// `companions` run beside the server and stop after it (e.g. a database closer; see
-    /// `onShutdown`).
+    /// `onShutdown`). Throws `ConfigurationError` when the TLS files cannot be used.
     public init(
         configuration: ServiceConfiguration,
         services: [any RPCService],
@@ -28,15 +28,16 @@ public struct ServiceHost: Sendable {
         policy: AccessPolicy,
         companions: [any Service] = [],
         logger: Logger? = nil
-    ) {
-        self.init(
+    ) throws {
+        try self.init(
             configuration: configuration, services: services,
             authentication: verifier.map { AuthenticationInterceptor(verifier: $0, policy: policy) },
             companions: companions, logger: logger)
     }
 
     /// A host for `services`. With a `verifier`, every method but Health and `publicMethods`
-    /// needs a valid token (authentication only: no access table).
+    /// needs a valid token (authentication only: no access table). Throws `ConfigurationError`
+    /// when the TLS files cannot be used.
     public init(
         configuration: ServiceConfiguration,
         services: [any RPCService],
@@ -44,8 +45,8 @@ public struct ServiceHost: Sendable {
         publicMethods: Set<String> = [],
         companions: [any Service] = [],
         logger: Logger? = nil
-    ) {
-        self.init(
+    ) throws {
+        try self.init(
             configuration: configuration, services: services,
             authentication: verifier.map {
                 AuthenticationInterceptor(verifier: $0, publicMethods: publicMethods)
@@ -59,17 +60,20 @@ public struct ServiceHost: Sendable {
         authentication: AuthenticationInterceptor?,
         companions: [any Service],
         logger: Logger?
-    ) {
+    ) throws {
         let logger = logger ?? Logger(label: "tillit.\(configuration.service.rawValue)")
         self.configuration = configuration
         self.logger = logger
         self.companions = companions
         let health = HealthService(services: services.flatMap { $0.methods.map(\.descriptor.service) })
         self.health = health
-        var interceptors: [any ServerInterceptor] = []
+        // A caller claiming to be a service (x-calling-service) must hold its certificate.
+        var interceptors: [any ServerInterceptor] = [CallingServiceInterceptor()]
         if let authentication { interceptors.append(authentication) }
+        var serverConfiguration = configuration.serverConfiguration
+        serverConfiguration.transportSecurity = try configuration.makeServerTransportSecurity()
         self.server = RPCServer(
-            configuration: configuration.serverConfiguration,
+            configuration: serverConfiguration,
             services: [health] + services,
             interceptors: interceptors,
             observers: [LoggingCallObserver(logger: logger), MetricsCallObserver()],

@@ -42,7 +42,15 @@ struct HealthCommand: AsyncParsableCommand {
         var results: [(ServiceName, ServiceAddress, HealthProbe.Result)] = []
         for name in names {
             let address = resolved[name]!
-            let result = await HealthProbe.check(address, timeout: .milliseconds(Int(timeout * 1000)))
+            let result: HealthProbe.Result
+            do {
+                // TLS trusting TILLIT_TLS_CA (or the local stack's CA), expecting the service's name.
+                let security = try TLSSettings.clientSecurity(for: name)
+                result = await HealthProbe.check(
+                    address, timeout: .milliseconds(Int(timeout * 1000)), security: security)
+            } catch {
+                result = .unreachable("TLS is not set up: \(error)")
+            }
             results.append((name, address, result))
         }
         if json {

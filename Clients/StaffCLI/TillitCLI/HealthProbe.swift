@@ -23,11 +23,15 @@ public enum HealthProbe {
         }
     }
 
-    /// Checks the server at `address` once, within `timeout`.
-    public static func check(_ address: ServiceAddress, timeout: Duration = .seconds(2)) async -> Result {
+    /// Checks the server at `address` once, within `timeout`, over `security` (TLS for a
+    /// service; plaintext for test stand-ins).
+    public static func check(
+        _ address: ServiceAddress, timeout: Duration = .seconds(2), security: TransportSecurity = .plaintext
+    ) async -> Result {
         let client = RPCClient(
             host: address.host, port: address.port,
-            configuration: RPCClientConfiguration(connectionsPerPeer: 1, connectTimeout: timeout))
+            configuration: RPCClientConfiguration(
+                connectionsPerPeer: 1, connectTimeout: timeout, transportSecurity: security))
         defer { client.close() }
         do {
             let response = try await Tillit_Health_V1_Health.Client(client).check(

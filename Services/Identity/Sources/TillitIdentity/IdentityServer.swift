@@ -49,7 +49,7 @@ public enum IdentityServer {
             secrets: try totpSecretBox(identity, dataDirectory: configuration.dataDirectory))
         let verifier = AccessTokenVerifier(
             source: ClosureSigningKeySource { keys.publishedKeys().map(\.verification) }, now: now)
-        return ServiceHost(
+        return try ServiceHost(
             configuration: configuration,
             services: [handler],
             verifier: verifier,
