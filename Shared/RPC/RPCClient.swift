@@ -195,7 +195,8 @@ public final class RPCClient: Sendable {
         } catch let error as RPCError {
             throw error
         } catch {
-            throw RPCError(code: .unavailable, message: "cannot connect to \(host):\(port)", cause: error)
+            // The reason (refused, timed out, a TLS failure) is the client's own: it says what to fix.
+            throw RPCError(code: .unavailable, message: "cannot connect to \(host):\(port) (\(error))", cause: error)
         }
     }
 
