@@ -196,7 +196,8 @@ public final class RPCClient: Sendable {
             throw error
         } catch {
             // The reason (refused, timed out, a TLS failure) is the client's own: it says what to fix.
-            throw RPCError(code: .unavailable, message: "cannot connect to \(host):\(port) (\(error))", cause: error)
+            throw RPCError(
+                code: .unavailable, message: "cannot connect to \(host):\(port) (\(error))", cause: error)
         }
     }
 
