@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // MARK: Shared
@@ -37,6 +40,9 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -75,6 +81,9 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
@@ -90,7 +99,10 @@ let package = Package(
         .target(
             name: "TillitCClient",
             dependencies: ["CProtobufC"],
-            path: "Clients/C/TillitCClient"
+            path: "Clients/C/TillitCClient",
+            // TLS through the system's OpenSSL (libssl-dev). NIOSSL's and swift-crypto's BoringSSL
+            // symbols are prefixed, so both live in one binary (the interop tests).
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
 
         // MARK: Staff CLI
@@ -216,6 +228,7 @@ let package = Package(
                 "TillitTesting",
                 "TillitServiceKit", "TillitRPC", "TillitContracts", "TillitStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/TillitServiceKitTests",

@@ -32,6 +32,8 @@ struct BenchServer: AsyncParsableCommand {
         maximumMetadataEntries: .max, maximumMetadataKeyLength: .max, maximumMetadataValueLength: .max,
         maximumMetadataSize: .max, maximumMethodPathLength: .max, frameReadTimeout: .seconds(3600),
         maximumConnections: .max, maximumConnectionsPerSource: .max)
+    @Option(help: "Serve TLS 1.3 with the `bench` certificate of the development PKI in this folder.")
+    var tlsDir: String?
 
     func run() async throws {
         let status = await ServiceExit.run("tillit-bench serve") { try await serve() }
@@ -44,7 +46,8 @@ struct BenchServer: AsyncParsableCommand {
         let server = RPCServer(
             configuration: RPCServerConfiguration(
                 host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop,
-                limits: noLimits ? Self.liftedLimits : RPCServerLimits()),
+                limits: noLimits ? Self.liftedLimits : RPCServerLimits(),
+                transportSecurity: try tlsDir.map(BenchTLS.server) ?? .plaintext),
             services: [HealthService(services: [Tillit_Testing_V1_Echo.serviceName]), BenchEchoService()],
             logger: logger)
         let group = ServiceGroup(

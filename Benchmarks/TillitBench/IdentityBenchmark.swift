@@ -33,7 +33,11 @@ struct IdentityBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         if let serverPort {
-            let rpc = RPCClient(host: "127.0.0.1", port: serverPort)
+            // TLS trusting TILLIT_TLS_CA (or the local stack's CA), as `tillit` does.
+            let rpc = RPCClient(
+                host: "127.0.0.1", port: serverPort,
+                configuration: RPCClientConfiguration(
+                    transportSecurity: try TLSSettings.clientSecurity(for: .identity)))
             defer { rpc.close() }
             print("server: tillit-identity at 127.0.0.1:\(serverPort) (another process)")
             try await measure(rpc: rpc)
@@ -59,7 +63,12 @@ struct IdentityBenchmark: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let port = try await host.server.localPort
-            let rpc = RPCClient(host: "127.0.0.1", port: port)
+            // Identity made its development PKI under the temporary data folder.
+            let rpc = RPCClient(
+                host: "127.0.0.1", port: port,
+                configuration: RPCClientConfiguration(
+                    transportSecurity: try TLSSettings.clientSecurity(
+                        for: .identity, environment: ["TILLIT_DATA_DIR": directory])))
             defer { rpc.close() }
             try await measure(rpc: rpc)
             await group.triggerGracefulShutdown()

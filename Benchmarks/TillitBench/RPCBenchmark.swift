@@ -43,26 +43,48 @@ struct RPCBenchmark: AsyncParsableCommand {
     @Flag(help: "Run the calling tasks on the client connection's event loop.")
     var clientOnEventLoop = false
 
+    @Flag(help: "Use TLS 1.3 (development PKI in --tls-dir, or a temporary folder).")
+    var tls = false
+
+    @Option(help: "The folder of the development PKI for --tls (made if missing).")
+    var tlsDir: String?
+
+    /// The PKI folder when --tls is on.
+    private func tlsFolder() -> String? {
+        guard tls || tlsDir != nil else { return nil }
+        return tlsDir
+            ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("tillit-bench-tls-\(getpid())").path
+    }
+
     func run() async throws {
+        let folder = tlsFolder()
+        print("transport:                \(folder == nil ? "plaintext" : "TLS 1.3")")
         if let serverPort {
-            try await measure(port: serverPort, serverPID: nil)
+            try await measure(port: serverPort, serverPID: nil, tlsFolder: folder)
         } else if inProcess {
             try await withRPCServer(
-                configuration: RPCServerConfiguration(handlersOnEventLoop: handlersOnEventLoop),
+                configuration: RPCServerConfiguration(
+                    handlersOnEventLoop: handlersOnEventLoop,
+                    transportSecurity: try folder.map(BenchTLS.server) ?? .plaintext),
                 services: [BenchEchoService()],
                 logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
             ) { server in
-                try await measure(port: try await server.localPort, serverPID: nil)
+                try await measure(port: try await server.localPort, serverPID: nil, tlsFolder: folder)
             }
         } else {
-            let child = try BenchChild.start(
-                arguments: handlersOnEventLoop ? ["--handlers-on-event-loop"] : [])
+            var arguments = handlersOnEventLoop ? ["--handlers-on-event-loop"] : []
+            if let folder {
+                _ = try BenchTLS.prepare(folder)
+                arguments += ["--tls-dir", folder]
+            }
+            let child = try BenchChild.start(arguments: arguments)
             defer { child.stop() }
-            try await measure(port: child.port, serverPID: child.pid)
+            try await measure(port: child.port, serverPID: child.pid, tlsFolder: folder)
         }
     }
 
-    private func measure(port: Int, serverPID: Int32?) async throws {
+    private func measure(port: Int, serverPID: Int32?, tlsFolder: String?) async throws {
         if let serverPID {
             try await Task.sleep(for: .milliseconds(500))
             print(
@@ -74,7 +96,9 @@ struct RPCBenchmark: AsyncParsableCommand {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let rpc = RPCClient(
             host: "127.0.0.1", port: port,
-            configuration: RPCClientConfiguration(connectionsPerPeer: connections),
+            configuration: RPCClientConfiguration(
+                connectionsPerPeer: connections,
+                transportSecurity: try tlsFolder.map(BenchTLS.client) ?? .plaintext),
             eventLoopGroup: clientOnEventLoop ? eventLoop : MultiThreadedEventLoopGroup.singleton)
         defer { rpc.close() }
         if clientOnEventLoop {

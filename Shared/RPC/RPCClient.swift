@@ -195,7 +195,9 @@ public final class RPCClient: Sendable {
         } catch let error as RPCError {
             throw error
         } catch {
-            throw RPCError(code: .unavailable, message: "cannot connect to \(host):\(port)", cause: error)
+            // The reason (refused, timed out, a TLS failure) is the client's own: it says what to fix.
+            throw RPCError(
+                code: .unavailable, message: "cannot connect to \(host):\(port) (\(error))", cause: error)
         }
     }
 
@@ -206,6 +208,8 @@ public final class RPCClient: Sendable {
     ) {
         let peer = "\(host):\(port)"
         let maximumFrameSize = configuration.maximumFrameSize
+        let security = configuration.transportSecurity
+        let host = self.host
         let future = ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(configuration.connectTimeout.nanoseconds))
@@ -214,12 +218,22 @@ public final class RPCClient: Sendable {
                     let handler = ClientConnectionHandler(peer: peer) { [weak slot] in
                         slot?.connectionGoingAway(channel)
                     }
+                    if let tls = try security.makeClientHandler(host: host) {
+                        try channel.pipeline.syncOperations.addHandler(tls)
+                        try channel.pipeline.syncOperations.addHandler(
+                            TLSHandshakeWaiter(expectedName: security.serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FrameDecoder(maximumFrameSize: maximumFrameSize)))
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
             .connect(host: host, port: port)
+            .flatMap { channel in
+                // A TLS connection is ready once its handshake is done: a refused certificate
+                // fails the connect (and backs off) instead of the first call.
+                TLSHandshakeWaiter.handshakeDone(on: channel)
+            }
             .flatMapThrowing { channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
                 return ClientConnection(

@@ -13,16 +13,19 @@ public struct RPCClientConfiguration: Sendable {
     public var initialBackoff: Duration
     /// The longest wait between reconnection attempts.
     public var maximumBackoff: Duration
+    /// Plaintext or TLS (its context is built once and shared by every connection).
+    public var transportSecurity: TransportSecurity
 
     /// Defaults: 2 connections, 2 s connect timeout, 30 s call timeout, 4 MiB frames, backoff
-    /// from 100 ms doubling up to 5 s.
+    /// from 100 ms doubling up to 5 s, plaintext.
     public init(
         connectionsPerPeer: Int = 2,
         connectTimeout: Duration = .seconds(2),
         defaultTimeout: Duration = .seconds(30),
         maximumFrameSize: Int = 4 * 1024 * 1024,
         initialBackoff: Duration = .milliseconds(100),
-        maximumBackoff: Duration = .seconds(5)
+        maximumBackoff: Duration = .seconds(5),
+        transportSecurity: TransportSecurity = .plaintext
     ) {
         self.connectionsPerPeer = max(1, connectionsPerPeer)
         self.connectTimeout = connectTimeout
@@ -30,6 +33,7 @@ public struct RPCClientConfiguration: Sendable {
         self.maximumFrameSize = maximumFrameSize
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
+        self.transportSecurity = transportSecurity
     }
 
     /// The wait before attempt `failures + 1`, with ±20 % jitter.

@@ -239,6 +239,11 @@ public final class RPCServer: Service, Sendable {
                         FrameDecoder(
                             maximumFrameSize: shared.configuration.maximumFrameSize,
                             reportsPartialFrames: true))
+                    // TLS, when configured, is the first handler: everything after it sees
+                    // plaintext frames (the context is shared, built once per server).
+                    if let tls = shared.configuration.transportSecurity.makeServerHandler() {
+                        try channel.pipeline.syncOperations.addHandler(tls)
+                    }
                     try channel.pipeline.syncOperations.addHandler(decoder)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     let connection = ConnectionRegistry.Connection(

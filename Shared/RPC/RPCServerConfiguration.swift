@@ -20,9 +20,11 @@ public struct RPCServerConfiguration: Sendable {
     /// What a peer may send before any token is checked (metadata, method paths, frame time,
     /// connections); see `RPCServerLimits`.
     public var limits: RPCServerLimits
+    /// Plaintext or TLS (its context is built once and shared by every connection).
+    public var transportSecurity: TransportSecurity
 
     /// Defaults: loopback, any port, 4 MiB frames, 1,024 calls per connection, 5 min idle, 10 s
-    /// grace, 5 min maximum timeout, `RPCServerLimits()`.
+    /// grace, 5 min maximum timeout, `RPCServerLimits()`, plaintext.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -32,7 +34,8 @@ public struct RPCServerConfiguration: Sendable {
         shutdownGracePeriod: Duration = .seconds(10),
         maximumTimeout: Duration = .seconds(300),
         handlersOnEventLoop: Bool = false,
-        limits: RPCServerLimits = RPCServerLimits()
+        limits: RPCServerLimits = RPCServerLimits(),
+        transportSecurity: TransportSecurity = .plaintext
     ) {
         self.host = host
         self.port = port
@@ -43,6 +46,7 @@ public struct RPCServerConfiguration: Sendable {
         self.maximumTimeout = maximumTimeout
         self.handlersOnEventLoop = handlersOnEventLoop
         self.limits = limits
+        self.transportSecurity = transportSecurity
     }
 }
 

@@ -54,6 +54,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var shuttingDown = false
     private var graceTimer: Scheduled<Void>?
     private var peer = "unknown"
+    /// The DNS names of the client's verified TLS certificate, read once at the first call.
+    private var peerCertificateNames: [String]?
     /// The highest call id received, sent in GOAWAY: calls with higher ids were never seen and
     /// the client may send them again elsewhere.
     private var highestCallID: UInt64 = 0
@@ -222,9 +224,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             timeout = min(timeout, .microseconds(Int64(clamping: frame.timeoutMicros)))
         }
         let deadline = started + timeout
+        let peerNames =
+            peerCertificateNames
+            ?? shared.configuration.transportSecurity.verifiedPeerNames(on: context.pipeline)
+        peerCertificateNames = peerNames
         let serverContext = ServerContext(
             method: route.descriptor, metadata: metadata, requestID: requestID,
-            deadline: deadline, peer: peer, logger: shared.logger)
+            deadline: deadline, peer: peer, peerCertificateNames: peerNames, logger: shared.logger)
 
         let serial = nextSerial
         nextSerial &+= 1

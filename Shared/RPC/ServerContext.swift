@@ -23,6 +23,10 @@ public struct ServerContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The remote address, e.g. `127.0.0.1:51234`.
     public let peer: String
+    /// The DNS names of the TLS client certificate the caller presented and the server
+    /// verified against its trust roots (e.g. `["identity", "localhost"]` for a service);
+    /// empty for plaintext and for callers without a certificate.
+    public let peerCertificateNames: [String]
     /// The server's logger; `logger` adds the request id to it when asked for (most calls never
     /// log, so the metadata is not built for every call).
     private var baseLogger: Logger
@@ -35,6 +39,7 @@ public struct ServerContext: Sendable {
         requestID: String,
         deadline: ContinuousClock.Instant?,
         peer: String,
+        peerCertificateNames: [String] = [],
         logger: Logger
     ) {
         self.method = method
@@ -42,6 +47,7 @@ public struct ServerContext: Sendable {
         self.requestID = requestID
         self.deadline = deadline
         self.peer = peer
+        self.peerCertificateNames = peerCertificateNames
         self.baseLogger = logger
     }
 

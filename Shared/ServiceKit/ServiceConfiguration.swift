@@ -26,6 +26,10 @@ public struct ServiceConfiguration: Sendable {
     /// How often a service asks Identity for the sessions that ended
     /// (`TILLIT_REVOCATION_POLL_MILLIS`, 100–4000, default 1000; see `RevokedSessionPoller`).
     public var revocationPollInterval: Duration
+    /// TLS files (`TILLIT_TLS_CERT`, `TILLIT_TLS_KEY`, `TILLIT_TLS_CA`, default the development
+    /// PKI in `<data dir>/tls/`); nil only with `TILLIT_TLS=off`, which is refused unless the
+    /// listen address is loopback. See `TLSSettings`.
+    public var tls: TLSSettings?
     // MARK: ready file (stack launcher)
     /// Where to write the bound address and pid once listening (`TILLIT_READY_FILE`, see
     /// `ReadyFile`); nil (unset or empty) writes none.
@@ -99,6 +103,15 @@ public struct ServiceConfiguration: Sendable {
         self.revocationPollInterval = .milliseconds(
             try Self.integer(
                 "TILLIT_REVOCATION_POLL_MILLIS", in: environment, default: 1000, range: 100...4000))
+        self.tls = try TLSSettings.read(
+            name: service.rawValue, dataDirectory: dataDirectory, environment: environment)
+        if tls == nil, !Self.isLoopback(listenAddress.host) {
+            throw ConfigurationError(
+                variable: TLSSettings.modeVariable,
+                message:
+                    "plaintext (off) is allowed only on a loopback address, not \(listenAddress); remove it"
+            )
+        }
         // MARK: ready file (stack launcher)
         self.readyFile = environment[ReadyFile.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         // MARK: end ready file

@@ -22,7 +22,8 @@ public struct ServiceHost: Sendable {
     /// `companions` run beside the server and stop after it (e.g. a database closer; see
     /// `onShutdown`). `revocations` (every service but Identity: the poller filling the
     /// verifier's `RevokedSessions` from Identity) runs beside the server, and health reports
-    /// `degraded` while its list is stale.
+    /// `degraded` while its list is stale. Throws
+    /// `ConfigurationError` when the TLS files cannot be used.
     public init(
         configuration: ServiceConfiguration,
         services: [any RPCService],
@@ -31,15 +32,16 @@ public struct ServiceHost: Sendable {
         revocations: RevokedSessionPoller? = nil,
         companions: [any Service] = [],
         logger: Logger? = nil
-    ) {
-        self.init(
+    ) throws {
+        try self.init(
             configuration: configuration, services: services,
             authentication: verifier.map { AuthenticationInterceptor(verifier: $0, policy: policy) },
             revocations: revocations, companions: companions, logger: logger)
     }
 
     /// A host for `services`. With a `verifier`, every method but Health and `publicMethods`
-    /// needs a valid token (authentication only: no access table).
+    /// needs a valid token (authentication only: no access table). Throws `ConfigurationError`
+    /// when the TLS files cannot be used.
     public init(
         configuration: ServiceConfiguration,
         services: [any RPCService],
@@ -48,8 +50,8 @@ public struct ServiceHost: Sendable {
         revocations: RevokedSessionPoller? = nil,
         companions: [any Service] = [],
         logger: Logger? = nil
-    ) {
-        self.init(
+    ) throws {
+        try self.init(
             configuration: configuration, services: services,
             authentication: verifier.map {
                 AuthenticationInterceptor(verifier: $0, publicMethods: publicMethods)
@@ -64,7 +66,7 @@ public struct ServiceHost: Sendable {
         revocations: RevokedSessionPoller?,
         companions: [any Service],
         logger: Logger?
-    ) {
+    ) throws {
         let logger = logger ?? Logger(label: "tillit.\(configuration.service.rawValue)")
         self.configuration = configuration
         self.logger = logger
@@ -75,10 +77,13 @@ public struct ServiceHost: Sendable {
             health.addCondition { revocations.problem }
         }
         self.health = health
-        var interceptors: [any ServerInterceptor] = []
+        // A caller claiming to be a service (x-calling-service) must hold its certificate.
+        var interceptors: [any ServerInterceptor] = [CallingServiceInterceptor()]
         if let authentication { interceptors.append(authentication) }
+        var serverConfiguration = configuration.serverConfiguration
+        serverConfiguration.transportSecurity = try configuration.makeServerTransportSecurity()
         self.server = RPCServer(
-            configuration: configuration.serverConfiguration,
+            configuration: serverConfiguration,
             services: [health] + services,
             interceptors: interceptors,
             observers: [LoggingCallObserver(logger: logger), MetricsCallObserver()],

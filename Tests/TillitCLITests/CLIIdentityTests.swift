@@ -287,6 +287,7 @@ import TillitTesting
             ["consent", "revoke"], ["consent", "list"], ["mfa", "enrol"], ["mfa", "confirm"],
             ["password", "change"],
             ["password", "set"], ["audit", "verify"], ["audit", "checkpoint"], ["audit", "list"], ["stack", "up"], ["health"],
+            ["certs", "init"],
         ]
         for command in commands {
             let result = try await runTillit(command + ["--help"])

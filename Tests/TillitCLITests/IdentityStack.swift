@@ -30,6 +30,8 @@ final class IdentityStack: Sendable {
             "TILLIT_IDENTITY_ADDR": "127.0.0.1:0",
             "TILLIT_IDENTITY_SCRYPT_LOG2_N": "10",
         ]
+        // TLS with the test PKI's identity certificate; `tillit` trusts its CA (CLIUser.run).
+        environment.merge(TestPKI.main.environment(for: "identity")) { $1 }
         environment.merge(extra) { $1 }
         let child = try ChildProcess(executable: Built.identity, environment: environment, name: "identity")
         let bound: ServiceAddress
@@ -41,7 +43,8 @@ final class IdentityStack: Sendable {
         }
         let stack = IdentityStack(folder: folder, port: bound.port, child: child)
         let end = ContinuousClock.now + .seconds(60)
-        while await HealthProbe.check(bound, timeout: .milliseconds(500)) != .serving {
+        let security = try TestPKI.main.client(serverName: "identity")
+        while await HealthProbe.check(bound, timeout: .milliseconds(500), security: security) != .serving {
             guard ContinuousClock.now < end, child.exitStatus == nil else {
                 stack.tearDown()
                 throw CLIError(.unavailable, "tillit-identity did not become SERVING; log:\n\(child.log)")
@@ -123,6 +126,7 @@ struct CLIUser: Sendable {
         var merged = ProcessInfo.processInfo.environment
         merged["TILLIT_CONFIG_DIR"] = configDirectory.path
         merged["TILLIT_IDENTITY_ADDR"] = identityAddress
+        merged["TILLIT_TLS_CA"] = TestPKI.main.files.caCertificate
         merged["NO_COLOR"] = "1"
         merged["SWIFT_BACKTRACE"] = "enable=no"
         merged.merge(environment) { $1 }

@@ -63,8 +63,10 @@ import TillitTesting
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("booking.ready").path
         let configuration = try ServiceConfiguration(
-            service: .booking, environment: ["TILLIT_BOOKING_ADDR": "127.0.0.1:0", "TILLIT_READY_FILE": path])
-        let host = ServiceHost(configuration: configuration, services: [], verifier: nil)
+            service: .booking,
+            environment: ["TILLIT_BOOKING_ADDR": "127.0.0.1:0", "TILLIT_READY_FILE": path].merging(
+                TestPKI.main.environment(for: "booking")) { own, _ in own })
+        let host = try ServiceHost(configuration: configuration, services: [], verifier: nil)
         let group = host.makeServiceGroup(signals: [])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -74,7 +76,11 @@ import TillitTesting
             #expect(port != 0)
             #expect(ready.address == ServiceAddress(host: "127.0.0.1", port: port))
             #expect(ready.pid == getpid())
-            #expect(await HealthProbe.check(ready.address, timeout: .seconds(10)) == .serving)
+            #expect(
+                await HealthProbe.check(
+                    ready.address, timeout: .seconds(10),
+                    security: try TestPKI.main.client(serverName: "booking"))
+                    == .serving)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

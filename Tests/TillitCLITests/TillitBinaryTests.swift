@@ -46,6 +46,8 @@ import TillitTesting
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["SWIFT_BACKTRACE"] = "enable=no"
+        // The stand-in speaks plaintext on loopback: the launcher and `tillit health` are told so.
+        environment["TILLIT_TLS"] = "off"
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -73,9 +75,9 @@ import TillitTesting
         let childPID = try #require(words.last.flatMap { Int32($0) }, "\(line)")
         let ready = ReadyFile.read(from: folder.appendingPathComponent("data/logs/identity.ready").path)
         #expect(ready?.address == address && ready?.pid == childPID)
-        let health = try await runTillit([
-            "health", "identity", "--identity-addr", address.description, "--json",
-        ])
+        let health = try await runTillit(
+            ["health", "identity", "--identity-addr", address.description, "--json"],
+            environment: ["TILLIT_TLS": "off"])
         #expect(health.status == 0)
         #expect(health.output.contains("\"status\":\"SERVING\""))
         #expect(isAlive(childPID))
@@ -105,7 +107,7 @@ private struct UnreachableIdentity: RevokedSessionSource {
         try await withRunningService(
             .booking,
             makeHost: { configuration in
-                ServiceHost(
+                try ServiceHost(
                     configuration: configuration, services: [], verifier: nil,
                     revocations: RevokedSessionPoller(source: UnreachableIdentity(), logger: quietLogger),
                     logger: quietLogger)

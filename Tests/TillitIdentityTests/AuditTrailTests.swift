@@ -63,7 +63,13 @@ struct AuditTrailTests {
             let client = practice.id(.client)
             var options = practice.options(.service, actingFor: .client)
             options.metadata.add("x-calling-service", "booking")
-            _ = try await harness.identity.recordConsent(
+            // The relay presents booking's certificate: a claim without it is refused
+            // (ServiceIdentityTests).
+            let booking = RPCClient(
+                host: "127.0.0.1", port: harness.port,
+                configuration: try .tls(to: .identity, presenting: "booking"))
+            defer { booking.close() }
+            _ = try await Tillit_Identity_V1_Identity.Client(booking).recordConsent(
                 .with {
                     $0.clientID.value = client
                     $0.kind = .contactByMessage

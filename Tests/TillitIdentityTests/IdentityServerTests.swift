@@ -28,7 +28,18 @@ struct IdentityServerTests {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let port = try await host.server.localPort
-            let rpc = RPCClient(host: "127.0.0.1", port: port)
+            // No TLS files named: Identity made the development PKI in <data dir>/tls on start.
+            let pki = DevelopmentPKI.Files(
+                folder: TLSSettings.developmentFolder(dataDirectory: dataDirectory))
+            let keyMode =
+                try FileManager.default.attributesOfItem(atPath: pki.key(for: "identity"))[.posixPermissions]
+                as? Int
+            #expect(keyMode == 0o600)
+            let roots = try TLSSettings.loadTrustRoots(pki.caCertificate)
+            let rpc = RPCClient(
+                host: "127.0.0.1", port: port,
+                configuration: RPCClientConfiguration(
+                    transportSecurity: try .client(trustRootsPEM: roots, serverName: "identity")))
             defer { rpc.close() }
             let health = Tillit_Health_V1_Health.Client(rpc)
             #expect(try await health.check(Tillit_Health_V1_HealthCheckRequest()).status == .serving)

@@ -53,7 +53,7 @@ private func withOtherService<T: Sendable>(
             let trust = AccessTokenVerifier.trustingIdentity(
                 identity, pollInterval: configuration.revocationPollInterval, logger: quietLogger,
                 now: { clock.now() })
-            return ServiceHost(
+            return try ServiceHost(
                 configuration: configuration, services: [WhoAmI()], verifier: trust.verifier,
                 revocations: trust.revocations, logger: quietLogger)
         }

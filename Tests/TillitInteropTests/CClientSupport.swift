@@ -26,6 +26,12 @@ func cBufferString(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
+/// Runs `body` with `text` as a C string, or with nil.
+func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
+}
+
 /// A `tillit_conn` for use on one (non-cooperative) thread; closed on deinit.
 final class CClient {
     /// The C connection.
@@ -36,6 +42,30 @@ final class CClient {
         var error = [CChar](repeating: 0, count: 256)
         guard let connection = tillit_connect(host, port, &error, error.count) else {
             throw CClientError(description: "tillit_connect: \(cBufferString(error))")
+        }
+        self.connection = connection
+    }
+
+    /// Connects over TLS 1.3 to the loopback server on `port`, trusting `caFile` and expecting
+    /// `serverName`, presenting `certFile`/`keyFile` when given.
+    init(
+        tlsPort port: UInt16, caFile: String, serverName: String?, certFile: String? = nil,
+        keyFile: String? = nil, host: String = "127.0.0.1"
+    ) throws {
+        var error = [CChar](repeating: 0, count: 512)
+        let connection = caFile.withCString { ca in
+            withOptionalCString(serverName) { name in
+                withOptionalCString(certFile) { cert in
+                    withOptionalCString(keyFile) { key in
+                        var options = tillit_tls_options(
+                            ca_file: ca, server_name: name, cert_file: cert, key_file: key)
+                        return tillit_connect_tls(host, port, &options, &error, error.count)
+                    }
+                }
+            }
+        }
+        guard let connection else {
+            throw CClientError(description: "tillit_connect_tls: \(cBufferString(error))")
         }
         self.connection = connection
     }

@@ -96,9 +96,11 @@ struct InteropAuthInterceptor: ServerInterceptor {
 /// ephemeral loopback port.
 func withInteropServer<T>(
     echo: InteropEchoService = InteropEchoService(),
+    transportSecurity: TransportSecurity = .plaintext,
     _ body: (_ port: UInt16) async throws -> T
 ) async throws -> T {
     try await withRPCServer(
+        configuration: RPCServerConfiguration(transportSecurity: transportSecurity),
         services: [echo, InteropHealthService(services: [InteropEchoService.echo.service])],
         interceptors: [InteropAuthInterceptor()]
     ) { server in

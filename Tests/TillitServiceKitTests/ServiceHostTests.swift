@@ -79,12 +79,12 @@ private func withHost<T: Sendable>(
         .booking,
         makeHost: { configuration in
             if let policy {
-                return ServiceHost(
+                return try ServiceHost(
                     configuration: configuration, services: [WhoAmIService()], verifier: verifier,
                     policy: policy,
                     logger: quiet)
             }
-            return ServiceHost(
+            return try ServiceHost(
                 configuration: configuration, services: [WhoAmIService()], verifier: verifier, logger: quiet)
         }
     ) { running in
@@ -213,15 +213,19 @@ private func bearer(_ token: String) -> CallOptions {
 
     @Test func gracefulShutdownFinishesTheCallInFlight() async throws {
         var configuration = try ServiceConfiguration(
-            service: .notes, environment: ["TILLIT_NOTES_ADDR": "127.0.0.1:0"])
+            service: .notes,
+            environment: ["TILLIT_NOTES_ADDR": "127.0.0.1:0"].merging(
+                TestPKI.main.environment(for: "notes")
+            ) { own, _ in own })
         configuration.shutdownGracePeriod = .seconds(5)
         let service = WhoAmIService()
-        let host = ServiceHost(
+        let host = try ServiceHost(
             configuration: configuration, services: [service], verifier: FixedTokenVerifier(), logger: quiet)
         let group = host.makeServiceGroup(signals: [])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let rpc = RPCClient(host: "127.0.0.1", port: try await host.server.localPort)
+            let rpc = RPCClient(
+                host: "127.0.0.1", port: try await host.server.localPort, configuration: try .tls(to: .notes))
             defer { rpc.close() }
             let echo = Tillit_Testing_V1_Echo.Client(rpc)
             var slow = Tillit_Testing_V1_EchoRequest()

@@ -18,11 +18,15 @@ public struct RunningService: Sendable {
 }
 
 /// A `ServiceConfiguration` for `service` listening on port 0 (the kernel picks a free port,
-/// read back from the server) with its data in `dataDirectory` and a short shutdown grace.
+/// read back from the server) with its data in `dataDirectory`, a short shutdown grace, and TLS
+/// with the service's certificate from `TestPKI.main` (unless `environment` sets `TILLIT_TLS*`).
 public func testConfiguration(
     _ service: ServiceName, dataDirectory: String, environment: [String: String] = [:]
 ) throws -> ServiceConfiguration {
     var variables = environment
+    if !environment.keys.contains(where: { $0.hasPrefix("TILLIT_TLS") }) {
+        variables.merge(TestPKI.main.environment(for: service.rawValue)) { own, _ in own }
+    }
     variables[service.addressVariable] = "127.0.0.1:0"
     variables["TILLIT_DATA_DIR"] = dataDirectory
     var configuration = try ServiceConfiguration(service: service, environment: variables)
@@ -34,7 +38,7 @@ public func testConfiguration(
 public let quietLogger = Logger(label: "tillit.test") { _ in SwiftLogNoOpLogHandler() }
 
 /// Runs `body` against the host `makeHost` builds (on a thread of its own) from a port-0
-/// configuration of `service`
+/// configuration of `service` (TLS with `TestPKI.main`, see `testConfiguration`)
 /// (in `dataDirectory`, or a fresh temporary folder removed afterwards), with a client
 /// connected to the bound port; then shuts the host down gracefully and waits for it.
 public func withRunningService<T: Sendable>(
@@ -55,7 +59,13 @@ public func withRunningService<T: Sendable>(
         tasks.addTask { try await group.run() }
         do {
             let port = try await host.server.localPort
-            let rpc = RPCClient(host: "127.0.0.1", port: port)
+            // Over TLS (trusting the test CA, expecting the service's name) unless plaintext.
+            let security =
+                configuration.tls == nil
+                ? TransportSecurity.plaintext : try TestPKI.main.client(serverName: service.rawValue)
+            let rpc = RPCClient(
+                host: "127.0.0.1", port: port,
+                configuration: RPCClientConfiguration(transportSecurity: security))
             defer { rpc.close() }
             let result = try await body(
                 RunningService(host: host, rpc: rpc, port: port, dataDirectory: directory))

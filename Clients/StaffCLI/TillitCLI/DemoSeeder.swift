@@ -27,6 +27,8 @@ struct DemoSeeder: Sendable {
     let address: ServiceAddress
     /// Where `demo.json` is kept.
     let dataDirectory: URL
+    /// How Identity is reached (TLS trusting the stack's CA).
+    let security: TransportSecurity
     /// Prints a line.
     let say: @Sendable (String) -> Void
 
@@ -35,7 +37,7 @@ struct DemoSeeder: Sendable {
     /// Waits for Identity to be SERVING (up to `timeout`), then seeds or prints the hints.
     func run(timeout: Duration = .seconds(300)) async {
         let end = ContinuousClock.now + timeout
-        while await HealthProbe.check(address, timeout: .milliseconds(500)) != .serving {
+        while await HealthProbe.check(address, timeout: .milliseconds(500), security: security) != .serving {
             guard ContinuousClock.now < end, !Task.isCancelled else {
                 if !Task.isCancelled { say("demo: identity did not become SERVING; no demo data") }
                 return
@@ -83,7 +85,9 @@ struct DemoSeeder: Sendable {
 
     /// Creates everything; nil when Identity already holds an organisation seeded elsewhere.
     private func seed() async throws -> Record? {
-        let rpc = RPCClient(host: address.host, port: address.port)
+        let rpc = RPCClient(
+            host: address.host, port: address.port,
+            configuration: RPCClientConfiguration(transportSecurity: security))
         defer { rpc.close() }
         let identity = Tillit_Identity_V1_Identity.Client(rpc)
 

@@ -45,7 +45,15 @@ struct HealthCommand: AsyncParsableCommand {
         var degraded: [ServiceName: String] = [:]
         for name in names {
             let address = resolved[name]!
-            let probe = await HealthProbe.probe(address, timeout: .milliseconds(Int(timeout * 1000)))
+            let probe: (result: HealthProbe.Result, degraded: String?)
+            do {
+                // TLS trusting TILLIT_TLS_CA (or the local stack's CA), expecting the service's name.
+                let security = try TLSSettings.clientSecurity(for: name)
+                probe = await HealthProbe.probe(
+                    address, timeout: .milliseconds(Int(timeout * 1000)), security: security)
+            } catch {
+                probe = (.unreachable("TLS is not set up: \(error)"), nil)
+            }
             results.append((name, address, probe.result))
             degraded[name] = probe.degraded
         }

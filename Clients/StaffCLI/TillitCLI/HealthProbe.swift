@@ -23,19 +23,23 @@ public enum HealthProbe {
         }
     }
 
-    /// Checks the server at `address` once, within `timeout`.
-    public static func check(_ address: ServiceAddress, timeout: Duration = .seconds(2)) async -> Result {
-        await probe(address, timeout: timeout).result
+    /// Checks the server at `address` once, within `timeout`, over `security` (TLS for a
+    /// service; plaintext for test stand-ins).
+    public static func check(
+        _ address: ServiceAddress, timeout: Duration = .seconds(2), security: TransportSecurity = .plaintext
+    ) async -> Result {
+        await probe(address, timeout: timeout, security: security).result
     }
 
-    /// Checks the server at `address` once, within `timeout`: the result and, when the server
-    /// says it is degraded (e.g. its list of ended sessions is stale), why.
-    public static func probe(_ address: ServiceAddress, timeout: Duration = .seconds(2)) async
-        -> (result: Result, degraded: String?)
-    {
+    /// Checks the server at `address` once, within `timeout`, over `security`: the result and,
+    /// when the server says it is degraded (e.g. its list of ended sessions is stale), why.
+    public static func probe(
+        _ address: ServiceAddress, timeout: Duration = .seconds(2), security: TransportSecurity = .plaintext
+    ) async -> (result: Result, degraded: String?) {
         let client = RPCClient(
             host: address.host, port: address.port,
-            configuration: RPCClientConfiguration(connectionsPerPeer: 1, connectTimeout: timeout))
+            configuration: RPCClientConfiguration(
+                connectionsPerPeer: 1, connectTimeout: timeout, transportSecurity: security))
         defer { client.close() }
         do {
             let response = try await Tillit_Health_V1_Health.Client(client).check(

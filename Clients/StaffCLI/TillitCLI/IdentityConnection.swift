@@ -10,22 +10,33 @@ struct IdentityConnection: Sendable {
     /// The generated client.
     let client: Tillit_Identity_V1_Identity.Client
 
-    /// Connects lazily to `address` (the first call opens the connection).
-    init(address: ServiceAddress) {
+    /// Connects lazily to `address` (the first call opens the connection) over `security`.
+    init(address: ServiceAddress, security: TransportSecurity) {
         self.address = address
         client = Tillit_Identity_V1_Identity.Client(
             RPCClient(
                 host: address.host, port: address.port,
                 configuration: RPCClientConfiguration(
-                    connectionsPerPeer: 1, connectTimeout: .seconds(2), defaultTimeout: .seconds(30))))
+                    connectionsPerPeer: 1, connectTimeout: .seconds(2), defaultTimeout: .seconds(30),
+                    transportSecurity: security)))
     }
 
     /// Runs `body` with a connection to `address`, closing it afterwards; RPC failures become
-    /// `CLIError`s.
+    /// `CLIError`s. TLS trusts `TILLIT_TLS_CA` (else the local stack's CA) and requires
+    /// Identity's certificate (`TLSSettings.clientSecurity`).
     static func with<T>(
         _ address: ServiceAddress, _ body: (IdentityConnection) async throws -> T
     ) async throws -> T {
-        let connection = IdentityConnection(address: address)
+        let security: TransportSecurity
+        do {
+            security = try TLSSettings.clientSecurity(for: .identity)
+        } catch let error as ConfigurationError {
+            throw CLIError(
+                .unavailable,
+                "cannot set up TLS to identity (\(error)): set TILLIT_TLS_CA to the CA certificate, "
+                    + "or TILLIT_DATA_DIR to the stack's data folder")
+        }
+        let connection = IdentityConnection(address: address, security: security)
         defer { connection.client.rpc.close() }
         do {
             return try await body(connection)

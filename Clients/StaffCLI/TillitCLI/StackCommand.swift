@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import TillitRPC
 import TillitServiceKit
 
 /// `tillit stack`: the local stack.
@@ -19,6 +20,9 @@ struct StackUpCommand: AsyncParsableCommand {
         commandName: "up",
         abstract: "Start every Tillit service found next to `tillit`, with local defaults.",
         discussion: """
+            On first start a development CA and a certificate per service are made in \
+            <data dir>/tls (kept on later starts; see `tillit certs init`); services speak TLS 1.3 \
+            with them, to each other with mutual TLS. \
             Each service gets its SQLite file under the data folder and a loopback port \
             (identity 7101, booking 7102, notes 7103, supervision 7104, or TILLIT_<SERVICE>_ADDR; \
             port 0 picks a free one). A service is SERVING once it has written the address it \
@@ -56,13 +60,30 @@ struct StackUpCommand: AsyncParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["TILLIT_DATA_DIR"] = dataDirectory.path
         for (name, address) in resolved { environment[name.addressVariable] = address.description }
+        // The development PKI, made once; services find it under the data folder by default.
+        let tlsFolder = TLSSettings.developmentFolder(dataDirectory: dataDirectory.path)
+        let usesDevelopmentPKI = ServiceName.allCases.contains { name in
+            let settings = try? TLSSettings.read(
+                name: name.rawValue, dataDirectory: dataDirectory.path, environment: environment)
+            return settings?.developmentFolder != nil
+        }
+        if usesDevelopmentPKI {
+            try DevelopmentPKI.ensure(in: tlsFolder, names: ServiceName.allCases.map(\.rawValue))
+        }
+        func security(_ name: ServiceName) throws -> TransportSecurity {
+            do {
+                return try TLSSettings.clientSecurity(for: name, environment: environment)
+            } catch let error as ConfigurationError {
+                throw ValidationError(error.description)
+            }
+        }
 
-        let specs = ServiceName.allCases.compactMap { name -> StackServiceSpec? in
+        let specs = try ServiceName.allCases.compactMap { name throws -> StackServiceSpec? in
             let executable = binaries.appendingPathComponent("tillit-\(name.rawValue)").path
             guard FileManager.default.isExecutableFile(atPath: executable) else { return nil }
             return StackServiceSpec(
                 name: name.rawValue, executable: executable, environment: environment,
-                address: resolved[name]!)
+                address: resolved[name]!, transportSecurity: try security(name))
         }
         guard !specs.isEmpty else {
             Terminal.say(
@@ -74,7 +95,8 @@ struct StackUpCommand: AsyncParsableCommand {
             "Starting \(specs.map(\.name).joined(separator: ", ")); data in \(dataDirectory.path). Ctrl-C stops."
         )
         // The demo seeder talks to Identity at the address it reported (its port may be 0 here).
-        let seeding = demo ? DemoSeeding(dataDirectory: dataDirectory) : nil
+        let seeding =
+            demo ? DemoSeeding(dataDirectory: dataDirectory, security: try security(.identity)) : nil
         let launcher = StackLauncher(services: specs, logDirectory: logDirectory) { event in
             Terminal.say(Self.describe(event))
             if let seeding, case .serving(ServiceName.identity.rawValue, _, let address) = event {

@@ -1,5 +1,6 @@
 import Foundation
 import ServiceLifecycle
+import TillitRPC
 import TillitServiceKit
 
 /// One service the launcher runs.
@@ -15,17 +16,21 @@ public struct StackServiceSpec: Sendable {
     /// Where it is told to listen; port 0 means any free port. Health is probed at the address
     /// the child reports in its ready file, not here.
     public var address: ServiceAddress
+    /// How Health is probed: TLS trusting the stack's CA and expecting the service's name for
+    /// Tillit services; plaintext for stand-ins.
+    public var transportSecurity: TransportSecurity
 
     /// A spec.
     public init(
         name: String, executable: String, arguments: [String] = [], environment: [String: String],
-        address: ServiceAddress
+        address: ServiceAddress, transportSecurity: TransportSecurity = .plaintext
     ) {
         self.name = name
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.address = address
+        self.transportSecurity = transportSecurity
     }
 }
 
@@ -151,7 +156,8 @@ public struct StackLauncher: Service {
                 bound = Self.probeAddress(ready.address)
             }
             if let address = bound, !reportedServing,
-                await HealthProbe.check(address, timeout: .milliseconds(500)) == .serving,
+                await HealthProbe.check(
+                    address, timeout: .milliseconds(500), security: service.transportSecurity) == .serving,
                 // Still running after the answer: it held the listening socket all along, so the
                 // answer was its own (a process that has exited, even unreaped, has closed it).
                 process.isRunning

@@ -11,7 +11,9 @@ public struct TillitCommand: AsyncParsableCommand {
             `tillit login --org <id> --email <e-mail>`. Every command takes --json and --help.
 
             Service addresses: --identity-addr (etc.), else TILLIT_IDENTITY_ADDR (etc.), else the \
-            local stack (identity 127.0.0.1:7101). The session is kept in \
+            local stack (identity 127.0.0.1:7101). Connections use TLS and trust TILLIT_TLS_CA, else \
+            the local stack's CA (<TILLIT_DATA_DIR or ./.tillit-data>/tls/ca.pem); TILLIT_TLS=off for \
+            plaintext. The session is kept in \
             $TILLIT_CONFIG_DIR, $XDG_CONFIG_HOME/tillit or ~/.config/tillit (session.json, mode 0600).
 
             Exit codes:
@@ -27,7 +29,7 @@ public struct TillitCommand: AsyncParsableCommand {
         subcommands: [
             LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, OrgCommand.self, StaffCommand.self,
             ClientCommand.self, ConsentCommand.self, MFACommand.self, PasswordCommand.self, AuditCommand.self,
-            SessionsCommand.self, HealthCommand.self, StackCommand.self,
+            SessionsCommand.self, HealthCommand.self, StackCommand.self, CertsCommand.self,
         ])
 
     /// Parses arguments from `run()`.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TillitContracts
+import TillitRPC
 
 extension AccessTokenVerifier {
     /// What a service other than Identity needs to trust Identity's tokens: a verifier on
@@ -20,4 +21,28 @@ extension AccessTokenVerifier {
             interval: pollInterval, logger: logger, now: now)
         return (verifier, poller)
     }
+
+    /// What a service other than Identity runs: a verifier on Identity's keys and ended
+    /// sessions, both fetched over mutual TLS that requires Identity's certificate (the service
+    /// presents its own and names itself in `x-calling-service`), and the poller refreshing the
+    /// ended sessions every `configuration.revocationPollInterval`. Close `rpc` after the host
+    /// stops.
+    ///
+    /// - Throws: `ConfigurationError` when the TLS files cannot be used.
+    public static func trustingIdentity(
+        configuration: ServiceConfiguration, logger: Logger = Logger(label: "tillit.revocations")
+    ) throws -> (verifier: AccessTokenVerifier, revocations: RevokedSessionPoller, rpc: RPCClient) {
+        let (keys, rpc) = try IdentitySigningKeySource.connecting(configuration: configuration)
+        var metadata = Metadata()
+        metadata.add(Caller.callingServiceKey, configuration.service.rawValue)
+        let sessions = RevokedSessions()
+        let verifier = AccessTokenVerifier(source: keys, revokedSessions: sessions)
+        let poller = RevokedSessionPoller(
+            source: IdentityRevokedSessionSource(
+                client: Tillit_Identity_V1_Identity.Client(rpc),
+                callOptions: CallOptions(metadata: metadata, timeout: .seconds(2))),
+            sessions: sessions, interval: configuration.revocationPollInterval, logger: logger)
+        return (verifier, poller, rpc)
+    }
 }
+

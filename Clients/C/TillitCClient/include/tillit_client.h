@@ -119,6 +119,36 @@ typedef struct tillit_status {
  */
 tillit_conn *tillit_connect(const char *host, uint16_t port, char *err, size_t errlen);
 
+/** How tillit_connect_tls authenticates the server (and, optionally, itself). */
+typedef struct tillit_tls_options {
+    /** PEM file of the CA certificates the server's certificate must chain to (required). */
+    const char *ca_file;
+    /**
+     * The name the server's certificate must carry (a DNS name such as "identity"); NULL means
+     * `host` (checked against the certificate's IP addresses when it is an address).
+     */
+    const char *server_name;
+    /** PEM certificate chain to present (mutual TLS), or NULL; needs key_file. */
+    const char *cert_file;
+    /** PEM private key of cert_file, or NULL. */
+    const char *key_file;
+} tillit_tls_options;
+
+/**
+ * Connects like tillit_connect, then speaks TLS 1.3 (no older version) through OpenSSL: the
+ * server's certificate must chain to `options->ca_file` and name `options->server_name`. Every
+ * Tillit service requires TLS unless it runs with TILLIT_TLS=off on loopback.
+ *
+ * The raw descriptor (tillit_conn_fd) then carries TLS records: do not write frames to it with
+ * tillit_frame_write. Writing to a peer that has closed may raise SIGPIPE; ignore it in programs
+ * that must survive that.
+ *
+ * @return a connection (release with tillit_close, which sends close_notify), or NULL with the
+ *         reason in `err` (e.g. "TLS handshake failed: certificate verification failed: ...").
+ */
+tillit_conn *tillit_connect_tls(const char *host, uint16_t port, const tillit_tls_options *options, char *err,
+                                size_t errlen);
+
 /** Closes the connection and frees it. NULL is allowed and ignored. */
 void tillit_close(tillit_conn *conn);
 

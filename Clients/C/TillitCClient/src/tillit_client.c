@@ -28,6 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #ifdef MSG_NOSIGNAL
 #define TILLIT_SEND_FLAGS MSG_NOSIGNAL
 #else
@@ -39,6 +44,9 @@
 
 struct tillit_conn {
     int fd;
+    /** TLS (tillit_connect_tls), or NULL for plaintext. */
+    SSL_CTX *ssl_ctx;
+    SSL *ssl;
     /** The next call id; never 0 (0 is for connection-level frames). */
     uint64_t next_call_id;
     size_t max_frame_size;
@@ -125,9 +133,38 @@ static int wait_ready(int fd, short events, int64_t deadline) {
  * deadline, waits for readability first. Returns TILLIT_OK, TILLIT_ERR_CLOSED,
  * TILLIT_ERR_TIMEOUT or TILLIT_ERR_IO.
  */
-static int read_full(int fd, uint8_t *buf, size_t n, int64_t deadline, size_t *got) {
+static int read_full(int fd, SSL *ssl, uint8_t *buf, size_t n, int64_t deadline, size_t *got) {
     *got = 0;
     while (*got < n) {
+        if (ssl != NULL) {
+            /* Decrypted bytes may already be buffered; otherwise wait for the socket. */
+            if (deadline >= 0 && SSL_pending(ssl) == 0) {
+                int w = wait_ready(fd, POLLIN, deadline);
+                if (w != TILLIT_OK) {
+                    return w;
+                }
+            }
+            size_t chunk = n - *got > INT_MAX ? INT_MAX : n - *got;
+            int r = SSL_read(ssl, buf + *got, (int)chunk);
+            if (r > 0) {
+                *got += (size_t)r;
+                continue;
+            }
+            int e = SSL_get_error(ssl, r);
+            if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+                int w = wait_ready(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline);
+                if (w != TILLIT_OK) {
+                    return w;
+                }
+                continue;
+            }
+            if (e == SSL_ERROR_SYSCALL && errno == EINTR) {
+                continue;
+            }
+            ERR_clear_error();
+            return e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && r == 0) ? TILLIT_ERR_CLOSED
+                                                                                  : TILLIT_ERR_IO;
+        }
         if (deadline >= 0) {
             int w = wait_ready(fd, POLLIN, deadline);
             if (w != TILLIT_OK) {
@@ -155,9 +192,31 @@ static int read_full(int fd, uint8_t *buf, size_t n, int64_t deadline, size_t *g
 }
 
 /** Writes all `n` bytes. Returns TILLIT_OK, TILLIT_ERR_CLOSED or TILLIT_ERR_IO. */
-static int write_full(int fd, const uint8_t *buf, size_t n) {
+static int write_full(int fd, SSL *ssl, const uint8_t *buf, size_t n) {
     size_t done = 0;
     int use_send = 1;
+    while (ssl != NULL && done < n) {
+        size_t chunk = n - done > INT_MAX ? INT_MAX : n - done;
+        int r = SSL_write(ssl, buf + done, (int)chunk);
+        if (r > 0) {
+            done += (size_t)r;
+            continue;
+        }
+        int e = SSL_get_error(ssl, r);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            if (wait_ready(fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, -1) != TILLIT_OK) {
+                return TILLIT_ERR_IO;
+            }
+            continue;
+        }
+        if (e == SSL_ERROR_SYSCALL && errno == EINTR) {
+            continue;
+        }
+        ERR_clear_error();
+        return e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && (errno == EPIPE || errno == ECONNRESET))
+                   ? TILLIT_ERR_CLOSED
+                   : TILLIT_ERR_IO;
+    }
     while (done < n) {
         ssize_t r;
         if (use_send) {
@@ -190,8 +249,8 @@ static int write_full(int fd, const uint8_t *buf, size_t n) {
  * Reads one frame (see tillit_frame_read) with an optional deadline. `*desync` is set when the
  * stream may no longer be at a frame boundary (part of a frame consumed, or a body skipped).
  */
-static Tillit__Rpc__V1__Frame *read_frame(int fd, size_t max_frame_size, int64_t deadline, int *status,
-                                          int *desync) {
+static Tillit__Rpc__V1__Frame *read_frame(int fd, SSL *ssl, size_t max_frame_size, int64_t deadline,
+                                          int *status, int *desync) {
     static const uint8_t empty = 0;
     uint8_t header[4];
     size_t got = 0;
@@ -200,7 +259,7 @@ static Tillit__Rpc__V1__Frame *read_frame(int fd, size_t max_frame_size, int64_t
         max_frame_size = TILLIT_DEFAULT_MAX_FRAME_SIZE;
     }
 
-    int rc = read_full(fd, header, sizeof header, deadline, &got);
+    int rc = read_full(fd, ssl, header, sizeof header, deadline, &got);
     if (rc != TILLIT_OK) {
         *desync = got > 0;
         *status = rc;
@@ -222,7 +281,7 @@ static Tillit__Rpc__V1__Frame *read_frame(int fd, size_t max_frame_size, int64_t
             *status = TILLIT_ERR_NOMEM;
             return NULL;
         }
-        rc = read_full(fd, body, len, deadline, &got);
+        rc = read_full(fd, ssl, body, len, deadline, &got);
         if (rc != TILLIT_OK) {
             free(body);
             *desync = 1;
@@ -254,7 +313,7 @@ static uint64_t random_seed(const void *salt) {
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         size_t got = 0;
-        (void)read_full(fd, (uint8_t *)&seed, sizeof seed, -1, &got);
+        (void)read_full(fd, NULL, (uint8_t *)&seed, sizeof seed, -1, &got);
         close(fd);
     }
     struct timespec ts;
@@ -287,13 +346,36 @@ static void generate_request_id(uint64_t *rng, char out[TILLIT_GENERATED_ID_LEN 
     out[o] = '\0';
 }
 
+/** Writes `frame` with its length prefix to `fd`, through `ssl` when not NULL. */
+static int write_frame(int fd, SSL *ssl, const Tillit__Rpc__V1__Frame *frame) {
+    if (frame == NULL) {
+        return TILLIT_ERR_INVALID;
+    }
+    size_t size = tillit__rpc__v1__frame__get_packed_size(frame);
+    if ((uint64_t)size > (uint64_t)UINT32_MAX || size > SIZE_MAX - 4) {
+        return TILLIT_ERR_INVALID;
+    }
+    uint8_t *buf = malloc(size + 4);
+    if (buf == NULL) {
+        return TILLIT_ERR_NOMEM;
+    }
+    buf[0] = (uint8_t)(size >> 24);
+    buf[1] = (uint8_t)(size >> 16);
+    buf[2] = (uint8_t)(size >> 8);
+    buf[3] = (uint8_t)size;
+    size_t packed = tillit__rpc__v1__frame__pack(frame, buf + 4);
+    int rc = packed == size ? write_full(fd, ssl, buf, size + 4) : TILLIT_ERR_INVALID;
+    free(buf);
+    return rc;
+}
+
 /** Sends a connection-level or call-level control frame (PONG, CANCEL). */
-static int write_control(int fd, Tillit__Rpc__V1__FrameKind kind, uint64_t call_id) {
+static int write_control(const tillit_conn *conn, Tillit__Rpc__V1__FrameKind kind, uint64_t call_id) {
     Tillit__Rpc__V1__Frame frame;
     tillit__rpc__v1__frame__init(&frame);
     frame.kind = kind;
     frame.call_id = call_id;
-    return tillit_frame_write(fd, &frame);
+    return write_frame(conn->fd, conn->ssl, &frame);
 }
 
 /** Connects `fd` to `addr`, finishing a connect interrupted by a signal. Sets errno on failure. */
@@ -388,9 +470,109 @@ tillit_conn *tillit_connect(const char *host, uint16_t port, char *err, size_t e
     return conn;
 }
 
+/** Puts OpenSSL's reason for the last failure (or the verification result) into `err`. */
+static void set_tls_error(char *err, size_t errlen, const char *what, SSL *ssl) {
+    char reason[256] = "";
+    long verify = ssl != NULL ? SSL_get_verify_result(ssl) : X509_V_OK;
+    if (verify != X509_V_OK) {
+        snprintf(reason, sizeof reason, "certificate verification failed: %s",
+                 X509_verify_cert_error_string(verify));
+    } else {
+        unsigned long code = ERR_peek_last_error();
+        if (code != 0) {
+            ERR_error_string_n(code, reason, sizeof reason);
+        } else {
+            snprintf(reason, sizeof reason, "%s", "connection closed during the handshake");
+        }
+    }
+    ERR_clear_error();
+    set_error(err, errlen, "%s: %s", what, reason);
+}
+
+tillit_conn *tillit_connect_tls(const char *host, uint16_t port, const tillit_tls_options *options, char *err,
+                                size_t errlen) {
+    if (options == NULL || options->ca_file == NULL) {
+        set_error(err, errlen, "%s%s", "TLS needs options with a ca_file", "");
+        return NULL;
+    }
+    if ((options->cert_file == NULL) != (options->key_file == NULL)) {
+        set_error(err, errlen, "%s%s", "cert_file and key_file go together", "");
+        return NULL;
+    }
+    tillit_conn *conn = tillit_connect(host, port, err, errlen);
+    if (conn == NULL) {
+        return NULL;
+    }
+    ERR_clear_error();
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    conn->ssl_ctx = ctx;
+    if (ctx == NULL || SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) != 1) {
+        set_tls_error(err, errlen, "cannot set up TLS", NULL);
+        tillit_close(conn);
+        return NULL;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    if (SSL_CTX_load_verify_locations(ctx, options->ca_file, NULL) != 1) {
+        set_tls_error(err, errlen, "cannot load the CA file", NULL);
+        tillit_close(conn);
+        return NULL;
+    }
+    if (options->cert_file != NULL &&
+        (SSL_CTX_use_certificate_chain_file(ctx, options->cert_file) != 1 ||
+         SSL_CTX_use_PrivateKey_file(ctx, options->key_file, SSL_FILETYPE_PEM) != 1 ||
+         SSL_CTX_check_private_key(ctx) != 1)) {
+        set_tls_error(err, errlen, "cannot load the client certificate", NULL);
+        tillit_close(conn);
+        return NULL;
+    }
+    SSL *ssl = SSL_new(ctx);
+    conn->ssl = ssl;
+    if (ssl == NULL || SSL_set_fd(ssl, conn->fd) != 1) {
+        set_tls_error(err, errlen, "cannot set up TLS", NULL);
+        tillit_close(conn);
+        return NULL;
+    }
+    /* The certificate must name the service asked for, or the address dialled. */
+    const char *name = options->server_name != NULL ? options->server_name : host;
+    unsigned char address[16];
+    int is_address = inet_pton(AF_INET, name, address) == 1 || inet_pton(AF_INET6, name, address) == 1;
+    int named = is_address ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name)
+                           : (SSL_set_tlsext_host_name(ssl, name) == 1 && SSL_set1_host(ssl, name) == 1);
+    if (!named) {
+        set_tls_error(err, errlen, "cannot set the expected server name", NULL);
+        tillit_close(conn);
+        return NULL;
+    }
+    for (;;) {
+        int r = SSL_connect(ssl);
+        if (r == 1) {
+            break;
+        }
+        int e = SSL_get_error(ssl, r);
+        if (e == SSL_ERROR_SYSCALL && errno == EINTR) {
+            continue;
+        }
+        conn->broken = 1;
+        set_tls_error(err, errlen, "TLS handshake failed", ssl);
+        tillit_close(conn);
+        return NULL;
+    }
+    return conn;
+}
+
 void tillit_close(tillit_conn *conn) {
     if (conn == NULL) {
         return;
+    }
+    if (conn->ssl != NULL) {
+        if (!conn->broken) {
+            (void)SSL_shutdown(conn->ssl); /* close_notify; the answer is not awaited */
+        }
+        SSL_free(conn->ssl);
+        ERR_clear_error();
+    }
+    if (conn->ssl_ctx != NULL) {
+        SSL_CTX_free(conn->ssl_ctx);
     }
     if (conn->fd >= 0) {
         close(conn->fd);
@@ -409,32 +591,14 @@ void tillit_conn_set_max_frame_size(tillit_conn *conn, size_t max_frame_size) {
 }
 
 int tillit_frame_write(int fd, const Tillit__Rpc__V1__Frame *frame) {
-    if (frame == NULL) {
-        return TILLIT_ERR_INVALID;
-    }
-    size_t size = tillit__rpc__v1__frame__get_packed_size(frame);
-    if ((uint64_t)size > (uint64_t)UINT32_MAX || size > SIZE_MAX - 4) {
-        return TILLIT_ERR_INVALID;
-    }
-    uint8_t *buf = malloc(size + 4);
-    if (buf == NULL) {
-        return TILLIT_ERR_NOMEM;
-    }
-    buf[0] = (uint8_t)(size >> 24);
-    buf[1] = (uint8_t)(size >> 16);
-    buf[2] = (uint8_t)(size >> 8);
-    buf[3] = (uint8_t)size;
-    size_t packed = tillit__rpc__v1__frame__pack(frame, buf + 4);
-    int rc = packed == size ? write_full(fd, buf, size + 4) : TILLIT_ERR_INVALID;
-    free(buf);
-    return rc;
+    return write_frame(fd, NULL, frame);
 }
 
 Tillit__Rpc__V1__Frame *tillit_frame_read(int fd, size_t max_frame_size, int *status) {
     int local_status = TILLIT_OK;
     int desync = 0;
     Tillit__Rpc__V1__Frame *frame =
-        read_frame(fd, max_frame_size, -1, status != NULL ? status : &local_status, &desync);
+        read_frame(fd, NULL, max_frame_size, -1, status != NULL ? status : &local_status, &desync);
     return frame;
 }
 
@@ -506,7 +670,7 @@ int tillit_call(tillit_conn *conn, const char *method, const ProtobufCMessage *r
     frame.payload.data = payload;
 
     int64_t deadline = timeout_ms > 0 ? now_ms() + (int64_t)timeout_ms + (int64_t)TILLIT_RESPONSE_GRACE_MS : -1;
-    int rc = tillit_frame_write(conn->fd, &frame);
+    int rc = write_frame(conn->fd, conn->ssl, &frame);
     free(payload);
     if (rc != TILLIT_OK) {
         if (rc != TILLIT_ERR_NOMEM && rc != TILLIT_ERR_INVALID) {
@@ -518,11 +682,12 @@ int tillit_call(tillit_conn *conn, const char *method, const ProtobufCMessage *r
     /* Read until our RESPONSE arrives. */
     for (;;) {
         int desync = 0;
-        Tillit__Rpc__V1__Frame *in = read_frame(conn->fd, conn->max_frame_size, deadline, &rc, &desync);
+        Tillit__Rpc__V1__Frame *in =
+            read_frame(conn->fd, conn->ssl, conn->max_frame_size, deadline, &rc, &desync);
         if (in == NULL) {
             if (rc == TILLIT_ERR_TIMEOUT && !desync) {
                 /* Tell the server we stopped waiting; its late answer is skipped by later calls. */
-                if (write_control(conn->fd, TILLIT__RPC__V1__FRAME_KIND__FRAME_KIND_CANCEL, call_id) != TILLIT_OK) {
+                if (write_control(conn, TILLIT__RPC__V1__FRAME_KIND__FRAME_KIND_CANCEL, call_id) != TILLIT_OK) {
                     conn->broken = 1;
                 }
             } else {
@@ -534,7 +699,7 @@ int tillit_call(tillit_conn *conn, const char *method, const ProtobufCMessage *r
 
         switch (in->kind) {
         case TILLIT__RPC__V1__FRAME_KIND__FRAME_KIND_PING:
-            rc = write_control(conn->fd, TILLIT__RPC__V1__FRAME_KIND__FRAME_KIND_PONG, in->call_id);
+            rc = write_control(conn, TILLIT__RPC__V1__FRAME_KIND__FRAME_KIND_PONG, in->call_id);
             tillit__rpc__v1__frame__free_unpacked(in, NULL);
             if (rc != TILLIT_OK) {
                 conn->broken = 1;

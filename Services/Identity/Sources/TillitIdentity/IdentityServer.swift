@@ -57,7 +57,7 @@ public enum IdentityServer {
         let verifier = AccessTokenVerifier(
             source: ClosureSigningKeySource { keys.publishedKeys().map(\.verification) },
             revokedSessions: revokedSessions, now: now)
-        return ServiceHost(
+        return try ServiceHost(
             configuration: configuration,
             services: [handler],
             verifier: verifier,
