@@ -75,7 +75,7 @@ public enum Tillit_Identity_V1_Identity {
         public static let getOrganization = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "GetOrganization")
         /// `/tillit.identity.v1.Identity/UpdateOrganization`
         ///
-        /// Changes the organisation's name or time zone (admin).
+        /// Changes the organisation's name, time zone or staff TOTP requirement (admin).
         public static let updateOrganization = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "UpdateOrganization")
         /// `/tillit.identity.v1.Identity/AddLocation`
         ///
@@ -233,7 +233,7 @@ public enum Tillit_Identity_V1_Identity {
         public func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_GetOrganizationResponse {
             try await rpc.unary(Method.getOrganization, request: request, response: Tillit_Identity_V1_GetOrganizationResponse.self, options: options)
         }
-        /// Changes the organisation's name or time zone (admin).
+        /// Changes the organisation's name, time zone or staff TOTP requirement (admin).
         public func updateOrganization(_ request: Tillit_Identity_V1_UpdateOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_UpdateOrganizationResponse {
             try await rpc.unary(Method.updateOrganization, request: request, response: Tillit_Identity_V1_UpdateOrganizationResponse.self, options: options)
         }
@@ -361,7 +361,7 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     func getSigningKeys(_ request: Tillit_Identity_V1_GetSigningKeysRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetSigningKeysResponse
     /// Reads the caller's organisation.
     func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetOrganizationResponse
-    /// Changes the organisation's name or time zone (admin).
+    /// Changes the organisation's name, time zone or staff TOTP requirement (admin).
     func updateOrganization(_ request: Tillit_Identity_V1_UpdateOrganizationRequest, context: ServerContext) async throws -> Tillit_Identity_V1_UpdateOrganizationResponse
     /// Adds a location (admin).
     func addLocation(_ request: Tillit_Identity_V1_AddLocationRequest, context: ServerContext) async throws -> Tillit_Identity_V1_AddLocationResponse
