@@ -85,7 +85,7 @@ public final class PasswordHasher: Sendable {
     }
 
     /// Starts `maxConcurrent` threads (at least 1); `maxQueued` below 0 counts as 0;
-    /// `maxQueuedPerSource` defaults to an eighth of `maxQueued` (at least 1).
+    /// `maxQueuedPerSource` defaults to an eighth of `maxQueued` (at least 1, at most `maxQueued`).
     ///
     /// Parameters are checked when used: with invalid ones, `hash` and `dummyVerify` throw
     /// `.invalidParameters`.
@@ -181,7 +181,8 @@ public final class PasswordHasher: Sendable {
 
     /// Stops the threads; call once at shutdown.
     ///
-    /// Work already submitted finishes first; later calls fail with `.hashingFailed`.
+    /// Running work finishes first; derivations still waiting for a thread, and later calls,
+    /// fail with `.hashingFailed`.
     public func shutdown() async throws {
         let waiters = state.withLock { state -> [Waiter] in
             state.isShutDown = true
