@@ -8,6 +8,34 @@ import TillitServiceKit
 @Suite(.timeLimit(.minutes(5))) struct CLIAdminCommandsTests {
     static let password = "correct horse battery"
 
+    /// A new practice requires two-factor of every staff account: a practitioner's first login
+    /// only enrols; `org update --staff-totp off` lifts that for non-admins.
+    @Test func staffTwoFactorIsRequiredUntilAnAdminTurnsItOff() async throws {
+        let stack = try await IdentityStack.start()
+        defer { stack.tearDown() }
+        let (org, admin) = try await stack.bootstrapWithAdmin(password: Self.password, staffTotp: true)
+        let shown = try await admin.run(["org", "show", "--json"])
+        #expect(shown.value("staffTotpRequired") as? Bool == true, "\(shown)")
+        let add = try await admin.run(
+            [
+                "staff", "add", "--email", "s@test.example", "--name", "Sam", "--role", "scheduler",
+                "--password-stdin", "--json",
+            ], stdin: Self.password + "\n")
+        try #require(add.status == 0, "\(add)")
+        let scheduler = stack.user("scheduler")
+        let arguments = ["login", "--org", org, "--email", "s@test.example", "--password-stdin", "--json"]
+        let first = try await scheduler.run(arguments, stdin: Self.password + "\n")
+        #expect(first.value("totpEnrolmentRequired") as? Bool == true, "\(first)")
+
+        let bad = try await admin.run(["org", "update", "--staff-totp", "maybe"])
+        #expect(bad.status == CLIExitCode.usage.rawValue, "\(bad)")
+        let off = try await admin.run(["org", "update", "--staff-totp", "off"])
+        #expect(off.status == 0, "\(off)")
+        #expect(off.stdout.contains("required of admins and supervisors"), "\(off)")
+        let second = try await scheduler.run(arguments, stdin: Self.password + "\n")
+        #expect(second.value("totpEnrolmentRequired") as? Bool == false, "\(second)")
+    }
+
     @Test func orgUpdateMFAResetAndSessionsRevoke() async throws {
         let stack = try await IdentityStack.start()
         defer { stack.tearDown() }

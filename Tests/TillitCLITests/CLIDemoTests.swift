@@ -41,14 +41,15 @@ import TillitTesting
     @Test func seedsADemoPracticeOnceAndPrintsHowToLogIn() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-demo-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let first = try await stackUp(folder: folder, until: "admins and supervisors enrol")
+        let first = try await stackUp(folder: folder, until: "all staff enrol two-factor at first login")
         #expect(first.contains("demo: seeded Demo Practice"), "\(first)")
         #expect(first.contains("admin@demo.tillit.test") && first.contains(DemoSeederPassword.value))
+        #expect(first.contains("tillit org update --staff-totp off"), "says how the demo staff log in")
         let line = try #require(first.split(separator: "\n").first { $0.contains("organisation id:") })
         let org = String(line.split(separator: " ").last!)
 
         // Identity is stopped with the stack; start it again on its own and look around.
-        let second = try await stackUp(folder: folder, until: "admins and supervisors enrol")
+        let second = try await stackUp(folder: folder, until: "all staff enrol two-factor at first login")
         #expect(second.contains("already seeded") && second.contains(org), "\(second)")
         #expect(!second.contains("demo: seeded"))
     }

@@ -67,10 +67,12 @@ final class IdentityStack: Sendable {
     }
 
     /// Bootstraps an organisation, logs its admin in, enrols and confirms TOTP and logs in
-    /// again with a code; returns the organisation id and the admin.
-    func bootstrapWithAdmin(password: String = "correct horse battery") async throws -> (
-        org: String, admin: CLIUser
-    ) {
+    /// again with a code; returns the organisation id and the admin. Unless `staffTotp`, turns
+    /// the practice's "two-factor for all staff" rule off (tests of staff logins with a
+    /// password alone; on is the default of a new practice).
+    func bootstrapWithAdmin(password: String = "correct horse battery", staffTotp: Bool = false) async throws
+        -> (org: String, admin: CLIUser)
+    {
         let admin = user("admin")
         let boot = try await admin.run(
             [
@@ -98,6 +100,10 @@ final class IdentityStack: Sendable {
             ],
             stdin: password + "\n")
         try #require(second.status == 0, "\(second)")
+        if !staffTotp {
+            let off = try await admin.run(["org", "update", "--staff-totp", "off"])
+            try #require(off.status == 0, "\(off)")
+        }
         return (org, admin)
     }
 }

@@ -39,6 +39,54 @@ struct IdentityDatabaseTests {
         }
     }
 
+    /// Migration identity-v1-nfc-emails: e-mails stored decomposed before it are composed (NFC)
+    /// after it; one whose NFC form another account already holds stays as it was.
+    @Test func theNfcMigrationComposesStoredEmails() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("identity.db").path
+            let before = Migrations(
+                Array(IdentitySchema.migrations(auditKeys: T.auditKeys).all.prefix { $0.identifier != "identity-v1-nfc-emails" }))
+            let old = try ServiceDatabase.open(
+                configuration: DatabaseConfiguration(path: path), migrations: before, logger: T.logger)
+            let decomposed = "jose\u{301}@example.se"
+            try old.writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO organizations (id, name, time_zone, created_at) VALUES (?, 'P', 'UTC', 0)
+                        """,
+                    arguments: [T.organization])
+                let accounts = [
+                    (T.admin, decomposed), (T.practitioner, "ren\u{E9}@example.se"),
+                    (T.client, "rene\u{301}@example.se"),
+                ]
+                for (id, email) in accounts {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO accounts (id, organization_id, kind, email, display_name, created_at)
+                            VALUES (?, ?, 'staff', ?, 'Konto', 0)
+                            """,
+                        arguments: [id, T.organization, email])
+                }
+            }
+            try old.close()
+
+            let migrated = try T.open(in: directory)
+            defer { try? migrated.close() }
+            let emails = try migrated.reader.read { db in
+                try Dictionary(
+                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, email FROM accounts").map {
+                        (String($0["id"]), String($0["email"]))
+                    })
+            }
+            // Scalar by scalar: Swift's `==` on strings would call both forms equal.
+            func scalars(_ text: String?) -> [Unicode.Scalar] { Array((text ?? "").unicodeScalars) }
+            #expect(scalars(emails[T.admin]) == scalars("jos\u{E9}@example.se"))
+            #expect(scalars(emails[T.practitioner]) == scalars("ren\u{E9}@example.se"))
+            // Its NFC form was taken: left as it was.
+            #expect(scalars(emails[T.client]) == scalars("rene\u{301}@example.se"))
+        }
+    }
+
     @Test func synchronousIsFull() throws {
         try T.with { test in
             let writer = try test.database.writer.write { db in
@@ -519,16 +567,24 @@ struct IdentityDatabaseTests {
         }
     }
 
-    @Test func loginThrottleRowsNameTheirScope() throws {
+    /// `login_limits` replaced `login_throttle` (migration identity-v1-login-limits): rows name
+    /// their kind, counts are never negative, a subject is never empty.
+    @Test func loginLimitRowsNameTheirKind() throws {
         try T.with { test in
             let insert = """
-                INSERT INTO login_throttle (scope, subject, organization_id, failures, window_started_at)
-                VALUES (?, ?, ?, 1, 0)
+                INSERT INTO login_limits (kind, subject, failures, window_started_at, expires_at)
+                VALUES (?, ?, ?, 0, 0)
                 """
-            try test.execute(insert, ["account", T.admin, T.organization])
-            try test.execute(insert, ["address", "192.0.2.7", nil as String?])
-            test.expectRefused(insert, ["address", "192.0.2.8", T.organization], message: "CHECK")
-            test.expectRefused(insert, ["device", "x", nil as String?], message: "CHECK")
+            try test.execute(insert, ["pair", "\(T.organization)/admin@example.se 192.0.2.7", 1])
+            try test.execute(insert, ["source", "2001:db8:1:2::/64", 1])
+            try test.execute(insert, ["account", "\(T.organization)/admin@example.se", 1])
+            try test.execute(insert, ["unknown_audit", T.organization, 1])
+            test.expectRefused(insert, ["device", "x", 1], message: "CHECK")
+            test.expectRefused(insert, ["source", "192.0.2.8", -1], message: "CHECK")
+            test.expectRefused(insert, ["source", "", 1], message: "CHECK")
+            test.expectRefused(insert, ["source", "2001:db8:1:2::/64", 1], message: "UNIQUE")
+            let old = try test.database.reader.read { db in try db.tableExists("login_throttle") }
+            #expect(!old)
         }
     }
 }

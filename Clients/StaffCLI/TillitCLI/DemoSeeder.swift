@@ -77,7 +77,11 @@ struct DemoSeeder: Sendable {
             "  " + $0[0].padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0[1]
         }
         lines.append("  log in: tillit login --org \(record.organizationId) --email <e-mail>")
-        lines.append("  admins and supervisors enrol two-factor at first login (tillit mfa enrol / confirm).")
+        lines += [
+            "  all staff enrol two-factor at first login (tillit mfa enrol, tillit mfa confirm <code>,",
+            "  then tillit login … --totp <code>): the demo practice keeps the default that every",
+            "  staff account needs it (an admin turns that off: `tillit org update --staff-totp off`).",
+        ]
         return lines.joined(separator: "\n")
     }
 

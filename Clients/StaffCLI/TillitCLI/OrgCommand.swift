@@ -139,24 +139,34 @@ struct OrgShowCommand: AsyncParsableCommand, AuthenticatedCommand {
     }
 }
 
-/// `tillit org update`: the organisation's name or time zone (admin).
+/// `tillit org update`: the organisation's name, time zone or staff two-factor rule (admin).
 struct OrgUpdateCommand: AsyncParsableCommand, AuthenticatedCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
-        abstract: "Change the organisation's name or time zone (admin).",
+        abstract: "Change the organisation's name, time zone or staff two-factor rule (admin).",
         discussion: """
+            --staff-totp on (the default of every new practice) makes every staff account enrol \
+            two-factor authentication at its next login; off leaves that to admins and \
+            supervisors, who must always have it.
+
             Example:
               tillit org update --time-zone Europe/Helsinki
+              tillit org update --staff-totp off
             """)
 
     @Option(help: "The new display name.") var name: String?
     @Option(help: "The new IANA time zone, e.g. Europe/Stockholm.") var timeZone: String?
+    @Option(help: "Whether every staff account must use two-factor authentication: on or off.")
+    var staffTotp: String?
     @OptionGroup var addresses: ServiceAddressOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard name != nil || timeZone != nil else {
-            throw ValidationError("give --name or --time-zone (or both)")
+        guard name != nil || timeZone != nil || staffTotp != nil else {
+            throw ValidationError("give --name, --time-zone or --staff-totp")
+        }
+        if let staffTotp, !["on", "off"].contains(staffTotp) {
+            throw ValidationError("--staff-totp: expected on or off")
         }
     }
 
@@ -165,6 +175,7 @@ struct OrgUpdateCommand: AsyncParsableCommand, AuthenticatedCommand {
             var request = Tillit_Identity_V1_UpdateOrganizationRequest()
             if let name { request.name.value = name }
             if let timeZone { request.timeZone.value = timeZone }
+            if let staffTotp { request.staffTotpRequired.value = staffTotp == "on" }
             let organization = try await withIdentity { call in
                 try await call.client.updateOrganization(request, options: call.options).organization
             }

@@ -32,6 +32,8 @@ struct OrganizationView: Codable, Sendable {
     var name: String
     var timeZone: String
     var createdAt: Date?
+    /// Whether every staff account must use two-factor authentication.
+    var staffTotpRequired: Bool
     var locations: [LocationView]
 
     /// The view of `organization`.
@@ -40,6 +42,7 @@ struct OrganizationView: Codable, Sendable {
         name = organization.name
         timeZone = organization.timeZone
         createdAt = organization.hasCreatedAt ? organization.createdAt.date : nil
+        staffTotpRequired = organization.staffTotpRequired
         locations = organization.locations.map(LocationView.init)
     }
 
@@ -47,6 +50,10 @@ struct OrganizationView: Codable, Sendable {
     var text: String {
         let head = Display.fields([
             ("Organisation", name), ("Id", id), ("Time zone", timeZone), ("Created", Display.date(createdAt)),
+            (
+                "Two-factor",
+                staffTotpRequired ? "required of all staff" : "required of admins and supervisors"
+            ),
         ])
         guard !locations.isEmpty else { return head + "\n\nNo locations." }
         return head + "\n\n" + Terminal.table(header: LocationView.header, rows: locations.map(\.row))

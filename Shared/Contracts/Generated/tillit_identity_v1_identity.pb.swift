@@ -510,6 +510,11 @@ public nonisolated struct Tillit_Identity_V1_Organization: Sendable {
   /// Clears the value of `createdAt`. Subsequent reads from it will return its default value.
   public mutating func clearCreatedAt() {self._createdAt = nil}
 
+  /// Whether every staff account must sign in with TOTP: a staff account without it gets only a
+  /// TOTP-enrolment token until it enrols. On for a new organisation; an admin may turn it off,
+  /// and then only admins and supervisors must (always).
+  public var staffTotpRequired: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1653,7 +1658,7 @@ public nonisolated struct Tillit_Identity_V1_GetOrganizationResponse: Sendable {
   fileprivate var _organization: Tillit_Identity_V1_Organization? = nil
 }
 
-/// Changes the organisation's name or time zone (admin); absent fields stay.
+/// Changes the organisation's name, time zone or TOTP requirement (admin); absent fields stay.
 public nonisolated struct Tillit_Identity_V1_UpdateOrganizationRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1677,12 +1682,23 @@ public nonisolated struct Tillit_Identity_V1_UpdateOrganizationRequest: Sendable
   /// Clears the value of `timeZone`. Subsequent reads from it will return its default value.
   public mutating func clearTimeZone() {self._timeZone = nil}
 
+  /// Whether every staff account must use TOTP (see Organization.staff_totp_required).
+  public var staffTotpRequired: Tillit_Common_V1_BoolValue {
+    get {_staffTotpRequired ?? Tillit_Common_V1_BoolValue()}
+    set {_staffTotpRequired = newValue}
+  }
+  /// Returns true if `staffTotpRequired` has been explicitly set.
+  public var hasStaffTotpRequired: Bool {self._staffTotpRequired != nil}
+  /// Clears the value of `staffTotpRequired`. Subsequent reads from it will return its default value.
+  public mutating func clearStaffTotpRequired() {self._staffTotpRequired = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _name: Tillit_Common_V1_StringValue? = nil
   fileprivate var _timeZone: Tillit_Common_V1_StringValue? = nil
+  fileprivate var _staffTotpRequired: Tillit_Common_V1_BoolValue? = nil
 }
 
 /// The organisation after the change.
@@ -2879,7 +2895,7 @@ nonisolated extension Tillit_Identity_V1_SigningAlgorithm: SwiftProtobuf._ProtoN
 
 nonisolated extension Tillit_Identity_V1_Organization: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Organization"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{3}time_zone\0\u{1}locations\0\u{3}created_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{3}time_zone\0\u{1}locations\0\u{3}created_at\0\u{3}staff_totp_required\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2892,6 +2908,7 @@ nonisolated extension Tillit_Identity_V1_Organization: SwiftProtobuf.Message, Sw
       case 3: try { try decoder.decodeSingularStringField(value: &self.timeZone) }()
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.locations) }()
       case 5: try { try decoder.decodeSingularMessageField(value: &self._createdAt) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.staffTotpRequired) }()
       default: break
       }
     }
@@ -2917,6 +2934,9 @@ nonisolated extension Tillit_Identity_V1_Organization: SwiftProtobuf.Message, Sw
     try { if let v = self._createdAt {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
     } }()
+    if self.staffTotpRequired != false {
+      try visitor.visitSingularBoolField(value: self.staffTotpRequired, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2926,6 +2946,7 @@ nonisolated extension Tillit_Identity_V1_Organization: SwiftProtobuf.Message, Sw
     if lhs.timeZone != rhs.timeZone {return false}
     if lhs.locations != rhs.locations {return false}
     if lhs._createdAt != rhs._createdAt {return false}
+    if lhs.staffTotpRequired != rhs.staffTotpRequired {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -4757,7 +4778,7 @@ nonisolated extension Tillit_Identity_V1_GetOrganizationResponse: SwiftProtobuf.
 
 nonisolated extension Tillit_Identity_V1_UpdateOrganizationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateOrganizationRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}time_zone\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}time_zone\0\u{3}staff_totp_required\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4767,6 +4788,7 @@ nonisolated extension Tillit_Identity_V1_UpdateOrganizationRequest: SwiftProtobu
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._name) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._timeZone) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._staffTotpRequired) }()
       default: break
       }
     }
@@ -4783,12 +4805,16 @@ nonisolated extension Tillit_Identity_V1_UpdateOrganizationRequest: SwiftProtobu
     try { if let v = self._timeZone {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
+    try { if let v = self._staffTotpRequired {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Tillit_Identity_V1_UpdateOrganizationRequest, rhs: Tillit_Identity_V1_UpdateOrganizationRequest) -> Bool {
     if lhs._name != rhs._name {return false}
     if lhs._timeZone != rhs._timeZone {return false}
+    if lhs._staffTotpRequired != rhs._staffTotpRequired {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -84,7 +84,7 @@ public enum Tillit_Identity_V1_Identity {
         public static let getOrganization = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "GetOrganization")
         /// `/tillit.identity.v1.Identity/UpdateOrganization`
         ///
-        /// Changes the organisation's name or time zone (admin).
+        /// Changes the organisation's name, time zone or staff TOTP requirement (admin).
         public static let updateOrganization = MethodDescriptor(service: "tillit.identity.v1.Identity", method: "UpdateOrganization")
         /// `/tillit.identity.v1.Identity/AddLocation`
         ///
@@ -256,7 +256,7 @@ public enum Tillit_Identity_V1_Identity {
         public func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_GetOrganizationResponse {
             try await rpc.unary(Method.getOrganization, request: request, response: Tillit_Identity_V1_GetOrganizationResponse.self, options: options)
         }
-        /// Changes the organisation's name or time zone (admin).
+        /// Changes the organisation's name, time zone or staff TOTP requirement (admin).
         public func updateOrganization(_ request: Tillit_Identity_V1_UpdateOrganizationRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Identity_V1_UpdateOrganizationResponse {
             try await rpc.unary(Method.updateOrganization, request: request, response: Tillit_Identity_V1_UpdateOrganizationResponse.self, options: options)
         }
@@ -396,7 +396,7 @@ public protocol Tillit_Identity_V1_IdentityService: RPCService {
     func listRevokedSessions(_ request: Tillit_Identity_V1_ListRevokedSessionsRequest, context: ServerContext) async throws -> Tillit_Identity_V1_ListRevokedSessionsResponse
     /// Reads the caller's organisation.
     func getOrganization(_ request: Tillit_Identity_V1_GetOrganizationRequest, context: ServerContext) async throws -> Tillit_Identity_V1_GetOrganizationResponse
-    /// Changes the organisation's name or time zone (admin).
+    /// Changes the organisation's name, time zone or staff TOTP requirement (admin).
     func updateOrganization(_ request: Tillit_Identity_V1_UpdateOrganizationRequest, context: ServerContext) async throws -> Tillit_Identity_V1_UpdateOrganizationResponse
     /// Adds a location (admin).
     func addLocation(_ request: Tillit_Identity_V1_AddLocationRequest, context: ServerContext) async throws -> Tillit_Identity_V1_AddLocationResponse

@@ -34,10 +34,12 @@ public enum Validation {
         return trimmed
     }
 
-    /// An e-mail address: trimmed, lower-cased, `local@domain` with a dot in the domain, 3–254
-    /// characters, no spaces or control characters.
+    /// An e-mail address: trimmed, lower-cased, in Unicode NFC, `local@domain` with a dot in the
+    /// domain, 3–254 characters, no spaces or control characters.
     public static func email(_ value: String, field: String = "email") throws -> String {
+        // NFC, so composed and decomposed spellings of an accented address are one account.
         let email = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            .precomposedStringWithCanonicalMapping
         guard !email.isEmpty else { throw ServiceError.invalid(field, "must not be empty") }
         guard email.utf8.count <= 254 else { throw ServiceError.invalid(field, "is longer than 254 bytes") }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)

@@ -1,7 +1,9 @@
 import Foundation
+import Synchronization
 import Testing
 import TillitIdentity
 import TillitRPC
+import TillitTesting
 
 /// scrypt hashing and verification, admission limits and rehash decisions.
 @Suite(.timeLimit(.minutes(5)))
@@ -189,6 +191,67 @@ struct PasswordHasherTests {
         }
     }
 
+    /// The attack: one source floods the hasher's queue and every other source's login waits
+    /// behind all of it (or is refused). Now one source may queue at most `maxQueuedPerSource`
+    /// and a free thread serves the waiting sources in turn: a second source's derivation runs
+    /// after at most one more of the flooder's (plus the one running), whatever the flood.
+    @Test func aFloodingSourceDoesNotStarveAnotherSource() async throws {
+        let slow = PasswordParameters(n: 1 << 14, r: 8, p: 1)
+        try await Self.withHasher(slow, maxConcurrent: 1, maxQueued: 64) { hasher in
+            #expect(hasher.maxQueuedPerSource == 8)
+            let finished = Box<[String]>([])
+            let refused = Box(0)
+            let results = await withTaskGroup(of: (String, Bool).self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        do {
+                            try await hasher.dummyVerify("flood", source: "flooder")
+                            finished.withLock { $0.append("flooder") }
+                            return ("flooder", true)
+                        } catch {
+                            refused.withLock { $0 += 1 }
+                            return ("flooder", false)
+                        }
+                    }
+                }
+                // Every flood derivation is admitted (one running, eight waiting) or refused
+                // before the other source asks.
+                #expect(
+                    await eventually {
+                        refused.withLock { $0 } + finished.withLock { $0.count } + hasher.inFlight == 20
+                    })
+                let doneBefore = finished.withLock { $0.count }
+                group.addTask {
+                    do {
+                        try await hasher.dummyVerify("mine", source: "someone else")
+                        finished.withLock { $0.append("someone else") }
+                        return ("someone else", true)
+                    } catch {
+                        return ("someone else", false)
+                    }
+                }
+                var results: [(String, Bool)] = []
+                for await result in group { results.append(result) }
+                return (results, doneBefore)
+            }
+            let (outcomes, doneBefore) = results
+            let flood = outcomes.filter { $0.0 == "flooder" }
+            // At most one running and eight waiting at a time (more only if some finished while
+            // the flood was still being admitted): the rest are refused, the source's queue is full.
+            #expect(flood.filter(\.1).count <= 9 + doneBefore)
+            #expect(flood.filter { !$0.1 }.count >= 11 - doneBefore)
+            #expect(outcomes.contains { $0.0 == "someone else" && $0.1 }, "the other source is admitted")
+            let order = finished.withLock { $0 }
+            let position = try #require(order.firstIndex(of: "someone else"))
+            // Served after the running derivation and at most one queued one of the flooder's (one
+            // more if the running one finished just as it asked), never behind the whole flood.
+            #expect(
+                position - doneBefore <= 3,
+                "finished \(position) of \(order.count), \(doneBefore) before asking")
+            #expect(hasher.inFlight == 0)
+        }
+    }
+
     @Test func failsAfterShutdown() async throws {
         let hasher = PasswordHasher(parameters: Self.fast, maxConcurrent: 1, maxQueued: 1)
         try await hasher.shutdown()
@@ -211,6 +274,15 @@ struct PasswordHasherTests {
             #expect(!hasher.needsRehash(stored))
         }
     }
+}
+
+/// A value shared by the tasks of a test.
+private final class Box<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+
+    init(_ value: Value) { self.value = Mutex(value) }
+
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { value.withLock { body(&$0) } }
 }
 
 extension Result where Failure == any Error {

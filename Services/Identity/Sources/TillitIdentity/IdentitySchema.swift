@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TillitServiceKit
 import TillitStorage
@@ -37,6 +38,9 @@ public enum IdentitySchema {
         Migrations.Migration("audit-v1-heads", migrate: AuditTrail.createHeads),
         AuditTrail.sealMigration(keys: auditKeys),
         Migrations.Migration("identity-v1-revoked-sessions", migrate: revokedSessions),
+        Migrations.Migration("identity-v1-login-limits", migrate: loginLimits),
+        Migrations.Migration("identity-v1-nfc-emails", migrate: nfcEmails),
+        Migrations.Migration("identity-v1-staff-totp", migrate: staffTotp),
         ]
     }
 
@@ -495,6 +499,70 @@ public enum IdentitySchema {
                 BEGIN
                     SELECT RAISE(ABORT, 'audit events are append-only');
                 END;
+                """)
+    }
+
+    /// Replaces `login_throttle` (checked after hashing, one subject per account) with
+    /// `login_limits`: per source (IPv4 address or IPv6 /64), per (account, source) pair and per
+    /// account, reserved before hashing, each row with the instant after which it may be pruned.
+    /// Throttle state is transient, so the old rows are dropped rather than converted.
+    @Sendable static func loginLimits(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                DROP TABLE login_throttle;
+
+                CREATE TABLE login_limits (
+                    kind TEXT NOT NULL CHECK (kind IN ('source', 'pair', 'account', 'unknown_audit')),
+                    -- The source bucket, "<organisation>/<e-mail>" (known or not), both joined by
+                    -- a space for a pair, or the organisation for unknown-account audit counting.
+                    subject TEXT NOT NULL CHECK (length(subject) BETWEEN 1 AND 400),
+                    -- Attempts counted in the window (reserved before hashing; a success gives
+                    -- its reservation back).
+                    failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+                    window_started_at INTEGER NOT NULL,
+                    locked_until INTEGER,
+                    -- How many times the subject was locked; each lock lasts longer.
+                    lockouts INTEGER NOT NULL DEFAULT 0 CHECK (lockouts >= 0),
+                    -- A pair that signed in successfully: exempt from the account-wide rate until then.
+                    trusted_until INTEGER,
+                    -- When the row no longer matters and may be deleted.
+                    expires_at INTEGER NOT NULL,
+                    PRIMARY KEY (kind, subject)
+                ) STRICT;
+                CREATE INDEX login_limits_by_expiry ON login_limits(expires_at);
+                """)
+    }
+
+    /// Stores every e-mail in Unicode NFC (as `Validation.email` now makes them), so composed
+    /// and decomposed spellings are one account. An e-mail whose NFC form another account of
+    /// the organisation already holds stays as it was (and cannot sign in until an admin
+    /// changes it); the database refuses such duplicates from now on.
+    @Sendable static func nfcEmails(_ db: Database) throws {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, organization_id, email FROM accounts WHERE email IS NOT NULL")
+        for row in rows {
+            let email: String = row["email"]
+            let normalised = email.precomposedStringWithCanonicalMapping
+            // Compare the bytes: Swift's `==` on strings already treats the two forms as equal.
+            guard !normalised.utf8.elementsEqual(email.utf8) else { continue }
+            let taken =
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT EXISTS (SELECT 1 FROM accounts WHERE organization_id = ? AND email = ?)",
+                    arguments: [row["organization_id"], normalised]) ?? false
+            guard !taken else { continue }
+            try db.execute(
+                sql: "UPDATE accounts SET email = ? WHERE id = ?", arguments: [normalised, row["id"]])
+        }
+    }
+
+    /// The practice setting that every staff account must use TOTP; on for every organisation,
+    /// existing ones included.
+    @Sendable static func staffTotp(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE organizations ADD COLUMN staff_totp_required INTEGER NOT NULL DEFAULT 1
+                    CHECK (staff_totp_required IN (0, 1));
                 """)
     }
 }

@@ -28,7 +28,7 @@ public struct IdentityConfiguration: Sendable {
     public var totpKeyVersion: Int?
     /// The issuer shown in authenticator apps.
     public var totpIssuer: String
-    /// Login throttling.
+    /// Login throttling; `TILLIT_IDENTITY_SOURCE_FAILURES` sets `addressFailures` (default 30).
     public var throttle: ThrottlePolicy
 
     /// Defaults throughout.
@@ -88,6 +88,12 @@ public struct IdentityConfiguration: Sendable {
         if let count = try Self.integer("TILLIT_IDENTITY_MAX_CONCURRENT_HASHES", environment, range: 1...64) {
             maxConcurrentHashes = count
         }
+        // For clients that share one source (a NAT, a relaying portal, a benchmark).
+        if let count = try Self.integer(
+            "TILLIT_IDENTITY_SOURCE_FAILURES", environment, range: 1...1_000_000)
+        {
+            throttle.addressFailures = count
+        }
         if let text = environment["TILLIT_IDENTITY_TOTP_KEYS"], !text.isEmpty {
             totpKeys = try VersionedKeys.parse(text, variable: "TILLIT_IDENTITY_TOTP_KEYS")
         }
@@ -115,28 +121,49 @@ public struct IdentityConfiguration: Sendable {
     }
 }
 
-/// When failed logins lock an account or a source address.
+/// When failed logins lock a (account, source) pair or a source, and how fast one account may
+/// be guessed at from everywhere (docs/security.md, "Login throttling"). A source is an IPv4
+/// address or an IPv6 /64. Every attempt is counted before its password is hashed; a success
+/// gives its count back.
 public struct ThrottlePolicy: Sendable {
-    /// Failures of one account before it is locked.
-    public var accountFailures: Int
-    /// Failures from one source address (any account) before it is locked.
+    /// Failures of one account from one source before that pair is locked (`firstLock`,
+    /// doubling). Only the pair: the same account from another source is not locked.
+    public var pairFailures: Int
+    /// Failures from one source (any account) before the source is locked.
     public var addressFailures: Int
+    /// Failures of one account from all sources together per `window` (the slower, account-wide
+    /// rate): beyond it, sources that have not signed in to the account before are refused until
+    /// the window ends; it never locks the account for longer, and a source the account signed
+    /// in from within `trustedSourceLifetime` is not held to it.
+    public var accountFailures: Int
     /// The window failures are counted in.
     public var window: Duration
     /// The first lock; each further lock of the same subject doubles it, up to `maximumLock`.
     public var firstLock: Duration
     /// The longest lock.
     public var maximumLock: Duration
+    /// How long after a successful sign-in its source stays exempt from the account-wide rate.
+    public var trustedSourceLifetime: Duration
+    /// Failed logins of unknown e-mails audited one by one per organisation and hour; beyond,
+    /// they are counted and audited as one event when the hour is over.
+    public var unknownAccountAuditsPerHour: Int
 
-    /// 5 failures per account, 30 per address in 15 minutes; locks of 1 minute doubling to 1 hour.
+    /// Pairs: 5 failures in 15 minutes; sources: 30; accounts: 20 from untrusted sources; locks
+    /// of 1 minute doubling to 1 hour; trusted sources for 30 days; 20 unknown-account audit
+    /// events per organisation and hour.
     public init(
-        accountFailures: Int = 5, addressFailures: Int = 30, window: Duration = .seconds(15 * 60),
-        firstLock: Duration = .seconds(60), maximumLock: Duration = .seconds(3600)
+        pairFailures: Int = 5, addressFailures: Int = 30, accountFailures: Int = 20,
+        window: Duration = .seconds(15 * 60), firstLock: Duration = .seconds(60),
+        maximumLock: Duration = .seconds(3600), trustedSourceLifetime: Duration = .seconds(30 * 86_400),
+        unknownAccountAuditsPerHour: Int = 20
     ) {
-        self.accountFailures = accountFailures
+        self.pairFailures = pairFailures
         self.addressFailures = addressFailures
+        self.accountFailures = accountFailures
         self.window = window
         self.firstLock = firstLock
         self.maximumLock = maximumLock
+        self.trustedSourceLifetime = trustedSourceLifetime
+        self.unknownAccountAuditsPerHour = unknownAccountAuditsPerHour
     }
 }

@@ -52,14 +52,26 @@ extension IdentityHandler {
         }
         // Guesses of the current password (with a stolen access token) count towards the same
         // lock as failed logins. The hashing runs between the store's transactions.
-        let (stored, throttle) = try await store.currentPasswordCheck(for: caller)
-        guard let stored, try await hasher.verify(request.currentPassword, against: stored) else {
-            if let throttle {
-                try await store.recordWrongCurrentPassword(
-                    throttle: throttle, policy: configuration.throttle, for: caller)
+        let policy = configuration.throttle
+        let address = Self.sourceAddress(context.peer)
+        let (stored, reservation) = try await store.currentPasswordCheck(
+            for: caller, address: address, policy: policy)
+        var matches = false
+        if let stored {
+            do {
+                matches = try await hasher.verify(
+                    request.currentPassword, against: stored, source: SourceBucket.key(address))
+            } catch {
+                // The check never ran (overloaded, shut down): it does not count.
+                try? await store.releaseCurrentPasswordCheck(reservation, policy: policy)
+                throw error
             }
+        }
+        guard matches else {
+            try await store.recordWrongCurrentPassword(reservation: reservation, policy: policy, for: caller)
             throw ServiceError(.permissionDenied, "current_password is wrong")
         }
+        try await store.releaseCurrentPasswordCheck(reservation, policy: policy)
         let fresh = try await hasher.hash(request.newPassword)
         let count = try await store.changePassword(to: fresh, for: caller)
         var response = Tillit_Identity_V1_ChangePasswordResponse()

@@ -59,9 +59,11 @@ extension IdentityHandler {
         try caller.require(caller.isAdmin, "change the organisation")
         let name = try request.hasName ? Validation.name(request.name.value, field: "name") : nil
         let timeZone = try request.hasTimeZone ? Validation.timeZone(request.timeZone.value) : nil
+        let staffTotp = request.hasStaffTotpRequired ? request.staffTotpRequired.value : nil
         var response = Tillit_Identity_V1_UpdateOrganizationResponse()
-        response.organization = try await store.updateOrganization(name: name, timeZone: timeZone, by: caller)
-            .proto
+        response.organization = try await store.updateOrganization(
+            name: name, timeZone: timeZone, staffTotpRequired: staffTotp, by: caller
+        ).proto
         return response
     }
 

@@ -36,15 +36,23 @@ struct LoginFlow: Sendable {
         requestID: String
     ) async throws -> SignedIn {
         let throttle = LoginThrottle(organization: organization, email: email, address: address)
+        let policy = configuration.throttle
         let at = store.nowMillis
-        let candidate = try await store.loginCandidate(
-            organization: organization, email: email, throttle: throttle, at: at)
-        if candidate.locked { throw ServiceError.throttled }
+        // Counted before hashing, in one transaction: concurrent guesses cannot all pass one check.
+        let candidate = try await store.reserveLogin(
+            organization: organization, email: email, throttle: throttle, policy: policy, at: at)
+        guard let reservation = candidate.reservation else { throw ServiceError.throttled }
         var passwordOK = false
-        if let stored = candidate.password, let account = candidate.account, account.isActive {
-            passwordOK = try await hasher.verify(password, against: stored)
-        } else {
-            try await hasher.dummyVerify(password)
+        do {
+            if let stored = candidate.password, let account = candidate.account, account.isActive {
+                passwordOK = try await hasher.verify(password, against: stored, source: throttle.source)
+            } else {
+                try await hasher.dummyVerify(password, source: throttle.source)
+            }
+        } catch {
+            // The check never ran (overloaded, shut down): it does not count.
+            try? await store.releaseUnusedReservation(reservation, policy: policy)
+            throw error
         }
         var usedTotp: (secret: Int64, step: Int64)?
         if passwordOK, let account = candidate.account, account.totpEnabled,
@@ -62,14 +70,14 @@ struct LoginFlow: Sendable {
         guard passwordOK, totpOK, let account = candidate.account, let stored = candidate.password else {
             try await store.recordFailedLogin(
                 organization: organization, account: candidate.account?.id,
-                reason: !passwordOK ? "password" : "totp", throttle: throttle, policy: configuration.throttle,
-                at: at, requestID: requestID)
+                reason: !passwordOK ? "password" : "totp", reservation: reservation, policy: policy,
+                at: store.nowMillis, requestID: requestID)
             throw ServiceError.loginFailed
         }
         let rehashed = hasher.needsRehash(stored) ? try? await hasher.hash(password) : nil
         let scope = Self.scope(for: account)
         let refresh = try await store.startSession(
-            for: account, usedTotp: usedTotp, rehashed: rehashed, throttle: throttle,
+            for: account, usedTotp: usedTotp, rehashed: rehashed, reservation: reservation, policy: policy,
             lifetime: configuration.refreshTokenLifetime, at: at, requestID: requestID)
         return SignedIn(
             account: account, tokens: try await issuer.pair(for: account, refresh: refresh, scope: scope),
@@ -85,16 +93,20 @@ struct LoginFlow: Sendable {
     {
         guard
             let (record, refresh) = try await store.startServiceSession(
-                organization: organization, account: account, secret: secret, address: .address(address),
+                organization: organization, account: account, secret: secret, address: address,
                 policy: configuration.throttle, lifetime: configuration.refreshTokenLifetime,
                 requestID: requestID)
         else { throw ServiceError.loginFailed }
         return try await issuer.pair(for: record, refresh: refresh)
     }
 
-    /// The scope of a new access token for `account`: `totp_enrolment` for an admin or
-    /// supervisor who has not enrolled TOTP yet, else none.
+    /// The scope of a new access token for `account`: `totp_enrolment` for an account that
+    /// must have TOTP (an admin or supervisor, or any staff account of a practice that requires
+    /// TOTP for all staff) and has not enrolled it yet, else none.
     static func scope(for account: AccountRecord) -> Scope? {
-        !account.totpEnabled && Role.requireTotp(account.roles) ? .totpEnrolment : nil
+        guard !account.totpEnabled else { return nil }
+        let required =
+            Role.requireTotp(account.roles) || (account.isStaff && account.organizationRequiresStaffTotp)
+        return required ? .totpEnrolment : nil
     }
 }

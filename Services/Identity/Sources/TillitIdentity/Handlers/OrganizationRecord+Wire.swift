@@ -10,6 +10,7 @@ extension OrganizationRecord {
         organization.timeZone = timeZone
         organization.createdAt = WireMapping.timestamp(millis: createdAt)
         organization.locations = locations.map(\.proto)
+        organization.staffTotpRequired = staffTotpRequired
         return organization
     }
 }

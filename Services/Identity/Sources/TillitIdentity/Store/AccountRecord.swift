@@ -22,6 +22,8 @@ struct AccountRecord: Sendable, Equatable {
     var clientTimeZone: String
     var clientLanguages: [String]
     var serviceDescription: String
+    /// Whether the account's practice requires TOTP of every staff account.
+    var organizationRequiresStaffTotp: Bool
 
     var isActive: Bool { status == .active }
     var isStaff: Bool { kind == .staff }
@@ -36,7 +38,9 @@ struct AccountRecord: Sendable, Equatable {
             svc.description AS service_description,
             (SELECT group_concat(role, ',') FROM account_roles r WHERE r.account_id = a.id) AS roles,
             EXISTS (SELECT 1 FROM totp_secrets t WHERE t.account_id = a.id
-                AND t.confirmed_at IS NOT NULL AND t.disabled_at IS NULL) AS totp_enabled
+                AND t.confirmed_at IS NOT NULL AND t.disabled_at IS NULL) AS totp_enabled,
+            (SELECT o.staff_totp_required FROM organizations o WHERE o.id = a.organization_id)
+                AS staff_totp_required
         FROM accounts a
         LEFT JOIN staff_profiles sp ON sp.account_id = a.id
         LEFT JOIN client_profiles cp ON cp.account_id = a.id
@@ -63,6 +67,7 @@ struct AccountRecord: Sendable, Equatable {
         let roleList: String? = row["roles"]
         roles = (roleList ?? "").split(separator: ",").compactMap { Role(rawValue: String($0)) }.sorted()
         totpEnabled = row["totp_enabled"]
+        organizationRequiresStaffTotp = row["staff_totp_required"] ?? true
     }
 
     /// The account `id` of `organization`, or nil (also for another organisation's id).

@@ -51,11 +51,11 @@ extension IdentityStore {
         return organization
     }
 
-    /// Renames the caller's organisation and/or moves it to another time zone (nil keeps a
-    /// field), audited as `organization.update`.
-    func updateOrganization(name: String?, timeZone: String?, by caller: Caller) async throws
-        -> OrganizationRecord
-    {
+    /// Renames the caller's organisation, moves it to another time zone and/or changes whether
+    /// every staff account must use TOTP (nil keeps a field), audited as `organization.update`.
+    func updateOrganization(
+        name: String?, timeZone: String?, staffTotpRequired: Bool? = nil, by caller: Caller
+    ) async throws -> OrganizationRecord {
         let organization = try await write { db in
             try requireActiveCaller(db, caller)
             if let name {
@@ -68,9 +68,15 @@ extension IdentityStore {
                     sql: "UPDATE organizations SET time_zone = ? WHERE id = ?",
                     arguments: [timeZone, caller.organization])
             }
+            if let staffTotpRequired {
+                try db.execute(
+                    sql: "UPDATE organizations SET staff_totp_required = ? WHERE id = ?",
+                    arguments: [staffTotpRequired, caller.organization])
+            }
             var changes: [String] = []
             if let name { changes.append("name: \(name)") }
             if let timeZone { changes.append("time_zone: \(timeZone)") }
+            if let staffTotpRequired { changes.append("staff_totp_required: \(staffTotpRequired)") }
             try audit(
                 db, AuditEvent("organization.update", detail: changes.joined(separator: "; ")),
                 by: AuditActor(caller))
@@ -167,7 +173,11 @@ extension IdentityStore {
     private func organization(_ db: Database, id: String) throws -> OrganizationRecord? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT id, name, time_zone, created_at FROM organizations WHERE id = ?",
+                db,
+                sql: """
+                    SELECT id, name, time_zone, created_at, staff_totp_required FROM organizations
+                    WHERE id = ?
+                    """,
                 arguments: [id])
         else { return nil }
         let locations = try Row.fetchAll(
@@ -177,7 +187,7 @@ extension IdentityStore {
         ).map(LocationRecord.init(row:))
         return OrganizationRecord(
             id: row["id"], name: row["name"], timeZone: row["time_zone"], createdAt: row["created_at"],
-            locations: locations)
+            staffTotpRequired: row["staff_totp_required"], locations: locations)
     }
 
     /// One location of `organization`, or nil.

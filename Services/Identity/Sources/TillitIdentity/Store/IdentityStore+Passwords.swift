@@ -4,37 +4,48 @@ import TillitServiceKit
 
 extension IdentityStore {
     /// What ChangePassword verifies the current password against: the caller's stored hash and
-    /// the throttle subject failures count towards. RESOURCE_EXHAUSTED while that subject is
-    /// locked; UNAUTHENTICATED unless the caller is active.
-    func currentPasswordCheck(for caller: Caller) async throws
-        -> (password: PasswordHash?, throttle: ThrottleSubject?)
+    /// the check's reservation against the (account, source) pair and the source, counted before
+    /// hashing like a login's. RESOURCE_EXHAUSTED while throttled; UNAUTHENTICATED unless the
+    /// caller is active.
+    func currentPasswordCheck(for caller: Caller, address: String, policy: ThrottlePolicy) async throws
+        -> (password: PasswordHash?, reservation: LoginReservation?)
     {
         let at = nowMillis
-        return try await read { db in
+        return try await write { db in
             let account = try activeAccount(db, caller)
-            let subject = account.email.map {
-                ThrottleSubject.account(organization: caller.organization, email: $0)
+            guard let email = account.email else {
+                return (try currentPassword(db, account: caller.id), nil)
             }
-            if let subject, try lockedUntil(db, subject, at: at) != nil {
+            let throttle = LoginThrottle(organization: caller.organization, email: email, address: address)
+            guard let reservation = try reserveCheck(db, throttle, policy: policy, at: at) else {
                 throw ServiceError.throttled
             }
-            return (try currentPassword(db, account: caller.id), subject)
+            return (try currentPassword(db, account: caller.id), reservation)
         }
     }
 
-    /// Counts a wrong current password towards `throttle`'s lock, audited as a failed
-    /// `password.change`.
-    func recordWrongCurrentPassword(throttle: ThrottleSubject, policy: ThrottlePolicy, for caller: Caller)
-        async throws
-    {
+    /// Settles a wrong current password's reservation (locking at the limit, as a login's),
+    /// audited as a failed `password.change`.
+    func recordWrongCurrentPassword(
+        reservation: LoginReservation?, policy: ThrottlePolicy, for caller: Caller
+    ) async throws {
         let at = nowMillis
         try await write { db in
-            try recordFailure(db, throttle, limit: policy.accountFailures, policy: policy, at: at)
+            if let reservation { try settleFailure(db, reservation, policy: policy, at: at) }
             try audit(
                 db,
                 AuditEvent(
                     "password.change", outcome: .failure, subject: caller.id, detail: "wrong current password"
                 ), by: AuditActor(caller))
+        }
+    }
+
+    /// Gives back the reservation of a current password that was right.
+    func releaseCurrentPasswordCheck(_ reservation: LoginReservation?, policy: ThrottlePolicy) async throws {
+        guard let reservation else { return }
+        let at = nowMillis
+        try await write { db in
+            try releaseReservation(db, reservation, trust: false, policy: policy, at: at)
         }
     }
 

@@ -1,18 +1,23 @@
 import Foundation
 
-/// The throttle subjects one password login counts against.
+/// The throttle subjects one password check (a login, or ChangePassword's current password)
+/// counts against: the source bucket, the (account, source) pair and the account.
 struct LoginThrottle: Sendable {
-    /// The account, by organisation and e-mail (known or not).
-    var account: IdentityStore.ThrottleSubject
-    /// The source address.
-    var address: IdentityStore.ThrottleSubject
-    /// The e-mail at an organisation id that may not exist.
-    var unknownOrganization: IdentityStore.ThrottleSubject
+    /// The source's bucket (`SourceBucket.key`).
+    var source: String
+    /// `<organisation>/<e-mail>`, whether or not such an account or organisation exists, so
+    /// unknown e-mails are throttled exactly like known ones.
+    var account: String
+    /// The organisation the e-mail was tried at.
+    var organization: String
 
-    /// The subjects of a login of `email` at `organization` from `address`.
+    /// The subjects of a check of `email` (normalised) at `organization` from `address`.
     init(organization: String, email: String, address: String) {
-        account = .account(organization: organization, email: email)
-        self.address = .address(address)
-        unknownOrganization = .unknownOrganization(organization: organization, email: email)
+        source = SourceBucket.key(address)
+        account = "\(organization)/\(email)"
+        self.organization = organization
     }
+
+    /// The pair's subject.
+    var pair: String { "\(account) \(source)" }
 }

@@ -10,6 +10,8 @@ struct OrganizationRecord: Sendable, Equatable {
     var timeZone: String
     /// When it was created, in milliseconds since the epoch.
     var createdAt: Int64
+    /// Whether every staff account must use TOTP (on for a new practice).
+    var staffTotpRequired: Bool
     /// Its locations, active first, then by name.
     var locations: [LocationRecord]
 }

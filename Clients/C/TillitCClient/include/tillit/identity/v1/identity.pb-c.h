@@ -283,10 +283,16 @@ struct  Tillit__Identity__V1__Organization
   size_t n_locations;
   Tillit__Identity__V1__Location **locations;
   Tillit__Common__V1__Timestamp *created_at;
+  /*
+   * Whether every staff account must sign in with TOTP: a staff account without it gets only a
+   * TOTP-enrolment token until it enrols. On for a new organisation; an admin may turn it off,
+   * and then only admins and supervisors must (always).
+   */
+  protobuf_c_boolean staff_totp_required;
 };
 #define TILLIT__IDENTITY__V1__ORGANIZATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__organization__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, NULL }
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, NULL, 0 }
 
 
 /*
@@ -1111,17 +1117,21 @@ struct  Tillit__Identity__V1__GetOrganizationResponse
 
 
 /*
- * Changes the organisation's name or time zone (admin); absent fields stay.
+ * Changes the organisation's name, time zone or TOTP requirement (admin); absent fields stay.
  */
 struct  Tillit__Identity__V1__UpdateOrganizationRequest
 {
   ProtobufCMessage base;
   Tillit__Common__V1__StringValue *name;
   Tillit__Common__V1__StringValue *time_zone;
+  /*
+   * Whether every staff account must use TOTP (see Organization.staff_totp_required).
+   */
+  Tillit__Common__V1__BoolValue *staff_totp_required;
 };
 #define TILLIT__IDENTITY__V1__UPDATE_ORGANIZATION_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__identity__v1__update_organization_request__descriptor) \
-    , NULL, NULL }
+    , NULL, NULL, NULL }
 
 
 /*

@@ -4057,7 +4057,7 @@ void   tillit__identity__v1__verify_audit_chain_response__free_unpacked
   assert(message->base.descriptor == &tillit__identity__v1__verify_audit_chain_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tillit__identity__v1__organization__field_descriptors[5] =
+static const ProtobufCFieldDescriptor tillit__identity__v1__organization__field_descriptors[6] =
 {
   {
     "id",
@@ -4119,18 +4119,31 @@ static const ProtobufCFieldDescriptor tillit__identity__v1__organization__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "staff_totp_required",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__Organization, staff_totp_required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tillit__identity__v1__organization__field_indices_by_name[] = {
   4,   /* field[4] = created_at */
   0,   /* field[0] = id */
   3,   /* field[3] = locations */
   1,   /* field[1] = name */
+  5,   /* field[5] = staff_totp_required */
   2,   /* field[2] = time_zone */
 };
 static const ProtobufCIntRange tillit__identity__v1__organization__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor tillit__identity__v1__organization__descriptor =
 {
@@ -4140,7 +4153,7 @@ const ProtobufCMessageDescriptor tillit__identity__v1__organization__descriptor 
   "Tillit__Identity__V1__Organization",
   "tillit.identity.v1",
   sizeof(Tillit__Identity__V1__Organization),
-  5,
+  6,
   tillit__identity__v1__organization__field_descriptors,
   tillit__identity__v1__organization__field_indices_by_name,
   1,  tillit__identity__v1__organization__number_ranges,
@@ -6729,7 +6742,7 @@ const ProtobufCMessageDescriptor tillit__identity__v1__get_organization_response
   (ProtobufCMessageInit) tillit__identity__v1__get_organization_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tillit__identity__v1__update_organization_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor tillit__identity__v1__update_organization_request__field_descriptors[3] =
 {
   {
     "name",
@@ -6755,15 +6768,28 @@ static const ProtobufCFieldDescriptor tillit__identity__v1__update_organization_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "staff_totp_required",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Identity__V1__UpdateOrganizationRequest, staff_totp_required),
+    &tillit__common__v1__bool_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tillit__identity__v1__update_organization_request__field_indices_by_name[] = {
   0,   /* field[0] = name */
+  2,   /* field[2] = staff_totp_required */
   1,   /* field[1] = time_zone */
 };
 static const ProtobufCIntRange tillit__identity__v1__update_organization_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor tillit__identity__v1__update_organization_request__descriptor =
 {
@@ -6773,7 +6799,7 @@ const ProtobufCMessageDescriptor tillit__identity__v1__update_organization_reque
   "Tillit__Identity__V1__UpdateOrganizationRequest",
   "tillit.identity.v1",
   sizeof(Tillit__Identity__V1__UpdateOrganizationRequest),
-  2,
+  3,
   tillit__identity__v1__update_organization_request__field_descriptors,
   tillit__identity__v1__update_organization_request__field_indices_by_name,
   1,  tillit__identity__v1__update_organization_request__number_ranges,
