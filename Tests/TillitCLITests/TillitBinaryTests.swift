@@ -118,13 +118,13 @@ private struct UnreachableIdentity: RevokedSessionSource {
                 // The service is in this busy test process: give it time to answer.
                 "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--json", "--timeout",
                 "30",
-            ])
+            ], environment: ["TILLIT_TLS_CA": TestPKI.main.files.caCertificate])
             #expect(json.status == 0, "\(json.output)")
             #expect(json.output.contains("\"status\":\"SERVING\""), "\(json.output)")
             #expect(json.output.contains("\"degraded\":\"revoked-session list is stale"), "\(json.output)")
             let table = try await runTillit([
                 "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--timeout", "30",
-            ])
+            ], environment: ["TILLIT_TLS_CA": TestPKI.main.files.caCertificate])
             #expect(table.status == 0, "\(table.output)")
             #expect(table.output.contains("degraded: revoked-session list is stale"), "\(table.output)")
         }

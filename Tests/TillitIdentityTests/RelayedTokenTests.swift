@@ -32,7 +32,11 @@ struct RelayedTokenTests {
     @Test func aServiceNamingAClientWithoutItsTokenIsRefusedAndWritesNothing() async throws {
         try await withIdentity { harness in
             let practice = try await Practice.make(harness)
-            let identity = harness.identity
+            // The relay presents booking's certificate (a claim without it is refused).
+            let booking = RPCClient(
+                host: "127.0.0.1", port: harness.port, configuration: try .tls(to: .identity, presenting: "booking"))
+            defer { booking.close() }
+            let identity = Tillit_Identity_V1_Identity.Client(booking)
             let client = practice.id(.client)
             var bare = practice.options(.service, onBehalfOf: client)
             bare.metadata.add(Caller.callingServiceKey, "booking")
@@ -108,7 +112,11 @@ struct RelayedTokenTests {
     @Test func withTheClientsRelayedTokenTheServiceActsAndTheAuditShowsBoth() async throws {
         try await withIdentity { harness in
             let practice = try await Practice.make(harness)
-            let identity = harness.identity
+            // The relay presents booking's certificate (a claim without it is refused).
+            let booking = RPCClient(
+                host: "127.0.0.1", port: harness.port, configuration: try .tls(to: .identity, presenting: "booking"))
+            defer { booking.close() }
+            let identity = Tillit_Identity_V1_Identity.Client(booking)
             let client = practice.id(.client)
             var options = practice.options(.service, actingFor: .client)
             options.metadata.add(Caller.callingServiceKey, "booking")

@@ -44,7 +44,9 @@ private struct OtherService: Sendable {
 private func withOtherService<T: Sendable>(
     identityPort: Int, clock: TestClock, _ body: (OtherService) async throws -> T
 ) async throws -> T {
-    let identityRPC = RPCClient(host: "127.0.0.1", port: identityPort)
+    // As a real service: mutual TLS to Identity, presenting booking's certificate.
+    let identityRPC = RPCClient(
+        host: "127.0.0.1", port: identityPort, configuration: try .tls(to: .identity, presenting: "booking"))
     defer { identityRPC.close() }
     let identity = Tillit_Identity_V1_Identity.Client(identityRPC)
     return try await withRunningService(
@@ -321,7 +323,8 @@ enum SessionEnd: String, CaseIterable, Sendable {
                 tasks.addTask { try await group.run() }
                 // A failure below leaves the group, which cancels (and so stops) Identity.
                 let port = try await identityHost.server.localPort
-                let rpc = RPCClient(host: "127.0.0.1", port: port)
+                let rpc = RPCClient(
+                    host: "127.0.0.1", port: port, configuration: try .tls(to: .identity, presenting: "booking"))
                 defer { rpc.close() }
                 let harness = IdentityHarness(
                     host: identityHost, rpc: rpc, identity: Tillit_Identity_V1_Identity.Client(rpc),

@@ -222,7 +222,7 @@ struct TokenTamperingTests {
                 "Bearer \(token)=",
                 "Bearer \(token).e30",
                 "Bearer v4.public.",
-                "Bearer v4.public.\(String(repeating: "A", count: 10_000))",
+                "Bearer v4.public.\(String(repeating: "A", count: 8_100))",
             ]
             for header in headers {
                 var metadata = Metadata()
@@ -231,6 +231,12 @@ struct TokenTamperingTests {
                     try await harness.identity.getOrganization(
                         .init(), options: CallOptions(metadata: metadata))
                 }
+            }
+            // Over the RPC layer's 8 KiB metadata value cap, refused before any token check.
+            var huge = Metadata()
+            huge.add("authorization", "Bearer v4.public.\(String(repeating: "A", count: 10_000))")
+            await expectRPCError(.resourceExhausted, "a 10 kB authorization value") {
+                try await harness.identity.getOrganization(.init(), options: CallOptions(metadata: huge))
             }
             await expectRPCError(.unauthenticated, "no authorization") {
                 try await harness.identity.getOrganization(.init())

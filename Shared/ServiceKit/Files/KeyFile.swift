@@ -30,19 +30,7 @@ public enum KeyFile {
     /// The contents of `path`, or nil when it does not exist. Throws when it is not `length`
     /// bytes, or readable or writable by group or others.
     public static func read(_ path: String, length: Int) throws -> Data? {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            if errno == ENOENT { return nil }
-            throw Failure(path: path, reason: "cannot read (\(errnoText()))")
-        }
-        guard info.st_mode & 0o077 == 0 else {
-            throw Failure(
-                path: path,
-                reason: "permissions \(String(info.st_mode & 0o777, radix: 8)) are too open; use chmod 600")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(path: path, reason: "cannot read")
-        }
+        guard let data = try readSecret(path) else { return nil }
         guard data.count == length else {
             throw Failure(path: path, reason: "is \(data.count) bytes, not a \(length)-byte key")
         }
