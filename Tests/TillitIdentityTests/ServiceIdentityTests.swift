@@ -96,6 +96,34 @@ import TillitTesting
         }
     }
 
+    /// What a service runs to trust Identity: keys and ended sessions over mutual TLS, as
+    /// itself; a session ended at Identity is refused once the poller has run.
+    @Test func aServiceTrustsIdentitysKeysAndEndedSessionsOverMutualTLS() async throws {
+        try await withIdentity { harness in
+            let practice = try await Practice.make(harness)
+            let configuration = try testConfiguration(
+                .notes, dataDirectory: harness.dataDirectory,
+                environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:\(harness.port)"]
+                    .merging(TestPKI.main.environment(for: "notes")) { own, _ in own })
+            let trust = try AccessTokenVerifier.trustingIdentity(
+                configuration: configuration, logger: quietLogger, now: { harness.clock.now() })
+            defer { trust.rpc.close() }
+            let token = try await harness.signIn(
+                organization: practice.organization, email: "client@example.com"
+            ).login.tokens.accessToken
+            #expect(try await trust.verifier.verify(token).subject == practice.id(.client))
+            await trust.revocations.pollOnce()
+            #expect(trust.revocations.problem == nil)
+            _ = try await harness.identity.revokeSessions(
+                .with { $0.accountID.value = practice.id(.client) }, options: practice.options(.admin))
+            await trust.revocations.pollOnce()
+            #expect(trust.revocations.problem == nil)
+            await #expect(throws: (any Error).self, "the ended session's token") {
+                try await trust.verifier.verify(token)
+            }
+        }
+    }
+
     /// GetSigningKeys (public) from a client presenting `certificate` and claiming `claim`.
     func call(_ harness: IdentityHarness, presenting certificate: String?, claiming claim: String)
         async throws

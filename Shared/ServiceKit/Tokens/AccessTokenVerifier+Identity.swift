@@ -30,18 +30,19 @@ extension AccessTokenVerifier {
     ///
     /// - Throws: `ConfigurationError` when the TLS files cannot be used.
     public static func trustingIdentity(
-        configuration: ServiceConfiguration, logger: Logger = Logger(label: "tillit.revocations")
+        configuration: ServiceConfiguration, logger: Logger = Logger(label: "tillit.revocations"),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> (verifier: AccessTokenVerifier, revocations: RevokedSessionPoller, rpc: RPCClient) {
         let (keys, rpc) = try IdentitySigningKeySource.connecting(configuration: configuration)
         var metadata = Metadata()
         metadata.add(Caller.callingServiceKey, configuration.service.rawValue)
         let sessions = RevokedSessions()
-        let verifier = AccessTokenVerifier(source: keys, revokedSessions: sessions)
+        let verifier = AccessTokenVerifier(source: keys, revokedSessions: sessions, now: now)
         let poller = RevokedSessionPoller(
             source: IdentityRevokedSessionSource(
                 client: Tillit_Identity_V1_Identity.Client(rpc),
                 callOptions: CallOptions(metadata: metadata, timeout: .seconds(2))),
-            sessions: sessions, interval: configuration.revocationPollInterval, logger: logger)
+            sessions: sessions, interval: configuration.revocationPollInterval, logger: logger, now: now)
         return (verifier, poller, rpc)
     }
 }
