@@ -39,6 +39,7 @@ struct IdentityServerTests {
             let rpc = RPCClient(
                 host: "127.0.0.1", port: port,
                 configuration: RPCClientConfiguration(
+                    connectTimeout: RPCClientConfiguration.testConnectTimeout,
                     transportSecurity: try .client(trustRootsPEM: roots, serverName: "identity")))
             defer { rpc.close() }
             let health = Tillit_Health_V1_Health.Client(rpc)

@@ -65,7 +65,8 @@ public func withRunningService<T: Sendable>(
                 ? TransportSecurity.plaintext : try TestPKI.main.client(serverName: service.rawValue)
             let rpc = RPCClient(
                 host: "127.0.0.1", port: port,
-                configuration: RPCClientConfiguration(transportSecurity: security))
+                configuration: RPCClientConfiguration(
+                    connectTimeout: RPCClientConfiguration.testConnectTimeout, transportSecurity: security))
             defer { rpc.close() }
             let result = try await body(
                 RunningService(host: host, rpc: rpc, port: port, dataDirectory: directory))

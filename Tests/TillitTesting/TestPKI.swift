@@ -78,6 +78,13 @@ extension RPCClientConfiguration {
         -> RPCClientConfiguration
     {
         RPCClientConfiguration(
+            connectTimeout: testConnectTimeout,
             transportSecurity: try TestPKI.main.client(serverName: service.rawValue, presenting: presenting))
     }
+
+    /// How long a test client may take to connect, TLS handshake included: long, because a
+    /// machine kept busy by a parallel build (and a test process running many servers at once)
+    /// can delay a handshake for seconds; a server that is really down still fails at once
+    /// (connection refused).
+    public static let testConnectTimeout: Duration = .seconds(30)
 }

@@ -17,7 +17,7 @@ struct IdentityConnection: Sendable {
             RPCClient(
                 host: address.host, port: address.port,
                 configuration: RPCClientConfiguration(
-                    connectionsPerPeer: 1, connectTimeout: .seconds(2), defaultTimeout: .seconds(30),
+                    connectionsPerPeer: 1, connectTimeout: .seconds(5), defaultTimeout: .seconds(30),
                     transportSecurity: security)))
     }
 
