@@ -86,8 +86,9 @@ import TillitTesting
 
         let events = try await Self.withLauncher([Self.bench("alpha"), Self.bench("beta")], logs: logs) {
             events in
+            // Two debug children starting on a machine kept busy by a parallel build: give them time.
             #expect(
-                await eventually {
+                await eventually(timeout: .seconds(60)) {
                     !Self.serving(events.all, "alpha").isEmpty && !Self.serving(events.all, "beta").isEmpty
                 })
             let first = try #require(Self.serving(events.all, "alpha").first)
@@ -100,7 +101,7 @@ import TillitTesting
 
             // SIGKILL one service: it is reported and restarted, and SERVING again.
             kill(first.pid, SIGKILL)
-            #expect(await eventually { Self.serving(events.all, "alpha").count == 2 })
+            #expect(await eventually(timeout: .seconds(60)) { Self.serving(events.all, "alpha").count == 2 })
             #expect(Self.crashes(events.all, "alpha") == [SIGKILL])
             let second = try #require(Self.serving(events.all, "alpha").last)
             #expect(second.pid != first.pid)

@@ -157,7 +157,7 @@ public struct StackLauncher: Service {
             }
             if let address = bound, !reportedServing,
                 await HealthProbe.check(
-                    address, timeout: .milliseconds(500), security: service.transportSecurity) == .serving,
+                    address, timeout: .seconds(2), security: service.transportSecurity) == .serving,
                 // Still running after the answer: it held the listening socket all along, so the
                 // answer was its own (a process that has exited, even unreaped, has closed it).
                 process.isRunning
