@@ -16,11 +16,12 @@ public struct RPCClientConfiguration: Sendable {
     /// Plaintext or TLS (its context is built once and shared by every connection).
     public var transportSecurity: TransportSecurity
 
-    /// Defaults: 2 connections, 2 s connect timeout, 30 s call timeout, 4 MiB frames, backoff
+    /// Defaults: 2 connections, 10 s connect timeout (TCP and the TLS handshake; a refused
+    /// connection still fails at once), 30 s call timeout, 4 MiB frames, backoff
     /// from 100 ms doubling up to 5 s, plaintext.
     public init(
         connectionsPerPeer: Int = 2,
-        connectTimeout: Duration = .seconds(2),
+        connectTimeout: Duration = .seconds(10),
         defaultTimeout: Duration = .seconds(30),
         maximumFrameSize: Int = 4 * 1024 * 1024,
         initialBackoff: Duration = .milliseconds(100),
