@@ -32,9 +32,7 @@ struct RelayedTokenTests {
     @Test func aServiceNamingAClientWithoutItsTokenIsRefusedAndWritesNothing() async throws {
         try await withIdentity { harness in
             let practice = try await Practice.make(harness)
-            // The relay presents booking's certificate (a claim without it is refused).
-            let booking = RPCClient(
-                host: "127.0.0.1", port: harness.port, configuration: try .tls(to: .identity, presenting: "booking"))
+            let booking = try bookingRelay(harness)
             defer { booking.close() }
             let identity = Tillit_Identity_V1_Identity.Client(booking)
             let client = practice.id(.client)
@@ -112,9 +110,7 @@ struct RelayedTokenTests {
     @Test func withTheClientsRelayedTokenTheServiceActsAndTheAuditShowsBoth() async throws {
         try await withIdentity { harness in
             let practice = try await Practice.make(harness)
-            // The relay presents booking's certificate (a claim without it is refused).
-            let booking = RPCClient(
-                host: "127.0.0.1", port: harness.port, configuration: try .tls(to: .identity, presenting: "booking"))
+            let booking = try bookingRelay(harness)
             defer { booking.close() }
             let identity = Tillit_Identity_V1_Identity.Client(booking)
             let client = practice.id(.client)
@@ -141,4 +137,10 @@ struct RelayedTokenTests {
             }
         }
     }
+}
+
+/// A client to Identity as booking would relay: presenting booking's certificate (a
+/// `x-calling-service: booking` claim without it is refused).
+private func bookingRelay(_ harness: IdentityHarness) throws -> RPCClient {
+    RPCClient(host: "127.0.0.1", port: harness.port, configuration: try .tls(to: .identity, presenting: "booking"))
 }
