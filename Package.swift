@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "TillitCClient", targets: ["TillitCClient"]),
         .library(name: "TillitIdentity", targets: ["TillitIdentity"]),
         .executable(name: "tillit-identity", targets: ["TillitIdentityServer"]),
+        .library(name: "TillitBooking", targets: ["TillitBooking"]),
+        .executable(name: "tillit-booking", targets: ["TillitBookingServer"]),
         .executable(name: "tillit-bench", targets: ["TillitBench"]),
         .executable(name: "tillit", targets: ["tillit"]),
     ],
@@ -158,6 +160,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "TillitBooking",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                "TillitServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Booking/Sources/TillitBooking",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TillitBookingServer",
+            dependencies: [
+                "TillitBooking",
+                "TillitServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Booking/Sources/TillitBookingServer",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tools
         .executableTarget(
             name: "TillitBench",
@@ -270,6 +299,25 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TillitIdentityTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitBookingTests",
+            dependencies: [
+                "TillitTesting",
+                "TillitBooking",
+                // Booking calls a real Identity, in-process; the process tests run both binaries.
+                "TillitIdentity",
+                "TillitIdentityServer",
+                "TillitBookingServer",
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                "TillitServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TillitBookingTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

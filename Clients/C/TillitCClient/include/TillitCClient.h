@@ -10,6 +10,7 @@
 #ifndef TILLIT_C_CLIENT_UMBRELLA_H
 #define TILLIT_C_CLIENT_UMBRELLA_H
 
+#include "tillit/booking/v1/booking.pb-c.h"
 #include "tillit/common/v1/common.pb-c.h"
 #include "tillit/health/v1/health.pb-c.h"
 #include "tillit/identity/v1/identity.pb-c.h"

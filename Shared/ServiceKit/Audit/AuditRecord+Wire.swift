@@ -1,20 +1,19 @@
 import Foundation
 import TillitContracts
-import TillitServiceKit
 
 extension AuditRecord {
-    /// The wire form.
-    var proto: Tillit_Identity_V1_AuditEvent {
+    /// The wire form (every service's audit rpcs answer `tillit.identity.v1.AuditEvent`).
+    public var proto: Tillit_Identity_V1_AuditEvent {
         var proto = Tillit_Identity_V1_AuditEvent()
         proto.sequence = UInt64(sequence)
-        proto.at = WireMapping.timestamp(millis: at)
-        if let actor = WireMapping.accountID(actor.actor) { proto.actor = actor }
-        if let onBehalfOf = WireMapping.accountID(actor.onBehalfOf) { proto.onBehalfOf = onBehalfOf }
+        proto.at = Tillit_Common_V1_Timestamp(millis: at)
+        if let actor = actor.actor { proto.actor = Tillit_Common_V1_AccountId(actor) }
+        if let onBehalfOf = actor.onBehalfOf { proto.onBehalfOf = Tillit_Common_V1_AccountId(onBehalfOf) }
         proto.via = actor.via ?? ""
         proto.action = event.action
         proto.outcome = event.outcome.wire
-        if let subject = WireMapping.accountID(event.subject) { proto.subject = subject }
-        if let client = WireMapping.accountID(event.client) { proto.client = client }
+        if let subject = event.subject { proto.subject = Tillit_Common_V1_AccountId(subject) }
+        if let client = event.client { proto.client = Tillit_Common_V1_AccountId(client) }
         proto.requestID = actor.requestID
         proto.detail = event.detail
         proto.hash = hash
@@ -25,7 +24,7 @@ extension AuditRecord {
 
 extension AuditEvent.Outcome {
     /// The wire enum.
-    var wire: Tillit_Identity_V1_AuditOutcome {
+    public var wire: Tillit_Identity_V1_AuditOutcome {
         switch self {
         case .success: .success
         case .failure: .failure

@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import TillitContracts
+import TillitServiceKit
+import TillitStorage
+
+/// Assembles the Booking process: data directory, database, the verifier trusting Identity's
+/// keys and ended sessions, the Identity directory (Booking → Identity, relaying the caller's
+/// token over mutual TLS) and the `ServiceHost` serving Booking and Health.
+public enum BookingServer {
+    /// Creates the data directory if needed, opens and migrates the database and builds the
+    /// host; the database is closed and the Identity client shut after the server stopped.
+    ///
+    /// - Parameters:
+    ///   - booking: Booking's own settings (default: read from the environment).
+    ///   - now: the clock (tests move it).
+    /// - Throws: `ConfigurationError`, `KeyFile.Failure`, `StorageError`, or `ServiceError` when
+    ///   the access policy disagrees with the proto.
+    public static func makeHost(
+        configuration: ServiceConfiguration, booking: BookingConfiguration? = nil, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> ServiceHost {
+        let booking = try booking ?? BookingConfiguration(environment: ProcessInfo.processInfo.environment)
+        // No handler blocks a thread: SQLite runs behind GRDB's async API, Identity over RPC.
+        var configuration = configuration
+        configuration.handlersOnEventLoop = true
+        try BookingAccessPolicy.policy.check(
+            methods: Tillit_Booking_V1_Booking.Method.all, publicPaths: Tillit_Booking_V1_Booking.Method.publicPaths)
+        try DataDirectory.prepare(configuration.dataDirectory)
+        let auditKeys = try AuditKeys.load(configuration)
+        let database = try BookingDatabase.open(
+            path: configuration.databasePath, auditKeys: auditKeys, logger: logger)
+        let (verifier, revocations, identity) = try AccessTokenVerifier.trustingIdentity(
+            configuration: configuration, logger: logger, now: now)
+        let store = BookingStore(database: database, audit: AuditTrail(keys: auditKeys), now: now)
+        let handler = BookingHandler(
+            store: store, directory: IdentityDirectory(client: identity, timeout: booking.identityTimeout),
+            configuration: booking)
+        return try ServiceHost(
+            configuration: configuration,
+            services: [handler],
+            verifier: verifier,
+            policy: BookingAccessPolicy.policy,
+            revocations: revocations,
+            companions: [
+                ServiceHost.onShutdown {
+                    identity.close()
+                    try database.close()
+                }
+            ],
+            logger: logger)
+    }
+}

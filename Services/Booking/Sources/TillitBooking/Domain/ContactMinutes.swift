@@ -1,0 +1,9 @@
+/// A practitioner's attended direct-contact time in a range.
+public struct ContactMinutes: Sendable, Equatable {
+    /// Booked minutes of the attended appointments.
+    public var booked: Int64
+    /// Actual minutes of them.
+    public var actual: Int64
+    /// How many.
+    public var appointments: Int
+}

@@ -1,0 +1,13 @@
+/// How a practitioner's attended sessions kept time.
+public struct OverrunStatistics: Sendable, Equatable {
+    /// Attended sessions.
+    public var attended: Int
+    /// Of which ended after the booked end.
+    public var overran: Int
+    /// Mean overrun of those, in seconds.
+    public var meanOverrunSeconds: Int
+    /// Largest overrun, in seconds.
+    public var maxOverrunSeconds: Int
+    /// Sessions that started after the booked start.
+    public var startedLate: Int
+}

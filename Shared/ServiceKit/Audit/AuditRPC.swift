@@ -1,0 +1,93 @@
+import Foundation
+import TillitContracts
+
+/// The request side of the audit rpcs every service offers (`ListAuditEvents`,
+/// `VerifyAuditChain`, `GetAuditCheckpoint`, with identity.proto's messages): one reading of
+/// the requests, so every service validates them alike.
+public enum AuditRPC {
+    /// The query and page a `ListAuditEvents` request asks for. Admins may filter freely; a
+    /// client sees only the events about itself (another client id is PERMISSION_DENIED);
+    /// anyone else is PERMISSION_DENIED.
+    public static func query(_ request: Tillit_Identity_V1_ListAuditEventsRequest, caller: Caller) throws
+        -> (query: AuditQuery, page: Page)
+    {
+        try caller.require(caller.isAdmin || caller.isClient, "read the audit trail")
+        let page = try Page(request.page)
+        var query = AuditQuery()
+        query.actor =
+            request.hasActor && !request.actor.value.isEmpty
+            ? try Validation.id(request.actor.value, field: "actor") : nil
+        let requested =
+            request.hasClient && !request.client.value.isEmpty
+            ? try Validation.id(request.client.value, field: "client") : nil
+        if caller.isClient {
+            // A client sees who accessed their record: the events about them, nothing else.
+            guard requested == nil || requested == caller.id else {
+                throw ServiceError.denied("not allowed to read another client's events")
+            }
+        }
+        query.client = caller.isClient ? caller.id : requested
+        query.action = try Validation.text(request.action, field: "action", max: 100)
+        query.from =
+            request.hasDuring && request.during.hasStart
+            ? try request.during.start.validMillis(field: "during.start") : nil
+        query.until =
+            request.hasDuring && request.during.hasEnd
+            ? try request.during.end.validMillis(field: "during.end") : nil
+        // Newest first: the page key is the sequence number, the next page continues below it.
+        if let after = page.after {
+            guard let sequence = Int64(after) else {
+                throw ServiceError.invalid("page.page_token", "is not a token this service issued")
+            }
+            query.before = sequence
+        }
+        query.limit = page.size + 1
+        return (query, page)
+    }
+
+    /// The response for `records` fetched with `query(_:caller:)`'s query.
+    public static func response(_ records: [AuditRecord], page: Page) -> Tillit_Identity_V1_ListAuditEventsResponse {
+        let (events, next) = page.split(records) { String($0.sequence) }
+        var response = Tillit_Identity_V1_ListAuditEventsResponse()
+        response.events = events.map(\.proto)
+        response.page = next
+        return response
+    }
+
+    /// A checkpoint from the wire: a sequence number and 64 lower-case hex digits; an empty
+    /// organisation means the caller's.
+    public static func checkpoint(_ wire: Tillit_Identity_V1_AuditCheckpoint, organization: String) throws
+        -> AuditCheckpoint
+    {
+        guard wire.sequence <= UInt64(Int64.max) else {
+            throw ServiceError.invalid("checkpoint.sequence", "is too large")
+        }
+        guard wire.hash.utf8.count == 64,
+            wire.hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else {
+            throw ServiceError.invalid("checkpoint.hash", "must be 64 lower-case hex digits")
+        }
+        // A checkpoint of another organisation's chain is reported by verify, never looked up.
+        let named = wire.organizationID.isEmpty ? organization : wire.organizationID
+        return AuditCheckpoint(organization: named, sequence: Int64(wire.sequence), hash: wire.hash)
+    }
+
+    /// The wire form of a verification.
+    public static func response(_ result: AuditVerification) -> Tillit_Identity_V1_VerifyAuditChainResponse {
+        var response = Tillit_Identity_V1_VerifyAuditChainResponse()
+        response.intact = result.intact
+        response.eventsChecked = result.checked
+        response.firstBrokenSequence = result.firstBroken
+        response.problem = result.problem
+        return response
+    }
+
+    /// The wire form of a checkpoint.
+    public static func response(_ checkpoint: AuditCheckpoint) -> Tillit_Identity_V1_GetAuditCheckpointResponse {
+        var response = Tillit_Identity_V1_GetAuditCheckpointResponse()
+        response.checkpoint.sequence = UInt64(checkpoint.sequence)
+        response.checkpoint.hash = checkpoint.hash
+        response.checkpoint.organizationID = checkpoint.organization
+        return response
+    }
+}
