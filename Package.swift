@@ -212,6 +212,8 @@ let package = Package(
         .target(
             name: "TillitTesting",
             dependencies: [
+                // The Identity harness and practice every service's tests sign in through.
+                "TillitIdentity",
                 "TillitRPC",
                 "TillitContracts",
                 "TillitServiceKit",

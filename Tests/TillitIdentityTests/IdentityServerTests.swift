@@ -4,6 +4,7 @@ import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// The Identity process as assembled by `IdentityServer`, on an ephemeral port.
 @Suite(.timeLimit(.minutes(5)))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TillitTesting
 import TillitContracts
 import TillitIdentity
 import TillitRPC

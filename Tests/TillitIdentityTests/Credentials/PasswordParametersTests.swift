@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TillitTesting
 import TillitIdentity
 
 /// scrypt parameters: the standard set, their JSON form and validation.

@@ -1,4 +1,5 @@
 import Testing
+import TillitTesting
 import TillitIdentity
 import TillitRPC
 

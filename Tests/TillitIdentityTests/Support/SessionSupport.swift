@@ -4,6 +4,7 @@ import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
+import TillitTesting
 
 /// Helpers of the login, TOTP, refresh-token and token suites.
 extension IdentityHarness {

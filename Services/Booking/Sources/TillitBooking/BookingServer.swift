@@ -13,12 +13,14 @@ public enum BookingServer {
     ///
     /// - Parameters:
     ///   - booking: Booking's own settings (default: read from the environment).
-    ///   - now: the clock (tests move it).
+    ///   - now: the clock of bookings, cancellation windows and check-ins (tests move it).
+    ///   - tokenClock: the clock tokens are checked against (default `now`; tests keep it with
+    ///     Identity's while they move `now` by weeks).
     /// - Throws: `ConfigurationError`, `KeyFile.Failure`, `StorageError`, or `ServiceError` when
     ///   the access policy disagrees with the proto.
     public static func makeHost(
         configuration: ServiceConfiguration, booking: BookingConfiguration? = nil, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, tokenClock: (@Sendable () -> Date)? = nil
     ) throws -> ServiceHost {
         let booking = try booking ?? BookingConfiguration(environment: ProcessInfo.processInfo.environment)
         // No handler blocks a thread: SQLite runs behind GRDB's async API, Identity over RPC.
@@ -31,7 +33,7 @@ public enum BookingServer {
         let database = try BookingDatabase.open(
             path: configuration.databasePath, auditKeys: auditKeys, logger: logger)
         let (verifier, revocations, identity) = try AccessTokenVerifier.trustingIdentity(
-            configuration: configuration, logger: logger, now: now)
+            configuration: configuration, logger: logger, now: tokenClock ?? now)
         let store = BookingStore(database: database, audit: AuditTrail(keys: auditKeys), now: now)
         let handler = BookingHandler(
             store: store, directory: IdentityDirectory(client: identity, timeout: booking.identityTimeout),

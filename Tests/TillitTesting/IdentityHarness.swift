@@ -8,30 +8,51 @@ import TillitTesting
 
 /// A running Identity server on an ephemeral loopback port with a real SQLite file in a
 /// temporary directory, a client against it, and helpers to set up a practice.
-struct IdentityHarness: Sendable {
-    static let bootstrapSecret = "test-bootstrap-secret-0123456789"
-    static let password = "correct horse battery staple"
+public struct IdentityHarness: Sendable {
+    /// The bootstrap secret the harness's Identity is configured with.
+    public static let bootstrapSecret = "test-bootstrap-secret-0123456789"
+    /// The password of every account the harness creates.
+    public static let password = "correct horse battery staple"
 
-    let host: ServiceHost
-    let rpc: RPCClient
-    let identity: Tillit_Identity_V1_Identity.Client
-    let clock: TestClock
-    let dataDirectory: String
-    let port: Int
+    /// The harness's host.
+    public let host: ServiceHost
+    /// The harness's rpc.
+    public let rpc: RPCClient
+    /// The harness's identity.
+    public let identity: Tillit_Identity_V1_Identity.Client
+    /// The harness's clock.
+    public let clock: TestClock
+    /// The harness's dataDirectory.
+    public let dataDirectory: String
+    /// The harness's port.
+    public let port: Int
+
+    /// A harness over a running Identity.
+    public init(
+        host: ServiceHost, rpc: RPCClient, identity: Tillit_Identity_V1_Identity.Client, clock: TestClock,
+        dataDirectory: String, port: Int
+    ) {
+        self.host = host
+        self.rpc = rpc
+        self.identity = identity
+        self.clock = clock
+        self.dataDirectory = dataDirectory
+        self.port = port
+    }
 
     /// Call options carrying `token` (and optionally `x-on-behalf-of`).
-    static func auth(_ token: String, onBehalfOf: String? = nil) -> CallOptions {
+    public static func auth(_ token: String, onBehalfOf: String? = nil) -> CallOptions {
         bearer(token, onBehalfOf: onBehalfOf)
     }
 
     /// The code an authenticator app shows for `secret` (Base32) at the harness clock's time.
-    func totpCode(_ secret: String, offsetSteps: Int64 = 0) -> String {
+    public func totpCode(_ secret: String, offsetSteps: Int64 = 0) -> String {
         let totp = TOTP(secret: Base32.decode(secret) ?? [])
         return totp.code(step: TOTP.step(at: clock.now()) + offsetSteps)
     }
 
     /// Creates an organisation (the first without, later ones with the bootstrap secret).
-    func bootstrap(
+    public func bootstrap(
         name: String = "Stigen Psykoterapi", adminEmail: String = "admin@stigen.se", secret: Bool = false
     ) async throws -> Tillit_Identity_V1_BootstrapResponse {
         var request = Tillit_Identity_V1_BootstrapRequest()
@@ -51,7 +72,7 @@ struct IdentityHarness: Sendable {
 
     /// Signs in with a password (and code); for accounts that must enrol TOTP, enrols and
     /// confirms it and signs in again, returning the full session and the TOTP secret.
-    func signIn(organization: String, email: String, password: String = IdentityHarness.password) async throws
+    public func signIn(organization: String, email: String, password: String = IdentityHarness.password) async throws
         -> (login: Tillit_Identity_V1_LoginResponse, totpSecret: String?)
     {
         var request = Tillit_Identity_V1_LoginRequest()
@@ -71,7 +92,7 @@ struct IdentityHarness: Sendable {
     }
 
     /// Signs in an account that has TOTP with its secret.
-    func signIn(organization: String, email: String, totpSecret: String) async throws
+    public func signIn(organization: String, email: String, totpSecret: String) async throws
         -> Tillit_Identity_V1_LoginResponse
     {
         clock.advance(seconds: 30)
@@ -87,7 +108,7 @@ struct IdentityHarness: Sendable {
 /// Runs `body` against a fresh Identity server (scrypt at test-sized cost, test clock), then
 /// shuts it down (TillitTesting's `withRunningService`). `dataDirectory` reuses a directory
 /// (restart tests); otherwise a temporary one.
-func withIdentity<T: Sendable>(
+public func withIdentity<T: Sendable>(
     dataDirectory: String? = nil,
     configure: @Sendable (inout IdentityConfiguration) -> Void = { _ in },
     _ body: @Sendable (IdentityHarness) async throws -> T

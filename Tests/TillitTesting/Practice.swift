@@ -8,44 +8,48 @@ import TillitTesting
 /// A practice set up through the API: one account of every kind and role, each signed in, and
 /// an admin of a second organisation. Every staff account holds exactly one role, so each column
 /// of the authorisation matrix is tried on its own (roles of one account add up).
-struct Practice: Sendable {
+public struct Practice: Sendable {
     /// Who calls, for the authorisation matrix.
-    enum Role: String, CaseIterable, Sendable {
+    public enum Role: String, CaseIterable, Sendable {
+        /// Each caller of the matrix.
         case anonymous, client, admin, scheduler, practitioner, supervisor, service, otherAdmin
     }
 
-    let organization: String
-    let otherOrganization: String
+    /// The practice.
+    public let organization: String
+    /// The second organisation (its admin is `otherAdmin`).
+    public let otherOrganization: String
     /// Account ids by role (anonymous has none).
-    let ids: [Role: String]
+    public let ids: [Role: String]
     /// Access tokens by role (anonymous has none).
-    let tokens: [Role: String]
+    public let tokens: [Role: String]
     /// A second client of the organisation (never the caller).
-    let otherClient: String
+    public let otherClient: String
     /// A client of the other organisation.
-    let foreignClient: String
+    public let foreignClient: String
     /// The service account's secret.
-    let serviceSecret: String
+    public let serviceSecret: String
     /// TOTP secrets (admin, supervisor).
-    let totpSecrets: [Role: String]
+    public let totpSecrets: [Role: String]
 
     /// Call options for `role` (no token for anonymous); `onBehalfOf` names an account by id
     /// alone (which Identity refuses).
-    func options(_ role: Role, onBehalfOf: String? = nil) -> CallOptions {
+    public func options(_ role: Role, onBehalfOf: String? = nil) -> CallOptions {
         guard let token = tokens[role] else { return CallOptions() }
         return IdentityHarness.auth(token, onBehalfOf: onBehalfOf)
     }
 
     /// Call options for `role` acting for `user`: names them and relays their access token.
-    func options(_ role: Role, actingFor user: Role) -> CallOptions {
+    public func options(_ role: Role, actingFor user: Role) -> CallOptions {
         guard let token = tokens[role] else { return CallOptions() }
         return bearer(token, onBehalfOf: id(user), relaying: tokens[user])
     }
 
-    func id(_ role: Role) -> String { ids[role] ?? "" }
+    /// The account id of `role` (empty for anonymous).
+    public func id(_ role: Role) -> String { ids[role] ?? "" }
 
     /// Builds the practice on `harness`.
-    static func make(_ harness: IdentityHarness) async throws -> Practice {
+    public static func make(_ harness: IdentityHarness) async throws -> Practice {
         let identity = harness.identity
         let boot = try await harness.bootstrap()
         let organization = boot.organization.id.value

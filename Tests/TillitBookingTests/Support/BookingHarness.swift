@@ -1,0 +1,154 @@
+import Foundation
+import TillitBooking
+import TillitContracts
+import TillitRPC
+import TillitServiceKit
+import TillitTesting
+
+/// A real Identity and a real Booking, in-process on ephemeral loopback ports over mutual TLS,
+/// each with its own SQLite file; the practice of `Practice.make`; a session type and the
+/// practitioner's weekly availability at the practice's location.
+struct BookingHarness: Sendable {
+    let identity: IdentityHarness
+    let practice: Practice
+    let booking: Tillit_Booking_V1_Booking.Client
+    let bookingRPC: RPCClient
+    let bookingHost: ServiceHost
+    let bookingDirectory: String
+    /// Booking's clock (bookings, windows, check-ins); tokens are checked on Identity's.
+    let clock: TestClock
+    /// The practice's (only) location.
+    let location: String
+
+    /// Call options for `role`.
+    func options(_ role: Practice.Role) -> CallOptions {
+        var options = practice.options(role)
+        options.timeout = .seconds(30)
+        return options
+    }
+
+    func id(_ role: Practice.Role) -> String { practice.id(role) }
+
+    /// Creates a session type (as admin).
+    func sessionType(
+        name: String = "Samtal 50", minutes: UInt32 = 50, buffer: UInt32 = 10, capacity: UInt32 = 1
+    ) async throws -> Tillit_Booking_V1_SessionType {
+        try await booking.createSessionType(
+            .with {
+                $0.sessionType.name = name
+                $0.sessionType.durationMinutes = minutes
+                $0.sessionType.bufferAfterMinutes = buffer
+                $0.sessionType.modality = .inPerson
+                $0.sessionType.capacity = capacity
+                $0.sessionType.price.currency = "SEK"
+                $0.sessionType.price.minorUnits = 95_000
+            }, options: options(.admin)
+        ).sessionType
+    }
+
+    /// Sets the practitioner's weekly availability at the location (as the scheduler).
+    @discardableResult
+    func availability(
+        _ rules: [(Tillit_Identity_V1_Weekday, Int, Int)], zone: String = "Europe/Stockholm", step: UInt32 = 0,
+        practitioner: String? = nil
+    ) async throws -> Tillit_Booking_V1_Availability {
+        try await booking.setAvailability(
+            .with {
+                $0.availability.practitionerID.value = practitioner ?? id(.practitioner)
+                $0.availability.locationID = location
+                $0.availability.timeZone = zone
+                $0.availability.slotStepMinutes = step
+                $0.availability.rules = rules.map { rule in
+                    .with {
+                        $0.weekday = rule.0
+                        $0.startMinute = UInt32(rule.1)
+                        $0.endMinute = UInt32(rule.2)
+                    }
+                }
+            }, options: options(.scheduler)
+        ).availability
+    }
+
+    /// Every weekday 09:00–17:00.
+    @discardableResult
+    func weekdays() async throws -> Tillit_Booking_V1_Availability {
+        try await availability([.monday, .tuesday, .wednesday, .thursday, .friday].map { ($0, 9 * 60, 17 * 60) })
+    }
+
+    /// A booking request for the practice's client with the practitioner.
+    func request(
+        _ type: Tillit_Booking_V1_SessionType, at start: Date, key: String = UUID().uuidString,
+        client: String? = nil
+    ) -> Tillit_Booking_V1_BookAppointmentRequest {
+        .with {
+            $0.idempotencyKey = key
+            $0.sessionTypeID = type.id
+            $0.practitionerID.value = id(.practitioner)
+            $0.locationID = location
+            $0.start = Tillit_Common_V1_Timestamp(millis: Int64(start.timeIntervalSince1970 * 1000))
+            $0.clientID.value = client ?? id(.client)
+        }
+    }
+
+    /// Slots of `type` in `[from, from + days)`.
+    func slots(
+        _ type: Tillit_Booking_V1_SessionType, from: Date, days: Double, zone: String = "Europe/Stockholm",
+        as role: Practice.Role = .client, pageSize: UInt32 = 500
+    ) async throws -> [Tillit_Booking_V1_Slot] {
+        try await booking.searchSlots(
+            .with {
+                $0.sessionTypeID = type.id
+                $0.during.start = Tillit_Common_V1_Timestamp(millis: Int64(from.timeIntervalSince1970 * 1000))
+                $0.during.end = Tillit_Common_V1_Timestamp(
+                    millis: Int64(from.addingTimeInterval(days * 86400).timeIntervalSince1970 * 1000))
+                $0.clientTimeZone = zone
+                $0.page.pageSize = pageSize
+            }, options: options(role)
+        ).slots
+    }
+}
+
+/// An instant from RFC 3339 text (tests write times the way people read them).
+func instant(_ text: String) -> Date {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    guard let date = formatter.date(from: text) else { fatalError("not RFC 3339: \(text)") }
+    return date
+}
+
+/// Runs `body` against a real Identity (with `Practice.make`) and a real Booking pointed at it.
+/// Booking's clock starts at `start` (default: next Monday 08:00 UTC, so the policy's minimum
+/// notice does not hide the first slots).
+func withBooking<T: Sendable>(
+    start: Date? = nil, dataDirectory: String? = nil,
+    _ body: @Sendable (BookingHarness) async throws -> T
+) async throws -> T {
+    try await withIdentity { identity in
+        let practice = try await Practice.make(identity)
+        let organization = try await identity.identity.getOrganization(
+            .init(), options: practice.options(.admin)
+        ).organization
+        let clock = TestClock(start ?? defaultBookingStart())
+        let identityClock = identity.clock
+        return try await withRunningService(
+            .booking, dataDirectory: dataDirectory,
+            environment: [ServiceName.identity.addressVariable: "127.0.0.1:\(identity.port)"],
+            makeHost: { configuration in
+                try BookingServer.makeHost(
+                    configuration: configuration, logger: quietLogger, now: { clock.now() },
+                    tokenClock: { identityClock.now() })
+            }
+        ) { service in
+            try await body(
+                BookingHarness(
+                    identity: identity, practice: practice, booking: Tillit_Booking_V1_Booking.Client(service.rpc),
+                    bookingRPC: service.rpc, bookingHost: service.host, bookingDirectory: service.dataDirectory,
+                    clock: clock, location: organization.locations[0].id))
+        }
+    }
+}
+
+/// Monday 2026-03-23 06:00 UTC (07:00 in Stockholm): a week before Europe's spring change.
+func defaultBookingStart() -> Date {
+    instant("2026-03-23T06:00:00Z")
+}
