@@ -50,4 +50,33 @@ public struct AppointmentRecord: Sendable, Equatable {
     public var markedAt: Int64?
     /// Who marked it.
     public var markedBy: String?
+
+    /// A value with every field.
+    public init(id: String, practitionerID: String, clientID: String, sessionTypeID: String, locationID: String, startsAt: Int64, endsAt: Int64, blockedUntil: Int64, capacity: Int, modality: Modality, currency: String, priceMinorUnits: Int64, status: AppointmentStatus, bookedBy: String, bookedAt: Int64, cancelledAt: Int64?, cancelledBy: String?, late: Bool, cancelReason: String, rescheduledFrom: String?, rescheduledTo: String?, actualStart: Int64?, actualEnd: Int64?, markedAt: Int64?, markedBy: String?) {
+        self.id = id
+        self.practitionerID = practitionerID
+        self.clientID = clientID
+        self.sessionTypeID = sessionTypeID
+        self.locationID = locationID
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.blockedUntil = blockedUntil
+        self.capacity = capacity
+        self.modality = modality
+        self.currency = currency
+        self.priceMinorUnits = priceMinorUnits
+        self.status = status
+        self.bookedBy = bookedBy
+        self.bookedAt = bookedAt
+        self.cancelledAt = cancelledAt
+        self.cancelledBy = cancelledBy
+        self.late = late
+        self.cancelReason = cancelReason
+        self.rescheduledFrom = rescheduledFrom
+        self.rescheduledTo = rescheduledTo
+        self.actualStart = actualStart
+        self.actualEnd = actualEnd
+        self.markedAt = markedAt
+        self.markedBy = markedBy
+    }
 }

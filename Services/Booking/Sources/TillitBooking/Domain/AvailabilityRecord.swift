@@ -15,6 +15,17 @@ public struct AvailabilityRecord: Sendable, Equatable {
     /// Milliseconds since the epoch.
     public var updatedAt: Int64
 
+    /// A value with every field.
+    public init(practitionerID: String, locationID: String, timeZone: String, rules: [WeeklyRuleValue], sessionTypeIDs: [String], slotStepMinutes: Int, updatedAt: Int64) {
+        self.practitionerID = practitionerID
+        self.locationID = locationID
+        self.timeZone = timeZone
+        self.rules = rules
+        self.sessionTypeIDs = sessionTypeIDs
+        self.slotStepMinutes = slotStepMinutes
+        self.updatedAt = updatedAt
+    }
+
     /// Whether `sessionType` is offered here.
     public func offers(_ sessionType: String) -> Bool {
         sessionTypeIDs.isEmpty || sessionTypeIDs.contains(sessionType)

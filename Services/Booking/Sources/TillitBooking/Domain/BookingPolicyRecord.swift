@@ -13,6 +13,16 @@ public struct BookingPolicyRecord: Sendable, Equatable {
     /// Who set it; nil for the defaults.
     public var updatedBy: String?
 
+    /// A value with every field.
+    public init(cancellationWindowMinutes: Int, minimumNoticeMinutes: Int, careRelationshipDays: Int, cancellationTerms: String, updatedAt: Int64?, updatedBy: String?) {
+        self.cancellationWindowMinutes = cancellationWindowMinutes
+        self.minimumNoticeMinutes = minimumNoticeMinutes
+        self.careRelationshipDays = careRelationshipDays
+        self.cancellationTerms = cancellationTerms
+        self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
+    }
+
     /// The defaults until an admin sets a policy: 24 h cancellation window, 2 h notice, a year
     /// of care relationship after the last attendance.
     public static let defaults = BookingPolicyRecord(

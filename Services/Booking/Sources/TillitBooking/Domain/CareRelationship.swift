@@ -15,6 +15,12 @@ public struct CareRelationship: Sendable, Equatable {
     /// Until when it holds at least, if nothing changes (ms).
     public var holdsUntil: Int64?
 
+    /// A value with every field.
+    public init(basis: [Basis], holdsUntil: Int64?) {
+        self.basis = basis
+        self.holdsUntil = holdsUntil
+    }
+
     /// Whether it holds.
     public var active: Bool { !basis.isEmpty }
 }

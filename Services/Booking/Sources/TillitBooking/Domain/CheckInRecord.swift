@@ -20,4 +20,18 @@ public struct CheckInRecord: Sendable, Equatable {
     public var reason: String
     /// When it was closed.
     public var closedAt: Int64?
+
+    /// A value with every field.
+    public init(id: String, practitionerID: String, clientID: String, restAmount: Int, restUnit: RestUnit, markedAt: Int64, dueAt: Int64, status: CheckInStatus, reason: String, closedAt: Int64?) {
+        self.id = id
+        self.practitionerID = practitionerID
+        self.clientID = clientID
+        self.restAmount = restAmount
+        self.restUnit = restUnit
+        self.markedAt = markedAt
+        self.dueAt = dueAt
+        self.status = status
+        self.reason = reason
+        self.closedAt = closedAt
+    }
 }

@@ -6,4 +6,11 @@ public struct ContactMinutes: Sendable, Equatable {
     public var actual: Int64
     /// How many.
     public var appointments: Int
+
+    /// A value with every field.
+    public init(booked: Int64, actual: Int64, appointments: Int) {
+        self.booked = booked
+        self.actual = actual
+        self.appointments = appointments
+    }
 }

@@ -14,4 +14,15 @@ public struct ExceptionRecord: Sendable, Equatable {
     public var reason: String
     /// Milliseconds since the epoch.
     public var createdAt: Int64
+
+    /// A value with every field.
+    public init(id: String, practitionerID: String, kind: ExceptionKind, during: Range<Int64>, locationID: String?, reason: String, createdAt: Int64) {
+        self.id = id
+        self.practitionerID = practitionerID
+        self.kind = kind
+        self.during = during
+        self.locationID = locationID
+        self.reason = reason
+        self.createdAt = createdAt
+    }
 }

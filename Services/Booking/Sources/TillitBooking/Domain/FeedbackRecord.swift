@@ -14,4 +14,15 @@ public struct FeedbackRecord: Sendable, Equatable {
     public var text: String
     /// When.
     public var submittedAt: Int64
+
+    /// A value with every field.
+    public init(id: String, clientID: String, practitionerID: String, appointmentID: String?, rating: Int, text: String, submittedAt: Int64) {
+        self.id = id
+        self.clientID = clientID
+        self.practitionerID = practitionerID
+        self.appointmentID = appointmentID
+        self.rating = rating
+        self.text = text
+        self.submittedAt = submittedAt
+    }
 }

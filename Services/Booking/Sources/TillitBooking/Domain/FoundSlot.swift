@@ -6,4 +6,11 @@ public struct FoundSlot: Sendable, Equatable {
     public var endsAt: Int64
     /// Places left.
     public var remaining: Int
+
+    /// A value with every field.
+    public init(key: SlotKey, endsAt: Int64, remaining: Int) {
+        self.key = key
+        self.endsAt = endsAt
+        self.remaining = remaining
+    }
 }

@@ -20,4 +20,18 @@ public struct IntakeRecord: Sendable, Equatable {
     public var declineReason: String
     /// Where else to turn.
     public var referralSuggestion: String
+
+    /// A value with every field.
+    public init(id: String, clientID: String, practitionerID: String?, message: String, status: IntakeStatus, createdAt: Int64, decidedBy: String?, decidedAt: Int64?, declineReason: String, referralSuggestion: String) {
+        self.id = id
+        self.clientID = clientID
+        self.practitionerID = practitionerID
+        self.message = message
+        self.status = status
+        self.createdAt = createdAt
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+        self.declineReason = declineReason
+        self.referralSuggestion = referralSuggestion
+    }
 }

@@ -8,4 +8,12 @@ public struct LocationFacts: Sendable, Equatable {
     public var city: String
     /// False once deactivated.
     public var active: Bool
+
+    /// A value with every field.
+    public init(id: String, name: String, city: String, active: Bool) {
+        self.id = id
+        self.name = name
+        self.city = city
+        self.active = active
+    }
 }

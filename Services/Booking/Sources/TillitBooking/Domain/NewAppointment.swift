@@ -11,6 +11,15 @@ public struct NewAppointment: Sendable, Equatable {
     /// Start (ms).
     public var startsAt: Int64
 
+    /// A value with every field.
+    public init(practitionerID: String, clientID: String, sessionType: SessionTypeRecord, locationID: String, startsAt: Int64) {
+        self.practitionerID = practitionerID
+        self.clientID = clientID
+        self.sessionType = sessionType
+        self.locationID = locationID
+        self.startsAt = startsAt
+    }
+
     /// End (ms).
     public var endsAt: Int64 { startsAt + sessionType.durationMillis }
     /// End of the buffer (ms).

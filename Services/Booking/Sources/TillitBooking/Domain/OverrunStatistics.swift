@@ -10,4 +10,13 @@ public struct OverrunStatistics: Sendable, Equatable {
     public var maxOverrunSeconds: Int
     /// Sessions that started after the booked start.
     public var startedLate: Int
+
+    /// A value with every field.
+    public init(attended: Int, overran: Int, meanOverrunSeconds: Int, maxOverrunSeconds: Int, startedLate: Int) {
+        self.attended = attended
+        self.overran = overran
+        self.meanOverrunSeconds = meanOverrunSeconds
+        self.maxOverrunSeconds = maxOverrunSeconds
+        self.startedLate = startedLate
+    }
 }

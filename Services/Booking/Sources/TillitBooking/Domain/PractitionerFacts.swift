@@ -10,4 +10,13 @@ public struct PractitionerFacts: Sendable, Equatable {
     public var languages: [String]
     /// Active staff holding the practitioner role.
     public var bookable: Bool
+
+    /// A value with every field.
+    public init(id: String, displayName: String, discipline: String, languages: [String], bookable: Bool) {
+        self.id = id
+        self.displayName = displayName
+        self.discipline = discipline
+        self.languages = languages
+        self.bookable = bookable
+    }
 }

@@ -21,6 +21,20 @@ public struct SessionTypeRecord: Sendable, Equatable {
     /// Milliseconds since the epoch.
     public var createdAt: Int64
 
+    /// A value with every field.
+    public init(id: String, name: String, durationMinutes: Int, bufferAfterMinutes: Int, modality: Modality, capacity: Int, currency: String, priceMinorUnits: Int64, active: Bool, createdAt: Int64) {
+        self.id = id
+        self.name = name
+        self.durationMinutes = durationMinutes
+        self.bufferAfterMinutes = bufferAfterMinutes
+        self.modality = modality
+        self.capacity = capacity
+        self.currency = currency
+        self.priceMinorUnits = priceMinorUnits
+        self.active = active
+        self.createdAt = createdAt
+    }
+
     /// The session length in milliseconds.
     public var durationMillis: Int64 { Int64(durationMinutes) * 60_000 }
     /// The buffer after the session in milliseconds.

@@ -8,4 +8,12 @@ public struct SlotSearchInputs: Sendable {
     public var exceptions: [String: [ExceptionRecord]]
     /// Held time by practitioner, by start.
     public var busy: [String: [BusyTime]]
+
+    /// A value with every field.
+    public init(sessionType: SessionTypeRecord, availability: [AvailabilityRecord], exceptions: [String: [ExceptionRecord]], busy: [String: [BusyTime]]) {
+        self.sessionType = sessionType
+        self.availability = availability
+        self.exceptions = exceptions
+        self.busy = busy
+    }
 }
