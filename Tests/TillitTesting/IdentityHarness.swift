@@ -4,7 +4,6 @@ import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
-import TillitTesting
 
 /// A running Identity server on an ephemeral loopback port with a real SQLite file in a
 /// temporary directory, a client against it, and helpers to set up a practice.

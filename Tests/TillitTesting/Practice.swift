@@ -3,7 +3,6 @@ import TillitContracts
 import TillitIdentity
 import TillitRPC
 import TillitServiceKit
-import TillitTesting
 
 /// A practice set up through the API: one account of every kind and role, each signed in, and
 /// an admin of a second organisation. Every staff account holds exactly one role, so each column

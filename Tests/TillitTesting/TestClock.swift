@@ -15,6 +15,11 @@ public final class TestClock: Sendable {
         current.withLock { $0 }
     }
 
+    /// Sets the clock to `date` (forward or back).
+    public func set(_ date: Date) {
+        current.withLock { $0 = date }
+    }
+
     /// Moves the clock forward.
     public func advance(seconds: TimeInterval) {
         current.withLock { $0 = $0.addingTimeInterval(seconds) }
