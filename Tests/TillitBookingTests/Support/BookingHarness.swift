@@ -19,6 +19,8 @@ struct BookingHarness: Sendable {
     let clock: TestClock
     /// The practice's (only) location.
     let location: String
+    /// The link from Booking to Identity (`cut()` it to take Identity away from Booking).
+    let identityLink: TCPRelay
 
     /// Call options for `role`.
     func options(_ role: Practice.Role) -> CallOptions {
@@ -130,9 +132,11 @@ func withBooking<T: Sendable>(
         ).organization
         let clock = TestClock(start ?? defaultBookingStart())
         let identityClock = identity.clock
+        let link = try await TCPRelay.start(to: identity.port)
+        defer { Task { await link.close() } }
         return try await withRunningService(
             .booking, dataDirectory: dataDirectory,
-            environment: [ServiceName.identity.addressVariable: "127.0.0.1:\(identity.port)"],
+            environment: [ServiceName.identity.addressVariable: "127.0.0.1:\(link.port)"],
             makeHost: { configuration in
                 try BookingServer.makeHost(
                     configuration: configuration, logger: quietLogger, now: { clock.now() },
@@ -143,7 +147,7 @@ func withBooking<T: Sendable>(
                 BookingHarness(
                     identity: identity, practice: practice, booking: Tillit_Booking_V1_Booking.Client(service.rpc),
                     bookingRPC: service.rpc, bookingHost: service.host, bookingDirectory: service.dataDirectory,
-                    clock: clock, location: organization.locations[0].id))
+                    clock: clock, location: organization.locations[0].id, identityLink: link))
         }
     }
 }
