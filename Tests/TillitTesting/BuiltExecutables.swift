@@ -19,4 +19,6 @@ public enum Built {
     public static var bench: String { path("tillit-bench") }
     /// The Identity service, `tillit-identity`.
     public static var identity: String { path("tillit-identity") }
+    /// The Booking service, `tillit-booking`.
+    public static var booking: String { path("tillit-booking") }
 }
