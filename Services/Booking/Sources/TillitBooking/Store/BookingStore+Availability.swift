@@ -186,12 +186,7 @@ extension BookingStore {
         guard !practitioners.isEmpty else { return [:] }
         let rows = try Row.fetchAll(
             db,
-            sql: """
-                SELECT \(Self.exceptionColumns) FROM availability_exceptions
-                WHERE organization_id = ? AND practitioner_id IN (\(databaseQuestionMarks(count: practitioners.count)))
-                  AND starts_at > ? AND starts_at < ? AND ends_at > ?
-                ORDER BY practitioner_id, starts_at
-                """,
+            sql: BookingQueries.exceptions(practitioners: practitioners.count),
             arguments: [organization] + StatementArguments(practitioners)
                 + [range.lowerBound - 366 * 86_400_000, range.upperBound, range.lowerBound])
         var result: [String: [ExceptionRecord]] = [:]
@@ -210,7 +205,7 @@ extension BookingStore {
         ).map(Self.exception)
     }
 
-    private static let exceptionColumns =
+    static let exceptionColumns =
         "id, practitioner_id, kind, starts_at, ends_at, location_id, reason, created_at"
 
     private static func exception(_ row: Row) throws -> ExceptionRecord {

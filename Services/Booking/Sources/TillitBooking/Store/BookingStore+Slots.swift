@@ -65,7 +65,7 @@ extension BookingStore {
     {
         let rows = try Row.fetchAll(
             db,
-            sql: Self.heldTimeSQL(practitioners: practitioners.count),
+            sql: BookingQueries.heldTime(practitioners: practitioners.count),
             arguments: [organization] + StatementArguments(practitioners)
                 + [range.lowerBound - BookingSchema.longestHeldMillis, range.upperBound])
         var result: [String: [BusyTime]] = [:]
@@ -76,16 +76,5 @@ extension BookingStore {
                     sessionTypeID: row[4], locationID: row[5], capacity: row[6]))
         }
         return result
-    }
-
-    /// The held-time query for `count` practitioners (the EXPLAIN QUERY PLAN test reads it).
-    static func heldTimeSQL(practitioners count: Int) -> String {
-        """
-        SELECT practitioner_id, starts_at, ends_at, blocked_until, session_type_id, location_id, capacity, id
-        FROM appointments
-        WHERE organization_id = ? AND practitioner_id IN (\(databaseQuestionMarks(count: count)))
-          AND starts_at > ? AND starts_at < ? AND status IN ('booked', 'attended', 'no_show')
-        ORDER BY practitioner_id, starts_at
-        """
     }
 }
