@@ -81,31 +81,11 @@ struct IdentityBenchmark: AsyncParsableCommand {
 
     private func measure(rpc: RPCClient) async throws {
         let identity = Tillit_Identity_V1_Identity.Client(rpc)
-        let password = "benchmark password 0123"
-        var boot = Tillit_Identity_V1_BootstrapRequest()
-        boot.organizationName = "Bench"
-        boot.timeZone = "Europe/Stockholm"
-        boot.adminEmail = "admin@bench.se"
-        boot.adminDisplayName = "Admin"
-        boot.adminPassword = password
-        let organization = try await identity.bootstrap(boot).organization.id.value
-        var login = Tillit_Identity_V1_LoginRequest()
-        login.organizationID.value = organization
-        login.email = "admin@bench.se"
-        login.password = password
+        let password = BenchPractice.password
+        let practice = try await BenchPractice.bootstrap(identity) { print($0) }
+        let organization = practice.organization
+        let admin = practice.admin
         let clock = ContinuousClock()
-        let loginStart = clock.now
-        let first = try await identity.login(login)
-        print(
-            "one login (idle server):  \(String(format: "%.0f", (clock.now - loginStart).seconds * 1000)) ms")
-        let enrolOptions = Self.auth(first.tokens.accessToken)
-        let enrolment = try await identity.enrolTotp(.init(), options: enrolOptions)
-        let totp = TOTP(secret: Base32.decode(enrolment.secret) ?? [])
-        var confirm = Tillit_Identity_V1_ConfirmTotpRequest()
-        confirm.code = totp.code(step: TOTP.step(at: Date()) - 1)
-        _ = try await identity.confirmTotp(confirm, options: enrolOptions)
-        login.totpCode = totp.code(step: TOTP.step(at: Date()))
-        let admin = Self.auth(try await identity.login(login).tokens.accessToken)
 
         var client = Tillit_Identity_V1_CreateClientAccountRequest()
         client.displayName = "Klient"
@@ -117,7 +97,7 @@ struct IdentityBenchmark: AsyncParsableCommand {
         serviceLogin.organizationID.value = organization
         serviceLogin.accountID = serviceAccount.account.id
         serviceLogin.secret = serviceAccount.secret
-        let serviceOptions = Self.auth(try await identity.loginService(serviceLogin).tokens.accessToken)
+        let serviceOptions = BenchPractice.auth(try await identity.loginService(serviceLogin).tokens.accessToken)
         var consent = Tillit_Identity_V1_RecordConsentRequest()
         consent.clientID = clientID
         consent.kind = .treatment
@@ -194,12 +174,6 @@ struct IdentityBenchmark: AsyncParsableCommand {
         print(
             "Health during the logins: p50 \(healthStats.p50) µs  p99 \(healthStats.p99) µs  (\(healthLatencies.count) calls)"
         )
-    }
-
-    private static func auth(_ token: String) -> CallOptions {
-        var metadata = Metadata()
-        metadata.add("authorization", "Bearer \(token)")
-        return CallOptions(metadata: metadata)
     }
 }
 

@@ -34,10 +34,13 @@ extension BookingHandler {
         if let earlier = try await store.replayedBooking(key, by: caller) {
             return .with { $0.appointment = earlier.proto }
         }
-        let new = try await checkedBooking(
+        // What Booking holds and what Identity says, asked at the same time; nothing is written
+        // unless both answer.
+        async let checked = checkedBooking(
             sessionTypeID: sessionTypeID, practitioner: practitioner, client: client, location: location,
             start: start, outsideAvailability: request.outsideAvailability, ignoring: nil, caller: caller)
-        try await requireBookable(practitioner: practitioner, client: client, context: context)
+        async let bookable: Void = requireBookable(practitioner: practitioner, client: client, context: context)
+        let (new, _) = try await (checked, bookable)
         let record = try await store.book(new, key: key, by: caller)
         return .with { $0.appointment = record.proto }
     }

@@ -95,13 +95,17 @@ extension BookingStore {
         guard !sets.isEmpty else { return [] }
         var index: [String: Int] = [:]
         for (position, set) in sets.enumerated() { index[set.practitionerID + "/" + set.locationID] = position }
-        let rules = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT practitioner_id, location_id, weekday, start_minute, end_minute FROM weekly_rules
-                WHERE organization_id = ? ORDER BY weekday, start_minute
-                """,
-            arguments: [organization])
+        var rulesSQL = """
+            SELECT practitioner_id, location_id, weekday, start_minute, end_minute FROM weekly_rules
+            WHERE organization_id = ?
+            """
+        var rulesArguments: StatementArguments = [organization]
+        if let practitioners {
+            rulesSQL += " AND practitioner_id IN (\(databaseQuestionMarks(count: practitioners.count)))"
+            rulesArguments += StatementArguments(practitioners)
+        }
+        rulesSQL += " ORDER BY weekday, start_minute"
+        let rules = try Row.fetchAll(db, sql: rulesSQL, arguments: rulesArguments)
         for row in rules {
             let key = (row[0] as String) + "/" + (row[1] as String)
             guard let position = index[key] else { continue }
