@@ -91,3 +91,42 @@ public enum AuditRPC {
         return response
     }
 }
+
+/// A service store that reads its organisation audit chains (each service's store conforms;
+/// `AuditRPC`'s handlers then serve the three audit rpcs alike everywhere).
+public protocol AuditReading: Sendable {
+    /// A page of the caller's organisation's events matching `query`, newest first.
+    func auditEvents(matching query: AuditQuery, for caller: Caller) async throws -> [AuditRecord]
+    /// The caller's organisation's chain recomputed and checked against `checkpoint`.
+    func verifyAuditChain(for caller: Caller, checkpoint: AuditCheckpoint?) async throws -> AuditVerification
+    /// The head of the caller's organisation's chain.
+    func auditCheckpoint(for caller: Caller) async throws -> AuditCheckpoint
+}
+
+extension AuditRPC {
+    /// `ListAuditEvents`: admins any event, a client the events about itself.
+    public static func listAuditEvents(
+        _ request: Tillit_Identity_V1_ListAuditEventsRequest, caller: Caller, store: some AuditReading
+    ) async throws -> Tillit_Identity_V1_ListAuditEventsResponse {
+        let (query, page) = try query(request, caller: caller)
+        return response(try await store.auditEvents(matching: query, for: caller), page: page)
+    }
+
+    /// `VerifyAuditChain` (admin).
+    public static func verifyAuditChain(
+        _ request: Tillit_Identity_V1_VerifyAuditChainRequest, caller: Caller, store: some AuditReading
+    ) async throws -> Tillit_Identity_V1_VerifyAuditChainResponse {
+        try caller.require(caller.isAdmin, "verify the audit trail")
+        let checkpoint =
+            request.hasCheckpoint ? try checkpoint(request.checkpoint, organization: caller.organization) : nil
+        return response(try await store.verifyAuditChain(for: caller, checkpoint: checkpoint))
+    }
+
+    /// `GetAuditCheckpoint` (admin).
+    public static func auditCheckpoint(caller: Caller, store: some AuditReading) async throws
+        -> Tillit_Identity_V1_GetAuditCheckpointResponse
+    {
+        try caller.require(caller.isAdmin, "read the audit checkpoint")
+        return response(try await store.auditCheckpoint(for: caller))
+    }
+}

@@ -8,7 +8,7 @@ import TillitStorage
 /// transaction with all its SQL and its audit event, taking and returning domain values
 /// (records, never protos). Every method takes the organisation from the caller and returns
 /// nothing of another organisation.
-struct BookingStore: Sendable {
+struct BookingStore: AuditReading {
     /// The database.
     let database: BookingDatabase
     /// The organisation audit chains.

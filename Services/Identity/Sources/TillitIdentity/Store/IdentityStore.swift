@@ -10,7 +10,7 @@ import TillitStorage
 /// taking and returning domain values (records, never protos). Every method takes the
 /// organisation from the caller (never from a request) and returns nothing of another
 /// organisation. `write`, `read` and the helpers taking a `Database` are for these extensions.
-struct IdentityStore: Sendable {
+struct IdentityStore: AuditReading {
     /// The database.
     let database: IdentityDatabase
     /// The organisation audit chains, sealed with the configured keys.
