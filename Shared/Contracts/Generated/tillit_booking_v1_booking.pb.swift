@@ -337,6 +337,112 @@ public nonisolated enum Tillit_Booking_V1_CheckInStatus: SwiftProtobuf.Enum, Swi
 
 }
 
+/// Where an agreement stands.
+public nonisolated enum Tillit_Booking_V1_AgreementStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Proposed by the practitioner; the client accepts or declines.
+  case proposed // = 1
+
+  /// Accepted: the series keeps appointments booked 4 weeks ahead.
+  case active // = 2
+
+  /// Paused: no new occurrences; the future ones were cancelled.
+  case paused // = 3
+
+  /// The client declined it.
+  case declined // = 4
+
+  /// Ended (by either party, or after its last occurrence); future occurrences cancelled.
+  case ended // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .proposed
+    case 2: self = .active
+    case 3: self = .paused
+    case 4: self = .declined
+    case 5: self = .ended
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .proposed: return 1
+    case .active: return 2
+    case .paused: return 3
+    case .declined: return 4
+    case .ended: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Tillit_Booking_V1_AgreementStatus] = [
+    .unspecified,
+    .proposed,
+    .active,
+    .paused,
+    .declined,
+    .ended,
+  ]
+
+}
+
+/// What became of one occurrence of a series.
+public nonisolated enum Tillit_Booking_V1_OccurrenceStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// An appointment was booked for it (`appointment_id`; moving or cancelling that appointment
+  /// touches only this occurrence).
+  case booked // = 1
+
+  /// Its time collided with another appointment: nothing was booked, and it is reported here,
+  /// never silently dropped.
+  case collision // = 2
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .booked
+    case 2: self = .collision
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .booked: return 1
+    case .collision: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Tillit_Booking_V1_OccurrenceStatus] = [
+    .unspecified,
+    .booked,
+    .collision,
+  ]
+
+}
+
 /// Why a care relationship holds.
 public nonisolated enum Tillit_Booking_V1_CareBasis: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -1027,6 +1133,197 @@ public nonisolated struct Tillit_Booking_V1_Feedback: Sendable {
   fileprivate var _clientID: Tillit_Common_V1_AccountId? = nil
   fileprivate var _practitionerID: Tillit_Common_V1_AccountId? = nil
   fileprivate var _submittedAt: Tillit_Common_V1_Timestamp? = nil
+}
+
+/// An agreement between a practitioner and a client after an intake: a goal, a cadence, terms.
+public nonisolated struct Tillit_Booking_V1_Agreement: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var practitionerID: Tillit_Common_V1_AccountId {
+    get {_storage._practitionerID ?? Tillit_Common_V1_AccountId()}
+    set {_uniqueStorage()._practitionerID = newValue}
+  }
+  /// Returns true if `practitionerID` has been explicitly set.
+  public var hasPractitionerID: Bool {_storage._practitionerID != nil}
+  /// Clears the value of `practitionerID`. Subsequent reads from it will return its default value.
+  public mutating func clearPractitionerID() {_uniqueStorage()._practitionerID = nil}
+
+  public var clientID: Tillit_Common_V1_AccountId {
+    get {_storage._clientID ?? Tillit_Common_V1_AccountId()}
+    set {_uniqueStorage()._clientID = newValue}
+  }
+  /// Returns true if `clientID` has been explicitly set.
+  public var hasClientID: Bool {_storage._clientID != nil}
+  /// Clears the value of `clientID`. Subsequent reads from it will return its default value.
+  public mutating func clearClientID() {_uniqueStorage()._clientID = nil}
+
+  /// What the work aims at, in words the client reads (1–2,000 characters).
+  public var goal: String {
+    get {_storage._goal}
+    set {_uniqueStorage()._goal = newValue}
+  }
+
+  /// Every N weeks (1 = weekly, up to 12).
+  public var everyWeeks: UInt32 {
+    get {_storage._everyWeeks}
+    set {_uniqueStorage()._everyWeeks = newValue}
+  }
+
+  public var weekday: Tillit_Identity_V1_Weekday {
+    get {_storage._weekday}
+    set {_uniqueStorage()._weekday = newValue}
+  }
+
+  /// Local start time in `time_zone`, minutes after midnight (DST as for availability).
+  public var startMinute: UInt32 {
+    get {_storage._startMinute}
+    set {_uniqueStorage()._startMinute = newValue}
+  }
+
+  /// IANA zone; empty = the practice's.
+  public var timeZone: String {
+    get {_storage._timeZone}
+    set {_uniqueStorage()._timeZone = newValue}
+  }
+
+  /// The session type (its duration and buffer) and where.
+  public var sessionTypeID: String {
+    get {_storage._sessionTypeID}
+    set {_uniqueStorage()._sessionTypeID = newValue}
+  }
+
+  public var locationID: String {
+    get {_storage._locationID}
+    set {_uniqueStorage()._locationID = newValue}
+  }
+
+  /// The first occurrence is the first `weekday` on or after this date.
+  public var startDate: Tillit_Common_V1_Date {
+    get {_storage._startDate ?? Tillit_Common_V1_Date()}
+    set {_uniqueStorage()._startDate = newValue}
+  }
+  /// Returns true if `startDate` has been explicitly set.
+  public var hasStartDate: Bool {_storage._startDate != nil}
+  /// Clears the value of `startDate`. Subsequent reads from it will return its default value.
+  public mutating func clearStartDate() {_uniqueStorage()._startDate = nil}
+
+  /// Optional end: no occurrence after this date; or at most `occurrence_count` occurrences (0 = no limit).
+  public var endDate: Tillit_Common_V1_Date {
+    get {_storage._endDate ?? Tillit_Common_V1_Date()}
+    set {_uniqueStorage()._endDate = newValue}
+  }
+  /// Returns true if `endDate` has been explicitly set.
+  public var hasEndDate: Bool {_storage._endDate != nil}
+  /// Clears the value of `endDate`. Subsequent reads from it will return its default value.
+  public mutating func clearEndDate() {_uniqueStorage()._endDate = nil}
+
+  public var occurrenceCount: UInt32 {
+    get {_storage._occurrenceCount}
+    set {_uniqueStorage()._occurrenceCount = newValue}
+  }
+
+  public var price: Tillit_Common_V1_Money {
+    get {_storage._price ?? Tillit_Common_V1_Money()}
+    set {_uniqueStorage()._price = newValue}
+  }
+  /// Returns true if `price` has been explicitly set.
+  public var hasPrice: Bool {_storage._price != nil}
+  /// Clears the value of `price`. Subsequent reads from it will return its default value.
+  public mutating func clearPrice() {_uniqueStorage()._price = nil}
+
+  /// Free text (at most 2,000 characters each).
+  public var paymentTerms: String {
+    get {_storage._paymentTerms}
+    set {_uniqueStorage()._paymentTerms = newValue}
+  }
+
+  public var cancellationTerms: String {
+    get {_storage._cancellationTerms}
+    set {_uniqueStorage()._cancellationTerms = newValue}
+  }
+
+  public var status: Tillit_Booking_V1_AgreementStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  public var proposedAt: Tillit_Common_V1_Timestamp {
+    get {_storage._proposedAt ?? Tillit_Common_V1_Timestamp()}
+    set {_uniqueStorage()._proposedAt = newValue}
+  }
+  /// Returns true if `proposedAt` has been explicitly set.
+  public var hasProposedAt: Bool {_storage._proposedAt != nil}
+  /// Clears the value of `proposedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearProposedAt() {_uniqueStorage()._proposedAt = nil}
+
+  public var decidedAt: Tillit_Common_V1_Timestamp {
+    get {_storage._decidedAt ?? Tillit_Common_V1_Timestamp()}
+    set {_uniqueStorage()._decidedAt = newValue}
+  }
+  /// Returns true if `decidedAt` has been explicitly set.
+  public var hasDecidedAt: Bool {_storage._decidedAt != nil}
+  /// Clears the value of `decidedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearDecidedAt() {_uniqueStorage()._decidedAt = nil}
+
+  public var endedAt: Tillit_Common_V1_Timestamp {
+    get {_storage._endedAt ?? Tillit_Common_V1_Timestamp()}
+    set {_uniqueStorage()._endedAt = newValue}
+  }
+  /// Returns true if `endedAt` has been explicitly set.
+  public var hasEndedAt: Bool {_storage._endedAt != nil}
+  /// Clears the value of `endedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearEndedAt() {_uniqueStorage()._endedAt = nil}
+
+  /// The occurrences made so far (booked or collided), by index.
+  public var occurrences: [Tillit_Booking_V1_AgreementOccurrence] {
+    get {_storage._occurrences}
+    set {_uniqueStorage()._occurrences = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// One occurrence of an agreement's series.
+public nonisolated struct Tillit_Booking_V1_AgreementOccurrence: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 0 for the first occurrence, counting every cadence step from the start.
+  public var index: UInt32 = 0
+
+  public var start: Tillit_Common_V1_Timestamp {
+    get {_start ?? Tillit_Common_V1_Timestamp()}
+    set {_start = newValue}
+  }
+  /// Returns true if `start` has been explicitly set.
+  public var hasStart: Bool {self._start != nil}
+  /// Clears the value of `start`. Subsequent reads from it will return its default value.
+  public mutating func clearStart() {self._start = nil}
+
+  public var status: Tillit_Booking_V1_OccurrenceStatus = .unspecified
+
+  public var appointmentID: String = String()
+
+  /// Why it collided, e.g. "the practitioner is not free then".
+  public var problem: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _start: Tillit_Common_V1_Timestamp? = nil
 }
 
 /// Creates a session type (admin).
@@ -2424,6 +2721,136 @@ public nonisolated struct Tillit_Booking_V1_ListFeedbackResponse: Sendable {
   fileprivate var _page: Tillit_Common_V1_PageResponse? = nil
 }
 
+/// A practitioner proposes an agreement to a client they have seen for an intake (an attended
+/// appointment, or an intake request they accepted). Fields as in Agreement; id, status and
+/// times are set by Booking.
+public nonisolated struct Tillit_Booking_V1_ProposeAgreementRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var agreement: Tillit_Booking_V1_Agreement {
+    get {_agreement ?? Tillit_Booking_V1_Agreement()}
+    set {_agreement = newValue}
+  }
+  /// Returns true if `agreement` has been explicitly set.
+  public var hasAgreement: Bool {self._agreement != nil}
+  /// Clears the value of `agreement`. Subsequent reads from it will return its default value.
+  public mutating func clearAgreement() {self._agreement = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _agreement: Tillit_Booking_V1_Agreement? = nil
+}
+
+/// The proposed agreement.
+public nonisolated struct Tillit_Booking_V1_ProposeAgreementResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var agreement: Tillit_Booking_V1_Agreement {
+    get {_agreement ?? Tillit_Booking_V1_Agreement()}
+    set {_agreement = newValue}
+  }
+  /// Returns true if `agreement` has been explicitly set.
+  public var hasAgreement: Bool {self._agreement != nil}
+  /// Clears the value of `agreement`. Subsequent reads from it will return its default value.
+  public mutating func clearAgreement() {self._agreement = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _agreement: Tillit_Booking_V1_Agreement? = nil
+}
+
+/// Names one agreement (accept, decline, pause, resume, end, get).
+public nonisolated struct Tillit_Booking_V1_AgreementRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var agreementID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The agreement after the change, with its occurrences.
+public nonisolated struct Tillit_Booking_V1_AgreementResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var agreement: Tillit_Booking_V1_Agreement {
+    get {_agreement ?? Tillit_Booking_V1_Agreement()}
+    set {_agreement = newValue}
+  }
+  /// Returns true if `agreement` has been explicitly set.
+  public var hasAgreement: Bool {self._agreement != nil}
+  /// Clears the value of `agreement`. Subsequent reads from it will return its default value.
+  public mutating func clearAgreement() {self._agreement = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _agreement: Tillit_Booking_V1_Agreement? = nil
+}
+
+/// Lists agreements (a client: its own; a practitioner: theirs; schedulers and admins: all).
+public nonisolated struct Tillit_Booking_V1_ListAgreementsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UNSPECIFIED: every status.
+  public var status: Tillit_Booking_V1_AgreementStatus = .unspecified
+
+  public var page: Tillit_Common_V1_PageRequest {
+    get {_page ?? Tillit_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Tillit_Common_V1_PageRequest? = nil
+}
+
+/// One page of agreements, newest first (without occurrences; GetAgreement has them).
+public nonisolated struct Tillit_Booking_V1_ListAgreementsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var agreements: [Tillit_Booking_V1_Agreement] = []
+
+  public var page: Tillit_Common_V1_PageResponse {
+    get {_page ?? Tillit_Common_V1_PageResponse()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Tillit_Common_V1_PageResponse? = nil
+}
+
 /// Whether a practitioner has a care relationship with a client now (for Notes; staff).
 public nonisolated struct Tillit_Booking_V1_VerifyCareRelationshipRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -2633,6 +3060,14 @@ nonisolated extension Tillit_Booking_V1_IntakeStatus: SwiftProtobuf._ProtoNamePr
 
 nonisolated extension Tillit_Booking_V1_CheckInStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CHECK_IN_STATUS_UNSPECIFIED\0\u{1}CHECK_IN_STATUS_MARKED\0\u{1}CHECK_IN_STATUS_DONE\0\u{1}CHECK_IN_STATUS_CANCELLED\0")
+}
+
+nonisolated extension Tillit_Booking_V1_AgreementStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AGREEMENT_STATUS_UNSPECIFIED\0\u{1}AGREEMENT_STATUS_PROPOSED\0\u{1}AGREEMENT_STATUS_ACTIVE\0\u{1}AGREEMENT_STATUS_PAUSED\0\u{1}AGREEMENT_STATUS_DECLINED\0\u{1}AGREEMENT_STATUS_ENDED\0")
+}
+
+nonisolated extension Tillit_Booking_V1_OccurrenceStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OCCURRENCE_STATUS_UNSPECIFIED\0\u{1}OCCURRENCE_STATUS_BOOKED\0\u{1}OCCURRENCE_STATUS_COLLISION\0")
 }
 
 nonisolated extension Tillit_Booking_V1_CareBasis: SwiftProtobuf._ProtoNameProviding {
@@ -3438,6 +3873,270 @@ nonisolated extension Tillit_Booking_V1_Feedback: SwiftProtobuf.Message, SwiftPr
     if lhs.rating != rhs.rating {return false}
     if lhs.text != rhs.text {return false}
     if lhs._submittedAt != rhs._submittedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_Agreement: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Agreement"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}practitioner_id\0\u{3}client_id\0\u{1}goal\0\u{3}every_weeks\0\u{1}weekday\0\u{3}start_minute\0\u{3}time_zone\0\u{3}session_type_id\0\u{3}location_id\0\u{3}start_date\0\u{3}end_date\0\u{3}occurrence_count\0\u{1}price\0\u{3}payment_terms\0\u{3}cancellation_terms\0\u{1}status\0\u{3}proposed_at\0\u{3}decided_at\0\u{3}ended_at\0\u{1}occurrences\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _practitionerID: Tillit_Common_V1_AccountId? = nil
+    var _clientID: Tillit_Common_V1_AccountId? = nil
+    var _goal: String = String()
+    var _everyWeeks: UInt32 = 0
+    var _weekday: Tillit_Identity_V1_Weekday = .unspecified
+    var _startMinute: UInt32 = 0
+    var _timeZone: String = String()
+    var _sessionTypeID: String = String()
+    var _locationID: String = String()
+    var _startDate: Tillit_Common_V1_Date? = nil
+    var _endDate: Tillit_Common_V1_Date? = nil
+    var _occurrenceCount: UInt32 = 0
+    var _price: Tillit_Common_V1_Money? = nil
+    var _paymentTerms: String = String()
+    var _cancellationTerms: String = String()
+    var _status: Tillit_Booking_V1_AgreementStatus = .unspecified
+    var _proposedAt: Tillit_Common_V1_Timestamp? = nil
+    var _decidedAt: Tillit_Common_V1_Timestamp? = nil
+    var _endedAt: Tillit_Common_V1_Timestamp? = nil
+    var _occurrences: [Tillit_Booking_V1_AgreementOccurrence] = []
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _practitionerID = source._practitionerID
+      _clientID = source._clientID
+      _goal = source._goal
+      _everyWeeks = source._everyWeeks
+      _weekday = source._weekday
+      _startMinute = source._startMinute
+      _timeZone = source._timeZone
+      _sessionTypeID = source._sessionTypeID
+      _locationID = source._locationID
+      _startDate = source._startDate
+      _endDate = source._endDate
+      _occurrenceCount = source._occurrenceCount
+      _price = source._price
+      _paymentTerms = source._paymentTerms
+      _cancellationTerms = source._cancellationTerms
+      _status = source._status
+      _proposedAt = source._proposedAt
+      _decidedAt = source._decidedAt
+      _endedAt = source._endedAt
+      _occurrences = source._occurrences
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._practitionerID) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._clientID) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._goal) }()
+        case 5: try { try decoder.decodeSingularUInt32Field(value: &_storage._everyWeeks) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._weekday) }()
+        case 7: try { try decoder.decodeSingularUInt32Field(value: &_storage._startMinute) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._timeZone) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._sessionTypeID) }()
+        case 10: try { try decoder.decodeSingularStringField(value: &_storage._locationID) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._startDate) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._endDate) }()
+        case 13: try { try decoder.decodeSingularUInt32Field(value: &_storage._occurrenceCount) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._price) }()
+        case 15: try { try decoder.decodeSingularStringField(value: &_storage._paymentTerms) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._cancellationTerms) }()
+        case 17: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._proposedAt) }()
+        case 19: try { try decoder.decodeSingularMessageField(value: &_storage._decidedAt) }()
+        case 20: try { try decoder.decodeSingularMessageField(value: &_storage._endedAt) }()
+        case 21: try { try decoder.decodeRepeatedMessageField(value: &_storage._occurrences) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      try { if let v = _storage._practitionerID {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      try { if let v = _storage._clientID {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if !_storage._goal.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._goal, fieldNumber: 4)
+      }
+      if _storage._everyWeeks != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._everyWeeks, fieldNumber: 5)
+      }
+      if _storage._weekday != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._weekday, fieldNumber: 6)
+      }
+      if _storage._startMinute != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._startMinute, fieldNumber: 7)
+      }
+      if !_storage._timeZone.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._timeZone, fieldNumber: 8)
+      }
+      if !_storage._sessionTypeID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sessionTypeID, fieldNumber: 9)
+      }
+      if !_storage._locationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._locationID, fieldNumber: 10)
+      }
+      try { if let v = _storage._startDate {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+      try { if let v = _storage._endDate {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
+      if _storage._occurrenceCount != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._occurrenceCount, fieldNumber: 13)
+      }
+      try { if let v = _storage._price {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      } }()
+      if !_storage._paymentTerms.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._paymentTerms, fieldNumber: 15)
+      }
+      if !_storage._cancellationTerms.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._cancellationTerms, fieldNumber: 16)
+      }
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 17)
+      }
+      try { if let v = _storage._proposedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
+      try { if let v = _storage._decidedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      } }()
+      try { if let v = _storage._endedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      } }()
+      if !_storage._occurrences.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._occurrences, fieldNumber: 21)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_Agreement, rhs: Tillit_Booking_V1_Agreement) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._practitionerID != rhs_storage._practitionerID {return false}
+        if _storage._clientID != rhs_storage._clientID {return false}
+        if _storage._goal != rhs_storage._goal {return false}
+        if _storage._everyWeeks != rhs_storage._everyWeeks {return false}
+        if _storage._weekday != rhs_storage._weekday {return false}
+        if _storage._startMinute != rhs_storage._startMinute {return false}
+        if _storage._timeZone != rhs_storage._timeZone {return false}
+        if _storage._sessionTypeID != rhs_storage._sessionTypeID {return false}
+        if _storage._locationID != rhs_storage._locationID {return false}
+        if _storage._startDate != rhs_storage._startDate {return false}
+        if _storage._endDate != rhs_storage._endDate {return false}
+        if _storage._occurrenceCount != rhs_storage._occurrenceCount {return false}
+        if _storage._price != rhs_storage._price {return false}
+        if _storage._paymentTerms != rhs_storage._paymentTerms {return false}
+        if _storage._cancellationTerms != rhs_storage._cancellationTerms {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._proposedAt != rhs_storage._proposedAt {return false}
+        if _storage._decidedAt != rhs_storage._decidedAt {return false}
+        if _storage._endedAt != rhs_storage._endedAt {return false}
+        if _storage._occurrences != rhs_storage._occurrences {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_AgreementOccurrence: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AgreementOccurrence"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}start\0\u{1}status\0\u{3}appointment_id\0\u{1}problem\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.index) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._start) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.appointmentID) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.problem) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.index != 0 {
+      try visitor.visitSingularUInt32Field(value: self.index, fieldNumber: 1)
+    }
+    try { if let v = self._start {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 3)
+    }
+    if !self.appointmentID.isEmpty {
+      try visitor.visitSingularStringField(value: self.appointmentID, fieldNumber: 4)
+    }
+    if !self.problem.isEmpty {
+      try visitor.visitSingularStringField(value: self.problem, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_AgreementOccurrence, rhs: Tillit_Booking_V1_AgreementOccurrence) -> Bool {
+    if lhs.index != rhs.index {return false}
+    if lhs._start != rhs._start {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.appointmentID != rhs.appointmentID {return false}
+    if lhs.problem != rhs.problem {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -5636,6 +6335,216 @@ nonisolated extension Tillit_Booking_V1_ListFeedbackResponse: SwiftProtobuf.Mess
 
   public static func ==(lhs: Tillit_Booking_V1_ListFeedbackResponse, rhs: Tillit_Booking_V1_ListFeedbackResponse) -> Bool {
     if lhs.feedback != rhs.feedback {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_ProposeAgreementRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProposeAgreementRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}agreement\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._agreement) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._agreement {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_ProposeAgreementRequest, rhs: Tillit_Booking_V1_ProposeAgreementRequest) -> Bool {
+    if lhs._agreement != rhs._agreement {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_ProposeAgreementResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ProposeAgreementResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}agreement\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._agreement) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._agreement {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_ProposeAgreementResponse, rhs: Tillit_Booking_V1_ProposeAgreementResponse) -> Bool {
+    if lhs._agreement != rhs._agreement {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_AgreementRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AgreementRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}agreement_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.agreementID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.agreementID.isEmpty {
+      try visitor.visitSingularStringField(value: self.agreementID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_AgreementRequest, rhs: Tillit_Booking_V1_AgreementRequest) -> Bool {
+    if lhs.agreementID != rhs.agreementID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_AgreementResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AgreementResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}agreement\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._agreement) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._agreement {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_AgreementResponse, rhs: Tillit_Booking_V1_AgreementResponse) -> Bool {
+    if lhs._agreement != rhs._agreement {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_ListAgreementsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAgreementsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_ListAgreementsRequest, rhs: Tillit_Booking_V1_ListAgreementsRequest) -> Bool {
+    if lhs.status != rhs.status {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_ListAgreementsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAgreementsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}agreements\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.agreements) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.agreements.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.agreements, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_ListAgreementsResponse, rhs: Tillit_Booking_V1_ListAgreementsResponse) -> Bool {
+    if lhs.agreements != rhs.agreements {return false}
     if lhs._page != rhs._page {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

@@ -133,6 +133,38 @@ public enum Tillit_Booking_V1_Booking {
         ///
         /// Reads feedback.
         public static let listFeedback = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "ListFeedback")
+        /// `/tillit.booking.v1.Booking/ProposeAgreement`
+        ///
+        /// A practitioner proposes an agreement after an intake.
+        public static let proposeAgreement = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "ProposeAgreement")
+        /// `/tillit.booking.v1.Booking/AcceptAgreement`
+        ///
+        /// The client accepts: the series books its first 4 weeks at once.
+        public static let acceptAgreement = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "AcceptAgreement")
+        /// `/tillit.booking.v1.Booking/DeclineAgreement`
+        ///
+        /// The client declines.
+        public static let declineAgreement = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "DeclineAgreement")
+        /// `/tillit.booking.v1.Booking/PauseAgreement`
+        ///
+        /// Either party pauses an active agreement (its future appointments are cancelled).
+        public static let pauseAgreement = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "PauseAgreement")
+        /// `/tillit.booking.v1.Booking/ResumeAgreement`
+        ///
+        /// Either party resumes a paused agreement (the series books ahead again).
+        public static let resumeAgreement = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "ResumeAgreement")
+        /// `/tillit.booking.v1.Booking/EndAgreement`
+        ///
+        /// Either party ends an agreement (its future appointments are cancelled).
+        public static let endAgreement = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "EndAgreement")
+        /// `/tillit.booking.v1.Booking/GetAgreement`
+        ///
+        /// Reads an agreement with its occurrences (its client, its practitioner, schedulers, admins).
+        public static let getAgreement = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "GetAgreement")
+        /// `/tillit.booking.v1.Booking/ListAgreements`
+        ///
+        /// Lists agreements.
+        public static let listAgreements = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "ListAgreements")
         /// `/tillit.booking.v1.Booking/VerifyCareRelationship`
         ///
         /// Whether a practitioner has a care relationship with a client.
@@ -158,7 +190,7 @@ public enum Tillit_Booking_V1_Booking {
         /// The head of Booking's audit chain (admin).
         public static let getAuditCheckpoint = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "GetAuditCheckpoint")
         /// All methods of the service.
-        public static let all: [MethodDescriptor] = [createSessionType, updateSessionType, archiveSessionType, listSessionTypes, setAvailability, listAvailability, addAvailabilityException, removeAvailabilityException, listAvailabilityExceptions, searchSlots, bookAppointment, cancelAppointment, rescheduleAppointment, markAttended, markNoShow, getAppointment, listAppointments, getOverrunStatistics, getBookingPolicy, setBookingPolicy, requestIntake, listIntakeRequests, acceptIntake, declineIntake, withdrawIntake, markCheckIn, listDueCheckIns, closeCheckIn, submitFeedback, listFeedback, verifyCareRelationship, directContactHours, checkContactWindow, listAuditEvents, verifyAuditChain, getAuditCheckpoint]
+        public static let all: [MethodDescriptor] = [createSessionType, updateSessionType, archiveSessionType, listSessionTypes, setAvailability, listAvailability, addAvailabilityException, removeAvailabilityException, listAvailabilityExceptions, searchSlots, bookAppointment, cancelAppointment, rescheduleAppointment, markAttended, markNoShow, getAppointment, listAppointments, getOverrunStatistics, getBookingPolicy, setBookingPolicy, requestIntake, listIntakeRequests, acceptIntake, declineIntake, withdrawIntake, markCheckIn, listDueCheckIns, closeCheckIn, submitFeedback, listFeedback, proposeAgreement, acceptAgreement, declineAgreement, pauseAgreement, resumeAgreement, endAgreement, getAgreement, listAgreements, verifyCareRelationship, directContactHours, checkContactWindow, listAuditEvents, verifyAuditChain, getAuditCheckpoint]
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
         public static let publicPaths: Set<String> = []
     }
@@ -288,6 +320,38 @@ public enum Tillit_Booking_V1_Booking {
         public func listFeedback(_ request: Tillit_Booking_V1_ListFeedbackRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_ListFeedbackResponse {
             try await rpc.unary(Method.listFeedback, request: request, response: Tillit_Booking_V1_ListFeedbackResponse.self, options: options)
         }
+        /// A practitioner proposes an agreement after an intake.
+        public func proposeAgreement(_ request: Tillit_Booking_V1_ProposeAgreementRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_ProposeAgreementResponse {
+            try await rpc.unary(Method.proposeAgreement, request: request, response: Tillit_Booking_V1_ProposeAgreementResponse.self, options: options)
+        }
+        /// The client accepts: the series books its first 4 weeks at once.
+        public func acceptAgreement(_ request: Tillit_Booking_V1_AgreementRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_AgreementResponse {
+            try await rpc.unary(Method.acceptAgreement, request: request, response: Tillit_Booking_V1_AgreementResponse.self, options: options)
+        }
+        /// The client declines.
+        public func declineAgreement(_ request: Tillit_Booking_V1_AgreementRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_AgreementResponse {
+            try await rpc.unary(Method.declineAgreement, request: request, response: Tillit_Booking_V1_AgreementResponse.self, options: options)
+        }
+        /// Either party pauses an active agreement (its future appointments are cancelled).
+        public func pauseAgreement(_ request: Tillit_Booking_V1_AgreementRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_AgreementResponse {
+            try await rpc.unary(Method.pauseAgreement, request: request, response: Tillit_Booking_V1_AgreementResponse.self, options: options)
+        }
+        /// Either party resumes a paused agreement (the series books ahead again).
+        public func resumeAgreement(_ request: Tillit_Booking_V1_AgreementRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_AgreementResponse {
+            try await rpc.unary(Method.resumeAgreement, request: request, response: Tillit_Booking_V1_AgreementResponse.self, options: options)
+        }
+        /// Either party ends an agreement (its future appointments are cancelled).
+        public func endAgreement(_ request: Tillit_Booking_V1_AgreementRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_AgreementResponse {
+            try await rpc.unary(Method.endAgreement, request: request, response: Tillit_Booking_V1_AgreementResponse.self, options: options)
+        }
+        /// Reads an agreement with its occurrences (its client, its practitioner, schedulers, admins).
+        public func getAgreement(_ request: Tillit_Booking_V1_AgreementRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_AgreementResponse {
+            try await rpc.unary(Method.getAgreement, request: request, response: Tillit_Booking_V1_AgreementResponse.self, options: options)
+        }
+        /// Lists agreements.
+        public func listAgreements(_ request: Tillit_Booking_V1_ListAgreementsRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_ListAgreementsResponse {
+            try await rpc.unary(Method.listAgreements, request: request, response: Tillit_Booking_V1_ListAgreementsResponse.self, options: options)
+        }
         /// Whether a practitioner has a care relationship with a client.
         public func verifyCareRelationship(_ request: Tillit_Booking_V1_VerifyCareRelationshipRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_VerifyCareRelationshipResponse {
             try await rpc.unary(Method.verifyCareRelationship, request: request, response: Tillit_Booking_V1_VerifyCareRelationshipResponse.self, options: options)
@@ -377,6 +441,22 @@ public protocol Tillit_Booking_V1_BookingService: RPCService {
     func submitFeedback(_ request: Tillit_Booking_V1_SubmitFeedbackRequest, context: ServerContext) async throws -> Tillit_Booking_V1_SubmitFeedbackResponse
     /// Reads feedback.
     func listFeedback(_ request: Tillit_Booking_V1_ListFeedbackRequest, context: ServerContext) async throws -> Tillit_Booking_V1_ListFeedbackResponse
+    /// A practitioner proposes an agreement after an intake.
+    func proposeAgreement(_ request: Tillit_Booking_V1_ProposeAgreementRequest, context: ServerContext) async throws -> Tillit_Booking_V1_ProposeAgreementResponse
+    /// The client accepts: the series books its first 4 weeks at once.
+    func acceptAgreement(_ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) async throws -> Tillit_Booking_V1_AgreementResponse
+    /// The client declines.
+    func declineAgreement(_ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) async throws -> Tillit_Booking_V1_AgreementResponse
+    /// Either party pauses an active agreement (its future appointments are cancelled).
+    func pauseAgreement(_ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) async throws -> Tillit_Booking_V1_AgreementResponse
+    /// Either party resumes a paused agreement (the series books ahead again).
+    func resumeAgreement(_ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) async throws -> Tillit_Booking_V1_AgreementResponse
+    /// Either party ends an agreement (its future appointments are cancelled).
+    func endAgreement(_ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) async throws -> Tillit_Booking_V1_AgreementResponse
+    /// Reads an agreement with its occurrences (its client, its practitioner, schedulers, admins).
+    func getAgreement(_ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) async throws -> Tillit_Booking_V1_AgreementResponse
+    /// Lists agreements.
+    func listAgreements(_ request: Tillit_Booking_V1_ListAgreementsRequest, context: ServerContext) async throws -> Tillit_Booking_V1_ListAgreementsResponse
     /// Whether a practitioner has a care relationship with a client.
     func verifyCareRelationship(_ request: Tillit_Booking_V1_VerifyCareRelationshipRequest, context: ServerContext) async throws -> Tillit_Booking_V1_VerifyCareRelationshipResponse
     /// A practitioner's attended minutes in a range.
@@ -484,6 +564,30 @@ extension Tillit_Booking_V1_BookingService {
             },
             RPCMethod.unary(Tillit_Booking_V1_Booking.Method.listFeedback) { (request: Tillit_Booking_V1_ListFeedbackRequest, context: ServerContext) in
                 try await self.listFeedback(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.proposeAgreement) { (request: Tillit_Booking_V1_ProposeAgreementRequest, context: ServerContext) in
+                try await self.proposeAgreement(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.acceptAgreement) { (request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) in
+                try await self.acceptAgreement(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.declineAgreement) { (request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) in
+                try await self.declineAgreement(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.pauseAgreement) { (request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) in
+                try await self.pauseAgreement(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.resumeAgreement) { (request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) in
+                try await self.resumeAgreement(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.endAgreement) { (request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) in
+                try await self.endAgreement(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.getAgreement) { (request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) in
+                try await self.getAgreement(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.listAgreements) { (request: Tillit_Booking_V1_ListAgreementsRequest, context: ServerContext) in
+                try await self.listAgreements(request, context: context)
             },
             RPCMethod.unary(Tillit_Booking_V1_Booking.Method.verifyCareRelationship) { (request: Tillit_Booking_V1_VerifyCareRelationshipRequest, context: ServerContext) in
                 try await self.verifyCareRelationship(request, context: context)

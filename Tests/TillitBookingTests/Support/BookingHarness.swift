@@ -138,8 +138,10 @@ func withBooking<T: Sendable>(
             .booking, dataDirectory: dataDirectory,
             environment: [ServiceName.identity.addressVariable: "127.0.0.1:\(link.port)"],
             makeHost: { configuration in
-                try BookingServer.makeHost(
-                    configuration: configuration, logger: quietLogger, now: { clock.now() },
+                var settings = BookingConfiguration()
+                settings.seriesInterval = .milliseconds(200)
+                return try BookingServer.makeHost(
+                    configuration: configuration, booking: settings, logger: quietLogger, now: { clock.now() },
                     tokenClock: { identityClock.now() })
             }
         ) { service in

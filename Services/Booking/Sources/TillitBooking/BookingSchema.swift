@@ -41,6 +41,7 @@ public enum BookingSchema {
             Migrations.Migration("booking-v1-appointments", migrate: appointments),
             Migrations.Migration("booking-v1-policies", migrate: policies),
             Migrations.Migration("booking-v1-intake-check-ins-feedback", migrate: clientInitiative),
+            Migrations.Migration("booking-v1-agreements", migrate: agreements),
         ]
     }
 
@@ -373,6 +374,76 @@ public enum BookingSchema {
                 BEGIN
                     SELECT RAISE(ABORT, 'booking: feedback is never edited');
                 END;
+                """)
+    }
+
+    /// Agreements and the occurrences their series made: one row per (agreement, index), so a
+    /// top-up repeated after a crash or by two runs at once never books an occurrence twice.
+    @Sendable static func agreements(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE agreements (
+                    organization_id TEXT NOT NULL,
+                    id TEXT NOT NULL CHECK (length(id) = 36),
+                    practitioner_id TEXT NOT NULL CHECK (length(practitioner_id) = 36),
+                    client_id TEXT NOT NULL CHECK (length(client_id) = 36),
+                    goal TEXT NOT NULL CHECK (length(goal) BETWEEN 1 AND 2000),
+                    every_weeks INTEGER NOT NULL CHECK (every_weeks BETWEEN 1 AND 12),
+                    weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+                    start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+                    time_zone TEXT NOT NULL CHECK (length(time_zone) BETWEEN 1 AND 64),
+                    session_type_id TEXT NOT NULL,
+                    location_id TEXT NOT NULL CHECK (length(location_id) = 36),
+                    -- Days since 1970-01-01 of the first occurrence's date, and of the last allowed.
+                    first_day INTEGER NOT NULL,
+                    end_day INTEGER,
+                    occurrence_count INTEGER NOT NULL CHECK (occurrence_count BETWEEN 0 AND 1000),
+                    price_currency TEXT NOT NULL CHECK (length(price_currency) = 3),
+                    price_minor_units INTEGER NOT NULL CHECK (price_minor_units >= 0),
+                    payment_terms TEXT NOT NULL CHECK (length(payment_terms) <= 2000),
+                    cancellation_terms TEXT NOT NULL CHECK (length(cancellation_terms) <= 2000),
+                    status TEXT NOT NULL CHECK (status IN ('proposed', 'active', 'paused', 'declined', 'ended')),
+                    proposed_at INTEGER NOT NULL,
+                    decided_at INTEGER,
+                    ended_at INTEGER,
+                    PRIMARY KEY (organization_id, id),
+                    CHECK (end_day IS NULL OR end_day >= first_day),
+                    FOREIGN KEY (organization_id, session_type_id) REFERENCES session_types(organization_id, id)
+                ) STRICT;
+                CREATE INDEX agreements_by_status ON agreements(status, organization_id);
+                CREATE INDEX agreements_by_client ON agreements(organization_id, client_id, practitioner_id);
+
+                CREATE TRIGGER agreements_terms_fixed BEFORE UPDATE OF
+                    practitioner_id, client_id, goal, every_weeks, weekday, start_minute, time_zone, session_type_id,
+                    location_id, first_day, end_day, occurrence_count, price_currency, price_minor_units,
+                    payment_terms, cancellation_terms ON agreements
+                BEGIN
+                    SELECT RAISE(ABORT, 'booking: an agreement''s terms never change; end it and propose another');
+                END;
+
+                CREATE TRIGGER agreements_status_flow BEFORE UPDATE OF status ON agreements
+                WHEN NOT (OLD.status = NEW.status
+                          OR (OLD.status = 'proposed' AND NEW.status IN ('active', 'declined'))
+                          OR (OLD.status = 'active' AND NEW.status IN ('paused', 'ended'))
+                          OR (OLD.status = 'paused' AND NEW.status IN ('active', 'ended')))
+                BEGIN
+                    SELECT RAISE(ABORT, 'booking: agreement status change not allowed');
+                END;
+
+                CREATE TABLE agreement_occurrences (
+                    organization_id TEXT NOT NULL,
+                    agreement_id TEXT NOT NULL,
+                    occurrence_index INTEGER NOT NULL CHECK (occurrence_index >= 0),
+                    starts_at INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('booked', 'collision')),
+                    appointment_id TEXT,
+                    problem TEXT NOT NULL DEFAULT '',
+                    made_at INTEGER NOT NULL,
+                    PRIMARY KEY (organization_id, agreement_id, occurrence_index),
+                    CHECK ((status = 'booked') = (appointment_id IS NOT NULL)),
+                    FOREIGN KEY (organization_id, agreement_id) REFERENCES agreements(organization_id, id),
+                    FOREIGN KEY (organization_id, appointment_id) REFERENCES appointments(organization_id, id)
+                ) STRICT, WITHOUT ROWID;
                 """)
     }
 }

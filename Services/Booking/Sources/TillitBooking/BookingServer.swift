@@ -44,11 +44,13 @@ public enum BookingServer {
             verifier: verifier,
             policy: BookingAccessPolicy.policy,
             revocations: revocations,
+            // Shut down in reverse order: the series first, then the database.
             companions: [
                 ServiceHost.onShutdown {
                     identity.close()
                     try database.close()
-                }
+                },
+                AgreementSeries(store: store, interval: booking.seriesInterval, logger: logger),
             ],
             logger: logger)
     }

@@ -8,6 +8,9 @@ public struct BookingConfiguration: Sendable {
     /// (`TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS`, 100–30000, default 3000); the caller's own
     /// deadline may be shorter.
     public var identityTimeout: Duration = .seconds(3)
+    /// How often active agreements' series are topped up (`TILLIT_BOOKING_SERIES_INTERVAL_SECONDS`,
+    /// 1–86400, default 3600); also at start, and at once when an agreement is accepted or resumed.
+    public var seriesInterval: Duration = .seconds(3600)
     /// The most slots one search page holds (500) and its default (100).
     public var maximumSlotsPerPage = 500
     /// The default slot page size.
@@ -25,6 +28,13 @@ public struct BookingConfiguration: Sendable {
                 throw ConfigurationError(variable: variable, message: "'\(text)' is not a whole number from 100 to 30000")
             }
             identityTimeout = .milliseconds(millis)
+        }
+        let series = "TILLIT_BOOKING_SERIES_INTERVAL_SECONDS"
+        if let text = environment[series], !text.isEmpty {
+            guard let seconds = Int(text), (1...86_400).contains(seconds) else {
+                throw ConfigurationError(variable: series, message: "'\(text)' is not a whole number from 1 to 86400")
+            }
+            seriesInterval = .seconds(seconds)
         }
     }
 }

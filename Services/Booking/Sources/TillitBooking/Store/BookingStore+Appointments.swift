@@ -257,15 +257,25 @@ extension BookingStore {
         return record
     }
 
-    private func insertAppointment(
+    func insertAppointment(
         _ db: Database, _ new: NewAppointment, id: String, rescheduledFrom: String?, now: Int64, by caller: Caller
+    ) throws -> AppointmentRecord {
+        try insertAppointment(
+            db, new, id: id, rescheduledFrom: rescheduledFrom, now: now, organization: caller.organization,
+            bookedBy: caller.id)
+    }
+
+    /// Inserts a booked appointment (the schema's triggers refuse an overlap).
+    func insertAppointment(
+        _ db: Database, _ new: NewAppointment, id: String, rescheduledFrom: String?, now: Int64,
+        organization: String, bookedBy: String
     ) throws -> AppointmentRecord {
         let record = AppointmentRecord(
             id: id, practitionerID: new.practitionerID, clientID: new.clientID, sessionTypeID: new.sessionType.id,
             locationID: new.locationID, startsAt: new.startsAt, endsAt: new.endsAt, blockedUntil: new.blockedUntil,
             capacity: new.sessionType.capacity, modality: new.sessionType.modality,
             currency: new.sessionType.currency, priceMinorUnits: new.sessionType.priceMinorUnits, status: .booked,
-            bookedBy: caller.id, bookedAt: now, cancelledAt: nil, cancelledBy: nil, late: false, cancelReason: "",
+            bookedBy: bookedBy, bookedAt: now, cancelledAt: nil, cancelledBy: nil, late: false, cancelReason: "",
             rescheduledFrom: rescheduledFrom, rescheduledTo: nil, actualStart: nil, actualEnd: nil, markedAt: nil,
             markedBy: nil)
         try db.execute(
@@ -276,9 +286,9 @@ extension BookingStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?)
                 """,
             arguments: [
-                caller.organization, id, record.practitionerID, record.clientID, record.sessionTypeID,
+                organization, id, record.practitionerID, record.clientID, record.sessionTypeID,
                 record.locationID, record.startsAt, record.endsAt, record.blockedUntil, record.capacity,
-                record.modality.rawValue, record.currency, record.priceMinorUnits, caller.id, now, rescheduledFrom,
+                record.modality.rawValue, record.currency, record.priceMinorUnits, bookedBy, now, rescheduledFrom,
             ])
         return record
     }

@@ -4,8 +4,7 @@ import TillitServiceKit
 
 extension BookingStore {
     /// Whether `practitioner` has a care relationship with `client` now: a booked appointment
-    /// that has not ended, or an attended one within the policy's period (agreements join this
-    /// when they exist).
+    /// that has not ended, an attended one within the policy's period, or an active agreement.
     func careRelationship(practitioner: String, client: String, for caller: Caller) async throws -> CareRelationship {
         let now = nowMillis
         return try await read { db in
@@ -27,7 +26,9 @@ extension BookingStore {
                        AND status = 'booked' AND ends_at > ?4),
                     (SELECT max(starts_at) FROM appointments
                      WHERE organization_id = ?1 AND client_id = ?3 AND practitioner_id = ?2
-                       AND status = 'attended' AND starts_at > ?4 - ?5)
+                       AND status = 'attended' AND starts_at > ?4 - ?5),
+                    EXISTS (SELECT 1 FROM agreements
+                     WHERE organization_id = ?1 AND client_id = ?3 AND practitioner_id = ?2 AND status = 'active')
                 """,
             arguments: [organization, practitioner, client, now, period])!
         var relationship = CareRelationship(basis: [], holdsUntil: nil)
@@ -39,6 +40,7 @@ extension BookingStore {
             relationship.basis.append(.recentAttendance)
             relationship.holdsUntil = max(relationship.holdsUntil ?? 0, attended + period)
         }
+        if row[2] as Bool { relationship.basis.append(.activeAgreement) }
         return relationship
     }
 

@@ -27,6 +27,8 @@ typedef struct Tillit__Booking__V1__BookingPolicy Tillit__Booking__V1__BookingPo
 typedef struct Tillit__Booking__V1__IntakeRequest Tillit__Booking__V1__IntakeRequest;
 typedef struct Tillit__Booking__V1__CheckIn Tillit__Booking__V1__CheckIn;
 typedef struct Tillit__Booking__V1__Feedback Tillit__Booking__V1__Feedback;
+typedef struct Tillit__Booking__V1__Agreement Tillit__Booking__V1__Agreement;
+typedef struct Tillit__Booking__V1__AgreementOccurrence Tillit__Booking__V1__AgreementOccurrence;
 typedef struct Tillit__Booking__V1__CreateSessionTypeRequest Tillit__Booking__V1__CreateSessionTypeRequest;
 typedef struct Tillit__Booking__V1__CreateSessionTypeResponse Tillit__Booking__V1__CreateSessionTypeResponse;
 typedef struct Tillit__Booking__V1__UpdateSessionTypeRequest Tillit__Booking__V1__UpdateSessionTypeRequest;
@@ -87,6 +89,12 @@ typedef struct Tillit__Booking__V1__SubmitFeedbackRequest Tillit__Booking__V1__S
 typedef struct Tillit__Booking__V1__SubmitFeedbackResponse Tillit__Booking__V1__SubmitFeedbackResponse;
 typedef struct Tillit__Booking__V1__ListFeedbackRequest Tillit__Booking__V1__ListFeedbackRequest;
 typedef struct Tillit__Booking__V1__ListFeedbackResponse Tillit__Booking__V1__ListFeedbackResponse;
+typedef struct Tillit__Booking__V1__ProposeAgreementRequest Tillit__Booking__V1__ProposeAgreementRequest;
+typedef struct Tillit__Booking__V1__ProposeAgreementResponse Tillit__Booking__V1__ProposeAgreementResponse;
+typedef struct Tillit__Booking__V1__AgreementRequest Tillit__Booking__V1__AgreementRequest;
+typedef struct Tillit__Booking__V1__AgreementResponse Tillit__Booking__V1__AgreementResponse;
+typedef struct Tillit__Booking__V1__ListAgreementsRequest Tillit__Booking__V1__ListAgreementsRequest;
+typedef struct Tillit__Booking__V1__ListAgreementsResponse Tillit__Booking__V1__ListAgreementsResponse;
 typedef struct Tillit__Booking__V1__VerifyCareRelationshipRequest Tillit__Booking__V1__VerifyCareRelationshipRequest;
 typedef struct Tillit__Booking__V1__VerifyCareRelationshipResponse Tillit__Booking__V1__VerifyCareRelationshipResponse;
 typedef struct Tillit__Booking__V1__DirectContactHoursRequest Tillit__Booking__V1__DirectContactHoursRequest;
@@ -201,6 +209,50 @@ typedef enum _Tillit__Booking__V1__CheckInStatus {
   TILLIT__BOOKING__V1__CHECK_IN_STATUS__CHECK_IN_STATUS_CANCELLED = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TILLIT__BOOKING__V1__CHECK_IN_STATUS)
 } Tillit__Booking__V1__CheckInStatus;
+/*
+ * Where an agreement stands.
+ */
+typedef enum _Tillit__Booking__V1__AgreementStatus {
+  TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_UNSPECIFIED = 0,
+  /*
+   * Proposed by the practitioner; the client accepts or declines.
+   */
+  TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_PROPOSED = 1,
+  /*
+   * Accepted: the series keeps appointments booked 4 weeks ahead.
+   */
+  TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_ACTIVE = 2,
+  /*
+   * Paused: no new occurrences; the future ones were cancelled.
+   */
+  TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_PAUSED = 3,
+  /*
+   * The client declined it.
+   */
+  TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_DECLINED = 4,
+  /*
+   * Ended (by either party, or after its last occurrence); future occurrences cancelled.
+   */
+  TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_ENDED = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TILLIT__BOOKING__V1__AGREEMENT_STATUS)
+} Tillit__Booking__V1__AgreementStatus;
+/*
+ * What became of one occurrence of a series.
+ */
+typedef enum _Tillit__Booking__V1__OccurrenceStatus {
+  TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_UNSPECIFIED = 0,
+  /*
+   * An appointment was booked for it (`appointment_id`; moving or cancelling that appointment
+   * touches only this occurrence).
+   */
+  TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_BOOKED = 1,
+  /*
+   * Its time collided with another appointment: nothing was booked, and it is reported here,
+   * never silently dropped.
+   */
+  TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_COLLISION = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TILLIT__BOOKING__V1__OCCURRENCE_STATUS)
+} Tillit__Booking__V1__OccurrenceStatus;
 /*
  * Why a care relationship holds.
  */
@@ -549,6 +601,90 @@ struct  Tillit__Booking__V1__Feedback
 #define TILLIT__BOOKING__V1__FEEDBACK__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__feedback__descriptor) \
     , (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * An agreement between a practitioner and a client after an intake: a goal, a cadence, terms.
+ */
+struct  Tillit__Booking__V1__Agreement
+{
+  ProtobufCMessage base;
+  char *id;
+  Tillit__Common__V1__AccountId *practitioner_id;
+  Tillit__Common__V1__AccountId *client_id;
+  /*
+   * What the work aims at, in words the client reads (1–2,000 characters).
+   */
+  char *goal;
+  /*
+   * Every N weeks (1 = weekly, up to 12).
+   */
+  uint32_t every_weeks;
+  Tillit__Identity__V1__Weekday weekday;
+  /*
+   * Local start time in `time_zone`, minutes after midnight (DST as for availability).
+   */
+  uint32_t start_minute;
+  /*
+   * IANA zone; empty = the practice's.
+   */
+  char *time_zone;
+  /*
+   * The session type (its duration and buffer) and where.
+   */
+  char *session_type_id;
+  char *location_id;
+  /*
+   * The first occurrence is the first `weekday` on or after this date.
+   */
+  Tillit__Common__V1__Date *start_date;
+  /*
+   * Optional end: no occurrence after this date; or at most `occurrence_count` occurrences (0 = no limit).
+   */
+  Tillit__Common__V1__Date *end_date;
+  uint32_t occurrence_count;
+  Tillit__Common__V1__Money *price;
+  /*
+   * Free text (at most 2,000 characters each).
+   */
+  char *payment_terms;
+  char *cancellation_terms;
+  Tillit__Booking__V1__AgreementStatus status;
+  Tillit__Common__V1__Timestamp *proposed_at;
+  Tillit__Common__V1__Timestamp *decided_at;
+  Tillit__Common__V1__Timestamp *ended_at;
+  /*
+   * The occurrences made so far (booked or collided), by index.
+   */
+  size_t n_occurrences;
+  Tillit__Booking__V1__AgreementOccurrence **occurrences;
+};
+#define TILLIT__BOOKING__V1__AGREEMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__agreement__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string, 0, TILLIT__IDENTITY__V1__WEEKDAY__WEEKDAY_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_UNSPECIFIED, NULL, NULL, NULL, 0,NULL }
+
+
+/*
+ * One occurrence of an agreement's series.
+ */
+struct  Tillit__Booking__V1__AgreementOccurrence
+{
+  ProtobufCMessage base;
+  /*
+   * 0 for the first occurrence, counting every cadence step from the start.
+   */
+  uint32_t index;
+  Tillit__Common__V1__Timestamp *start;
+  Tillit__Booking__V1__OccurrenceStatus status;
+  char *appointment_id;
+  /*
+   * Why it collided, e.g. "the practitioner is not free then".
+   */
+  char *problem;
+};
+#define TILLIT__BOOKING__V1__AGREEMENT_OCCURRENCE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__agreement_occurrence__descriptor) \
+    , 0, NULL, TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1474,6 +1610,92 @@ struct  Tillit__Booking__V1__ListFeedbackResponse
 
 
 /*
+ * A practitioner proposes an agreement to a client they have seen for an intake (an attended
+ * appointment, or an intake request they accepted). Fields as in Agreement; id, status and
+ * times are set by Booking.
+ */
+struct  Tillit__Booking__V1__ProposeAgreementRequest
+{
+  ProtobufCMessage base;
+  Tillit__Booking__V1__Agreement *agreement;
+};
+#define TILLIT__BOOKING__V1__PROPOSE_AGREEMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__propose_agreement_request__descriptor) \
+    , NULL }
+
+
+/*
+ * The proposed agreement.
+ */
+struct  Tillit__Booking__V1__ProposeAgreementResponse
+{
+  ProtobufCMessage base;
+  Tillit__Booking__V1__Agreement *agreement;
+};
+#define TILLIT__BOOKING__V1__PROPOSE_AGREEMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__propose_agreement_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Names one agreement (accept, decline, pause, resume, end, get).
+ */
+struct  Tillit__Booking__V1__AgreementRequest
+{
+  ProtobufCMessage base;
+  char *agreement_id;
+};
+#define TILLIT__BOOKING__V1__AGREEMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__agreement_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * The agreement after the change, with its occurrences.
+ */
+struct  Tillit__Booking__V1__AgreementResponse
+{
+  ProtobufCMessage base;
+  Tillit__Booking__V1__Agreement *agreement;
+};
+#define TILLIT__BOOKING__V1__AGREEMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__agreement_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Lists agreements (a client: its own; a practitioner: theirs; schedulers and admins: all).
+ */
+struct  Tillit__Booking__V1__ListAgreementsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * UNSPECIFIED: every status.
+   */
+  Tillit__Booking__V1__AgreementStatus status;
+  Tillit__Common__V1__PageRequest *page;
+};
+#define TILLIT__BOOKING__V1__LIST_AGREEMENTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__list_agreements_request__descriptor) \
+    , TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_UNSPECIFIED, NULL }
+
+
+/*
+ * One page of agreements, newest first (without occurrences; GetAgreement has them).
+ */
+struct  Tillit__Booking__V1__ListAgreementsResponse
+{
+  ProtobufCMessage base;
+  size_t n_agreements;
+  Tillit__Booking__V1__Agreement **agreements;
+  Tillit__Common__V1__PageResponse *page;
+};
+#define TILLIT__BOOKING__V1__LIST_AGREEMENTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__list_agreements_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+/*
  * Whether a practitioner has a care relationship with a client now (for Notes; staff).
  */
 struct  Tillit__Booking__V1__VerifyCareRelationshipRequest
@@ -1779,6 +2001,44 @@ Tillit__Booking__V1__Feedback *
                       const uint8_t       *data);
 void   tillit__booking__v1__feedback__free_unpacked
                      (Tillit__Booking__V1__Feedback *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__Agreement methods */
+void   tillit__booking__v1__agreement__init
+                     (Tillit__Booking__V1__Agreement         *message);
+size_t tillit__booking__v1__agreement__get_packed_size
+                     (const Tillit__Booking__V1__Agreement   *message);
+size_t tillit__booking__v1__agreement__pack
+                     (const Tillit__Booking__V1__Agreement   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__agreement__pack_to_buffer
+                     (const Tillit__Booking__V1__Agreement   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__Agreement *
+       tillit__booking__v1__agreement__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__agreement__free_unpacked
+                     (Tillit__Booking__V1__Agreement *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__AgreementOccurrence methods */
+void   tillit__booking__v1__agreement_occurrence__init
+                     (Tillit__Booking__V1__AgreementOccurrence         *message);
+size_t tillit__booking__v1__agreement_occurrence__get_packed_size
+                     (const Tillit__Booking__V1__AgreementOccurrence   *message);
+size_t tillit__booking__v1__agreement_occurrence__pack
+                     (const Tillit__Booking__V1__AgreementOccurrence   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__agreement_occurrence__pack_to_buffer
+                     (const Tillit__Booking__V1__AgreementOccurrence   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__AgreementOccurrence *
+       tillit__booking__v1__agreement_occurrence__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__agreement_occurrence__free_unpacked
+                     (Tillit__Booking__V1__AgreementOccurrence *message,
                       ProtobufCAllocator *allocator);
 /* Tillit__Booking__V1__CreateSessionTypeRequest methods */
 void   tillit__booking__v1__create_session_type_request__init
@@ -2920,6 +3180,120 @@ Tillit__Booking__V1__ListFeedbackResponse *
 void   tillit__booking__v1__list_feedback_response__free_unpacked
                      (Tillit__Booking__V1__ListFeedbackResponse *message,
                       ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__ProposeAgreementRequest methods */
+void   tillit__booking__v1__propose_agreement_request__init
+                     (Tillit__Booking__V1__ProposeAgreementRequest         *message);
+size_t tillit__booking__v1__propose_agreement_request__get_packed_size
+                     (const Tillit__Booking__V1__ProposeAgreementRequest   *message);
+size_t tillit__booking__v1__propose_agreement_request__pack
+                     (const Tillit__Booking__V1__ProposeAgreementRequest   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__propose_agreement_request__pack_to_buffer
+                     (const Tillit__Booking__V1__ProposeAgreementRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__ProposeAgreementRequest *
+       tillit__booking__v1__propose_agreement_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__propose_agreement_request__free_unpacked
+                     (Tillit__Booking__V1__ProposeAgreementRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__ProposeAgreementResponse methods */
+void   tillit__booking__v1__propose_agreement_response__init
+                     (Tillit__Booking__V1__ProposeAgreementResponse         *message);
+size_t tillit__booking__v1__propose_agreement_response__get_packed_size
+                     (const Tillit__Booking__V1__ProposeAgreementResponse   *message);
+size_t tillit__booking__v1__propose_agreement_response__pack
+                     (const Tillit__Booking__V1__ProposeAgreementResponse   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__propose_agreement_response__pack_to_buffer
+                     (const Tillit__Booking__V1__ProposeAgreementResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__ProposeAgreementResponse *
+       tillit__booking__v1__propose_agreement_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__propose_agreement_response__free_unpacked
+                     (Tillit__Booking__V1__ProposeAgreementResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__AgreementRequest methods */
+void   tillit__booking__v1__agreement_request__init
+                     (Tillit__Booking__V1__AgreementRequest         *message);
+size_t tillit__booking__v1__agreement_request__get_packed_size
+                     (const Tillit__Booking__V1__AgreementRequest   *message);
+size_t tillit__booking__v1__agreement_request__pack
+                     (const Tillit__Booking__V1__AgreementRequest   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__agreement_request__pack_to_buffer
+                     (const Tillit__Booking__V1__AgreementRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__AgreementRequest *
+       tillit__booking__v1__agreement_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__agreement_request__free_unpacked
+                     (Tillit__Booking__V1__AgreementRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__AgreementResponse methods */
+void   tillit__booking__v1__agreement_response__init
+                     (Tillit__Booking__V1__AgreementResponse         *message);
+size_t tillit__booking__v1__agreement_response__get_packed_size
+                     (const Tillit__Booking__V1__AgreementResponse   *message);
+size_t tillit__booking__v1__agreement_response__pack
+                     (const Tillit__Booking__V1__AgreementResponse   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__agreement_response__pack_to_buffer
+                     (const Tillit__Booking__V1__AgreementResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__AgreementResponse *
+       tillit__booking__v1__agreement_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__agreement_response__free_unpacked
+                     (Tillit__Booking__V1__AgreementResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__ListAgreementsRequest methods */
+void   tillit__booking__v1__list_agreements_request__init
+                     (Tillit__Booking__V1__ListAgreementsRequest         *message);
+size_t tillit__booking__v1__list_agreements_request__get_packed_size
+                     (const Tillit__Booking__V1__ListAgreementsRequest   *message);
+size_t tillit__booking__v1__list_agreements_request__pack
+                     (const Tillit__Booking__V1__ListAgreementsRequest   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__list_agreements_request__pack_to_buffer
+                     (const Tillit__Booking__V1__ListAgreementsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__ListAgreementsRequest *
+       tillit__booking__v1__list_agreements_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__list_agreements_request__free_unpacked
+                     (Tillit__Booking__V1__ListAgreementsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__ListAgreementsResponse methods */
+void   tillit__booking__v1__list_agreements_response__init
+                     (Tillit__Booking__V1__ListAgreementsResponse         *message);
+size_t tillit__booking__v1__list_agreements_response__get_packed_size
+                     (const Tillit__Booking__V1__ListAgreementsResponse   *message);
+size_t tillit__booking__v1__list_agreements_response__pack
+                     (const Tillit__Booking__V1__ListAgreementsResponse   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__list_agreements_response__pack_to_buffer
+                     (const Tillit__Booking__V1__ListAgreementsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__ListAgreementsResponse *
+       tillit__booking__v1__list_agreements_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__list_agreements_response__free_unpacked
+                     (Tillit__Booking__V1__ListAgreementsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Tillit__Booking__V1__VerifyCareRelationshipRequest methods */
 void   tillit__booking__v1__verify_care_relationship_request__init
                      (Tillit__Booking__V1__VerifyCareRelationshipRequest         *message);
@@ -3065,6 +3439,12 @@ typedef void (*Tillit__Booking__V1__CheckIn_Closure)
                   void *closure_data);
 typedef void (*Tillit__Booking__V1__Feedback_Closure)
                  (const Tillit__Booking__V1__Feedback *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__Agreement_Closure)
+                 (const Tillit__Booking__V1__Agreement *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__AgreementOccurrence_Closure)
+                 (const Tillit__Booking__V1__AgreementOccurrence *message,
                   void *closure_data);
 typedef void (*Tillit__Booking__V1__CreateSessionTypeRequest_Closure)
                  (const Tillit__Booking__V1__CreateSessionTypeRequest *message,
@@ -3246,6 +3626,24 @@ typedef void (*Tillit__Booking__V1__ListFeedbackRequest_Closure)
 typedef void (*Tillit__Booking__V1__ListFeedbackResponse_Closure)
                  (const Tillit__Booking__V1__ListFeedbackResponse *message,
                   void *closure_data);
+typedef void (*Tillit__Booking__V1__ProposeAgreementRequest_Closure)
+                 (const Tillit__Booking__V1__ProposeAgreementRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__ProposeAgreementResponse_Closure)
+                 (const Tillit__Booking__V1__ProposeAgreementResponse *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__AgreementRequest_Closure)
+                 (const Tillit__Booking__V1__AgreementRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__AgreementResponse_Closure)
+                 (const Tillit__Booking__V1__AgreementResponse *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__ListAgreementsRequest_Closure)
+                 (const Tillit__Booking__V1__ListAgreementsRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__ListAgreementsResponse_Closure)
+                 (const Tillit__Booking__V1__ListAgreementsResponse *message,
+                  void *closure_data);
 typedef void (*Tillit__Booking__V1__VerifyCareRelationshipRequest_Closure)
                  (const Tillit__Booking__V1__VerifyCareRelationshipRequest *message,
                   void *closure_data);
@@ -3391,6 +3789,38 @@ struct Tillit__Booking__V1__Booking_Service
                         const Tillit__Booking__V1__ListFeedbackRequest *input,
                         Tillit__Booking__V1__ListFeedbackResponse_Closure closure,
                         void *closure_data);
+  void (*propose_agreement)(Tillit__Booking__V1__Booking_Service *service,
+                            const Tillit__Booking__V1__ProposeAgreementRequest *input,
+                            Tillit__Booking__V1__ProposeAgreementResponse_Closure closure,
+                            void *closure_data);
+  void (*accept_agreement)(Tillit__Booking__V1__Booking_Service *service,
+                           const Tillit__Booking__V1__AgreementRequest *input,
+                           Tillit__Booking__V1__AgreementResponse_Closure closure,
+                           void *closure_data);
+  void (*decline_agreement)(Tillit__Booking__V1__Booking_Service *service,
+                            const Tillit__Booking__V1__AgreementRequest *input,
+                            Tillit__Booking__V1__AgreementResponse_Closure closure,
+                            void *closure_data);
+  void (*pause_agreement)(Tillit__Booking__V1__Booking_Service *service,
+                          const Tillit__Booking__V1__AgreementRequest *input,
+                          Tillit__Booking__V1__AgreementResponse_Closure closure,
+                          void *closure_data);
+  void (*resume_agreement)(Tillit__Booking__V1__Booking_Service *service,
+                           const Tillit__Booking__V1__AgreementRequest *input,
+                           Tillit__Booking__V1__AgreementResponse_Closure closure,
+                           void *closure_data);
+  void (*end_agreement)(Tillit__Booking__V1__Booking_Service *service,
+                        const Tillit__Booking__V1__AgreementRequest *input,
+                        Tillit__Booking__V1__AgreementResponse_Closure closure,
+                        void *closure_data);
+  void (*get_agreement)(Tillit__Booking__V1__Booking_Service *service,
+                        const Tillit__Booking__V1__AgreementRequest *input,
+                        Tillit__Booking__V1__AgreementResponse_Closure closure,
+                        void *closure_data);
+  void (*list_agreements)(Tillit__Booking__V1__Booking_Service *service,
+                          const Tillit__Booking__V1__ListAgreementsRequest *input,
+                          Tillit__Booking__V1__ListAgreementsResponse_Closure closure,
+                          void *closure_data);
   void (*verify_care_relationship)(Tillit__Booking__V1__Booking_Service *service,
                                    const Tillit__Booking__V1__VerifyCareRelationshipRequest *input,
                                    Tillit__Booking__V1__VerifyCareRelationshipResponse_Closure closure,
@@ -3453,6 +3883,14 @@ void tillit__booking__v1__booking__init (Tillit__Booking__V1__Booking_Service *s
       function_prefix__ ## close_check_in,\
       function_prefix__ ## submit_feedback,\
       function_prefix__ ## list_feedback,\
+      function_prefix__ ## propose_agreement,\
+      function_prefix__ ## accept_agreement,\
+      function_prefix__ ## decline_agreement,\
+      function_prefix__ ## pause_agreement,\
+      function_prefix__ ## resume_agreement,\
+      function_prefix__ ## end_agreement,\
+      function_prefix__ ## get_agreement,\
+      function_prefix__ ## list_agreements,\
       function_prefix__ ## verify_care_relationship,\
       function_prefix__ ## direct_contact_hours,\
       function_prefix__ ## check_contact_window,\
@@ -3579,6 +4017,38 @@ void tillit__booking__v1__booking__list_feedback(ProtobufCService *service,
                                                  const Tillit__Booking__V1__ListFeedbackRequest *input,
                                                  Tillit__Booking__V1__ListFeedbackResponse_Closure closure,
                                                  void *closure_data);
+void tillit__booking__v1__booking__propose_agreement(ProtobufCService *service,
+                                                     const Tillit__Booking__V1__ProposeAgreementRequest *input,
+                                                     Tillit__Booking__V1__ProposeAgreementResponse_Closure closure,
+                                                     void *closure_data);
+void tillit__booking__v1__booking__accept_agreement(ProtobufCService *service,
+                                                    const Tillit__Booking__V1__AgreementRequest *input,
+                                                    Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                    void *closure_data);
+void tillit__booking__v1__booking__decline_agreement(ProtobufCService *service,
+                                                     const Tillit__Booking__V1__AgreementRequest *input,
+                                                     Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                     void *closure_data);
+void tillit__booking__v1__booking__pause_agreement(ProtobufCService *service,
+                                                   const Tillit__Booking__V1__AgreementRequest *input,
+                                                   Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                   void *closure_data);
+void tillit__booking__v1__booking__resume_agreement(ProtobufCService *service,
+                                                    const Tillit__Booking__V1__AgreementRequest *input,
+                                                    Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                    void *closure_data);
+void tillit__booking__v1__booking__end_agreement(ProtobufCService *service,
+                                                 const Tillit__Booking__V1__AgreementRequest *input,
+                                                 Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                 void *closure_data);
+void tillit__booking__v1__booking__get_agreement(ProtobufCService *service,
+                                                 const Tillit__Booking__V1__AgreementRequest *input,
+                                                 Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                 void *closure_data);
+void tillit__booking__v1__booking__list_agreements(ProtobufCService *service,
+                                                   const Tillit__Booking__V1__ListAgreementsRequest *input,
+                                                   Tillit__Booking__V1__ListAgreementsResponse_Closure closure,
+                                                   void *closure_data);
 void tillit__booking__v1__booking__verify_care_relationship(ProtobufCService *service,
                                                             const Tillit__Booking__V1__VerifyCareRelationshipRequest *input,
                                                             Tillit__Booking__V1__VerifyCareRelationshipResponse_Closure closure,
@@ -3612,6 +4082,8 @@ extern const ProtobufCEnumDescriptor    tillit__booking__v1__exception_kind__des
 extern const ProtobufCEnumDescriptor    tillit__booking__v1__rest_unit__descriptor;
 extern const ProtobufCEnumDescriptor    tillit__booking__v1__intake_status__descriptor;
 extern const ProtobufCEnumDescriptor    tillit__booking__v1__check_in_status__descriptor;
+extern const ProtobufCEnumDescriptor    tillit__booking__v1__agreement_status__descriptor;
+extern const ProtobufCEnumDescriptor    tillit__booking__v1__occurrence_status__descriptor;
 extern const ProtobufCEnumDescriptor    tillit__booking__v1__care_basis__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__session_type__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__weekly_rule__descriptor;
@@ -3623,6 +4095,8 @@ extern const ProtobufCMessageDescriptor tillit__booking__v1__booking_policy__des
 extern const ProtobufCMessageDescriptor tillit__booking__v1__intake_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__check_in__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__feedback__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__agreement__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__agreement_occurrence__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__create_session_type_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__create_session_type_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__update_session_type_request__descriptor;
@@ -3683,6 +4157,12 @@ extern const ProtobufCMessageDescriptor tillit__booking__v1__submit_feedback_req
 extern const ProtobufCMessageDescriptor tillit__booking__v1__submit_feedback_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__list_feedback_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__list_feedback_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__propose_agreement_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__propose_agreement_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__agreement_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__agreement_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__list_agreements_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__list_agreements_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__verify_care_relationship_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__verify_care_relationship_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_hours_request__descriptor;

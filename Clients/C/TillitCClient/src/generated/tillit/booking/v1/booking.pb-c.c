@@ -457,6 +457,96 @@ void   tillit__booking__v1__feedback__free_unpacked
   assert(message->base.descriptor == &tillit__booking__v1__feedback__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tillit__booking__v1__agreement__init
+                     (Tillit__Booking__V1__Agreement         *message)
+{
+  static const Tillit__Booking__V1__Agreement init_value = TILLIT__BOOKING__V1__AGREEMENT__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__agreement__get_packed_size
+                     (const Tillit__Booking__V1__Agreement *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__agreement__pack
+                     (const Tillit__Booking__V1__Agreement *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__agreement__pack_to_buffer
+                     (const Tillit__Booking__V1__Agreement *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__Agreement *
+       tillit__booking__v1__agreement__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__Agreement *)
+     protobuf_c_message_unpack (&tillit__booking__v1__agreement__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__agreement__free_unpacked
+                     (Tillit__Booking__V1__Agreement *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__agreement__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__agreement_occurrence__init
+                     (Tillit__Booking__V1__AgreementOccurrence         *message)
+{
+  static const Tillit__Booking__V1__AgreementOccurrence init_value = TILLIT__BOOKING__V1__AGREEMENT_OCCURRENCE__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__agreement_occurrence__get_packed_size
+                     (const Tillit__Booking__V1__AgreementOccurrence *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_occurrence__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__agreement_occurrence__pack
+                     (const Tillit__Booking__V1__AgreementOccurrence *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_occurrence__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__agreement_occurrence__pack_to_buffer
+                     (const Tillit__Booking__V1__AgreementOccurrence *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_occurrence__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__AgreementOccurrence *
+       tillit__booking__v1__agreement_occurrence__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__AgreementOccurrence *)
+     protobuf_c_message_unpack (&tillit__booking__v1__agreement_occurrence__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__agreement_occurrence__free_unpacked
+                     (Tillit__Booking__V1__AgreementOccurrence *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_occurrence__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tillit__booking__v1__create_session_type_request__init
                      (Tillit__Booking__V1__CreateSessionTypeRequest         *message)
 {
@@ -3157,6 +3247,276 @@ void   tillit__booking__v1__list_feedback_response__free_unpacked
   assert(message->base.descriptor == &tillit__booking__v1__list_feedback_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tillit__booking__v1__propose_agreement_request__init
+                     (Tillit__Booking__V1__ProposeAgreementRequest         *message)
+{
+  static const Tillit__Booking__V1__ProposeAgreementRequest init_value = TILLIT__BOOKING__V1__PROPOSE_AGREEMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__propose_agreement_request__get_packed_size
+                     (const Tillit__Booking__V1__ProposeAgreementRequest *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__propose_agreement_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__propose_agreement_request__pack
+                     (const Tillit__Booking__V1__ProposeAgreementRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__propose_agreement_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__propose_agreement_request__pack_to_buffer
+                     (const Tillit__Booking__V1__ProposeAgreementRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__propose_agreement_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__ProposeAgreementRequest *
+       tillit__booking__v1__propose_agreement_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__ProposeAgreementRequest *)
+     protobuf_c_message_unpack (&tillit__booking__v1__propose_agreement_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__propose_agreement_request__free_unpacked
+                     (Tillit__Booking__V1__ProposeAgreementRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__propose_agreement_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__propose_agreement_response__init
+                     (Tillit__Booking__V1__ProposeAgreementResponse         *message)
+{
+  static const Tillit__Booking__V1__ProposeAgreementResponse init_value = TILLIT__BOOKING__V1__PROPOSE_AGREEMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__propose_agreement_response__get_packed_size
+                     (const Tillit__Booking__V1__ProposeAgreementResponse *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__propose_agreement_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__propose_agreement_response__pack
+                     (const Tillit__Booking__V1__ProposeAgreementResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__propose_agreement_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__propose_agreement_response__pack_to_buffer
+                     (const Tillit__Booking__V1__ProposeAgreementResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__propose_agreement_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__ProposeAgreementResponse *
+       tillit__booking__v1__propose_agreement_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__ProposeAgreementResponse *)
+     protobuf_c_message_unpack (&tillit__booking__v1__propose_agreement_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__propose_agreement_response__free_unpacked
+                     (Tillit__Booking__V1__ProposeAgreementResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__propose_agreement_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__agreement_request__init
+                     (Tillit__Booking__V1__AgreementRequest         *message)
+{
+  static const Tillit__Booking__V1__AgreementRequest init_value = TILLIT__BOOKING__V1__AGREEMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__agreement_request__get_packed_size
+                     (const Tillit__Booking__V1__AgreementRequest *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__agreement_request__pack
+                     (const Tillit__Booking__V1__AgreementRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__agreement_request__pack_to_buffer
+                     (const Tillit__Booking__V1__AgreementRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__AgreementRequest *
+       tillit__booking__v1__agreement_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__AgreementRequest *)
+     protobuf_c_message_unpack (&tillit__booking__v1__agreement_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__agreement_request__free_unpacked
+                     (Tillit__Booking__V1__AgreementRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__agreement_response__init
+                     (Tillit__Booking__V1__AgreementResponse         *message)
+{
+  static const Tillit__Booking__V1__AgreementResponse init_value = TILLIT__BOOKING__V1__AGREEMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__agreement_response__get_packed_size
+                     (const Tillit__Booking__V1__AgreementResponse *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__agreement_response__pack
+                     (const Tillit__Booking__V1__AgreementResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__agreement_response__pack_to_buffer
+                     (const Tillit__Booking__V1__AgreementResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__AgreementResponse *
+       tillit__booking__v1__agreement_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__AgreementResponse *)
+     protobuf_c_message_unpack (&tillit__booking__v1__agreement_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__agreement_response__free_unpacked
+                     (Tillit__Booking__V1__AgreementResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__agreement_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__list_agreements_request__init
+                     (Tillit__Booking__V1__ListAgreementsRequest         *message)
+{
+  static const Tillit__Booking__V1__ListAgreementsRequest init_value = TILLIT__BOOKING__V1__LIST_AGREEMENTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__list_agreements_request__get_packed_size
+                     (const Tillit__Booking__V1__ListAgreementsRequest *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_agreements_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__list_agreements_request__pack
+                     (const Tillit__Booking__V1__ListAgreementsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_agreements_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__list_agreements_request__pack_to_buffer
+                     (const Tillit__Booking__V1__ListAgreementsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_agreements_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__ListAgreementsRequest *
+       tillit__booking__v1__list_agreements_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__ListAgreementsRequest *)
+     protobuf_c_message_unpack (&tillit__booking__v1__list_agreements_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__list_agreements_request__free_unpacked
+                     (Tillit__Booking__V1__ListAgreementsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__list_agreements_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__list_agreements_response__init
+                     (Tillit__Booking__V1__ListAgreementsResponse         *message)
+{
+  static const Tillit__Booking__V1__ListAgreementsResponse init_value = TILLIT__BOOKING__V1__LIST_AGREEMENTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__list_agreements_response__get_packed_size
+                     (const Tillit__Booking__V1__ListAgreementsResponse *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_agreements_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__list_agreements_response__pack
+                     (const Tillit__Booking__V1__ListAgreementsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_agreements_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__list_agreements_response__pack_to_buffer
+                     (const Tillit__Booking__V1__ListAgreementsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_agreements_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__ListAgreementsResponse *
+       tillit__booking__v1__list_agreements_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__ListAgreementsResponse *)
+     protobuf_c_message_unpack (&tillit__booking__v1__list_agreements_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__list_agreements_response__free_unpacked
+                     (Tillit__Booking__V1__ListAgreementsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__list_agreements_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tillit__booking__v1__verify_care_relationship_request__init
                      (Tillit__Booking__V1__VerifyCareRelationshipRequest         *message)
 {
@@ -4819,6 +5179,394 @@ const ProtobufCMessageDescriptor tillit__booking__v1__feedback__descriptor =
   tillit__booking__v1__feedback__field_indices_by_name,
   1,  tillit__booking__v1__feedback__number_ranges,
   (ProtobufCMessageInit) tillit__booking__v1__feedback__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__agreement__field_descriptors[21] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "practitioner_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, practitioner_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "client_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, client_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "goal",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, goal),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "every_weeks",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, every_weeks),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weekday",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, weekday),
+    &tillit__identity__v1__weekday__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start_minute",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, start_minute),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "time_zone",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, time_zone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_type_id",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, session_type_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "location_id",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, location_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start_date",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, start_date),
+    &tillit__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end_date",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, end_date),
+    &tillit__common__v1__date__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "occurrence_count",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, occurrence_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "price",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, price),
+    &tillit__common__v1__money__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "payment_terms",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, payment_terms),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancellation_terms",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, cancellation_terms),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, status),
+    &tillit__booking__v1__agreement_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proposed_at",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, proposed_at),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "decided_at",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, decided_at),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ended_at",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__Agreement, ended_at),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "occurrences",
+    21,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tillit__Booking__V1__Agreement, n_occurrences),
+    offsetof(Tillit__Booking__V1__Agreement, occurrences),
+    &tillit__booking__v1__agreement_occurrence__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__agreement__field_indices_by_name[] = {
+  15,   /* field[15] = cancellation_terms */
+  2,   /* field[2] = client_id */
+  18,   /* field[18] = decided_at */
+  11,   /* field[11] = end_date */
+  19,   /* field[19] = ended_at */
+  4,   /* field[4] = every_weeks */
+  3,   /* field[3] = goal */
+  0,   /* field[0] = id */
+  9,   /* field[9] = location_id */
+  12,   /* field[12] = occurrence_count */
+  20,   /* field[20] = occurrences */
+  14,   /* field[14] = payment_terms */
+  1,   /* field[1] = practitioner_id */
+  13,   /* field[13] = price */
+  17,   /* field[17] = proposed_at */
+  8,   /* field[8] = session_type_id */
+  10,   /* field[10] = start_date */
+  6,   /* field[6] = start_minute */
+  16,   /* field[16] = status */
+  7,   /* field[7] = time_zone */
+  5,   /* field[5] = weekday */
+};
+static const ProtobufCIntRange tillit__booking__v1__agreement__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 21 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__agreement__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.Agreement",
+  "Agreement",
+  "Tillit__Booking__V1__Agreement",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__Agreement),
+  21,
+  tillit__booking__v1__agreement__field_descriptors,
+  tillit__booking__v1__agreement__field_indices_by_name,
+  1,  tillit__booking__v1__agreement__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__agreement__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__agreement_occurrence__field_descriptors[5] =
+{
+  {
+    "index",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__AgreementOccurrence, index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__AgreementOccurrence, start),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__AgreementOccurrence, status),
+    &tillit__booking__v1__occurrence_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "appointment_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__AgreementOccurrence, appointment_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "problem",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__AgreementOccurrence, problem),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__agreement_occurrence__field_indices_by_name[] = {
+  3,   /* field[3] = appointment_id */
+  0,   /* field[0] = index */
+  4,   /* field[4] = problem */
+  1,   /* field[1] = start */
+  2,   /* field[2] = status */
+};
+static const ProtobufCIntRange tillit__booking__v1__agreement_occurrence__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__agreement_occurrence__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.AgreementOccurrence",
+  "AgreementOccurrence",
+  "Tillit__Booking__V1__AgreementOccurrence",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__AgreementOccurrence),
+  5,
+  tillit__booking__v1__agreement_occurrence__field_descriptors,
+  tillit__booking__v1__agreement_occurrence__field_indices_by_name,
+  1,  tillit__booking__v1__agreement_occurrence__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__agreement_occurrence__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor tillit__booking__v1__create_session_type_request__field_descriptors[1] =
@@ -7698,6 +8446,260 @@ const ProtobufCMessageDescriptor tillit__booking__v1__list_feedback_response__de
   (ProtobufCMessageInit) tillit__booking__v1__list_feedback_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tillit__booking__v1__propose_agreement_request__field_descriptors[1] =
+{
+  {
+    "agreement",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__ProposeAgreementRequest, agreement),
+    &tillit__booking__v1__agreement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__propose_agreement_request__field_indices_by_name[] = {
+  0,   /* field[0] = agreement */
+};
+static const ProtobufCIntRange tillit__booking__v1__propose_agreement_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__propose_agreement_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.ProposeAgreementRequest",
+  "ProposeAgreementRequest",
+  "Tillit__Booking__V1__ProposeAgreementRequest",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__ProposeAgreementRequest),
+  1,
+  tillit__booking__v1__propose_agreement_request__field_descriptors,
+  tillit__booking__v1__propose_agreement_request__field_indices_by_name,
+  1,  tillit__booking__v1__propose_agreement_request__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__propose_agreement_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__propose_agreement_response__field_descriptors[1] =
+{
+  {
+    "agreement",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__ProposeAgreementResponse, agreement),
+    &tillit__booking__v1__agreement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__propose_agreement_response__field_indices_by_name[] = {
+  0,   /* field[0] = agreement */
+};
+static const ProtobufCIntRange tillit__booking__v1__propose_agreement_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__propose_agreement_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.ProposeAgreementResponse",
+  "ProposeAgreementResponse",
+  "Tillit__Booking__V1__ProposeAgreementResponse",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__ProposeAgreementResponse),
+  1,
+  tillit__booking__v1__propose_agreement_response__field_descriptors,
+  tillit__booking__v1__propose_agreement_response__field_indices_by_name,
+  1,  tillit__booking__v1__propose_agreement_response__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__propose_agreement_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__agreement_request__field_descriptors[1] =
+{
+  {
+    "agreement_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__AgreementRequest, agreement_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__agreement_request__field_indices_by_name[] = {
+  0,   /* field[0] = agreement_id */
+};
+static const ProtobufCIntRange tillit__booking__v1__agreement_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__agreement_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.AgreementRequest",
+  "AgreementRequest",
+  "Tillit__Booking__V1__AgreementRequest",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__AgreementRequest),
+  1,
+  tillit__booking__v1__agreement_request__field_descriptors,
+  tillit__booking__v1__agreement_request__field_indices_by_name,
+  1,  tillit__booking__v1__agreement_request__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__agreement_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__agreement_response__field_descriptors[1] =
+{
+  {
+    "agreement",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__AgreementResponse, agreement),
+    &tillit__booking__v1__agreement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__agreement_response__field_indices_by_name[] = {
+  0,   /* field[0] = agreement */
+};
+static const ProtobufCIntRange tillit__booking__v1__agreement_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__agreement_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.AgreementResponse",
+  "AgreementResponse",
+  "Tillit__Booking__V1__AgreementResponse",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__AgreementResponse),
+  1,
+  tillit__booking__v1__agreement_response__field_descriptors,
+  tillit__booking__v1__agreement_response__field_indices_by_name,
+  1,  tillit__booking__v1__agreement_response__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__agreement_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__list_agreements_request__field_descriptors[2] =
+{
+  {
+    "status",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__ListAgreementsRequest, status),
+    &tillit__booking__v1__agreement_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__ListAgreementsRequest, page),
+    &tillit__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__list_agreements_request__field_indices_by_name[] = {
+  1,   /* field[1] = page */
+  0,   /* field[0] = status */
+};
+static const ProtobufCIntRange tillit__booking__v1__list_agreements_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__list_agreements_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.ListAgreementsRequest",
+  "ListAgreementsRequest",
+  "Tillit__Booking__V1__ListAgreementsRequest",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__ListAgreementsRequest),
+  2,
+  tillit__booking__v1__list_agreements_request__field_descriptors,
+  tillit__booking__v1__list_agreements_request__field_indices_by_name,
+  1,  tillit__booking__v1__list_agreements_request__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__list_agreements_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__list_agreements_response__field_descriptors[2] =
+{
+  {
+    "agreements",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tillit__Booking__V1__ListAgreementsResponse, n_agreements),
+    offsetof(Tillit__Booking__V1__ListAgreementsResponse, agreements),
+    &tillit__booking__v1__agreement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__ListAgreementsResponse, page),
+    &tillit__common__v1__page_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__list_agreements_response__field_indices_by_name[] = {
+  0,   /* field[0] = agreements */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange tillit__booking__v1__list_agreements_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__list_agreements_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.ListAgreementsResponse",
+  "ListAgreementsResponse",
+  "Tillit__Booking__V1__ListAgreementsResponse",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__ListAgreementsResponse),
+  2,
+  tillit__booking__v1__list_agreements_response__field_descriptors,
+  tillit__booking__v1__list_agreements_response__field_indices_by_name,
+  1,  tillit__booking__v1__list_agreements_response__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__list_agreements_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor tillit__booking__v1__verify_care_relationship_request__field_descriptors[2] =
 {
   {
@@ -8291,6 +9293,72 @@ const ProtobufCEnumDescriptor tillit__booking__v1__check_in_status__descriptor =
   tillit__booking__v1__check_in_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
+static const ProtobufCEnumValue tillit__booking__v1__agreement_status__enum_values_by_number[6] =
+{
+  { "AGREEMENT_STATUS_UNSPECIFIED", "TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_UNSPECIFIED", 0 },
+  { "AGREEMENT_STATUS_PROPOSED", "TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_PROPOSED", 1 },
+  { "AGREEMENT_STATUS_ACTIVE", "TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_ACTIVE", 2 },
+  { "AGREEMENT_STATUS_PAUSED", "TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_PAUSED", 3 },
+  { "AGREEMENT_STATUS_DECLINED", "TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_DECLINED", 4 },
+  { "AGREEMENT_STATUS_ENDED", "TILLIT__BOOKING__V1__AGREEMENT_STATUS__AGREEMENT_STATUS_ENDED", 5 },
+};
+static const ProtobufCIntRange tillit__booking__v1__agreement_status__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex tillit__booking__v1__agreement_status__enum_values_by_name[6] =
+{
+  { "AGREEMENT_STATUS_ACTIVE", 2 },
+  { "AGREEMENT_STATUS_DECLINED", 4 },
+  { "AGREEMENT_STATUS_ENDED", 5 },
+  { "AGREEMENT_STATUS_PAUSED", 3 },
+  { "AGREEMENT_STATUS_PROPOSED", 1 },
+  { "AGREEMENT_STATUS_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tillit__booking__v1__agreement_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.AgreementStatus",
+  "AgreementStatus",
+  "Tillit__Booking__V1__AgreementStatus",
+  "tillit.booking.v1",
+  6,
+  tillit__booking__v1__agreement_status__enum_values_by_number,
+  6,
+  tillit__booking__v1__agreement_status__enum_values_by_name,
+  1,
+  tillit__booking__v1__agreement_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tillit__booking__v1__occurrence_status__enum_values_by_number[3] =
+{
+  { "OCCURRENCE_STATUS_UNSPECIFIED", "TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_UNSPECIFIED", 0 },
+  { "OCCURRENCE_STATUS_BOOKED", "TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_BOOKED", 1 },
+  { "OCCURRENCE_STATUS_COLLISION", "TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_COLLISION", 2 },
+};
+static const ProtobufCIntRange tillit__booking__v1__occurrence_status__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex tillit__booking__v1__occurrence_status__enum_values_by_name[3] =
+{
+  { "OCCURRENCE_STATUS_BOOKED", 1 },
+  { "OCCURRENCE_STATUS_COLLISION", 2 },
+  { "OCCURRENCE_STATUS_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tillit__booking__v1__occurrence_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.OccurrenceStatus",
+  "OccurrenceStatus",
+  "Tillit__Booking__V1__OccurrenceStatus",
+  "tillit.booking.v1",
+  3,
+  tillit__booking__v1__occurrence_status__enum_values_by_number,
+  3,
+  tillit__booking__v1__occurrence_status__enum_values_by_name,
+  1,
+  tillit__booking__v1__occurrence_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
 static const ProtobufCEnumValue tillit__booking__v1__care_basis__enum_values_by_number[4] =
 {
   { "CARE_BASIS_UNSPECIFIED", "TILLIT__BOOKING__V1__CARE_BASIS__CARE_BASIS_UNSPECIFIED", 0 },
@@ -8323,7 +9391,7 @@ const ProtobufCEnumDescriptor tillit__booking__v1__care_basis__descriptor =
   tillit__booking__v1__care_basis__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tillit__booking__v1__booking__method_descriptors[36] =
+static const ProtobufCMethodDescriptor tillit__booking__v1__booking__method_descriptors[44] =
 {
   { "CreateSessionType", &tillit__booking__v1__create_session_type_request__descriptor, &tillit__booking__v1__create_session_type_response__descriptor },
   { "UpdateSessionType", &tillit__booking__v1__update_session_type_request__descriptor, &tillit__booking__v1__update_session_type_response__descriptor },
@@ -8355,6 +9423,14 @@ static const ProtobufCMethodDescriptor tillit__booking__v1__booking__method_desc
   { "CloseCheckIn", &tillit__booking__v1__close_check_in_request__descriptor, &tillit__booking__v1__close_check_in_response__descriptor },
   { "SubmitFeedback", &tillit__booking__v1__submit_feedback_request__descriptor, &tillit__booking__v1__submit_feedback_response__descriptor },
   { "ListFeedback", &tillit__booking__v1__list_feedback_request__descriptor, &tillit__booking__v1__list_feedback_response__descriptor },
+  { "ProposeAgreement", &tillit__booking__v1__propose_agreement_request__descriptor, &tillit__booking__v1__propose_agreement_response__descriptor },
+  { "AcceptAgreement", &tillit__booking__v1__agreement_request__descriptor, &tillit__booking__v1__agreement_response__descriptor },
+  { "DeclineAgreement", &tillit__booking__v1__agreement_request__descriptor, &tillit__booking__v1__agreement_response__descriptor },
+  { "PauseAgreement", &tillit__booking__v1__agreement_request__descriptor, &tillit__booking__v1__agreement_response__descriptor },
+  { "ResumeAgreement", &tillit__booking__v1__agreement_request__descriptor, &tillit__booking__v1__agreement_response__descriptor },
+  { "EndAgreement", &tillit__booking__v1__agreement_request__descriptor, &tillit__booking__v1__agreement_response__descriptor },
+  { "GetAgreement", &tillit__booking__v1__agreement_request__descriptor, &tillit__booking__v1__agreement_response__descriptor },
+  { "ListAgreements", &tillit__booking__v1__list_agreements_request__descriptor, &tillit__booking__v1__list_agreements_response__descriptor },
   { "VerifyCareRelationship", &tillit__booking__v1__verify_care_relationship_request__descriptor, &tillit__booking__v1__verify_care_relationship_response__descriptor },
   { "DirectContactHours", &tillit__booking__v1__direct_contact_hours_request__descriptor, &tillit__booking__v1__direct_contact_hours_response__descriptor },
   { "CheckContactWindow", &tillit__booking__v1__check_contact_window_request__descriptor, &tillit__booking__v1__check_contact_window_response__descriptor },
@@ -8363,22 +9439,27 @@ static const ProtobufCMethodDescriptor tillit__booking__v1__booking__method_desc
   { "GetAuditCheckpoint", &tillit__identity__v1__get_audit_checkpoint_request__descriptor, &tillit__identity__v1__get_audit_checkpoint_response__descriptor },
 };
 const unsigned tillit__booking__v1__booking__method_indices_by_name[] = {
+  31,        /* AcceptAgreement */
   22,        /* AcceptIntake */
   6,        /* AddAvailabilityException */
   2,        /* ArchiveSessionType */
   10,        /* BookAppointment */
   11,        /* CancelAppointment */
-  32,        /* CheckContactWindow */
+  40,        /* CheckContactWindow */
   27,        /* CloseCheckIn */
   0,        /* CreateSessionType */
+  32,        /* DeclineAgreement */
   23,        /* DeclineIntake */
-  31,        /* DirectContactHours */
+  39,        /* DirectContactHours */
+  35,        /* EndAgreement */
+  36,        /* GetAgreement */
   15,        /* GetAppointment */
-  35,        /* GetAuditCheckpoint */
+  43,        /* GetAuditCheckpoint */
   18,        /* GetBookingPolicy */
   17,        /* GetOverrunStatistics */
+  37,        /* ListAgreements */
   16,        /* ListAppointments */
-  33,        /* ListAuditEvents */
+  41,        /* ListAuditEvents */
   5,        /* ListAvailability */
   8,        /* ListAvailabilityExceptions */
   26,        /* ListDueCheckIns */
@@ -8388,16 +9469,19 @@ const unsigned tillit__booking__v1__booking__method_indices_by_name[] = {
   13,        /* MarkAttended */
   25,        /* MarkCheckIn */
   14,        /* MarkNoShow */
+  33,        /* PauseAgreement */
+  30,        /* ProposeAgreement */
   7,        /* RemoveAvailabilityException */
   20,        /* RequestIntake */
   12,        /* RescheduleAppointment */
+  34,        /* ResumeAgreement */
   9,        /* SearchSlots */
   4,        /* SetAvailability */
   19,        /* SetBookingPolicy */
   28,        /* SubmitFeedback */
   1,        /* UpdateSessionType */
-  34,        /* VerifyAuditChain */
-  30,        /* VerifyCareRelationship */
+  42,        /* VerifyAuditChain */
+  38,        /* VerifyCareRelationship */
   24         /* WithdrawIntake */
 };
 const ProtobufCServiceDescriptor tillit__booking__v1__booking__descriptor =
@@ -8407,7 +9491,7 @@ const ProtobufCServiceDescriptor tillit__booking__v1__booking__descriptor =
   "Booking",
   "Tillit__Booking__V1__Booking",
   "tillit.booking.v1",
-  36,
+  44,
   tillit__booking__v1__booking__method_descriptors,
   tillit__booking__v1__booking__method_indices_by_name
 };
@@ -8651,13 +9735,77 @@ void tillit__booking__v1__booking__list_feedback(ProtobufCService *service,
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
   service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tillit__booking__v1__booking__propose_agreement(ProtobufCService *service,
+                                                     const Tillit__Booking__V1__ProposeAgreementRequest *input,
+                                                     Tillit__Booking__V1__ProposeAgreementResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__accept_agreement(ProtobufCService *service,
+                                                    const Tillit__Booking__V1__AgreementRequest *input,
+                                                    Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__decline_agreement(ProtobufCService *service,
+                                                     const Tillit__Booking__V1__AgreementRequest *input,
+                                                     Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__pause_agreement(ProtobufCService *service,
+                                                   const Tillit__Booking__V1__AgreementRequest *input,
+                                                   Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__resume_agreement(ProtobufCService *service,
+                                                    const Tillit__Booking__V1__AgreementRequest *input,
+                                                    Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__end_agreement(ProtobufCService *service,
+                                                 const Tillit__Booking__V1__AgreementRequest *input,
+                                                 Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__get_agreement(ProtobufCService *service,
+                                                 const Tillit__Booking__V1__AgreementRequest *input,
+                                                 Tillit__Booking__V1__AgreementResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 36, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__list_agreements(ProtobufCService *service,
+                                                   const Tillit__Booking__V1__ListAgreementsRequest *input,
+                                                   Tillit__Booking__V1__ListAgreementsResponse_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 37, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tillit__booking__v1__booking__verify_care_relationship(ProtobufCService *service,
                                                             const Tillit__Booking__V1__VerifyCareRelationshipRequest *input,
                                                             Tillit__Booking__V1__VerifyCareRelationshipResponse_Closure closure,
                                                             void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 38, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__direct_contact_hours(ProtobufCService *service,
                                                         const Tillit__Booking__V1__DirectContactHoursRequest *input,
@@ -8665,7 +9813,7 @@ void tillit__booking__v1__booking__direct_contact_hours(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 39, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__check_contact_window(ProtobufCService *service,
                                                         const Tillit__Booking__V1__CheckContactWindowRequest *input,
@@ -8673,7 +9821,7 @@ void tillit__booking__v1__booking__check_contact_window(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 40, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__list_audit_events(ProtobufCService *service,
                                                      const Tillit__Identity__V1__ListAuditEventsRequest *input,
@@ -8681,7 +9829,7 @@ void tillit__booking__v1__booking__list_audit_events(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 41, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__verify_audit_chain(ProtobufCService *service,
                                                       const Tillit__Identity__V1__VerifyAuditChainRequest *input,
@@ -8689,7 +9837,7 @@ void tillit__booking__v1__booking__verify_audit_chain(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 42, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__get_audit_checkpoint(ProtobufCService *service,
                                                         const Tillit__Identity__V1__GetAuditCheckpointRequest *input,
@@ -8697,7 +9845,7 @@ void tillit__booking__v1__booking__get_audit_checkpoint(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 43, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__init (Tillit__Booking__V1__Booking_Service *service,
                                          Tillit__Booking__V1__Booking_ServiceDestroy destroy)
