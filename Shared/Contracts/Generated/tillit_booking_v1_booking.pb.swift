@@ -443,6 +443,67 @@ public nonisolated enum Tillit_Booking_V1_OccurrenceStatus: SwiftProtobuf.Enum, 
 
 }
 
+/// Where a waitlist entry stands.
+public nonisolated enum Tillit_Booking_V1_WaitlistStatus: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case unspecified // = 0
+
+  /// Waiting for a freed slot that matches.
+  case waiting // = 1
+
+  /// A freed slot is offered until `offer_expires_at`.
+  case offered // = 2
+
+  /// The client accepted the offer: `appointment_id`.
+  case booked // = 3
+
+  /// The offer expired unanswered; the slot passed to the next entry.
+  case expired // = 4
+
+  /// The client left the waitlist.
+  case left // = 5
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .unspecified
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .waiting
+    case 2: self = .offered
+    case 3: self = .booked
+    case 4: self = .expired
+    case 5: self = .left
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .waiting: return 1
+    case .offered: return 2
+    case .booked: return 3
+    case .expired: return 4
+    case .left: return 5
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Tillit_Booking_V1_WaitlistStatus] = [
+    .unspecified,
+    .waiting,
+    .offered,
+    .booked,
+    .expired,
+    .left,
+  ]
+
+}
+
 /// Why a care relationship holds.
 public nonisolated enum Tillit_Booking_V1_CareBasis: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -1324,6 +1385,110 @@ public nonisolated struct Tillit_Booking_V1_AgreementOccurrence: Sendable {
   public init() {}
 
   fileprivate var _start: Tillit_Common_V1_Timestamp? = nil
+}
+
+/// A client waiting for a slot of a session type (with a practitioner, or anyone) in a window.
+public nonisolated struct Tillit_Booking_V1_WaitlistEntry: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: String {
+    get {_storage._id}
+    set {_uniqueStorage()._id = newValue}
+  }
+
+  public var clientID: Tillit_Common_V1_AccountId {
+    get {_storage._clientID ?? Tillit_Common_V1_AccountId()}
+    set {_uniqueStorage()._clientID = newValue}
+  }
+  /// Returns true if `clientID` has been explicitly set.
+  public var hasClientID: Bool {_storage._clientID != nil}
+  /// Clears the value of `clientID`. Subsequent reads from it will return its default value.
+  public mutating func clearClientID() {_uniqueStorage()._clientID = nil}
+
+  /// Empty: any practitioner.
+  public var practitionerID: Tillit_Common_V1_AccountId {
+    get {_storage._practitionerID ?? Tillit_Common_V1_AccountId()}
+    set {_uniqueStorage()._practitionerID = newValue}
+  }
+  /// Returns true if `practitionerID` has been explicitly set.
+  public var hasPractitionerID: Bool {_storage._practitionerID != nil}
+  /// Clears the value of `practitionerID`. Subsequent reads from it will return its default value.
+  public mutating func clearPractitionerID() {_uniqueStorage()._practitionerID = nil}
+
+  public var sessionTypeID: String {
+    get {_storage._sessionTypeID}
+    set {_uniqueStorage()._sessionTypeID = newValue}
+  }
+
+  /// Slots starting in [start, end) suit the client (at most 366 days).
+  public var window: Tillit_Common_V1_TimeRange {
+    get {_storage._window ?? Tillit_Common_V1_TimeRange()}
+    set {_uniqueStorage()._window = newValue}
+  }
+  /// Returns true if `window` has been explicitly set.
+  public var hasWindow: Bool {_storage._window != nil}
+  /// Clears the value of `window`. Subsequent reads from it will return its default value.
+  public mutating func clearWindow() {_uniqueStorage()._window = nil}
+
+  public var status: Tillit_Booking_V1_WaitlistStatus {
+    get {_storage._status}
+    set {_uniqueStorage()._status = newValue}
+  }
+
+  public var joinedAt: Tillit_Common_V1_Timestamp {
+    get {_storage._joinedAt ?? Tillit_Common_V1_Timestamp()}
+    set {_uniqueStorage()._joinedAt = newValue}
+  }
+  /// Returns true if `joinedAt` has been explicitly set.
+  public var hasJoinedAt: Bool {_storage._joinedAt != nil}
+  /// Clears the value of `joinedAt`. Subsequent reads from it will return its default value.
+  public mutating func clearJoinedAt() {_uniqueStorage()._joinedAt = nil}
+
+  /// The offered slot while OFFERED (and what was booked once BOOKED).
+  public var offeredPractitionerID: Tillit_Common_V1_AccountId {
+    get {_storage._offeredPractitionerID ?? Tillit_Common_V1_AccountId()}
+    set {_uniqueStorage()._offeredPractitionerID = newValue}
+  }
+  /// Returns true if `offeredPractitionerID` has been explicitly set.
+  public var hasOfferedPractitionerID: Bool {_storage._offeredPractitionerID != nil}
+  /// Clears the value of `offeredPractitionerID`. Subsequent reads from it will return its default value.
+  public mutating func clearOfferedPractitionerID() {_uniqueStorage()._offeredPractitionerID = nil}
+
+  public var offeredLocationID: String {
+    get {_storage._offeredLocationID}
+    set {_uniqueStorage()._offeredLocationID = newValue}
+  }
+
+  public var offeredStart: Tillit_Common_V1_Timestamp {
+    get {_storage._offeredStart ?? Tillit_Common_V1_Timestamp()}
+    set {_uniqueStorage()._offeredStart = newValue}
+  }
+  /// Returns true if `offeredStart` has been explicitly set.
+  public var hasOfferedStart: Bool {_storage._offeredStart != nil}
+  /// Clears the value of `offeredStart`. Subsequent reads from it will return its default value.
+  public mutating func clearOfferedStart() {_uniqueStorage()._offeredStart = nil}
+
+  public var offerExpiresAt: Tillit_Common_V1_Timestamp {
+    get {_storage._offerExpiresAt ?? Tillit_Common_V1_Timestamp()}
+    set {_uniqueStorage()._offerExpiresAt = newValue}
+  }
+  /// Returns true if `offerExpiresAt` has been explicitly set.
+  public var hasOfferExpiresAt: Bool {_storage._offerExpiresAt != nil}
+  /// Clears the value of `offerExpiresAt`. Subsequent reads from it will return its default value.
+  public mutating func clearOfferExpiresAt() {_uniqueStorage()._offerExpiresAt = nil}
+
+  public var appointmentID: String {
+    get {_storage._appointmentID}
+    set {_uniqueStorage()._appointmentID = newValue}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// Creates a session type (admin).
@@ -2851,6 +3016,167 @@ public nonisolated struct Tillit_Booking_V1_ListAgreementsResponse: Sendable {
   fileprivate var _page: Tillit_Common_V1_PageResponse? = nil
 }
 
+/// A client joins the waitlist (or staff put a client on it).
+public nonisolated struct Tillit_Booking_V1_JoinWaitlistRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Empty when a client joins for itself.
+  public var clientID: Tillit_Common_V1_AccountId {
+    get {_clientID ?? Tillit_Common_V1_AccountId()}
+    set {_clientID = newValue}
+  }
+  /// Returns true if `clientID` has been explicitly set.
+  public var hasClientID: Bool {self._clientID != nil}
+  /// Clears the value of `clientID`. Subsequent reads from it will return its default value.
+  public mutating func clearClientID() {self._clientID = nil}
+
+  public var practitionerID: Tillit_Common_V1_AccountId {
+    get {_practitionerID ?? Tillit_Common_V1_AccountId()}
+    set {_practitionerID = newValue}
+  }
+  /// Returns true if `practitionerID` has been explicitly set.
+  public var hasPractitionerID: Bool {self._practitionerID != nil}
+  /// Clears the value of `practitionerID`. Subsequent reads from it will return its default value.
+  public mutating func clearPractitionerID() {self._practitionerID = nil}
+
+  public var sessionTypeID: String = String()
+
+  public var window: Tillit_Common_V1_TimeRange {
+    get {_window ?? Tillit_Common_V1_TimeRange()}
+    set {_window = newValue}
+  }
+  /// Returns true if `window` has been explicitly set.
+  public var hasWindow: Bool {self._window != nil}
+  /// Clears the value of `window`. Subsequent reads from it will return its default value.
+  public mutating func clearWindow() {self._window = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _clientID: Tillit_Common_V1_AccountId? = nil
+  fileprivate var _practitionerID: Tillit_Common_V1_AccountId? = nil
+  fileprivate var _window: Tillit_Common_V1_TimeRange? = nil
+}
+
+/// The entry.
+public nonisolated struct Tillit_Booking_V1_JoinWaitlistResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var entry: Tillit_Booking_V1_WaitlistEntry {
+    get {_entry ?? Tillit_Booking_V1_WaitlistEntry()}
+    set {_entry = newValue}
+  }
+  /// Returns true if `entry` has been explicitly set.
+  public var hasEntry: Bool {self._entry != nil}
+  /// Clears the value of `entry`. Subsequent reads from it will return its default value.
+  public mutating func clearEntry() {self._entry = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _entry: Tillit_Booking_V1_WaitlistEntry? = nil
+}
+
+/// Names one waitlist entry (leave, accept an offer).
+public nonisolated struct Tillit_Booking_V1_WaitlistEntryRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var entryID: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The entry after the change (accepting also answers the appointment).
+public nonisolated struct Tillit_Booking_V1_WaitlistEntryResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var entry: Tillit_Booking_V1_WaitlistEntry {
+    get {_entry ?? Tillit_Booking_V1_WaitlistEntry()}
+    set {_entry = newValue}
+  }
+  /// Returns true if `entry` has been explicitly set.
+  public var hasEntry: Bool {self._entry != nil}
+  /// Clears the value of `entry`. Subsequent reads from it will return its default value.
+  public mutating func clearEntry() {self._entry = nil}
+
+  public var appointment: Tillit_Booking_V1_Appointment {
+    get {_appointment ?? Tillit_Booking_V1_Appointment()}
+    set {_appointment = newValue}
+  }
+  /// Returns true if `appointment` has been explicitly set.
+  public var hasAppointment: Bool {self._appointment != nil}
+  /// Clears the value of `appointment`. Subsequent reads from it will return its default value.
+  public mutating func clearAppointment() {self._appointment = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _entry: Tillit_Booking_V1_WaitlistEntry? = nil
+  fileprivate var _appointment: Tillit_Booking_V1_Appointment? = nil
+}
+
+/// Lists waitlist entries (a client: its own; staff: all), oldest first.
+public nonisolated struct Tillit_Booking_V1_ListWaitlistRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// UNSPECIFIED: every status.
+  public var status: Tillit_Booking_V1_WaitlistStatus = .unspecified
+
+  public var page: Tillit_Common_V1_PageRequest {
+    get {_page ?? Tillit_Common_V1_PageRequest()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Tillit_Common_V1_PageRequest? = nil
+}
+
+/// One page of entries.
+public nonisolated struct Tillit_Booking_V1_ListWaitlistResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var entries: [Tillit_Booking_V1_WaitlistEntry] = []
+
+  public var page: Tillit_Common_V1_PageResponse {
+    get {_page ?? Tillit_Common_V1_PageResponse()}
+    set {_page = newValue}
+  }
+  /// Returns true if `page` has been explicitly set.
+  public var hasPage: Bool {self._page != nil}
+  /// Clears the value of `page`. Subsequent reads from it will return its default value.
+  public mutating func clearPage() {self._page = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _page: Tillit_Common_V1_PageResponse? = nil
+}
+
 /// Whether a practitioner has a care relationship with a client now (for Notes; staff).
 public nonisolated struct Tillit_Booking_V1_VerifyCareRelationshipRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -3068,6 +3394,10 @@ nonisolated extension Tillit_Booking_V1_AgreementStatus: SwiftProtobuf._ProtoNam
 
 nonisolated extension Tillit_Booking_V1_OccurrenceStatus: SwiftProtobuf._ProtoNameProviding {
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0OCCURRENCE_STATUS_UNSPECIFIED\0\u{1}OCCURRENCE_STATUS_BOOKED\0\u{1}OCCURRENCE_STATUS_COLLISION\0")
+}
+
+nonisolated extension Tillit_Booking_V1_WaitlistStatus: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0WAITLIST_STATUS_UNSPECIFIED\0\u{1}WAITLIST_STATUS_WAITING\0\u{1}WAITLIST_STATUS_OFFERED\0\u{1}WAITLIST_STATUS_BOOKED\0\u{1}WAITLIST_STATUS_EXPIRED\0\u{1}WAITLIST_STATUS_LEFT\0")
 }
 
 nonisolated extension Tillit_Booking_V1_CareBasis: SwiftProtobuf._ProtoNameProviding {
@@ -4137,6 +4467,153 @@ nonisolated extension Tillit_Booking_V1_AgreementOccurrence: SwiftProtobuf.Messa
     if lhs.status != rhs.status {return false}
     if lhs.appointmentID != rhs.appointmentID {return false}
     if lhs.problem != rhs.problem {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_WaitlistEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WaitlistEntry"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}client_id\0\u{3}practitioner_id\0\u{3}session_type_id\0\u{1}window\0\u{1}status\0\u{3}joined_at\0\u{3}offered_practitioner_id\0\u{3}offered_location_id\0\u{3}offered_start\0\u{3}offer_expires_at\0\u{3}appointment_id\0")
+
+  fileprivate class _StorageClass {
+    var _id: String = String()
+    var _clientID: Tillit_Common_V1_AccountId? = nil
+    var _practitionerID: Tillit_Common_V1_AccountId? = nil
+    var _sessionTypeID: String = String()
+    var _window: Tillit_Common_V1_TimeRange? = nil
+    var _status: Tillit_Booking_V1_WaitlistStatus = .unspecified
+    var _joinedAt: Tillit_Common_V1_Timestamp? = nil
+    var _offeredPractitionerID: Tillit_Common_V1_AccountId? = nil
+    var _offeredLocationID: String = String()
+    var _offeredStart: Tillit_Common_V1_Timestamp? = nil
+    var _offerExpiresAt: Tillit_Common_V1_Timestamp? = nil
+    var _appointmentID: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _id = source._id
+      _clientID = source._clientID
+      _practitionerID = source._practitionerID
+      _sessionTypeID = source._sessionTypeID
+      _window = source._window
+      _status = source._status
+      _joinedAt = source._joinedAt
+      _offeredPractitionerID = source._offeredPractitionerID
+      _offeredLocationID = source._offeredLocationID
+      _offeredStart = source._offeredStart
+      _offerExpiresAt = source._offerExpiresAt
+      _appointmentID = source._appointmentID
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._id) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._clientID) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._practitionerID) }()
+        case 4: try { try decoder.decodeSingularStringField(value: &_storage._sessionTypeID) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._window) }()
+        case 6: try { try decoder.decodeSingularEnumField(value: &_storage._status) }()
+        case 7: try { try decoder.decodeSingularMessageField(value: &_storage._joinedAt) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._offeredPractitionerID) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._offeredLocationID) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._offeredStart) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._offerExpiresAt) }()
+        case 12: try { try decoder.decodeSingularStringField(value: &_storage._appointmentID) }()
+        default: break
+        }
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._id.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._id, fieldNumber: 1)
+      }
+      try { if let v = _storage._clientID {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      try { if let v = _storage._practitionerID {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if !_storage._sessionTypeID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._sessionTypeID, fieldNumber: 4)
+      }
+      try { if let v = _storage._window {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if _storage._status != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._status, fieldNumber: 6)
+      }
+      try { if let v = _storage._joinedAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+      } }()
+      try { if let v = _storage._offeredPractitionerID {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      if !_storage._offeredLocationID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._offeredLocationID, fieldNumber: 9)
+      }
+      try { if let v = _storage._offeredStart {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+      try { if let v = _storage._offerExpiresAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+      if !_storage._appointmentID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._appointmentID, fieldNumber: 12)
+      }
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_WaitlistEntry, rhs: Tillit_Booking_V1_WaitlistEntry) -> Bool {
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._id != rhs_storage._id {return false}
+        if _storage._clientID != rhs_storage._clientID {return false}
+        if _storage._practitionerID != rhs_storage._practitionerID {return false}
+        if _storage._sessionTypeID != rhs_storage._sessionTypeID {return false}
+        if _storage._window != rhs_storage._window {return false}
+        if _storage._status != rhs_storage._status {return false}
+        if _storage._joinedAt != rhs_storage._joinedAt {return false}
+        if _storage._offeredPractitionerID != rhs_storage._offeredPractitionerID {return false}
+        if _storage._offeredLocationID != rhs_storage._offeredLocationID {return false}
+        if _storage._offeredStart != rhs_storage._offeredStart {return false}
+        if _storage._offerExpiresAt != rhs_storage._offerExpiresAt {return false}
+        if _storage._appointmentID != rhs_storage._appointmentID {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -6545,6 +7022,236 @@ nonisolated extension Tillit_Booking_V1_ListAgreementsResponse: SwiftProtobuf.Me
 
   public static func ==(lhs: Tillit_Booking_V1_ListAgreementsResponse, rhs: Tillit_Booking_V1_ListAgreementsResponse) -> Bool {
     if lhs.agreements != rhs.agreements {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_JoinWaitlistRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".JoinWaitlistRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}client_id\0\u{3}practitioner_id\0\u{3}session_type_id\0\u{1}window\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._clientID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._practitionerID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.sessionTypeID) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._window) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._clientID {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._practitionerID {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.sessionTypeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.sessionTypeID, fieldNumber: 3)
+    }
+    try { if let v = self._window {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_JoinWaitlistRequest, rhs: Tillit_Booking_V1_JoinWaitlistRequest) -> Bool {
+    if lhs._clientID != rhs._clientID {return false}
+    if lhs._practitionerID != rhs._practitionerID {return false}
+    if lhs.sessionTypeID != rhs.sessionTypeID {return false}
+    if lhs._window != rhs._window {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_JoinWaitlistResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".JoinWaitlistResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entry\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._entry) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._entry {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_JoinWaitlistResponse, rhs: Tillit_Booking_V1_JoinWaitlistResponse) -> Bool {
+    if lhs._entry != rhs._entry {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_WaitlistEntryRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WaitlistEntryRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}entry_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.entryID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.entryID.isEmpty {
+      try visitor.visitSingularStringField(value: self.entryID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_WaitlistEntryRequest, rhs: Tillit_Booking_V1_WaitlistEntryRequest) -> Bool {
+    if lhs.entryID != rhs.entryID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_WaitlistEntryResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WaitlistEntryResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entry\0\u{1}appointment\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._entry) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._appointment) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._entry {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._appointment {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_WaitlistEntryResponse, rhs: Tillit_Booking_V1_WaitlistEntryResponse) -> Bool {
+    if lhs._entry != rhs._entry {return false}
+    if lhs._appointment != rhs._appointment {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_ListWaitlistRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListWaitlistRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}status\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.status) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_ListWaitlistRequest, rhs: Tillit_Booking_V1_ListWaitlistRequest) -> Bool {
+    if lhs.status != rhs.status {return false}
+    if lhs._page != rhs._page {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_ListWaitlistResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListWaitlistResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}entries\0\u{1}page\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.entries) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._page) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.entries.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.entries, fieldNumber: 1)
+    }
+    try { if let v = self._page {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Tillit_Booking_V1_ListWaitlistResponse, rhs: Tillit_Booking_V1_ListWaitlistResponse) -> Bool {
+    if lhs.entries != rhs.entries {return false}
     if lhs._page != rhs._page {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

@@ -165,6 +165,23 @@ public enum Tillit_Booking_V1_Booking {
         ///
         /// Lists agreements.
         public static let listAgreements = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "ListAgreements")
+        /// `/tillit.booking.v1.Booking/JoinWaitlist`
+        ///
+        /// Joins the waitlist. A freed slot (a cancellation or a move) is offered to the earliest
+        /// matching entry until the offer expires; then it passes to the next.
+        public static let joinWaitlist = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "JoinWaitlist")
+        /// `/tillit.booking.v1.Booking/LeaveWaitlist`
+        ///
+        /// Leaves the waitlist.
+        public static let leaveWaitlist = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "LeaveWaitlist")
+        /// `/tillit.booking.v1.Booking/AcceptWaitlistOffer`
+        ///
+        /// Accepts the offered slot: it is booked (FAILED_PRECONDITION once expired or taken).
+        public static let acceptWaitlistOffer = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "AcceptWaitlistOffer")
+        /// `/tillit.booking.v1.Booking/ListWaitlist`
+        ///
+        /// Lists waitlist entries.
+        public static let listWaitlist = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "ListWaitlist")
         /// `/tillit.booking.v1.Booking/VerifyCareRelationship`
         ///
         /// Whether a practitioner has a care relationship with a client.
@@ -190,7 +207,7 @@ public enum Tillit_Booking_V1_Booking {
         /// The head of Booking's audit chain (admin).
         public static let getAuditCheckpoint = MethodDescriptor(service: "tillit.booking.v1.Booking", method: "GetAuditCheckpoint")
         /// All methods of the service.
-        public static let all: [MethodDescriptor] = [createSessionType, updateSessionType, archiveSessionType, listSessionTypes, setAvailability, listAvailability, addAvailabilityException, removeAvailabilityException, listAvailabilityExceptions, searchSlots, bookAppointment, cancelAppointment, rescheduleAppointment, markAttended, markNoShow, getAppointment, listAppointments, getOverrunStatistics, getBookingPolicy, setBookingPolicy, requestIntake, listIntakeRequests, acceptIntake, declineIntake, withdrawIntake, markCheckIn, listDueCheckIns, closeCheckIn, submitFeedback, listFeedback, proposeAgreement, acceptAgreement, declineAgreement, pauseAgreement, resumeAgreement, endAgreement, getAgreement, listAgreements, verifyCareRelationship, directContactHours, checkContactWindow, listAuditEvents, verifyAuditChain, getAuditCheckpoint]
+        public static let all: [MethodDescriptor] = [createSessionType, updateSessionType, archiveSessionType, listSessionTypes, setAvailability, listAvailability, addAvailabilityException, removeAvailabilityException, listAvailabilityExceptions, searchSlots, bookAppointment, cancelAppointment, rescheduleAppointment, markAttended, markNoShow, getAppointment, listAppointments, getOverrunStatistics, getBookingPolicy, setBookingPolicy, requestIntake, listIntakeRequests, acceptIntake, declineIntake, withdrawIntake, markCheckIn, listDueCheckIns, closeCheckIn, submitFeedback, listFeedback, proposeAgreement, acceptAgreement, declineAgreement, pauseAgreement, resumeAgreement, endAgreement, getAgreement, listAgreements, joinWaitlist, leaveWaitlist, acceptWaitlistOffer, listWaitlist, verifyCareRelationship, directContactHours, checkContactWindow, listAuditEvents, verifyAuditChain, getAuditCheckpoint]
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
         public static let publicPaths: Set<String> = []
     }
@@ -352,6 +369,23 @@ public enum Tillit_Booking_V1_Booking {
         public func listAgreements(_ request: Tillit_Booking_V1_ListAgreementsRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_ListAgreementsResponse {
             try await rpc.unary(Method.listAgreements, request: request, response: Tillit_Booking_V1_ListAgreementsResponse.self, options: options)
         }
+        /// Joins the waitlist. A freed slot (a cancellation or a move) is offered to the earliest
+        /// matching entry until the offer expires; then it passes to the next.
+        public func joinWaitlist(_ request: Tillit_Booking_V1_JoinWaitlistRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_JoinWaitlistResponse {
+            try await rpc.unary(Method.joinWaitlist, request: request, response: Tillit_Booking_V1_JoinWaitlistResponse.self, options: options)
+        }
+        /// Leaves the waitlist.
+        public func leaveWaitlist(_ request: Tillit_Booking_V1_WaitlistEntryRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_WaitlistEntryResponse {
+            try await rpc.unary(Method.leaveWaitlist, request: request, response: Tillit_Booking_V1_WaitlistEntryResponse.self, options: options)
+        }
+        /// Accepts the offered slot: it is booked (FAILED_PRECONDITION once expired or taken).
+        public func acceptWaitlistOffer(_ request: Tillit_Booking_V1_WaitlistEntryRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_WaitlistEntryResponse {
+            try await rpc.unary(Method.acceptWaitlistOffer, request: request, response: Tillit_Booking_V1_WaitlistEntryResponse.self, options: options)
+        }
+        /// Lists waitlist entries.
+        public func listWaitlist(_ request: Tillit_Booking_V1_ListWaitlistRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_ListWaitlistResponse {
+            try await rpc.unary(Method.listWaitlist, request: request, response: Tillit_Booking_V1_ListWaitlistResponse.self, options: options)
+        }
         /// Whether a practitioner has a care relationship with a client.
         public func verifyCareRelationship(_ request: Tillit_Booking_V1_VerifyCareRelationshipRequest, options: CallOptions = CallOptions()) async throws -> Tillit_Booking_V1_VerifyCareRelationshipResponse {
             try await rpc.unary(Method.verifyCareRelationship, request: request, response: Tillit_Booking_V1_VerifyCareRelationshipResponse.self, options: options)
@@ -457,6 +491,15 @@ public protocol Tillit_Booking_V1_BookingService: RPCService {
     func getAgreement(_ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext) async throws -> Tillit_Booking_V1_AgreementResponse
     /// Lists agreements.
     func listAgreements(_ request: Tillit_Booking_V1_ListAgreementsRequest, context: ServerContext) async throws -> Tillit_Booking_V1_ListAgreementsResponse
+    /// Joins the waitlist. A freed slot (a cancellation or a move) is offered to the earliest
+    /// matching entry until the offer expires; then it passes to the next.
+    func joinWaitlist(_ request: Tillit_Booking_V1_JoinWaitlistRequest, context: ServerContext) async throws -> Tillit_Booking_V1_JoinWaitlistResponse
+    /// Leaves the waitlist.
+    func leaveWaitlist(_ request: Tillit_Booking_V1_WaitlistEntryRequest, context: ServerContext) async throws -> Tillit_Booking_V1_WaitlistEntryResponse
+    /// Accepts the offered slot: it is booked (FAILED_PRECONDITION once expired or taken).
+    func acceptWaitlistOffer(_ request: Tillit_Booking_V1_WaitlistEntryRequest, context: ServerContext) async throws -> Tillit_Booking_V1_WaitlistEntryResponse
+    /// Lists waitlist entries.
+    func listWaitlist(_ request: Tillit_Booking_V1_ListWaitlistRequest, context: ServerContext) async throws -> Tillit_Booking_V1_ListWaitlistResponse
     /// Whether a practitioner has a care relationship with a client.
     func verifyCareRelationship(_ request: Tillit_Booking_V1_VerifyCareRelationshipRequest, context: ServerContext) async throws -> Tillit_Booking_V1_VerifyCareRelationshipResponse
     /// A practitioner's attended minutes in a range.
@@ -588,6 +631,18 @@ extension Tillit_Booking_V1_BookingService {
             },
             RPCMethod.unary(Tillit_Booking_V1_Booking.Method.listAgreements) { (request: Tillit_Booking_V1_ListAgreementsRequest, context: ServerContext) in
                 try await self.listAgreements(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.joinWaitlist) { (request: Tillit_Booking_V1_JoinWaitlistRequest, context: ServerContext) in
+                try await self.joinWaitlist(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.leaveWaitlist) { (request: Tillit_Booking_V1_WaitlistEntryRequest, context: ServerContext) in
+                try await self.leaveWaitlist(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.acceptWaitlistOffer) { (request: Tillit_Booking_V1_WaitlistEntryRequest, context: ServerContext) in
+                try await self.acceptWaitlistOffer(request, context: context)
+            },
+            RPCMethod.unary(Tillit_Booking_V1_Booking.Method.listWaitlist) { (request: Tillit_Booking_V1_ListWaitlistRequest, context: ServerContext) in
+                try await self.listWaitlist(request, context: context)
             },
             RPCMethod.unary(Tillit_Booking_V1_Booking.Method.verifyCareRelationship) { (request: Tillit_Booking_V1_VerifyCareRelationshipRequest, context: ServerContext) in
                 try await self.verifyCareRelationship(request, context: context)

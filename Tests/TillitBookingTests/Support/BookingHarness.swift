@@ -139,7 +139,7 @@ func withBooking<T: Sendable>(
             environment: [ServiceName.identity.addressVariable: "127.0.0.1:\(link.port)"],
             makeHost: { configuration in
                 var settings = BookingConfiguration()
-                settings.seriesInterval = .milliseconds(200)
+                settings.housekeepingInterval = .milliseconds(200)
                 return try BookingServer.makeHost(
                     configuration: configuration, booking: settings, logger: quietLogger, now: { clock.now() },
                     tokenClock: { identityClock.now() })

@@ -42,6 +42,7 @@ public enum BookingSchema {
             Migrations.Migration("booking-v1-policies", migrate: policies),
             Migrations.Migration("booking-v1-intake-check-ins-feedback", migrate: clientInitiative),
             Migrations.Migration("booking-v1-agreements", migrate: agreements),
+            Migrations.Migration("booking-v1-waitlist", migrate: waitlist),
         ]
     }
 
@@ -444,6 +445,38 @@ public enum BookingSchema {
                     FOREIGN KEY (organization_id, agreement_id) REFERENCES agreements(organization_id, id),
                     FOREIGN KEY (organization_id, appointment_id) REFERENCES appointments(organization_id, id)
                 ) STRICT, WITHOUT ROWID;
+                """)
+    }
+
+    /// Waitlist entries; at most one open offer per freed slot (practitioner and start).
+    @Sendable static func waitlist(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE waitlist_entries (
+                    organization_id TEXT NOT NULL,
+                    id TEXT NOT NULL CHECK (length(id) = 36),
+                    client_id TEXT NOT NULL CHECK (length(client_id) = 36),
+                    practitioner_id TEXT,
+                    session_type_id TEXT NOT NULL,
+                    window_start INTEGER NOT NULL,
+                    window_end INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('waiting', 'offered', 'booked', 'expired', 'left')),
+                    joined_at INTEGER NOT NULL,
+                    offered_practitioner_id TEXT,
+                    offered_location_id TEXT,
+                    offered_start INTEGER,
+                    offer_expires_at INTEGER,
+                    appointment_id TEXT,
+                    PRIMARY KEY (organization_id, id),
+                    CHECK (window_end > window_start AND window_end - window_start <= 366 * 86400000),
+                    CHECK ((status = 'offered') <= (offered_start IS NOT NULL AND offer_expires_at IS NOT NULL)),
+                    CHECK ((status = 'booked') = (appointment_id IS NOT NULL)),
+                    FOREIGN KEY (organization_id, session_type_id) REFERENCES session_types(organization_id, id)
+                ) STRICT;
+                CREATE INDEX waitlist_waiting ON waitlist_entries(organization_id, session_type_id, status, joined_at);
+                CREATE INDEX waitlist_offers ON waitlist_entries(status, offer_expires_at);
+                CREATE UNIQUE INDEX waitlist_one_offer_per_slot
+                    ON waitlist_entries(organization_id, offered_practitioner_id, offered_start) WHERE status = 'offered';
                 """)
     }
 }

@@ -34,7 +34,8 @@ public enum BookingServer {
             path: configuration.databasePath, auditKeys: auditKeys, logger: logger)
         let (verifier, revocations, identity) = try AccessTokenVerifier.trustingIdentity(
             configuration: configuration, logger: logger, now: tokenClock ?? now)
-        let store = BookingStore(database: database, audit: AuditTrail(keys: auditKeys), now: now)
+        var store = BookingStore(database: database, audit: AuditTrail(keys: auditKeys), now: now)
+        store.waitlistOfferMillis = Int64(booking.waitlistOfferDuration.components.seconds) * 1000
         let handler = BookingHandler(
             store: store, directory: IdentityDirectory(client: identity, timeout: booking.identityTimeout),
             configuration: booking)
@@ -44,13 +45,13 @@ public enum BookingServer {
             verifier: verifier,
             policy: BookingAccessPolicy.policy,
             revocations: revocations,
-            // Shut down in reverse order: the series first, then the database.
+            // Shut down in reverse order: housekeeping first, then the database.
             companions: [
                 ServiceHost.onShutdown {
                     identity.close()
                     try database.close()
                 },
-                AgreementSeries(store: store, interval: booking.seriesInterval, logger: logger),
+                BookingHousekeeping(store: store, interval: booking.housekeepingInterval, logger: logger),
             ],
             logger: logger)
     }

@@ -8,9 +8,13 @@ public struct BookingConfiguration: Sendable {
     /// (`TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS`, 100–30000, default 3000); the caller's own
     /// deadline may be shorter.
     public var identityTimeout: Duration = .seconds(3)
-    /// How often active agreements' series are topped up (`TILLIT_BOOKING_SERIES_INTERVAL_SECONDS`,
-    /// 1–86400, default 3600); also at start, and at once when an agreement is accepted or resumed.
-    public var seriesInterval: Duration = .seconds(3600)
+    /// How often expired waitlist offers pass on and agreements' series are topped up
+    /// (`TILLIT_BOOKING_HOUSEKEEPING_SECONDS`, 1–3600, default 60); also at start, and a series
+    /// at once when its agreement is accepted or resumed.
+    public var housekeepingInterval: Duration = .seconds(60)
+    /// How long a freed slot stays offered to a waitlist entry
+    /// (`TILLIT_BOOKING_WAITLIST_OFFER_MINUTES`, 5–10080, default 120).
+    public var waitlistOfferDuration: Duration = .seconds(7200)
     /// The most slots one search page holds (500) and its default (100).
     public var maximumSlotsPerPage = 500
     /// The default slot page size.
@@ -22,19 +26,25 @@ public struct BookingConfiguration: Sendable {
     /// Reads the settings from `environment`; `ConfigurationError` naming a malformed variable.
     public init(environment: [String: String]) throws {
         self.init()
-        let variable = "TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS"
-        if let text = environment[variable], !text.isEmpty {
-            guard let millis = Int(text), (100...30_000).contains(millis) else {
-                throw ConfigurationError(variable: variable, message: "'\(text)' is not a whole number from 100 to 30000")
-            }
+        if let millis = try Self.integer("TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS", in: environment, range: 100...30_000) {
             identityTimeout = .milliseconds(millis)
         }
-        let series = "TILLIT_BOOKING_SERIES_INTERVAL_SECONDS"
-        if let text = environment[series], !text.isEmpty {
-            guard let seconds = Int(text), (1...86_400).contains(seconds) else {
-                throw ConfigurationError(variable: series, message: "'\(text)' is not a whole number from 1 to 86400")
-            }
-            seriesInterval = .seconds(seconds)
+        if let seconds = try Self.integer("TILLIT_BOOKING_HOUSEKEEPING_SECONDS", in: environment, range: 1...3600) {
+            housekeepingInterval = .seconds(seconds)
         }
+        if let minutes = try Self.integer("TILLIT_BOOKING_WAITLIST_OFFER_MINUTES", in: environment, range: 5...10_080) {
+            waitlistOfferDuration = .seconds(minutes * 60)
+        }
+    }
+
+    private static func integer(_ variable: String, in environment: [String: String], range: ClosedRange<Int>) throws
+        -> Int?
+    {
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(
+                variable: variable, message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
     }
 }

@@ -71,6 +71,7 @@ extension BookingStore {
                 AuditEvent(
                     "appointment.cancel", subject: id, client: record.clientID, detail: record.late ? "late" : "in time"),
                 by: caller)
+            try offerFreedSlot(db, record, organization: caller.organization, now: now, actor: AuditActor(caller))
             return record
         }
     }
@@ -107,6 +108,7 @@ extension BookingStore {
                     "appointment.reschedule", subject: newID, client: new.clientID,
                     detail: "from \(id) at \(old.startsAt) to \(new.startsAt)"),
                 by: caller)
+            try offerFreedSlot(db, old, organization: caller.organization, now: now, actor: AuditActor(caller))
             return (record, old)
         }
     }

@@ -15,6 +15,8 @@ struct BookingStore: AuditReading {
     let audit: AuditTrail
     /// The clock (tests move it).
     let now: @Sendable () -> Date
+    /// How long a freed slot stays offered to a waitlist entry.
+    var waitlistOfferMillis: Int64 = 2 * 3_600_000
 
     /// Now, in milliseconds since the epoch.
     var nowMillis: Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }

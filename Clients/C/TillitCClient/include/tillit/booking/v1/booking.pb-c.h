@@ -29,6 +29,7 @@ typedef struct Tillit__Booking__V1__CheckIn Tillit__Booking__V1__CheckIn;
 typedef struct Tillit__Booking__V1__Feedback Tillit__Booking__V1__Feedback;
 typedef struct Tillit__Booking__V1__Agreement Tillit__Booking__V1__Agreement;
 typedef struct Tillit__Booking__V1__AgreementOccurrence Tillit__Booking__V1__AgreementOccurrence;
+typedef struct Tillit__Booking__V1__WaitlistEntry Tillit__Booking__V1__WaitlistEntry;
 typedef struct Tillit__Booking__V1__CreateSessionTypeRequest Tillit__Booking__V1__CreateSessionTypeRequest;
 typedef struct Tillit__Booking__V1__CreateSessionTypeResponse Tillit__Booking__V1__CreateSessionTypeResponse;
 typedef struct Tillit__Booking__V1__UpdateSessionTypeRequest Tillit__Booking__V1__UpdateSessionTypeRequest;
@@ -95,6 +96,12 @@ typedef struct Tillit__Booking__V1__AgreementRequest Tillit__Booking__V1__Agreem
 typedef struct Tillit__Booking__V1__AgreementResponse Tillit__Booking__V1__AgreementResponse;
 typedef struct Tillit__Booking__V1__ListAgreementsRequest Tillit__Booking__V1__ListAgreementsRequest;
 typedef struct Tillit__Booking__V1__ListAgreementsResponse Tillit__Booking__V1__ListAgreementsResponse;
+typedef struct Tillit__Booking__V1__JoinWaitlistRequest Tillit__Booking__V1__JoinWaitlistRequest;
+typedef struct Tillit__Booking__V1__JoinWaitlistResponse Tillit__Booking__V1__JoinWaitlistResponse;
+typedef struct Tillit__Booking__V1__WaitlistEntryRequest Tillit__Booking__V1__WaitlistEntryRequest;
+typedef struct Tillit__Booking__V1__WaitlistEntryResponse Tillit__Booking__V1__WaitlistEntryResponse;
+typedef struct Tillit__Booking__V1__ListWaitlistRequest Tillit__Booking__V1__ListWaitlistRequest;
+typedef struct Tillit__Booking__V1__ListWaitlistResponse Tillit__Booking__V1__ListWaitlistResponse;
 typedef struct Tillit__Booking__V1__VerifyCareRelationshipRequest Tillit__Booking__V1__VerifyCareRelationshipRequest;
 typedef struct Tillit__Booking__V1__VerifyCareRelationshipResponse Tillit__Booking__V1__VerifyCareRelationshipResponse;
 typedef struct Tillit__Booking__V1__DirectContactHoursRequest Tillit__Booking__V1__DirectContactHoursRequest;
@@ -253,6 +260,33 @@ typedef enum _Tillit__Booking__V1__OccurrenceStatus {
   TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_COLLISION = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TILLIT__BOOKING__V1__OCCURRENCE_STATUS)
 } Tillit__Booking__V1__OccurrenceStatus;
+/*
+ * Where a waitlist entry stands.
+ */
+typedef enum _Tillit__Booking__V1__WaitlistStatus {
+  TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_UNSPECIFIED = 0,
+  /*
+   * Waiting for a freed slot that matches.
+   */
+  TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_WAITING = 1,
+  /*
+   * A freed slot is offered until `offer_expires_at`.
+   */
+  TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_OFFERED = 2,
+  /*
+   * The client accepted the offer: `appointment_id`.
+   */
+  TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_BOOKED = 3,
+  /*
+   * The offer expired unanswered; the slot passed to the next entry.
+   */
+  TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_EXPIRED = 4,
+  /*
+   * The client left the waitlist.
+   */
+  TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_LEFT = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TILLIT__BOOKING__V1__WAITLIST_STATUS)
+} Tillit__Booking__V1__WaitlistStatus;
 /*
  * Why a care relationship holds.
  */
@@ -685,6 +719,39 @@ struct  Tillit__Booking__V1__AgreementOccurrence
 #define TILLIT__BOOKING__V1__AGREEMENT_OCCURRENCE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__agreement_occurrence__descriptor) \
     , 0, NULL, TILLIT__BOOKING__V1__OCCURRENCE_STATUS__OCCURRENCE_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A client waiting for a slot of a session type (with a practitioner, or anyone) in a window.
+ */
+struct  Tillit__Booking__V1__WaitlistEntry
+{
+  ProtobufCMessage base;
+  char *id;
+  Tillit__Common__V1__AccountId *client_id;
+  /*
+   * Empty: any practitioner.
+   */
+  Tillit__Common__V1__AccountId *practitioner_id;
+  char *session_type_id;
+  /*
+   * Slots starting in [start, end) suit the client (at most 366 days).
+   */
+  Tillit__Common__V1__TimeRange *window;
+  Tillit__Booking__V1__WaitlistStatus status;
+  Tillit__Common__V1__Timestamp *joined_at;
+  /*
+   * The offered slot while OFFERED (and what was booked once BOOKED).
+   */
+  Tillit__Common__V1__AccountId *offered_practitioner_id;
+  char *offered_location_id;
+  Tillit__Common__V1__Timestamp *offered_start;
+  Tillit__Common__V1__Timestamp *offer_expires_at;
+  char *appointment_id;
+};
+#define TILLIT__BOOKING__V1__WAITLIST_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__waitlist_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string, NULL, TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_UNSPECIFIED, NULL, NULL, (char *)protobuf_c_empty_string, NULL, NULL, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1696,6 +1763,97 @@ struct  Tillit__Booking__V1__ListAgreementsResponse
 
 
 /*
+ * A client joins the waitlist (or staff put a client on it).
+ */
+struct  Tillit__Booking__V1__JoinWaitlistRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Empty when a client joins for itself.
+   */
+  Tillit__Common__V1__AccountId *client_id;
+  Tillit__Common__V1__AccountId *practitioner_id;
+  char *session_type_id;
+  Tillit__Common__V1__TimeRange *window;
+};
+#define TILLIT__BOOKING__V1__JOIN_WAITLIST_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__join_waitlist_request__descriptor) \
+    , NULL, NULL, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * The entry.
+ */
+struct  Tillit__Booking__V1__JoinWaitlistResponse
+{
+  ProtobufCMessage base;
+  Tillit__Booking__V1__WaitlistEntry *entry;
+};
+#define TILLIT__BOOKING__V1__JOIN_WAITLIST_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__join_waitlist_response__descriptor) \
+    , NULL }
+
+
+/*
+ * Names one waitlist entry (leave, accept an offer).
+ */
+struct  Tillit__Booking__V1__WaitlistEntryRequest
+{
+  ProtobufCMessage base;
+  char *entry_id;
+};
+#define TILLIT__BOOKING__V1__WAITLIST_ENTRY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__waitlist_entry_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * The entry after the change (accepting also answers the appointment).
+ */
+struct  Tillit__Booking__V1__WaitlistEntryResponse
+{
+  ProtobufCMessage base;
+  Tillit__Booking__V1__WaitlistEntry *entry;
+  Tillit__Booking__V1__Appointment *appointment;
+};
+#define TILLIT__BOOKING__V1__WAITLIST_ENTRY_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__waitlist_entry_response__descriptor) \
+    , NULL, NULL }
+
+
+/*
+ * Lists waitlist entries (a client: its own; staff: all), oldest first.
+ */
+struct  Tillit__Booking__V1__ListWaitlistRequest
+{
+  ProtobufCMessage base;
+  /*
+   * UNSPECIFIED: every status.
+   */
+  Tillit__Booking__V1__WaitlistStatus status;
+  Tillit__Common__V1__PageRequest *page;
+};
+#define TILLIT__BOOKING__V1__LIST_WAITLIST_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__list_waitlist_request__descriptor) \
+    , TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_UNSPECIFIED, NULL }
+
+
+/*
+ * One page of entries.
+ */
+struct  Tillit__Booking__V1__ListWaitlistResponse
+{
+  ProtobufCMessage base;
+  size_t n_entries;
+  Tillit__Booking__V1__WaitlistEntry **entries;
+  Tillit__Common__V1__PageResponse *page;
+};
+#define TILLIT__BOOKING__V1__LIST_WAITLIST_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__list_waitlist_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+/*
  * Whether a practitioner has a care relationship with a client now (for Notes; staff).
  */
 struct  Tillit__Booking__V1__VerifyCareRelationshipRequest
@@ -2039,6 +2197,25 @@ Tillit__Booking__V1__AgreementOccurrence *
                       const uint8_t       *data);
 void   tillit__booking__v1__agreement_occurrence__free_unpacked
                      (Tillit__Booking__V1__AgreementOccurrence *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__WaitlistEntry methods */
+void   tillit__booking__v1__waitlist_entry__init
+                     (Tillit__Booking__V1__WaitlistEntry         *message);
+size_t tillit__booking__v1__waitlist_entry__get_packed_size
+                     (const Tillit__Booking__V1__WaitlistEntry   *message);
+size_t tillit__booking__v1__waitlist_entry__pack
+                     (const Tillit__Booking__V1__WaitlistEntry   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__waitlist_entry__pack_to_buffer
+                     (const Tillit__Booking__V1__WaitlistEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__WaitlistEntry *
+       tillit__booking__v1__waitlist_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__waitlist_entry__free_unpacked
+                     (Tillit__Booking__V1__WaitlistEntry *message,
                       ProtobufCAllocator *allocator);
 /* Tillit__Booking__V1__CreateSessionTypeRequest methods */
 void   tillit__booking__v1__create_session_type_request__init
@@ -3294,6 +3471,120 @@ Tillit__Booking__V1__ListAgreementsResponse *
 void   tillit__booking__v1__list_agreements_response__free_unpacked
                      (Tillit__Booking__V1__ListAgreementsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__JoinWaitlistRequest methods */
+void   tillit__booking__v1__join_waitlist_request__init
+                     (Tillit__Booking__V1__JoinWaitlistRequest         *message);
+size_t tillit__booking__v1__join_waitlist_request__get_packed_size
+                     (const Tillit__Booking__V1__JoinWaitlistRequest   *message);
+size_t tillit__booking__v1__join_waitlist_request__pack
+                     (const Tillit__Booking__V1__JoinWaitlistRequest   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__join_waitlist_request__pack_to_buffer
+                     (const Tillit__Booking__V1__JoinWaitlistRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__JoinWaitlistRequest *
+       tillit__booking__v1__join_waitlist_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__join_waitlist_request__free_unpacked
+                     (Tillit__Booking__V1__JoinWaitlistRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__JoinWaitlistResponse methods */
+void   tillit__booking__v1__join_waitlist_response__init
+                     (Tillit__Booking__V1__JoinWaitlistResponse         *message);
+size_t tillit__booking__v1__join_waitlist_response__get_packed_size
+                     (const Tillit__Booking__V1__JoinWaitlistResponse   *message);
+size_t tillit__booking__v1__join_waitlist_response__pack
+                     (const Tillit__Booking__V1__JoinWaitlistResponse   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__join_waitlist_response__pack_to_buffer
+                     (const Tillit__Booking__V1__JoinWaitlistResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__JoinWaitlistResponse *
+       tillit__booking__v1__join_waitlist_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__join_waitlist_response__free_unpacked
+                     (Tillit__Booking__V1__JoinWaitlistResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__WaitlistEntryRequest methods */
+void   tillit__booking__v1__waitlist_entry_request__init
+                     (Tillit__Booking__V1__WaitlistEntryRequest         *message);
+size_t tillit__booking__v1__waitlist_entry_request__get_packed_size
+                     (const Tillit__Booking__V1__WaitlistEntryRequest   *message);
+size_t tillit__booking__v1__waitlist_entry_request__pack
+                     (const Tillit__Booking__V1__WaitlistEntryRequest   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__waitlist_entry_request__pack_to_buffer
+                     (const Tillit__Booking__V1__WaitlistEntryRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__WaitlistEntryRequest *
+       tillit__booking__v1__waitlist_entry_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__waitlist_entry_request__free_unpacked
+                     (Tillit__Booking__V1__WaitlistEntryRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__WaitlistEntryResponse methods */
+void   tillit__booking__v1__waitlist_entry_response__init
+                     (Tillit__Booking__V1__WaitlistEntryResponse         *message);
+size_t tillit__booking__v1__waitlist_entry_response__get_packed_size
+                     (const Tillit__Booking__V1__WaitlistEntryResponse   *message);
+size_t tillit__booking__v1__waitlist_entry_response__pack
+                     (const Tillit__Booking__V1__WaitlistEntryResponse   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__waitlist_entry_response__pack_to_buffer
+                     (const Tillit__Booking__V1__WaitlistEntryResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__WaitlistEntryResponse *
+       tillit__booking__v1__waitlist_entry_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__waitlist_entry_response__free_unpacked
+                     (Tillit__Booking__V1__WaitlistEntryResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__ListWaitlistRequest methods */
+void   tillit__booking__v1__list_waitlist_request__init
+                     (Tillit__Booking__V1__ListWaitlistRequest         *message);
+size_t tillit__booking__v1__list_waitlist_request__get_packed_size
+                     (const Tillit__Booking__V1__ListWaitlistRequest   *message);
+size_t tillit__booking__v1__list_waitlist_request__pack
+                     (const Tillit__Booking__V1__ListWaitlistRequest   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__list_waitlist_request__pack_to_buffer
+                     (const Tillit__Booking__V1__ListWaitlistRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__ListWaitlistRequest *
+       tillit__booking__v1__list_waitlist_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__list_waitlist_request__free_unpacked
+                     (Tillit__Booking__V1__ListWaitlistRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__ListWaitlistResponse methods */
+void   tillit__booking__v1__list_waitlist_response__init
+                     (Tillit__Booking__V1__ListWaitlistResponse         *message);
+size_t tillit__booking__v1__list_waitlist_response__get_packed_size
+                     (const Tillit__Booking__V1__ListWaitlistResponse   *message);
+size_t tillit__booking__v1__list_waitlist_response__pack
+                     (const Tillit__Booking__V1__ListWaitlistResponse   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__list_waitlist_response__pack_to_buffer
+                     (const Tillit__Booking__V1__ListWaitlistResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__ListWaitlistResponse *
+       tillit__booking__v1__list_waitlist_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__list_waitlist_response__free_unpacked
+                     (Tillit__Booking__V1__ListWaitlistResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Tillit__Booking__V1__VerifyCareRelationshipRequest methods */
 void   tillit__booking__v1__verify_care_relationship_request__init
                      (Tillit__Booking__V1__VerifyCareRelationshipRequest         *message);
@@ -3445,6 +3736,9 @@ typedef void (*Tillit__Booking__V1__Agreement_Closure)
                   void *closure_data);
 typedef void (*Tillit__Booking__V1__AgreementOccurrence_Closure)
                  (const Tillit__Booking__V1__AgreementOccurrence *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__WaitlistEntry_Closure)
+                 (const Tillit__Booking__V1__WaitlistEntry *message,
                   void *closure_data);
 typedef void (*Tillit__Booking__V1__CreateSessionTypeRequest_Closure)
                  (const Tillit__Booking__V1__CreateSessionTypeRequest *message,
@@ -3644,6 +3938,24 @@ typedef void (*Tillit__Booking__V1__ListAgreementsRequest_Closure)
 typedef void (*Tillit__Booking__V1__ListAgreementsResponse_Closure)
                  (const Tillit__Booking__V1__ListAgreementsResponse *message,
                   void *closure_data);
+typedef void (*Tillit__Booking__V1__JoinWaitlistRequest_Closure)
+                 (const Tillit__Booking__V1__JoinWaitlistRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__JoinWaitlistResponse_Closure)
+                 (const Tillit__Booking__V1__JoinWaitlistResponse *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__WaitlistEntryRequest_Closure)
+                 (const Tillit__Booking__V1__WaitlistEntryRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__WaitlistEntryResponse_Closure)
+                 (const Tillit__Booking__V1__WaitlistEntryResponse *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__ListWaitlistRequest_Closure)
+                 (const Tillit__Booking__V1__ListWaitlistRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__ListWaitlistResponse_Closure)
+                 (const Tillit__Booking__V1__ListWaitlistResponse *message,
+                  void *closure_data);
 typedef void (*Tillit__Booking__V1__VerifyCareRelationshipRequest_Closure)
                  (const Tillit__Booking__V1__VerifyCareRelationshipRequest *message,
                   void *closure_data);
@@ -3821,6 +4133,22 @@ struct Tillit__Booking__V1__Booking_Service
                           const Tillit__Booking__V1__ListAgreementsRequest *input,
                           Tillit__Booking__V1__ListAgreementsResponse_Closure closure,
                           void *closure_data);
+  void (*join_waitlist)(Tillit__Booking__V1__Booking_Service *service,
+                        const Tillit__Booking__V1__JoinWaitlistRequest *input,
+                        Tillit__Booking__V1__JoinWaitlistResponse_Closure closure,
+                        void *closure_data);
+  void (*leave_waitlist)(Tillit__Booking__V1__Booking_Service *service,
+                         const Tillit__Booking__V1__WaitlistEntryRequest *input,
+                         Tillit__Booking__V1__WaitlistEntryResponse_Closure closure,
+                         void *closure_data);
+  void (*accept_waitlist_offer)(Tillit__Booking__V1__Booking_Service *service,
+                                const Tillit__Booking__V1__WaitlistEntryRequest *input,
+                                Tillit__Booking__V1__WaitlistEntryResponse_Closure closure,
+                                void *closure_data);
+  void (*list_waitlist)(Tillit__Booking__V1__Booking_Service *service,
+                        const Tillit__Booking__V1__ListWaitlistRequest *input,
+                        Tillit__Booking__V1__ListWaitlistResponse_Closure closure,
+                        void *closure_data);
   void (*verify_care_relationship)(Tillit__Booking__V1__Booking_Service *service,
                                    const Tillit__Booking__V1__VerifyCareRelationshipRequest *input,
                                    Tillit__Booking__V1__VerifyCareRelationshipResponse_Closure closure,
@@ -3891,6 +4219,10 @@ void tillit__booking__v1__booking__init (Tillit__Booking__V1__Booking_Service *s
       function_prefix__ ## end_agreement,\
       function_prefix__ ## get_agreement,\
       function_prefix__ ## list_agreements,\
+      function_prefix__ ## join_waitlist,\
+      function_prefix__ ## leave_waitlist,\
+      function_prefix__ ## accept_waitlist_offer,\
+      function_prefix__ ## list_waitlist,\
       function_prefix__ ## verify_care_relationship,\
       function_prefix__ ## direct_contact_hours,\
       function_prefix__ ## check_contact_window,\
@@ -4049,6 +4381,22 @@ void tillit__booking__v1__booking__list_agreements(ProtobufCService *service,
                                                    const Tillit__Booking__V1__ListAgreementsRequest *input,
                                                    Tillit__Booking__V1__ListAgreementsResponse_Closure closure,
                                                    void *closure_data);
+void tillit__booking__v1__booking__join_waitlist(ProtobufCService *service,
+                                                 const Tillit__Booking__V1__JoinWaitlistRequest *input,
+                                                 Tillit__Booking__V1__JoinWaitlistResponse_Closure closure,
+                                                 void *closure_data);
+void tillit__booking__v1__booking__leave_waitlist(ProtobufCService *service,
+                                                  const Tillit__Booking__V1__WaitlistEntryRequest *input,
+                                                  Tillit__Booking__V1__WaitlistEntryResponse_Closure closure,
+                                                  void *closure_data);
+void tillit__booking__v1__booking__accept_waitlist_offer(ProtobufCService *service,
+                                                         const Tillit__Booking__V1__WaitlistEntryRequest *input,
+                                                         Tillit__Booking__V1__WaitlistEntryResponse_Closure closure,
+                                                         void *closure_data);
+void tillit__booking__v1__booking__list_waitlist(ProtobufCService *service,
+                                                 const Tillit__Booking__V1__ListWaitlistRequest *input,
+                                                 Tillit__Booking__V1__ListWaitlistResponse_Closure closure,
+                                                 void *closure_data);
 void tillit__booking__v1__booking__verify_care_relationship(ProtobufCService *service,
                                                             const Tillit__Booking__V1__VerifyCareRelationshipRequest *input,
                                                             Tillit__Booking__V1__VerifyCareRelationshipResponse_Closure closure,
@@ -4084,6 +4432,7 @@ extern const ProtobufCEnumDescriptor    tillit__booking__v1__intake_status__desc
 extern const ProtobufCEnumDescriptor    tillit__booking__v1__check_in_status__descriptor;
 extern const ProtobufCEnumDescriptor    tillit__booking__v1__agreement_status__descriptor;
 extern const ProtobufCEnumDescriptor    tillit__booking__v1__occurrence_status__descriptor;
+extern const ProtobufCEnumDescriptor    tillit__booking__v1__waitlist_status__descriptor;
 extern const ProtobufCEnumDescriptor    tillit__booking__v1__care_basis__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__session_type__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__weekly_rule__descriptor;
@@ -4097,6 +4446,7 @@ extern const ProtobufCMessageDescriptor tillit__booking__v1__check_in__descripto
 extern const ProtobufCMessageDescriptor tillit__booking__v1__feedback__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__agreement__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__agreement_occurrence__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__waitlist_entry__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__create_session_type_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__create_session_type_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__update_session_type_request__descriptor;
@@ -4163,6 +4513,12 @@ extern const ProtobufCMessageDescriptor tillit__booking__v1__agreement_request__
 extern const ProtobufCMessageDescriptor tillit__booking__v1__agreement_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__list_agreements_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__list_agreements_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__join_waitlist_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__join_waitlist_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__waitlist_entry_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__waitlist_entry_response__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__list_waitlist_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__list_waitlist_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__verify_care_relationship_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__verify_care_relationship_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_hours_request__descriptor;

@@ -547,6 +547,51 @@ void   tillit__booking__v1__agreement_occurrence__free_unpacked
   assert(message->base.descriptor == &tillit__booking__v1__agreement_occurrence__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tillit__booking__v1__waitlist_entry__init
+                     (Tillit__Booking__V1__WaitlistEntry         *message)
+{
+  static const Tillit__Booking__V1__WaitlistEntry init_value = TILLIT__BOOKING__V1__WAITLIST_ENTRY__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__waitlist_entry__get_packed_size
+                     (const Tillit__Booking__V1__WaitlistEntry *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__waitlist_entry__pack
+                     (const Tillit__Booking__V1__WaitlistEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__waitlist_entry__pack_to_buffer
+                     (const Tillit__Booking__V1__WaitlistEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__WaitlistEntry *
+       tillit__booking__v1__waitlist_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__WaitlistEntry *)
+     protobuf_c_message_unpack (&tillit__booking__v1__waitlist_entry__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__waitlist_entry__free_unpacked
+                     (Tillit__Booking__V1__WaitlistEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tillit__booking__v1__create_session_type_request__init
                      (Tillit__Booking__V1__CreateSessionTypeRequest         *message)
 {
@@ -3517,6 +3562,276 @@ void   tillit__booking__v1__list_agreements_response__free_unpacked
   assert(message->base.descriptor == &tillit__booking__v1__list_agreements_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tillit__booking__v1__join_waitlist_request__init
+                     (Tillit__Booking__V1__JoinWaitlistRequest         *message)
+{
+  static const Tillit__Booking__V1__JoinWaitlistRequest init_value = TILLIT__BOOKING__V1__JOIN_WAITLIST_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__join_waitlist_request__get_packed_size
+                     (const Tillit__Booking__V1__JoinWaitlistRequest *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__join_waitlist_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__join_waitlist_request__pack
+                     (const Tillit__Booking__V1__JoinWaitlistRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__join_waitlist_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__join_waitlist_request__pack_to_buffer
+                     (const Tillit__Booking__V1__JoinWaitlistRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__join_waitlist_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__JoinWaitlistRequest *
+       tillit__booking__v1__join_waitlist_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__JoinWaitlistRequest *)
+     protobuf_c_message_unpack (&tillit__booking__v1__join_waitlist_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__join_waitlist_request__free_unpacked
+                     (Tillit__Booking__V1__JoinWaitlistRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__join_waitlist_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__join_waitlist_response__init
+                     (Tillit__Booking__V1__JoinWaitlistResponse         *message)
+{
+  static const Tillit__Booking__V1__JoinWaitlistResponse init_value = TILLIT__BOOKING__V1__JOIN_WAITLIST_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__join_waitlist_response__get_packed_size
+                     (const Tillit__Booking__V1__JoinWaitlistResponse *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__join_waitlist_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__join_waitlist_response__pack
+                     (const Tillit__Booking__V1__JoinWaitlistResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__join_waitlist_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__join_waitlist_response__pack_to_buffer
+                     (const Tillit__Booking__V1__JoinWaitlistResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__join_waitlist_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__JoinWaitlistResponse *
+       tillit__booking__v1__join_waitlist_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__JoinWaitlistResponse *)
+     protobuf_c_message_unpack (&tillit__booking__v1__join_waitlist_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__join_waitlist_response__free_unpacked
+                     (Tillit__Booking__V1__JoinWaitlistResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__join_waitlist_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__waitlist_entry_request__init
+                     (Tillit__Booking__V1__WaitlistEntryRequest         *message)
+{
+  static const Tillit__Booking__V1__WaitlistEntryRequest init_value = TILLIT__BOOKING__V1__WAITLIST_ENTRY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__waitlist_entry_request__get_packed_size
+                     (const Tillit__Booking__V1__WaitlistEntryRequest *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__waitlist_entry_request__pack
+                     (const Tillit__Booking__V1__WaitlistEntryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__waitlist_entry_request__pack_to_buffer
+                     (const Tillit__Booking__V1__WaitlistEntryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__WaitlistEntryRequest *
+       tillit__booking__v1__waitlist_entry_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__WaitlistEntryRequest *)
+     protobuf_c_message_unpack (&tillit__booking__v1__waitlist_entry_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__waitlist_entry_request__free_unpacked
+                     (Tillit__Booking__V1__WaitlistEntryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__waitlist_entry_response__init
+                     (Tillit__Booking__V1__WaitlistEntryResponse         *message)
+{
+  static const Tillit__Booking__V1__WaitlistEntryResponse init_value = TILLIT__BOOKING__V1__WAITLIST_ENTRY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__waitlist_entry_response__get_packed_size
+                     (const Tillit__Booking__V1__WaitlistEntryResponse *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__waitlist_entry_response__pack
+                     (const Tillit__Booking__V1__WaitlistEntryResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__waitlist_entry_response__pack_to_buffer
+                     (const Tillit__Booking__V1__WaitlistEntryResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__WaitlistEntryResponse *
+       tillit__booking__v1__waitlist_entry_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__WaitlistEntryResponse *)
+     protobuf_c_message_unpack (&tillit__booking__v1__waitlist_entry_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__waitlist_entry_response__free_unpacked
+                     (Tillit__Booking__V1__WaitlistEntryResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__waitlist_entry_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__list_waitlist_request__init
+                     (Tillit__Booking__V1__ListWaitlistRequest         *message)
+{
+  static const Tillit__Booking__V1__ListWaitlistRequest init_value = TILLIT__BOOKING__V1__LIST_WAITLIST_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__list_waitlist_request__get_packed_size
+                     (const Tillit__Booking__V1__ListWaitlistRequest *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_waitlist_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__list_waitlist_request__pack
+                     (const Tillit__Booking__V1__ListWaitlistRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_waitlist_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__list_waitlist_request__pack_to_buffer
+                     (const Tillit__Booking__V1__ListWaitlistRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_waitlist_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__ListWaitlistRequest *
+       tillit__booking__v1__list_waitlist_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__ListWaitlistRequest *)
+     protobuf_c_message_unpack (&tillit__booking__v1__list_waitlist_request__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__list_waitlist_request__free_unpacked
+                     (Tillit__Booking__V1__ListWaitlistRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__list_waitlist_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tillit__booking__v1__list_waitlist_response__init
+                     (Tillit__Booking__V1__ListWaitlistResponse         *message)
+{
+  static const Tillit__Booking__V1__ListWaitlistResponse init_value = TILLIT__BOOKING__V1__LIST_WAITLIST_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__list_waitlist_response__get_packed_size
+                     (const Tillit__Booking__V1__ListWaitlistResponse *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_waitlist_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__list_waitlist_response__pack
+                     (const Tillit__Booking__V1__ListWaitlistResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_waitlist_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__list_waitlist_response__pack_to_buffer
+                     (const Tillit__Booking__V1__ListWaitlistResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__list_waitlist_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__ListWaitlistResponse *
+       tillit__booking__v1__list_waitlist_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__ListWaitlistResponse *)
+     protobuf_c_message_unpack (&tillit__booking__v1__list_waitlist_response__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__list_waitlist_response__free_unpacked
+                     (Tillit__Booking__V1__ListWaitlistResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__list_waitlist_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tillit__booking__v1__verify_care_relationship_request__init
                      (Tillit__Booking__V1__VerifyCareRelationshipRequest         *message)
 {
@@ -5567,6 +5882,187 @@ const ProtobufCMessageDescriptor tillit__booking__v1__agreement_occurrence__desc
   tillit__booking__v1__agreement_occurrence__field_indices_by_name,
   1,  tillit__booking__v1__agreement_occurrence__number_ranges,
   (ProtobufCMessageInit) tillit__booking__v1__agreement_occurrence__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__waitlist_entry__field_descriptors[12] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "client_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, client_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "practitioner_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, practitioner_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_type_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, session_type_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, window),
+    &tillit__common__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, status),
+    &tillit__booking__v1__waitlist_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "joined_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, joined_at),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offered_practitioner_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, offered_practitioner_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offered_location_id",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, offered_location_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offered_start",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, offered_start),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "offer_expires_at",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, offer_expires_at),
+    &tillit__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "appointment_id",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntry, appointment_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__waitlist_entry__field_indices_by_name[] = {
+  11,   /* field[11] = appointment_id */
+  1,   /* field[1] = client_id */
+  0,   /* field[0] = id */
+  6,   /* field[6] = joined_at */
+  10,   /* field[10] = offer_expires_at */
+  8,   /* field[8] = offered_location_id */
+  7,   /* field[7] = offered_practitioner_id */
+  9,   /* field[9] = offered_start */
+  2,   /* field[2] = practitioner_id */
+  3,   /* field[3] = session_type_id */
+  5,   /* field[5] = status */
+  4,   /* field[4] = window */
+};
+static const ProtobufCIntRange tillit__booking__v1__waitlist_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__waitlist_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.WaitlistEntry",
+  "WaitlistEntry",
+  "Tillit__Booking__V1__WaitlistEntry",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__WaitlistEntry),
+  12,
+  tillit__booking__v1__waitlist_entry__field_descriptors,
+  tillit__booking__v1__waitlist_entry__field_indices_by_name,
+  1,  tillit__booking__v1__waitlist_entry__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__waitlist_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor tillit__booking__v1__create_session_type_request__field_descriptors[1] =
@@ -8700,6 +9196,312 @@ const ProtobufCMessageDescriptor tillit__booking__v1__list_agreements_response__
   (ProtobufCMessageInit) tillit__booking__v1__list_agreements_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tillit__booking__v1__join_waitlist_request__field_descriptors[4] =
+{
+  {
+    "client_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__JoinWaitlistRequest, client_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "practitioner_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__JoinWaitlistRequest, practitioner_id),
+    &tillit__common__v1__account_id__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_type_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__JoinWaitlistRequest, session_type_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "window",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__JoinWaitlistRequest, window),
+    &tillit__common__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__join_waitlist_request__field_indices_by_name[] = {
+  0,   /* field[0] = client_id */
+  1,   /* field[1] = practitioner_id */
+  2,   /* field[2] = session_type_id */
+  3,   /* field[3] = window */
+};
+static const ProtobufCIntRange tillit__booking__v1__join_waitlist_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__join_waitlist_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.JoinWaitlistRequest",
+  "JoinWaitlistRequest",
+  "Tillit__Booking__V1__JoinWaitlistRequest",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__JoinWaitlistRequest),
+  4,
+  tillit__booking__v1__join_waitlist_request__field_descriptors,
+  tillit__booking__v1__join_waitlist_request__field_indices_by_name,
+  1,  tillit__booking__v1__join_waitlist_request__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__join_waitlist_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__join_waitlist_response__field_descriptors[1] =
+{
+  {
+    "entry",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__JoinWaitlistResponse, entry),
+    &tillit__booking__v1__waitlist_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__join_waitlist_response__field_indices_by_name[] = {
+  0,   /* field[0] = entry */
+};
+static const ProtobufCIntRange tillit__booking__v1__join_waitlist_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__join_waitlist_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.JoinWaitlistResponse",
+  "JoinWaitlistResponse",
+  "Tillit__Booking__V1__JoinWaitlistResponse",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__JoinWaitlistResponse),
+  1,
+  tillit__booking__v1__join_waitlist_response__field_descriptors,
+  tillit__booking__v1__join_waitlist_response__field_indices_by_name,
+  1,  tillit__booking__v1__join_waitlist_response__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__join_waitlist_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__waitlist_entry_request__field_descriptors[1] =
+{
+  {
+    "entry_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntryRequest, entry_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__waitlist_entry_request__field_indices_by_name[] = {
+  0,   /* field[0] = entry_id */
+};
+static const ProtobufCIntRange tillit__booking__v1__waitlist_entry_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__waitlist_entry_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.WaitlistEntryRequest",
+  "WaitlistEntryRequest",
+  "Tillit__Booking__V1__WaitlistEntryRequest",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__WaitlistEntryRequest),
+  1,
+  tillit__booking__v1__waitlist_entry_request__field_descriptors,
+  tillit__booking__v1__waitlist_entry_request__field_indices_by_name,
+  1,  tillit__booking__v1__waitlist_entry_request__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__waitlist_entry_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__waitlist_entry_response__field_descriptors[2] =
+{
+  {
+    "entry",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntryResponse, entry),
+    &tillit__booking__v1__waitlist_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "appointment",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__WaitlistEntryResponse, appointment),
+    &tillit__booking__v1__appointment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__waitlist_entry_response__field_indices_by_name[] = {
+  1,   /* field[1] = appointment */
+  0,   /* field[0] = entry */
+};
+static const ProtobufCIntRange tillit__booking__v1__waitlist_entry_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__waitlist_entry_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.WaitlistEntryResponse",
+  "WaitlistEntryResponse",
+  "Tillit__Booking__V1__WaitlistEntryResponse",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__WaitlistEntryResponse),
+  2,
+  tillit__booking__v1__waitlist_entry_response__field_descriptors,
+  tillit__booking__v1__waitlist_entry_response__field_indices_by_name,
+  1,  tillit__booking__v1__waitlist_entry_response__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__waitlist_entry_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__list_waitlist_request__field_descriptors[2] =
+{
+  {
+    "status",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__ListWaitlistRequest, status),
+    &tillit__booking__v1__waitlist_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__ListWaitlistRequest, page),
+    &tillit__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__list_waitlist_request__field_indices_by_name[] = {
+  1,   /* field[1] = page */
+  0,   /* field[0] = status */
+};
+static const ProtobufCIntRange tillit__booking__v1__list_waitlist_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__list_waitlist_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.ListWaitlistRequest",
+  "ListWaitlistRequest",
+  "Tillit__Booking__V1__ListWaitlistRequest",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__ListWaitlistRequest),
+  2,
+  tillit__booking__v1__list_waitlist_request__field_descriptors,
+  tillit__booking__v1__list_waitlist_request__field_indices_by_name,
+  1,  tillit__booking__v1__list_waitlist_request__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__list_waitlist_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__list_waitlist_response__field_descriptors[2] =
+{
+  {
+    "entries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tillit__Booking__V1__ListWaitlistResponse, n_entries),
+    offsetof(Tillit__Booking__V1__ListWaitlistResponse, entries),
+    &tillit__booking__v1__waitlist_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__ListWaitlistResponse, page),
+    &tillit__common__v1__page_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__list_waitlist_response__field_indices_by_name[] = {
+  0,   /* field[0] = entries */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange tillit__booking__v1__list_waitlist_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__list_waitlist_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.ListWaitlistResponse",
+  "ListWaitlistResponse",
+  "Tillit__Booking__V1__ListWaitlistResponse",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__ListWaitlistResponse),
+  2,
+  tillit__booking__v1__list_waitlist_response__field_descriptors,
+  tillit__booking__v1__list_waitlist_response__field_indices_by_name,
+  1,  tillit__booking__v1__list_waitlist_response__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__list_waitlist_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor tillit__booking__v1__verify_care_relationship_request__field_descriptors[2] =
 {
   {
@@ -9359,6 +10161,42 @@ const ProtobufCEnumDescriptor tillit__booking__v1__occurrence_status__descriptor
   tillit__booking__v1__occurrence_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
+static const ProtobufCEnumValue tillit__booking__v1__waitlist_status__enum_values_by_number[6] =
+{
+  { "WAITLIST_STATUS_UNSPECIFIED", "TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_UNSPECIFIED", 0 },
+  { "WAITLIST_STATUS_WAITING", "TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_WAITING", 1 },
+  { "WAITLIST_STATUS_OFFERED", "TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_OFFERED", 2 },
+  { "WAITLIST_STATUS_BOOKED", "TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_BOOKED", 3 },
+  { "WAITLIST_STATUS_EXPIRED", "TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_EXPIRED", 4 },
+  { "WAITLIST_STATUS_LEFT", "TILLIT__BOOKING__V1__WAITLIST_STATUS__WAITLIST_STATUS_LEFT", 5 },
+};
+static const ProtobufCIntRange tillit__booking__v1__waitlist_status__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex tillit__booking__v1__waitlist_status__enum_values_by_name[6] =
+{
+  { "WAITLIST_STATUS_BOOKED", 3 },
+  { "WAITLIST_STATUS_EXPIRED", 4 },
+  { "WAITLIST_STATUS_LEFT", 5 },
+  { "WAITLIST_STATUS_OFFERED", 2 },
+  { "WAITLIST_STATUS_UNSPECIFIED", 0 },
+  { "WAITLIST_STATUS_WAITING", 1 },
+};
+const ProtobufCEnumDescriptor tillit__booking__v1__waitlist_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.WaitlistStatus",
+  "WaitlistStatus",
+  "Tillit__Booking__V1__WaitlistStatus",
+  "tillit.booking.v1",
+  6,
+  tillit__booking__v1__waitlist_status__enum_values_by_number,
+  6,
+  tillit__booking__v1__waitlist_status__enum_values_by_name,
+  1,
+  tillit__booking__v1__waitlist_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
 static const ProtobufCEnumValue tillit__booking__v1__care_basis__enum_values_by_number[4] =
 {
   { "CARE_BASIS_UNSPECIFIED", "TILLIT__BOOKING__V1__CARE_BASIS__CARE_BASIS_UNSPECIFIED", 0 },
@@ -9391,7 +10229,7 @@ const ProtobufCEnumDescriptor tillit__booking__v1__care_basis__descriptor =
   tillit__booking__v1__care_basis__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor tillit__booking__v1__booking__method_descriptors[44] =
+static const ProtobufCMethodDescriptor tillit__booking__v1__booking__method_descriptors[48] =
 {
   { "CreateSessionType", &tillit__booking__v1__create_session_type_request__descriptor, &tillit__booking__v1__create_session_type_response__descriptor },
   { "UpdateSessionType", &tillit__booking__v1__update_session_type_request__descriptor, &tillit__booking__v1__update_session_type_response__descriptor },
@@ -9431,6 +10269,10 @@ static const ProtobufCMethodDescriptor tillit__booking__v1__booking__method_desc
   { "EndAgreement", &tillit__booking__v1__agreement_request__descriptor, &tillit__booking__v1__agreement_response__descriptor },
   { "GetAgreement", &tillit__booking__v1__agreement_request__descriptor, &tillit__booking__v1__agreement_response__descriptor },
   { "ListAgreements", &tillit__booking__v1__list_agreements_request__descriptor, &tillit__booking__v1__list_agreements_response__descriptor },
+  { "JoinWaitlist", &tillit__booking__v1__join_waitlist_request__descriptor, &tillit__booking__v1__join_waitlist_response__descriptor },
+  { "LeaveWaitlist", &tillit__booking__v1__waitlist_entry_request__descriptor, &tillit__booking__v1__waitlist_entry_response__descriptor },
+  { "AcceptWaitlistOffer", &tillit__booking__v1__waitlist_entry_request__descriptor, &tillit__booking__v1__waitlist_entry_response__descriptor },
+  { "ListWaitlist", &tillit__booking__v1__list_waitlist_request__descriptor, &tillit__booking__v1__list_waitlist_response__descriptor },
   { "VerifyCareRelationship", &tillit__booking__v1__verify_care_relationship_request__descriptor, &tillit__booking__v1__verify_care_relationship_response__descriptor },
   { "DirectContactHours", &tillit__booking__v1__direct_contact_hours_request__descriptor, &tillit__booking__v1__direct_contact_hours_response__descriptor },
   { "CheckContactWindow", &tillit__booking__v1__check_contact_window_request__descriptor, &tillit__booking__v1__check_contact_window_response__descriptor },
@@ -9441,31 +10283,35 @@ static const ProtobufCMethodDescriptor tillit__booking__v1__booking__method_desc
 const unsigned tillit__booking__v1__booking__method_indices_by_name[] = {
   31,        /* AcceptAgreement */
   22,        /* AcceptIntake */
+  40,        /* AcceptWaitlistOffer */
   6,        /* AddAvailabilityException */
   2,        /* ArchiveSessionType */
   10,        /* BookAppointment */
   11,        /* CancelAppointment */
-  40,        /* CheckContactWindow */
+  44,        /* CheckContactWindow */
   27,        /* CloseCheckIn */
   0,        /* CreateSessionType */
   32,        /* DeclineAgreement */
   23,        /* DeclineIntake */
-  39,        /* DirectContactHours */
+  43,        /* DirectContactHours */
   35,        /* EndAgreement */
   36,        /* GetAgreement */
   15,        /* GetAppointment */
-  43,        /* GetAuditCheckpoint */
+  47,        /* GetAuditCheckpoint */
   18,        /* GetBookingPolicy */
   17,        /* GetOverrunStatistics */
+  38,        /* JoinWaitlist */
+  39,        /* LeaveWaitlist */
   37,        /* ListAgreements */
   16,        /* ListAppointments */
-  41,        /* ListAuditEvents */
+  45,        /* ListAuditEvents */
   5,        /* ListAvailability */
   8,        /* ListAvailabilityExceptions */
   26,        /* ListDueCheckIns */
   29,        /* ListFeedback */
   21,        /* ListIntakeRequests */
   3,        /* ListSessionTypes */
+  41,        /* ListWaitlist */
   13,        /* MarkAttended */
   25,        /* MarkCheckIn */
   14,        /* MarkNoShow */
@@ -9480,8 +10326,8 @@ const unsigned tillit__booking__v1__booking__method_indices_by_name[] = {
   19,        /* SetBookingPolicy */
   28,        /* SubmitFeedback */
   1,        /* UpdateSessionType */
-  42,        /* VerifyAuditChain */
-  38,        /* VerifyCareRelationship */
+  46,        /* VerifyAuditChain */
+  42,        /* VerifyCareRelationship */
   24         /* WithdrawIntake */
 };
 const ProtobufCServiceDescriptor tillit__booking__v1__booking__descriptor =
@@ -9491,7 +10337,7 @@ const ProtobufCServiceDescriptor tillit__booking__v1__booking__descriptor =
   "Booking",
   "Tillit__Booking__V1__Booking",
   "tillit.booking.v1",
-  44,
+  48,
   tillit__booking__v1__booking__method_descriptors,
   tillit__booking__v1__booking__method_indices_by_name
 };
@@ -9799,13 +10645,45 @@ void tillit__booking__v1__booking__list_agreements(ProtobufCService *service,
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
   service->invoke(service, 37, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void tillit__booking__v1__booking__join_waitlist(ProtobufCService *service,
+                                                 const Tillit__Booking__V1__JoinWaitlistRequest *input,
+                                                 Tillit__Booking__V1__JoinWaitlistResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 38, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__leave_waitlist(ProtobufCService *service,
+                                                  const Tillit__Booking__V1__WaitlistEntryRequest *input,
+                                                  Tillit__Booking__V1__WaitlistEntryResponse_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 39, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__accept_waitlist_offer(ProtobufCService *service,
+                                                         const Tillit__Booking__V1__WaitlistEntryRequest *input,
+                                                         Tillit__Booking__V1__WaitlistEntryResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 40, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void tillit__booking__v1__booking__list_waitlist(ProtobufCService *service,
+                                                 const Tillit__Booking__V1__ListWaitlistRequest *input,
+                                                 Tillit__Booking__V1__ListWaitlistResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
+  service->invoke(service, 41, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void tillit__booking__v1__booking__verify_care_relationship(ProtobufCService *service,
                                                             const Tillit__Booking__V1__VerifyCareRelationshipRequest *input,
                                                             Tillit__Booking__V1__VerifyCareRelationshipResponse_Closure closure,
                                                             void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 38, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 42, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__direct_contact_hours(ProtobufCService *service,
                                                         const Tillit__Booking__V1__DirectContactHoursRequest *input,
@@ -9813,7 +10691,7 @@ void tillit__booking__v1__booking__direct_contact_hours(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 39, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 43, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__check_contact_window(ProtobufCService *service,
                                                         const Tillit__Booking__V1__CheckContactWindowRequest *input,
@@ -9821,7 +10699,7 @@ void tillit__booking__v1__booking__check_contact_window(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 40, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 44, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__list_audit_events(ProtobufCService *service,
                                                      const Tillit__Identity__V1__ListAuditEventsRequest *input,
@@ -9829,7 +10707,7 @@ void tillit__booking__v1__booking__list_audit_events(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 41, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 45, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__verify_audit_chain(ProtobufCService *service,
                                                       const Tillit__Identity__V1__VerifyAuditChainRequest *input,
@@ -9837,7 +10715,7 @@ void tillit__booking__v1__booking__verify_audit_chain(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 42, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 46, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__get_audit_checkpoint(ProtobufCService *service,
                                                         const Tillit__Identity__V1__GetAuditCheckpointRequest *input,
@@ -9845,7 +10723,7 @@ void tillit__booking__v1__booking__get_audit_checkpoint(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &tillit__booking__v1__booking__descriptor);
-  service->invoke(service, 43, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 47, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void tillit__booking__v1__booking__init (Tillit__Booking__V1__Booking_Service *service,
                                          Tillit__Booking__V1__Booking_ServiceDestroy destroy)
