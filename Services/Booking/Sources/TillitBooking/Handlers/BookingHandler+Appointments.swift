@@ -190,10 +190,16 @@ extension BookingHandler {
         var filter = SlotFilter()
         filter.practitioners = [practitioner]
         filter.locations = [location]
-        let inputs = try await store.slotSearchInputs(
-            sessionTypeID: sessionTypeID, filter: filter, range: start..<(start + 1), for: caller)
+        var notice: Int64 = 0
+        if caller.isClient, !outsideAvailability {
+            notice = Int64(try await store.policy(for: caller).minimumNoticeMinutes) * 60_000
+        }
+        let earliest = outsideAvailability ? Int64.min / 2 : nowMillis + notice
+        let (sessionType, slots) = try await store.findSlots(
+            sessionTypeID: sessionTypeID, filter: filter, range: start..<(start + 1), earliestStart: earliest,
+            after: nil, limit: 1, ignoring: ignoring, for: caller)
         let new = NewAppointment(
-            practitionerID: practitioner, clientID: client, sessionType: inputs.sessionType, locationID: location,
+            practitionerID: practitioner, clientID: client, sessionType: sessionType, locationID: location,
             startsAt: start)
         if outsideAvailability {
             guard start > nowMillis - 86_400_000 else {
@@ -201,15 +207,6 @@ extension BookingHandler {
             }
             return new
         }
-        var notice: Int64 = 0
-        if caller.isClient {
-            notice = Int64(try await store.policy(for: caller).minimumNoticeMinutes) * 60_000
-        }
-        var busy = inputs.busy
-        if let ignoring { busy[practitioner] = busy[practitioner]?.filter { $0.appointmentID != ignoring } }
-        var finder = SlotFinder(sessionType: inputs.sessionType, during: start..<(start + 1), earliestStart: nowMillis + notice)
-        let slots = finder.slots(
-            availability: inputs.availability, exceptions: inputs.exceptions, busy: busy, after: nil, limit: 1)
         guard slots.first?.key.startsAt == start else {
             if start < nowMillis + notice {
                 throw ServiceError.failedPrecondition("the slot starts too soon (minimum notice)")

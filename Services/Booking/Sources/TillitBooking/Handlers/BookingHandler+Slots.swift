@@ -48,12 +48,10 @@ extension BookingHandler {
         } else {
             zoneName = try Validation.timeZone(request.clientTimeZone, field: "client_time_zone")
         }
-        let inputs = try await store.slotSearchInputs(
-            sessionTypeID: sessionType, filter: filter, range: during, for: caller)
-        var finder = SlotFinder(sessionType: inputs.sessionType, during: during, earliestStart: nowMillis + notice)
-        let found = finder.slots(
-            availability: inputs.availability, exceptions: inputs.exceptions, busy: inputs.busy, after: after,
-            limit: page.size + 1)
+        let found = try await store.findSlots(
+            sessionTypeID: sessionType, filter: filter, range: during, earliestStart: nowMillis + notice, after: after,
+            limit: page.size + 1, for: caller
+        ).slots
         let clientClock = ZoneClock(identifier: zoneName) ?? ZoneClock(identifier: "UTC")!
         let (kept, next) = page.split(found) { $0.key.token }
         return .with {
