@@ -17,7 +17,8 @@ struct TillitBookingCommand: AsyncParsableCommand {
             TILLIT_LOG_FORMAT (logfmt or json), TILLIT_SHUTDOWN_GRACE_SECONDS, TILLIT_MAX_FRAME_BYTES, \
             TILLIT_TLS, TILLIT_TLS_CERT, TILLIT_TLS_KEY, TILLIT_TLS_CA, TILLIT_AUDIT_KEYS, \
             TILLIT_AUDIT_KEY_FILE, TILLIT_REVOCATION_POLL_MILLIS; Booking's own: \
-            TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS (see docs/booking.md). \
+            TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS, TILLIT_BOOKING_HOUSEKEEPING_SECONDS, \
+            TILLIT_BOOKING_WAITLIST_OFFER_MINUTES (see docs/booking.md). \
             Stops gracefully on SIGTERM or SIGINT. Exit status: 0 after a clean stop, 78 for a \
             malformed setting, 69 when the address cannot be listened on, 1 for any other failure \
             to start.
