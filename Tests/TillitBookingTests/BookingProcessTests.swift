@@ -11,6 +11,7 @@ import TillitTesting
 struct BookingProcessTests {
     private func start(dataDirectory: String, identityPort: Int) throws -> ChildProcess {
         var environment = TestPKI.main.environment(for: "booking")
+        environment["TILLIT_BOOKING_HOUSEKEEPING_SECONDS"] = "1"
         environment["TILLIT_BOOKING_ADDR"] = "127.0.0.1:0"
         environment["TILLIT_IDENTITY_ADDR"] = "127.0.0.1:\(identityPort)"
         environment["TILLIT_DATA_DIR"] = dataDirectory
@@ -27,9 +28,15 @@ struct BookingProcessTests {
 
     @Test func acknowledgedBookingsSurviveKillNineAndTheAuditChainVerifies() async throws {
         try await withIdentity { identity in
-            // The child checks tokens against the real clock; the harness's tokens were issued at
-            // most 30 s (one TOTP step) ahead of it, inside the verifiers' 30 s skew.
+            // The child checks tokens against the real clock. The harness's clock ran ahead by a
+            // TOTP step per enrolment; the admin's, scheduler's and practitioner's tokens were
+            // issued at most one step (30 s, the verifiers' skew) ahead of real time. Back on real
+            // time, the client signs in again for a token of now.
             let practice = try await Practice.make(identity)
+            identity.clock.set(Date())
+            let client = bearer(
+                try await identity.signIn(organization: practice.organization, email: "client@example.com").login.tokens
+                    .accessToken)
             let location = try await identity.identity.getOrganization(.init(), options: practice.options(.admin))
                 .organization.locations[0].id
             try await withTemporaryDirectory { folder in
@@ -81,7 +88,6 @@ struct BookingProcessTests {
                 child = try start(dataDirectory: data, identityPort: identity.port)
                 address = try await child.boundAddress()
                 rpc = RPCClient(host: address.host, port: address.port, configuration: try .tls(to: .booking))
-                defer { rpc.close() }
                 booking = Tillit_Booking_V1_Booking.Client(rpc)
                 let listed = try await booking.listAppointments(
                     .with {
@@ -102,9 +108,79 @@ struct BookingProcessTests {
                         $0.outsideAvailability = true
                     }, options: scheduler)
                 #expect(acknowledged.contains(retried.appointment.id))
-                let verification = try await booking.verifyAuditChain(.init(), options: admin)
+                var verification = try await booking.verifyAuditChain(.init(), options: admin)
                 #expect(verification.intact, "\(verification.problem)")
                 #expect(verification.eventsChecked == 21)
+
+                // A series across a kill -9: an intake an hour ago, attended; a weekly agreement
+                // from today, accepted (4 occurrences booked); killed; restarted with housekeeping
+                // every second: the same 4 occurrences, no duplicate appointment.
+                let now = Int64(Date().timeIntervalSince1970 * 1000)
+                let intake = try await booking.bookAppointment(
+                    .with {
+                        $0.idempotencyKey = "intake"
+                        $0.sessionTypeID = type.id
+                        $0.practitionerID.value = practice.id(.practitioner)
+                        $0.clientID.value = practice.id(.client)
+                        $0.locationID = location
+                        $0.start = Tillit_Common_V1_Timestamp(millis: now - 3_600_000)
+                        $0.outsideAvailability = true
+                    }, options: scheduler
+                ).appointment
+                _ = try await booking.markAttended(
+                    .with {
+                        $0.appointmentID = intake.id
+                        $0.actual = Tillit_Common_V1_TimeRange(millis: (now - 3_600_000)..<(now - 900_000))
+                    }, options: practice.options(.practitioner))
+                let today = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+                let proposal = try await booking.proposeAgreement(
+                    .with {
+                        $0.agreement.clientID.value = practice.id(.client)
+                        $0.agreement.goal = "Steadier days"
+                        $0.agreement.everyWeeks = 1
+                        // Three days from now, 23:00 UTC: clear of the 20 one-hour bookings above.
+                        $0.agreement.weekday = Tillit_Identity_V1_Weekday(
+                            rawValue: ((today.weekday! + 5) % 7 + 3) % 7 + 1)!
+                        $0.agreement.startMinute = 23 * 60
+                        $0.agreement.timeZone = "UTC"
+                        $0.agreement.sessionTypeID = type.id
+                        $0.agreement.locationID = location
+                        $0.agreement.startDate = .with {
+                            $0.year = Int32(today.year!)
+                            $0.month = Int32(today.month!)
+                            $0.day = Int32(today.day!)
+                        }
+                        $0.agreement.price.currency = "EUR"
+                    }, options: practice.options(.practitioner)
+                ).agreement
+                let accepted = try await booking.acceptAgreement(
+                    .with { $0.agreementID = proposal.id }, options: client
+                ).agreement
+                #expect(accepted.occurrences.count == 4, "\(accepted.occurrences)")
+                #expect(accepted.occurrences.allSatisfy { $0.status == .booked }, "\(accepted.occurrences)")
+                rpc.close()
+                child.signal(SIGKILL)
+                #expect(await child.waitForExit() == SIGKILL)
+                child = try start(dataDirectory: data, identityPort: identity.port)
+                address = try await child.boundAddress()
+                rpc = RPCClient(host: address.host, port: address.port, configuration: try .tls(to: .booking))
+                booking = Tillit_Booking_V1_Booking.Client(rpc)
+                try await Task.sleep(for: .seconds(3))  // several housekeeping rounds
+                let after = try await booking.getAgreement(
+                    .with { $0.agreementID = proposal.id }, options: client
+                ).agreement
+                #expect(after.occurrences == accepted.occurrences)
+                let series = try await booking.listAppointments(
+                    .with {
+                        $0.clientID.value = practice.id(.client)
+                        $0.during = Tillit_Common_V1_TimeRange(millis: now..<(now + 40 * 86_400_000))
+                        $0.page.pageSize = 200
+                    }, options: scheduler
+                ).appointments.filter { $0.bookedBy.value == practice.id(.practitioner) && $0.status == .booked }
+                #expect(series.count == 4)
+                verification = try await booking.verifyAuditChain(.init(), options: admin)
+                #expect(verification.intact, "\(verification.problem)")
+                rpc.close()
                 #expect(await child.stop() == 0, "\(child.log)")
             }
         }
