@@ -20,7 +20,7 @@ struct QueryPlanTests {
                 let org = "o"
                 let three: StatementArguments = ["a", "b", "c"]
                 let cases: [(String, String, StatementArguments, String)] = [
-                    ("held time", BookingQueries.heldTime(practitioners: 3), [org] + three + [0, 1], "appointments_by_practitioner"),
+                    ("held time", BookingQueries.heldTime, [org, "a", 0, 1, "x"], "appointments_by_practitioner"),
                     ("exceptions", BookingQueries.exceptions(practitioners: 3), [org] + three + [0, 1, 0], "availability_exceptions_by_time"),
                     ("overlap trigger", BookingQueries.practitionerOverlap, [org, "a", 0, 1, 0], "appointments_by_practitioner"),
                     ("a practitioner's appointments", BookingQueries.practitionerAppointments, [org, "a", 0, 1], "appointments_by_practitioner"),

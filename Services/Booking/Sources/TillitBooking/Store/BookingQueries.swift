@@ -3,17 +3,17 @@ import GRDB
 /// The hot queries of slot search and booking, by name, so that the EXPLAIN QUERY PLAN test
 /// checks the very text the store runs: each must be an index range search, never a scan.
 public enum BookingQueries {
-    /// Time held by appointments of `count` practitioners starting in a range (arguments:
-    /// organisation, the practitioners, range start minus the longest held time, range end).
-    public static func heldTime(practitioners count: Int) -> String {
-        """
-        SELECT practitioner_id, starts_at, ends_at, blocked_until, session_type_id, location_id, capacity, id
+    /// Time held by one practitioner's appointments starting in a range, other than one being
+    /// moved (arguments: organisation, practitioner, range start minus the longest held time,
+    /// range end, the appointment to leave out or NULL).
+    public static let heldTime = """
+        SELECT starts_at, ends_at, blocked_until, capacity,
+            CASE WHEN capacity > 1 THEN session_type_id END, CASE WHEN capacity > 1 THEN location_id END
         FROM appointments
-        WHERE organization_id = ? AND practitioner_id IN (\(databaseQuestionMarks(count: count)))
-          AND starts_at > ? AND starts_at < ? AND status IN ('booked', 'attended', 'no_show')
-        ORDER BY practitioner_id, starts_at
+        WHERE organization_id = ? AND practitioner_id = ? AND starts_at > ? AND starts_at < ?
+          AND status IN ('booked', 'attended', 'no_show') AND id IS NOT ?
+        ORDER BY starts_at
         """
-    }
 
     /// Exceptions of `count` practitioners overlapping a range (arguments: organisation, the
     /// practitioners, range start minus 366 days, range end, range start).

@@ -5,8 +5,8 @@ import TillitServiceKit
 extension BookingStore {
     /// Free slots of `sessionTypeID` starting in `range` for the availability passing `filter`
     /// (active practitioners at active locations), in `SlotKey` order after `after`, at most
-    /// `limit` — found in one snapshot, a day at a time, so the first page reads only the held
-    /// time of its first days (each an indexed range read; docs/booking.md and the EXPLAIN
+    /// `limit` — found in one snapshot, a day first and then spans twice as long, so the first
+    /// page reads only the held time of its first days (each an indexed range read; docs/booking.md and the EXPLAIN
     /// QUERY PLAN test). NOT_FOUND unless the session type is active. `ignoring` is an
     /// appointment being moved, whose own time does not count as taken.
     func findSlots(
@@ -25,14 +25,14 @@ extension BookingStore {
             let held = sessionType.durationMillis + sessionType.bufferMillis
             var found: [FoundSlot] = []
             var chunkStart = max(range.lowerBound, after?.startsAt ?? range.lowerBound, min(earliestStart, range.upperBound))
+            // A day first (a page usually fills there), then twice as long each round.
+            var span: Int64 = 86_400_000
             while chunkStart < range.upperBound, found.count < limit {
-                let chunkEnd = min(range.upperBound, chunkStart + 86_400_000)
-                var busy = try heldTime(
+                let chunkEnd = min(range.upperBound, chunkStart + span)
+                span *= 2
+                let busy = try heldTime(
                     db, organization: organization, practitioners: practitioners,
-                    range: chunkStart..<(chunkEnd + held))
-                if let ignoring {
-                    for key in busy.keys { busy[key]?.removeAll { $0.appointmentID == ignoring } }
-                }
+                    range: chunkStart..<(chunkEnd + held), ignoring: ignoring)
                 var finder = SlotFinder(sessionType: sessionType, during: chunkStart..<chunkEnd, earliestStart: earliestStart)
                 found += finder.slots(
                     availability: sets, exceptions: exceptions, busy: busy, after: after, limit: limit - found.count)
@@ -82,21 +82,31 @@ extension BookingStore {
         }
     }
 
-    /// Time held by appointments of `practitioners` that could overlap `range`, by start.
-    func heldTime(_ db: Database, organization: String, practitioners: [String], range: Range<Int64>) throws
-        -> [String: [BusyTime]]
-    {
-        let rows = try Row.fetchAll(
-            db,
-            sql: BookingQueries.heldTime(practitioners: practitioners.count),
-            arguments: [organization] + StatementArguments(practitioners)
-                + [range.lowerBound - BookingSchema.longestHeldMillis, range.upperBound])
+    /// Time held by appointments of `practitioners` (other than `ignoring`) that could overlap
+    /// `range`, by start: one cached statement per practitioner reading integers (the place and
+    /// type only of group sessions, where they decide whether a place can be joined).
+    func heldTime(
+        _ db: Database, organization: String, practitioners: [String], range: Range<Int64>, ignoring: String? = nil
+    ) throws -> [String: [BusyTime]] {
+        let statement = try db.cachedStatement(sql: BookingQueries.heldTime)
         var result: [String: [BusyTime]] = [:]
-        for row in rows {
-            result[row[0], default: []].append(
-                BusyTime(
-                    appointmentID: row[7], startsAt: row[1], endsAt: row[2], blockedUntil: row[3],
-                    sessionTypeID: row[4], locationID: row[5], capacity: row[6]))
+        for practitioner in practitioners {
+            let rows = try Row.fetchCursor(
+                statement,
+                arguments: [
+                    organization, practitioner, range.lowerBound - BookingSchema.longestHeldMillis, range.upperBound,
+                    ignoring,
+                ])
+            var held: [BusyTime] = []
+            while let row = try rows.next() {
+                let capacity: Int = row[3]
+                held.append(
+                    BusyTime(
+                        appointmentID: "", startsAt: row[0], endsAt: row[1], blockedUntil: row[2],
+                        sessionTypeID: capacity > 1 ? row[4] : "", locationID: capacity > 1 ? row[5] : "",
+                        capacity: capacity))
+            }
+            if !held.isEmpty { result[practitioner] = held }
         }
         return result
     }
