@@ -68,9 +68,13 @@ final class BookingStack: Sendable {
         return user
     }
 
-    /// Stops Booking, then Identity, and removes the folder, without blocking the caller.
+    /// Stops Booking and Identity and removes the folder, without blocking the caller. Both get
+    /// SIGTERM at once (a test process that ends right after a test must not leave Identity
+    /// running while a background thread still waits for Booking); the folder goes once both
+    /// have exited.
     func tearDown() {
         let identity = self.identity
+        identity.child.signal(SIGTERM)
         booking.stopInBackground { identity.tearDown() }
     }
 }

@@ -4,8 +4,9 @@ import TillitServiceKit
 import TillitTesting
 
 /// `tillit stack up` run by a test as a child process: its output collected as it comes, the
-/// SERVING lines read back, and stopped with SIGTERM (SIGKILL if it is still running when the
-/// value goes away).
+/// SERVING lines read back, and stopped with SIGTERM. If it still runs when the value goes away
+/// (a test that failed early), it gets SIGTERM too, so it stops its services, and SIGKILL only
+/// if it has not exited 30 seconds later.
 final class StackUpProcess: Sendable {
     private let process: Process
     private let chunks = Recorder<String>()
@@ -49,10 +50,12 @@ final class StackUpProcess: Sendable {
     }
 
     deinit {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let end = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < end { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// Everything it printed so far.
