@@ -280,6 +280,8 @@ let package = Package(
                 // TOTP codes for the end-to-end tests, and `tillit-identity` built to run against.
                 "TillitIdentity",
                 "TillitIdentityServer",
+                // `tillit-booking` built for the booking commands' and the stack's tests.
+                "TillitBookingServer",
                 // Built so the tests can run `tillit-bench serve` as a stand-in service.
                 "TillitBench",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

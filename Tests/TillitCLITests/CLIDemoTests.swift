@@ -3,55 +3,101 @@ import Testing
 import TillitCLI
 import TillitTesting
 
-/// `tillit stack up --demo` with the real `tillit-identity`: seeds once, prints how to log in,
-/// and on a second start only prints the hints again.
-@Suite(.timeLimit(.minutes(5))) struct CLIDemoTests {
-    /// Runs `tillit stack up --demo` (Identity on a port it picks, port 0) until `marker` appears
-    /// in its output; returns the output.
-    private func stackUp(folder: URL, until marker: String) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Built.tillit)
-        process.arguments = [
-            "stack", "up", "--demo", "--bin-dir", Built.directory.path, "--data-dir",
-            folder.appendingPathComponent("data").path, "--identity-addr", "127.0.0.1:0",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        environment["TILLIT_IDENTITY_SCRYPT_LOG2_N"] = "10"
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        let chunks = Recorder<String>()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil }
-            chunks.append(String(decoding: chunk, as: UTF8.self))
+/// `tillit stack up --demo` with the real `tillit-identity` and `tillit-booking` (both on ports
+/// they pick, port 0): seeds Identity's and then Booking's demo data once, prints how to log in,
+/// and on a second start only prints the hints again; a demo practitioner who logs in as the
+/// hints say finds the booking demo data.
+@Suite(.timeLimit(.minutes(6))) struct CLIDemoTests {
+    /// Starts `tillit stack up --demo` on the data in `folder` and waits for every marker.
+    private func stackUp(folder: URL, until markers: [String]) async throws -> StackUpProcess {
+        let stack = try StackUpProcess([
+            "--demo", "--bin-dir", try StackUpProcess.binaries(in: folder).path, "--data-dir",
+            folder.appendingPathComponent("data").path, "--identity-addr", "127.0.0.1:0", "--booking-addr",
+            "127.0.0.1:0",
+        ])
+        for marker in markers {
+            guard await stack.waitFor(marker, timeout: .seconds(150)) else {
+                try await stack.stop()
+                Issue.record("no '\(marker)' in: \(stack.output)")
+                throw CancellationError()
+            }
         }
-        try process.run()
-        let seen = await eventually(timeout: .seconds(90)) { chunks.all.joined().contains(marker) }
-        process.terminate()
-        try await onOwnThread { process.waitUntilExit() }
-        let text = chunks.all.joined()
-        try #require(seen, "no '\(marker)' in: \(text)")
-        return text
+        return stack
     }
 
-    @Test func seedsADemoPracticeOnceAndPrintsHowToLogIn() async throws {
+    /// Björn, the demo psychotherapist, using `tillit` against this run of the stack.
+    private func demoUser(_ folder: URL, _ stack: StackUpProcess) throws -> CLIUser {
+        let identity = try #require(stack.serving("identity"), "\(stack.output)")
+        let booking = try #require(stack.serving("booking"), "\(stack.output)")
+        return CLIUser(
+            configDirectory: folder.appendingPathComponent("config-bjorn"),
+            identityAddress: identity.address.description,
+            environment: [
+                "TILLIT_BOOKING_ADDR": booking.address.description,
+                "TILLIT_TLS_CA": folder.appendingPathComponent("data/tls/ca.pem").path,
+            ])
+    }
+
+    @Test func seedsADemoPracticeAndItsBookingsOnceAndPrintsHowToLogIn() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-demo-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let first = try await stackUp(folder: folder, until: "all staff enrol two-factor at first login")
-        #expect(first.contains("demo: seeded Demo Practice"), "\(first)")
-        #expect(first.contains("admin@demo.tillit.test") && first.contains(DemoSeederPassword.value))
-        #expect(first.contains("tillit org update --staff-totp off"), "says how the demo staff log in")
-        let line = try #require(first.split(separator: "\n").first { $0.contains("organisation id:") })
+
+        let first = try await stackUp(
+            folder: folder, until: ["all staff enrol two-factor at first login", "demo: booking seeded."])
+        let text = first.output
+        #expect(text.contains("demo: seeded Demo Practice"), "\(text)")
+        #expect(text.contains("admin@demo.tillit.test") && text.contains(DemoSeederPassword.value))
+        #expect(text.contains("tillit org update --staff-totp off"), "says how the demo staff log in")
+        #expect(text.contains("appointments booked: 3"), "\(text)")
+        let line = try #require(text.split(separator: "\n").first { $0.contains("organisation id:") })
         let org = String(line.split(separator: " ").last!)
 
-        // Identity is stopped with the stack; start it again on its own and look around.
-        let second = try await stackUp(folder: folder, until: "all staff enrol two-factor at first login")
-        #expect(second.contains("already seeded") && second.contains(org), "\(second)")
-        #expect(!second.contains("demo: seeded"))
+        // Björn logs in as the hints say (two-factor enrolment first) and finds the demo data.
+        let bjorn = try demoUser(folder, first)
+        let bjornID = try await bjorn.logInEnrollingTOTP(
+            org: org, email: "bjorn@demo.tillit.test", password: DemoSeederPassword.value)
+        let types = try await bjorn.run(["booking", "session-types", "list", "--json"])
+        #expect(types.status == 0, "\(types)")
+        let names = Set(types.jsonArray?.compactMap { $0["name"] as? String } ?? [])
+        #expect(
+            names == ["Individual session", "Video session", "Skin consultation", "Group session"], "\(types)"
+        )
+        let individual = try #require(
+            types.jsonArray?.first { $0["name"] as? String == "Individual session" }?["id"] as? String)
+        let week = try await bjorn.run(["booking", "availability", "list", "--practitioner", "me", "--json"])
+        #expect(week.status == 0 && week.jsonArray?.count == 1, "\(week)")
+        #expect((week.jsonArray?.first?["rules"] as? [String])?.count == 5, "mon-thu and fri: \(week)")
+        let mine = try await bjorn.run(["booking", "appointments", "list", "--practitioner", "me", "--json"])
+        #expect(mine.status == 0, "\(mine)")
+        let appointments = mine.jsonArray ?? []
+        #expect(!appointments.isEmpty, "Ida's appointment with Björn: \(mine)")
+        #expect(appointments.allSatisfy { $0["practitionerId"] as? String == bjornID }, "\(mine)")
+        let table = try await bjorn.run(["booking", "appointments", "list", "--practitioner", "me"])
+        #expect(table.stdout.contains("Ida Nilsson") && table.stdout.contains("Södermalm"), "\(table)")
+        let slots = try await bjorn.run([
+            "booking", "slots", "--session-type", individual, "--city", "Stockholm", "--days", "14", "--json",
+        ])
+        #expect(slots.status == 0 && slots.jsonArray?.isEmpty == false, "\(slots)")
+        // The demo practice has contact hours: a Saturday night is outside, with a crisis line.
+        let window = try await bjorn.run([
+            "booking", "contact-window", "--practitioner", "me", "--at", "2030-01-05 23:00",
+        ])
+        #expect(window.status == 0 && window.stdout.hasPrefix("outside"), "\(window)")
+        #expect(window.stdout.contains("112") && window.stdout.contains("90101"), "\(window)")
+        #expect(try await first.stop() == 0, "\(first.output)")
+
+        // A second start: nothing is seeded again (Identity's or Booking's).
+        let second = try await stackUp(
+            folder: folder, until: ["demo: booking demo data is already seeded.", "booking     SERVING"])
+        #expect(second.output.contains("already seeded") && second.output.contains(org), "\(second.output)")
+        #expect(!second.output.contains("demo: seeded") && !second.output.contains("demo: booking seeded."))
+        let again = try demoUser(folder, second)
+        let after = try await again.run(["booking", "appointments", "list", "--practitioner", "me", "--json"])
+        #expect(after.status == 0 && after.jsonArray?.count == appointments.count, "\(after)")
+        let typesAfter = try await again.run(["booking", "session-types", "list", "--json"])
+        #expect(typesAfter.jsonArray?.count == 4, "\(typesAfter)")
+        #expect(try await second.stop() == 0, "\(second.output)")
     }
 }
 

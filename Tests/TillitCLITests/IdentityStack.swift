@@ -113,6 +113,8 @@ final class IdentityStack: Sendable {
 struct CLIUser: Sendable {
     let configDirectory: URL
     let identityAddress: String
+    /// More variables of every run (e.g. TILLIT_BOOKING_ADDR), under those of `run`'s caller.
+    var environment: [String: String] = [:]
 
     var sessionFile: URL { configDirectory.appendingPathComponent("session.json") }
 
@@ -135,6 +137,7 @@ struct CLIUser: Sendable {
         merged["TILLIT_TLS_CA"] = TestPKI.main.files.caCertificate
         merged["NO_COLOR"] = "1"
         merged["SWIFT_BACKTRACE"] = "enable=no"
+        merged.merge(self.environment) { $1 }
         merged.merge(environment) { $1 }
         process.environment = merged
         let output = Pipe()
@@ -155,6 +158,33 @@ struct CLIUser: Sendable {
         return TillitRun(
             status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
             stderr: String(decoding: errorData.all[0], as: UTF8.self))
+    }
+
+    /// Logs in a staff account whose first login only allows two-factor enrolment (the default
+    /// for every staff account of a new practice): logs in with the password, enrols TOTP,
+    /// confirms with the current step's code and logs in again with the next step's. Returns the
+    /// account id.
+    @discardableResult
+    func logInEnrollingTOTP(org: String, email: String, password: String) async throws -> String {
+        let first = try await run(
+            ["login", "--org", org, "--email", email, "--password-stdin", "--json"], stdin: password + "\n")
+        try #require(first.status == 0, "\(first)")
+        try #require(first.value("totpEnrolmentRequired") as? Bool == true, "\(first)")
+        let enrol = try await run(["mfa", "enrol", "--json"])
+        try #require(enrol.status == 0, "\(enrol)")
+        let secret = try #require(enrol.json?["secret"] as? String)
+        let totp = TOTP(secret: try #require(Base32.decode(secret)))
+        let step = TOTP.step(at: Date())
+        let confirm = try await run(["mfa", "confirm", totp.code(step: step)])
+        try #require(confirm.status == 0, "\(confirm)")
+        let second = try await run(
+            [
+                "login", "--org", org, "--email", email, "--totp", totp.code(step: step + 1),
+                "--password-stdin", "--json",
+            ],
+            stdin: password + "\n")
+        try #require(second.status == 0, "\(second)")
+        return try #require(second.value("account", "id") as? String, "\(second)")
     }
 
     /// The stored session as JSON.

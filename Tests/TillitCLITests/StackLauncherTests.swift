@@ -198,4 +198,118 @@ import TillitTesting
             #expect(Self.started(events).allSatisfy { !isAlive($0) })
         }
     }
+
+    /// A dependent starts only once its dependency is SERVING, with the address the dependency
+    /// reported (it was told port 0); when the dependency comes back at another address, the
+    /// dependent is restarted with the new one.
+    @Test func aDependentStartsAfterItsDependencyWithItsReportedAddress() async throws {
+        let logs = try Self.logFolder()
+        defer { try? FileManager.default.removeItem(at: logs) }
+        let seen = logs.appendingPathComponent("beta-saw").path
+        // Notes the address it was given, then serves on a port of its own.
+        let script = "printf '%s\\n' \"$ALPHA_ADDR\" >> '\(seen)'; exec '\(Built.bench)' serve --port 0"
+        let beta = StackServiceSpec(
+            name: "beta", executable: "/bin/sh", arguments: ["-c", script],
+            environment: Self.childEnvironment,
+            address: ServiceAddress(host: "127.0.0.1", port: 0),
+            dependencies: [StackDependency(service: "alpha", environmentVariable: "ALPHA_ADDR")])
+        func given() -> [String] {
+            ((try? String(contentsOfFile: seen, encoding: .utf8)) ?? "").split(separator: "\n").map(
+                String.init)
+        }
+
+        let events = try await Self.withLauncher([beta, Self.bench("alpha")], logs: logs) { events in
+            #expect(
+                await eventually(timeout: .seconds(60)) {
+                    !Self.serving(events.all, "alpha").isEmpty && !Self.serving(events.all, "beta").isEmpty
+                })
+            let alpha = try #require(Self.serving(events.all, "alpha").first)
+            let all = events.all
+            let alphaServing = try #require(
+                all.firstIndex { if case .serving("alpha", _, _) = $0 { true } else { false } })
+            let betaStarted = try #require(
+                all.firstIndex { if case .started("beta", _) = $0 { true } else { false } })
+            #expect(alphaServing < betaStarted, "\(all)")
+            #expect(given() == [alpha.address.description], "\(given())")
+
+            // Alpha dies and comes back on a port it picks again.
+            kill(alpha.pid, SIGKILL)
+            #expect(await eventually(timeout: .seconds(60)) { Self.serving(events.all, "alpha").count == 2 })
+            let back = try #require(Self.serving(events.all, "alpha").last)
+            if back.address == alpha.address {
+                // The kernel handed out the same port again: beta's address is still right.
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(Self.serving(events.all, "beta").count == 1, "\(events.all)")
+            } else {
+                #expect(
+                    await eventually(timeout: .seconds(60)) { Self.serving(events.all, "beta").count == 2 },
+                    "\(events.all)")
+                #expect(
+                    events.all.contains(
+                        .dependencyMoved(service: "beta", dependency: "alpha", address: back.address)),
+                    "\(events.all)")
+                #expect(given() == [alpha.address.description, back.address.description], "\(given())")
+            }
+        }
+        #expect(events.contains(.waiting(service: "beta", dependencies: ["alpha"])), "\(events)")
+        #expect(Self.started(events).allSatisfy { !isAlive($0) })
+    }
+
+    /// `tillit stack up` with the real `tillit-identity` and `tillit-booking`, both told port 0:
+    /// Booking starts after Identity is SERVING, with the address Identity reported, and is
+    /// SERVING (and not degraded: it reaches Identity) at the address it reported; `tillit
+    /// health` says so for both; SIGTERM stops both.
+    @Test func stackUpStartsBookingAfterIdentityWithIdentitysReportedAddress() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-stack-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bin = try StackUpProcess.binaries(in: folder)
+        let data = folder.appendingPathComponent("data")
+        let stack = try StackUpProcess([
+            "--bin-dir", bin.path, "--data-dir", data.path, "--identity-addr", "127.0.0.1:0",
+            "--booking-addr",
+            "127.0.0.1:0",
+        ])
+        #expect(await stack.waitFor("booking     SERVING"), "\(stack.output)")
+        let identity = try #require(stack.serving("identity"), "\(stack.output)")
+        let booking = try #require(stack.serving("booking"), "\(stack.output)")
+        defer {
+            for pid in [identity.pid, booking.pid] where isAlive(pid) { kill(pid, SIGKILL) }
+        }
+        #expect(identity.address.port != 0 && booking.address.port != 0, "\(stack.output)")
+        let identityServing = try #require(stack.firstLine("identity", "SERVING"))
+        let bookingStarting = try #require(stack.firstLine("booking", "STARTING"))
+        #expect(identityServing < bookingStarting, "\(stack.output)")
+        #expect(stack.firstLine("booking", "WAITING") != nil, "\(stack.output)")
+        let ready = ReadyFile.read(from: data.appendingPathComponent("logs/booking.ready").path)
+        #expect(ready?.address == booking.address && ready?.pid == booking.pid)
+        // What Booking was given: Identity's bound address, not the port 0 it was told.
+        let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(booking.pid)/environ"))
+        let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        let given = variables.first { $0.hasPrefix("TILLIT_IDENTITY_ADDR=") }
+        #expect(given == "TILLIT_IDENTITY_ADDR=\(identity.address)")
+
+        let tls = ["TILLIT_TLS_CA": data.appendingPathComponent("tls/ca.pem").path]
+        for (service, address) in [("identity", identity.address), ("booking", booking.address)] {
+            let health = try await runTillit(
+                ["health", service, "--\(service)-addr", address.description, "--json", "--timeout", "10"],
+                environment: tls)
+            #expect(health.status == 0, "\(health.output)")
+            #expect(health.output.contains("\"status\":\"SERVING\""), "\(health.output)")
+        }
+        // Booking's list of ended sessions is fresh: it polls Identity at the right address.
+        #expect(
+            await eventually(timeout: .seconds(30), interval: .milliseconds(500)) {
+                let health = try? await runTillit(
+                    [
+                        "health", "booking", "--booking-addr", booking.address.description, "--json",
+                        "--timeout", "10",
+                    ],
+                    environment: tls)
+                return health?.status == 0 && health?.output.contains("degraded") == false
+            })
+
+        #expect(try await stack.stop() == 0, "\(stack.output)")
+        #expect(!isAlive(identity.pid) && !isAlive(booking.pid))
+        #expect(stack.output.contains("All services stopped."), "\(stack.output)")
+    }
 }

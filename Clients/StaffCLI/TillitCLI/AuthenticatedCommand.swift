@@ -13,6 +13,8 @@ struct IdentityCall: Sendable {
     let options: CallOptions
     /// The current session (after any refresh).
     let session: Session
+    /// Where Identity is.
+    let address: ServiceAddress
 }
 
 /// A command that acts as the signed-in user. A command group for a future service adopts it
@@ -58,7 +60,8 @@ extension AuthenticatedCommand {
         var metadata = Metadata()
         metadata.add("authorization", "Bearer \(session.accessToken)")
         return IdentityCall(
-            client: connection.client, options: CallOptions(metadata: metadata), session: session)
+            client: connection.client, options: CallOptions(metadata: metadata), session: session,
+            address: connection.address)
     }
 
     private static func describe(_ error: RPCError, connection: IdentityConnection, session: Session)

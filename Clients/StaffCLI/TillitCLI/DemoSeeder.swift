@@ -8,6 +8,12 @@ import TillitServiceKit
 /// disciplines, a pre-licensed practitioner with a supervisor, a scheduler, clients with
 /// consents. Idempotent: what it created is remembered in `<data dir>/demo.json`, and a second
 /// run only prints the login hints again.
+///
+/// When the stack runs Booking, it then seeds Booking's demo data through Booking's rpcs as the
+/// setup admin (`DemoBookingSeeder`: session types, the practitioners' weekly availability at
+/// the demo locations, a few appointments), once: `demo.json` remembers that too, and a run
+/// that finds Identity seeded but not Booking (Booking was down, or added later) signs the
+/// setup admin in again with its TOTP secret and seeds Booking then.
 struct DemoSeeder: Sendable {
     /// The password of every demo account.
     static let password = "tillit-demo-password"
@@ -21,6 +27,19 @@ struct DemoSeeder: Sendable {
         var accounts: [[String]]
         /// The setup account's TOTP secret (Base32): the seeder enrolled it to create the rest.
         var setupTotpSecret: String
+        /// The last TOTP step the seeder used for the setup account (a step is accepted once, so
+        /// a later sign-in uses a later one); absent in files of older versions.
+        var setupTotpLastStep: Int64?
+        /// What Booking's demo data is; absent until it was seeded.
+        var booking: DemoBookingSeeder.Record?
+    }
+
+    /// Booking in the stack: how it is reached, and where it is once it is SERVING.
+    struct BookingTarget: Sendable {
+        /// TLS trusting the stack's CA, expecting Booking's name.
+        let security: TransportSecurity
+        /// Booking's reported address, nil until it is SERVING.
+        let address: @Sendable () -> ServiceAddress?
     }
 
     /// Identity's address.
@@ -29,6 +48,8 @@ struct DemoSeeder: Sendable {
     let dataDirectory: URL
     /// How Identity is reached (TLS trusting the stack's CA).
     let security: TransportSecurity
+    /// Booking, when the stack runs it (nil: Identity's demo data only).
+    var booking: BookingTarget?
     /// Prints a line.
     let say: @Sendable (String) -> Void
 
@@ -44,22 +65,148 @@ struct DemoSeeder: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(200))
         }
+        var record: Record
+        var token: String?
         do {
             if let data = FileManager.default.contents(atPath: recordFile.path) {
-                let record = try JSONDecoder().decode(Record.self, from: data)
+                record = try JSONDecoder().decode(Record.self, from: data)
                 say(Self.hints(record, fresh: false))
-                return
+            } else {
+                say("demo: seeding the demo practice (hashing passwords at production cost takes a moment)…")
+                guard let seeded = try await seed() else { return }
+                (record, token) = seeded
+                try save(record)
+                say(Self.hints(record, fresh: true))
             }
-            say("demo: seeding the demo practice (hashing passwords at production cost takes a moment)…")
-            guard let record = try await seed() else { return }
-            let data = try JSONEncoder().encode(record)
-            _ = FileManager.default.createFile(
-                atPath: recordFile.path, contents: data, attributes: [.posixPermissions: 0o600])
-            say(Self.hints(record, fresh: true))
         } catch let error as RPCError {
             say("demo: seeding failed: \(error.code): \(error.message)")
+            return
         } catch {
             say("demo: seeding failed: \(error)")
+            return
+        }
+        guard let booking else { return }
+        if let seeded = record.booking {
+            say(DemoBookingSeeder.hints(seeded, organization: record.organizationId, fresh: false))
+            return
+        }
+        await seedBooking(booking, record: record, token: token, until: end)
+    }
+
+    /// Waits for Booking to be SERVING, signs the setup admin in unless `token` is still that
+    /// session's, seeds Booking and remembers it in `demo.json`.
+    private func seedBooking(
+        _ booking: BookingTarget, record: Record, token: String?, until end: ContinuousClock.Instant
+    )
+        async
+    {
+        var record = record
+        var address: ServiceAddress?
+        while true {
+            if let reported = booking.address(),
+                await HealthProbe.check(reported, timeout: .seconds(2), security: booking.security)
+                    == .serving
+            {
+                address = reported
+                break
+            }
+            guard ContinuousClock.now < end, !Task.isCancelled else {
+                if !Task.isCancelled { say("demo: booking did not become SERVING; no booking demo data") }
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        guard let address else { return }
+        say("demo: seeding booking (session types, weekly availability, appointments)…")
+        let identityRPC = RPCClient(
+            host: self.address.host, port: self.address.port,
+            configuration: RPCClientConfiguration(transportSecurity: security))
+        let bookingRPC = RPCClient(
+            host: address.host, port: address.port,
+            configuration: RPCClientConfiguration(transportSecurity: booking.security))
+        defer {
+            identityRPC.close()
+            bookingRPC.close()
+        }
+        do {
+            let identity = Tillit_Identity_V1_Identity.Client(identityRPC)
+            func seeder(_ token: String) -> DemoBookingSeeder {
+                DemoBookingSeeder(
+                    identity: identity, booking: Tillit_Booking_V1_Booking.Client(bookingRPC),
+                    options: Self.bearer(token))
+            }
+            let seeded: DemoBookingSeeder.Record
+            if let token {
+                do {
+                    seeded = try await seeder(token).seed()
+                } catch let error as RPCError where error.code == .unauthenticated {
+                    // The token of the Identity seeding expired while Booking came up.
+                    let fresh = try await signInSetup(identity, record: &record)
+                    try save(record)
+                    seeded = try await seeder(fresh).seed()
+                }
+            } else {
+                let fresh = try await signInSetup(identity, record: &record)
+                try save(record)
+                seeded = try await seeder(fresh).seed()
+            }
+            record.booking = seeded
+            try save(record)
+            say(DemoBookingSeeder.hints(seeded, organization: record.organizationId, fresh: true))
+        } catch let error as RPCError {
+            say("demo: seeding booking failed: \(error.code): \(error.message)")
+        } catch {
+            say("demo: seeding booking failed: \(error)")
+        }
+    }
+
+    /// Signs the setup admin in with its password and a TOTP code of a step after the last one
+    /// used (waiting for the next 30-second step if need be); records the step used.
+    private func signInSetup(_ identity: Tillit_Identity_V1_Identity.Client, record: inout Record)
+        async throws
+        -> String
+    {
+        guard let secret = Base32.decode(record.setupTotpSecret) else {
+            throw RPCError(code: .internalError, message: "demo.json holds a TOTP secret that is not Base32")
+        }
+        let totp = TOTP(secret: secret)
+        var login = Tillit_Identity_V1_LoginRequest()
+        login.organizationID.value = record.organizationId
+        login.email = "setup@\(Self.domain)"
+        login.password = record.password
+        var attempts = 0
+        while true {
+            attempts += 1
+            // A code of the current or the next step is accepted, once, if later than the last used.
+            let step = max(TOTP.step(at: Date()), (record.setupTotpLastStep ?? Int64.min + 1) + 1)
+            while TOTP.step(at: Date()) + 1 < step {
+                try await Task.sleep(for: .seconds(1))
+            }
+            login.totpCode = totp.code(step: step)
+            do {
+                let session = try await identity.login(login)
+                record.setupTotpLastStep = step
+                return session.tokens.accessToken
+            } catch let error as RPCError where error.code == .unauthenticated && attempts < 3 {
+                // That step was used after all (an older demo.json does not say): take a later one.
+                record.setupTotpLastStep = step
+            }
+        }
+    }
+
+    /// Writes `record` to `demo.json` (owner-only) atomically: a temporary file, then a rename.
+    private func save(_ record: Record) throws {
+        let data = try JSONEncoder().encode(record)
+        let temporary = recordFile.path + ".tmp"
+        try? FileManager.default.removeItem(atPath: temporary)
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+        else {
+            throw CLIError(.internalError, "cannot write \(temporary)")
+        }
+        guard rename(temporary, recordFile.path) == 0 else {
+            throw CLIError(.internalError, "cannot rename \(temporary) to \(recordFile.path)")
         }
     }
 
@@ -85,10 +232,12 @@ struct DemoSeeder: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    private static let domain = "demo.tillit.test"
+    /// The e-mail domain of the demo staff.
+    static let domain = "demo.tillit.test"
 
     /// Creates everything; nil when Identity already holds an organisation seeded elsewhere.
-    private func seed() async throws -> Record? {
+    /// Returns the record and the setup admin's access token.
+    private func seed() async throws -> (Record, String)? {
         let rpc = RPCClient(
             host: address.host, port: address.port,
             configuration: RPCClientConfiguration(transportSecurity: security))
@@ -195,9 +344,10 @@ struct DemoSeeder: Sendable {
             }
             accounts.append([request.email, "\(name) (client, no password: `tillit password set <id>`)"])
         }
-        return Record(
+        let record = Record(
             organizationId: orgID, organizationName: organization.name, password: Self.password,
-            accounts: accounts, setupTotpSecret: enrolment.secret)
+            accounts: accounts, setupTotpSecret: enrolment.secret, setupTotpLastStep: step + 1)
+        return (record, session.tokens.accessToken)
     }
 
     private static func location(_ name: String, _ address: String, _ city: String)
@@ -210,7 +360,8 @@ struct DemoSeeder: Sendable {
         return location
     }
 
-    private static func bearer(_ token: String) -> CallOptions {
+    /// Call options carrying `token`.
+    static func bearer(_ token: String) -> CallOptions {
         var metadata = Metadata()
         metadata.add("authorization", "Bearer \(token)")
         return CallOptions(metadata: metadata)

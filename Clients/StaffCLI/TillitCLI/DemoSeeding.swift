@@ -4,34 +4,57 @@ import TillitRPC
 import TillitServiceKit
 
 /// The demo seeder of `tillit stack up --demo`, started once Identity has reported the address
-/// it bound (its port may have been 0) and is SERVING there; at most one runs.
+/// it bound (its port may have been 0) and is SERVING there; at most one runs. When Booking is
+/// part of the stack, the seeder goes on to Booking's demo data once Booking has reported its
+/// address (`booking(at:)`).
 final class DemoSeeding: Sendable {
+    private struct State {
+        var task: Task<Void, Never>?
+        var booking: ServiceAddress?
+    }
+
     private let dataDirectory: URL
     private let security: TransportSecurity
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let bookingSecurity: TransportSecurity?
+    private let state = Mutex(State())
 
-    /// Seeding for the stack whose data is in `dataDirectory`, reaching Identity over `security`.
-    init(dataDirectory: URL, security: TransportSecurity) {
+    /// Seeding for the stack whose data is in `dataDirectory`, reaching Identity over `security`
+    /// and, when the stack runs Booking, Booking over `bookingSecurity` (nil: no Booking).
+    init(dataDirectory: URL, security: TransportSecurity, bookingSecurity: TransportSecurity?) {
         self.dataDirectory = dataDirectory
         self.security = security
+        self.bookingSecurity = bookingSecurity
     }
 
     /// Starts the seeder against Identity at `address`, unless it was started already.
     func start(identity address: ServiceAddress) {
-        task.withLock { task in
-            guard task == nil else { return }
+        state.withLock { state in
+            guard state.task == nil else { return }
             let dataDirectory = self.dataDirectory
             let security = self.security
-            task = Task {
-                await DemoSeeder(address: address, dataDirectory: dataDirectory, security: security) {
+            let booking = bookingSecurity.map { security in
+                DemoSeeder.BookingTarget(security: security) { [weak self] in self?.bookingAddress }
+            }
+            state.task = Task {
+                await DemoSeeder(
+                    address: address, dataDirectory: dataDirectory, security: security, booking: booking
+                ) {
                     Terminal.say($0)
                 }.run()
             }
         }
     }
 
+    /// Booking is SERVING at `address` (the latest report counts).
+    func booking(at address: ServiceAddress) {
+        state.withLock { $0.booking = address }
+    }
+
+    /// Where Booking last said it is SERVING.
+    private var bookingAddress: ServiceAddress? { state.withLock { $0.booking } }
+
     /// Stops the seeder if it is still running.
     func cancel() {
-        task.withLock { $0?.cancel() }
+        state.withLock { $0.task?.cancel() }
     }
 }

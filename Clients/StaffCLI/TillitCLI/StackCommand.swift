@@ -30,13 +30,19 @@ struct StackUpCommand: AsyncParsableCommand {
             printed. A service that crashes is restarted with backoff. Ctrl-C or SIGTERM stops \
             them all. Each service's output goes to <data dir>/logs/<service>.log.
 
+            Booking (and every service but Identity) starts once Identity is SERVING, with the \
+            address Identity reported in TILLIT_IDENTITY_ADDR, and is restarted if Identity comes \
+            back at another address.
+
             With --demo, once Identity is SERVING and its database is empty, a demo practice is \
-            created through the API and the way to log in is printed (again on later runs).
+            created through the API and the way to log in is printed (again on later runs); once \
+            Booking is SERVING too, its demo data (session types, the practitioners' weekly \
+            availability, a few appointments) is created through Booking's API, also once.
 
             Examples:
               tillit stack up --data-dir ./.tillit-data
               tillit stack up --demo
-              tillit stack up --identity-addr 127.0.0.1:0   # any free port; see the SERVING line
+              tillit stack up --identity-addr 127.0.0.1:0 --booking-addr 127.0.0.1:0   # any free ports
             """)
 
     @Option(help: "The folder for databases, keys and logs.")
@@ -78,12 +84,26 @@ struct StackUpCommand: AsyncParsableCommand {
             }
         }
 
+        func executable(_ name: ServiceName) -> String? {
+            let path = binaries.appendingPathComponent("tillit-\(name.rawValue)").path
+            return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+        }
+        // Every other service checks tokens with Identity's keys and asks it about accounts: it
+        // starts once Identity is SERVING, with the address Identity reported (its port may be 0).
+        let identityDependency =
+            executable(.identity) == nil
+            ? []
+            : [
+                StackDependency(
+                    service: ServiceName.identity.rawValue,
+                    environmentVariable: ServiceName.identity.addressVariable)
+            ]
         let specs = try ServiceName.allCases.compactMap { name throws -> StackServiceSpec? in
-            let executable = binaries.appendingPathComponent("tillit-\(name.rawValue)").path
-            guard FileManager.default.isExecutableFile(atPath: executable) else { return nil }
+            guard let path = executable(name) else { return nil }
             return StackServiceSpec(
-                name: name.rawValue, executable: executable, environment: environment,
-                address: resolved[name]!, transportSecurity: try security(name))
+                name: name.rawValue, executable: path, environment: environment,
+                address: resolved[name]!, transportSecurity: try security(name),
+                dependencies: name == .identity ? [] : identityDependency)
         }
         guard !specs.isEmpty else {
             Terminal.say(
@@ -94,13 +114,22 @@ struct StackUpCommand: AsyncParsableCommand {
         Terminal.say(
             "Starting \(specs.map(\.name).joined(separator: ", ")); data in \(dataDirectory.path). Ctrl-C stops."
         )
-        // The demo seeder talks to Identity at the address it reported (its port may be 0 here).
+        // The demo seeder talks to Identity and Booking at the addresses they reported (their
+        // ports may be 0 here).
+        let runsBooking = specs.contains { $0.name == ServiceName.booking.rawValue }
         let seeding =
-            demo ? DemoSeeding(dataDirectory: dataDirectory, security: try security(.identity)) : nil
+            demo
+            ? DemoSeeding(
+                dataDirectory: dataDirectory, security: try security(.identity),
+                bookingSecurity: runsBooking ? try security(.booking) : nil) : nil
         let launcher = StackLauncher(services: specs, logDirectory: logDirectory) { event in
             Terminal.say(Self.describe(event))
-            if let seeding, case .serving(ServiceName.identity.rawValue, _, let address) = event {
-                seeding.start(identity: address)
+            if let seeding, case .serving(let service, _, let address) = event {
+                switch service {
+                case ServiceName.identity.rawValue: seeding.start(identity: address)
+                case ServiceName.booking.rawValue: seeding.booking(at: address)
+                default: break
+                }
             }
         }
         var logger = Logger(label: "tillit.stack")
@@ -129,6 +158,10 @@ struct StackUpCommand: AsyncParsableCommand {
         case .failedToStart(let service, let reason):
             return line(service, Terminal.colour("FAILED", ok: false), reason)
         case .stopped(let service): return line(service, "STOPPED", "")
+        case .waiting(let service, let dependencies):
+            return line(service, "WAITING", "for \(dependencies.joined(separator: ", ")) to be SERVING")
+        case .dependencyMoved(let service, let dependency, let address):
+            return line(service, "RESTARTING", "\(dependency) is now at \(address)")
         }
     }
 

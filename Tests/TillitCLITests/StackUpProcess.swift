@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TillitServiceKit
+import TillitTesting
+
+/// `tillit stack up` run by a test as a child process: its output collected as it comes, the
+/// SERVING lines read back, and stopped with SIGTERM. If it still runs when the value goes away
+/// (a test that failed early), it gets SIGTERM too, so it stops its services, and SIGKILL only
+/// if it has not exited 30 seconds later.
+final class StackUpProcess: Sendable {
+    private let process: Process
+    private let chunks = Recorder<String>()
+
+    /// A folder holding links to the built `tillit-identity` and `tillit-booking` only, as
+    /// `--bin-dir` (so services built later are not started by these tests on default ports).
+    static func binaries(in folder: URL) throws -> URL {
+        let bin = folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        for (name, path) in [
+            ("tillit-identity", Built.identity), ("tillit-booking", BookingStack.executable),
+        ] {
+            let link = bin.appendingPathComponent(name).path
+            try? FileManager.default.removeItem(atPath: link)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        }
+        return bin
+    }
+
+    /// Starts `tillit stack up arguments` with cheap password hashing and no colour.
+    init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Built.tillit)
+        process.arguments = ["stack", "up"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        environment["TILLIT_IDENTITY_SCRYPT_LOG2_N"] = "10"
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        let chunks = self.chunks
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty { handle.readabilityHandler = nil }
+            chunks.append(String(decoding: chunk, as: UTF8.self))
+        }
+        try process.run()
+    }
+
+    deinit {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let end = ContinuousClock.now + .seconds(30)
+        while process.isRunning, ContinuousClock.now < end { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Everything it printed so far.
+    var output: String { chunks.all.joined() }
+
+    /// Its lines so far.
+    var lines: [String] { output.split(separator: "\n").map(String.init) }
+
+    /// Waits up to `timeout` for `marker` in the output; whether it appeared.
+    func waitFor(_ marker: String, timeout: Duration = .seconds(120)) async -> Bool {
+        await eventually(timeout: timeout, interval: .milliseconds(50)) { output.contains(marker) }
+    }
+
+    /// The address and pid of the last `<service>  SERVING  <address> pid <pid>` line.
+    func serving(_ service: String) -> (address: ServiceAddress, pid: Int32)? {
+        for line in lines.reversed() {
+            let words = line.split(separator: " ").map(String.init)
+            guard words.count >= 5, words[0] == service, words[1] == "SERVING",
+                let address = ServiceAddress(parsing: words[2]), let pid = Int32(words[4])
+            else { continue }
+            return (address, pid)
+        }
+        return nil
+    }
+
+    /// The index of the first line starting with `service` and `status`, if any.
+    func firstLine(_ service: String, _ status: String) -> Int? {
+        lines.firstIndex { line in
+            let words = line.split(separator: " ")
+            return words.count >= 2 && words[0] == service && words[1] == status
+        }
+    }
+
+    /// SIGTERM, then waits (on a thread of its own) for it to exit; its exit status.
+    @discardableResult
+    func stop() async throws -> Int32 {
+        if process.isRunning { process.terminate() }
+        let process = self.process
+        try await onOwnThread { process.waitUntilExit() }
+        return process.terminationStatus
+    }
+}
