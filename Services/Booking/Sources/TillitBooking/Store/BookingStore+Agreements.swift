@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 import TillitServiceKit
 
 /// What a party does to an agreement.
@@ -34,9 +35,7 @@ extension BookingStore {
                 throw ServiceError.notFound("session type")
             }
             let afterIntake =
-                try Bool.fetchOne(
-                    db,
-                    sql: """
+                try db.cachedValue(Bool.self, sql: """
                         SELECT EXISTS (SELECT 1 FROM appointments WHERE organization_id = ?1 AND practitioner_id = ?2
                                 AND client_id = ?3 AND status = 'attended')
                             OR EXISTS (SELECT 1 FROM intake_requests WHERE organization_id = ?1 AND decided_by = ?2
@@ -47,8 +46,7 @@ extension BookingStore {
                 throw ServiceError.failedPrecondition(
                     "an agreement is proposed after an intake: no attended appointment or accepted intake request with this client")
             }
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO agreements (organization_id, id, practitioner_id, client_id, goal, every_weeks, weekday,
                         start_minute, time_zone, session_type_id, location_id, first_day, end_day, occurrence_count,
                         price_currency, price_minor_units, payment_terms, cancellation_terms, status, proposed_at)
@@ -86,16 +84,13 @@ extension BookingStore {
             record.status = action.status
             switch action {
             case .accept, .decline:
-                try db.execute(
-                    sql: "UPDATE agreements SET status = ?, decided_at = ? WHERE organization_id = ? AND id = ?",
+                try db.cachedExecute(sql: "UPDATE agreements SET status = ?, decided_at = ? WHERE organization_id = ? AND id = ?",
                     arguments: [record.status.rawValue, now, caller.organization, id])
             case .end:
-                try db.execute(
-                    sql: "UPDATE agreements SET status = 'ended', ended_at = ? WHERE organization_id = ? AND id = ?",
+                try db.cachedExecute(sql: "UPDATE agreements SET status = 'ended', ended_at = ? WHERE organization_id = ? AND id = ?",
                     arguments: [now, caller.organization, id])
             case .pause, .resume:
-                try db.execute(
-                    sql: "UPDATE agreements SET status = ? WHERE organization_id = ? AND id = ?",
+                try db.cachedExecute(sql: "UPDATE agreements SET status = ? WHERE organization_id = ? AND id = ?",
                     arguments: [record.status.rawValue, caller.organization, id])
             }
             let actor = AuditActor(caller)
@@ -144,7 +139,7 @@ extension BookingStore {
             }
             sql += " ORDER BY proposed_at DESC, id DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.agreement)
+            return try db.cachedRows(sql: sql, arguments: arguments).map(Self.agreement)
         }
     }
 
@@ -155,8 +150,7 @@ extension BookingStore {
     func topUpAllSeries() async throws -> Int {
         let now = nowMillis
         let active = try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT organization_id, id FROM agreements WHERE status = 'active' ORDER BY organization_id, id"
+            try db.cachedRows(sql: "SELECT organization_id, id FROM agreements WHERE status = 'active' ORDER BY organization_id, id"
             ).map { ($0[0] as String, $0[1] as String) }
         }
         var made = 0
@@ -210,8 +204,7 @@ extension BookingStore {
                 guard refusal.code == .failedPrecondition else { throw error }
                 problem = refusal.message
             }
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO agreement_occurrences (organization_id, agreement_id, occurrence_index, starts_at,
                         status, appointment_id, problem, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -235,16 +228,14 @@ extension BookingStore {
     ) throws {
         for occurrence in record.occurrences where occurrence.startsAt > now {
             if let appointment = occurrence.appointmentID {
-                try db.execute(
-                    sql: """
+                try db.cachedExecute(sql: """
                         UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?,
                             cancel_reason = ?
                         WHERE organization_id = ? AND id = ? AND status = 'booked'
                         """,
                     arguments: [now, actor.actor, "agreement \(record.status.rawValue)", organization, appointment])
             }
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     DELETE FROM agreement_occurrences WHERE organization_id = ? AND agreement_id = ? AND occurrence_index = ?
                     """,
                 arguments: [organization, record.id, occurrence.index])
@@ -255,14 +246,11 @@ extension BookingStore {
         _ db: Database, _ id: String, organization: String, visible: (AgreementRecord) -> Bool
     ) throws -> AgreementRecord {
         guard
-            var record = try Row.fetchOne(
-                db, sql: "SELECT \(Self.agreementColumns) FROM agreements WHERE organization_id = ? AND id = ?",
+            var record = try db.cachedRow(sql: "SELECT \(Self.agreementColumns) FROM agreements WHERE organization_id = ? AND id = ?",
                 arguments: [organization, id]
             ).map(Self.agreement), visible(record)
         else { throw ServiceError.notFound("agreement") }
-        record.occurrences = try Row.fetchAll(
-            db,
-            sql: """
+        record.occurrences = try db.cachedRows(sql: """
                 SELECT occurrence_index, starts_at, status, appointment_id, problem FROM agreement_occurrences
                 WHERE organization_id = ? AND agreement_id = ? ORDER BY occurrence_index
                 """,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 import TillitServiceKit
 
 extension BookingStore {
@@ -22,8 +23,7 @@ extension BookingStore {
             }
             let record = try insertAppointment(db, new, id: id, rescheduledFrom: nil, now: now, by: caller)
             if let key {
-                try db.execute(
-                    sql: """
+                try db.cachedExecute(sql: """
                         INSERT INTO booking_requests (organization_id, caller_id, idempotency_key, request_hash,
                             appointment_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
                         """,
@@ -60,8 +60,7 @@ extension BookingStore {
             record.cancelledAt = now
             record.cancelledBy = caller.id
             record.cancelReason = reason
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, late = ?,
                         cancel_reason = ? WHERE organization_id = ? AND id = ?
                     """,
@@ -93,8 +92,7 @@ extension BookingStore {
             guard now < old.startsAt else { throw ServiceError.failedPrecondition("the appointment has started") }
             let new = try replacement(old)
             // Free the old time first, so a move by less than its length is not its own overlap.
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     UPDATE appointments SET status = 'rescheduled', rescheduled_to = ?
                     WHERE organization_id = ? AND id = ?
                     """,
@@ -144,8 +142,7 @@ extension BookingStore {
             record.actualEnd = actual?.upperBound
             record.markedAt = now
             record.markedBy = caller.id
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     UPDATE appointments SET status = ?, actual_start = ?, actual_end = ?, marked_at = ?, marked_by = ?
                     WHERE organization_id = ? AND id = ?
                     """,
@@ -196,7 +193,7 @@ extension BookingStore {
             }
             sql += " ORDER BY starts_at, id LIMIT ?"
             arguments += [filter.limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(AppointmentRecord.init(row:))
+            return try db.cachedRows(sql: sql, arguments: arguments).map(AppointmentRecord.init(row:))
         }
     }
 
@@ -205,9 +202,7 @@ extension BookingStore {
         -> OverrunStatistics
     {
         try await read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
+            let row = try db.cachedRow(sql: """
                     SELECT count(*),
                         coalesce(sum(actual_end > ends_at), 0),
                         coalesce(sum(CASE WHEN actual_end > ends_at THEN actual_end - ends_at ELSE 0 END), 0),
@@ -232,9 +227,7 @@ extension BookingStore {
 
     private func replayed(_ db: Database, _ key: IdempotencyKey, by caller: Caller) throws -> AppointmentRecord? {
         guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
+            let row = try db.cachedRow(sql: """
                     SELECT request_hash, appointment_id FROM booking_requests
                     WHERE organization_id = ? AND caller_id = ? AND idempotency_key = ?
                     """,
@@ -250,9 +243,7 @@ extension BookingStore {
         _ db: Database, _ id: String, organization: String, visible: (AppointmentRecord) -> Bool
     ) throws -> AppointmentRecord {
         guard
-            let record = try Row.fetchOne(
-                db,
-                sql: "SELECT \(AppointmentRecord.columns) FROM appointments WHERE organization_id = ? AND id = ?",
+            let record = try db.cachedRow(sql: "SELECT \(AppointmentRecord.columns) FROM appointments WHERE organization_id = ? AND id = ?",
                 arguments: [organization, id]
             ).map(AppointmentRecord.init(row:)), visible(record)
         else { throw ServiceError.notFound("appointment") }
@@ -280,8 +271,7 @@ extension BookingStore {
             bookedBy: bookedBy, bookedAt: now, cancelledAt: nil, cancelledBy: nil, late: false, cancelReason: "",
             rescheduledFrom: rescheduledFrom, rescheduledTo: nil, actualStart: nil, actualEnd: nil, markedAt: nil,
             markedBy: nil)
-        try db.execute(
-            sql: """
+        try db.cachedExecute(sql: """
                 INSERT INTO appointments (organization_id, id, practitioner_id, client_id, session_type_id,
                     location_id, starts_at, ends_at, blocked_until, capacity, modality, price_currency,
                     price_minor_units, status, booked_by, booked_at, rescheduled_from)

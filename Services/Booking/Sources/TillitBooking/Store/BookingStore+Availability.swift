@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 import TillitServiceKit
 
 extension BookingStore {
@@ -26,8 +27,7 @@ extension BookingStore {
                     throw ServiceError.notFound("session type \(id)")
                 }
             }
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO availability (organization_id, practitioner_id, location_id, time_zone,
                         slot_step_minutes, session_type_ids, updated_at, updated_by)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -40,12 +40,10 @@ extension BookingStore {
                     caller.organization, value.practitionerID, value.locationID, value.timeZone,
                     value.slotStepMinutes, value.sessionTypeIDs.joined(separator: ","), value.updatedAt, caller.id,
                 ])
-            try db.execute(
-                sql: "DELETE FROM weekly_rules WHERE organization_id = ? AND practitioner_id = ? AND location_id = ?",
+            try db.cachedExecute(sql: "DELETE FROM weekly_rules WHERE organization_id = ? AND practitioner_id = ? AND location_id = ?",
                 arguments: [caller.organization, value.practitionerID, value.locationID])
             for rule in value.rules {
-                try db.execute(
-                    sql: """
+                try db.cachedExecute(sql: """
                         INSERT INTO weekly_rules (organization_id, practitioner_id, location_id, weekday,
                             start_minute, end_minute) VALUES (?, ?, ?, ?, ?, ?)
                         """,
@@ -85,7 +83,7 @@ extension BookingStore {
             arguments += StatementArguments(practitioners)
         }
         sql += " ORDER BY practitioner_id, location_id"
-        var sets = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        var sets = try db.cachedRows(sql: sql, arguments: arguments).map { row in
             let types: String = row[3]
             return AvailabilityRecord(
                 practitionerID: row[0], locationID: row[1], timeZone: row[2], rules: [],
@@ -105,7 +103,7 @@ extension BookingStore {
             rulesArguments += StatementArguments(practitioners)
         }
         rulesSQL += " ORDER BY weekday, start_minute"
-        let rules = try Row.fetchAll(db, sql: rulesSQL, arguments: rulesArguments)
+        let rules = try db.cachedRows(sql: rulesSQL, arguments: rulesArguments)
         for row in rules {
             let key = (row[0] as String) + "/" + (row[1] as String)
             guard let position = index[key] else { continue }
@@ -123,21 +121,16 @@ extension BookingStore {
         let value = stored
         return try await write { db in
             guard
-                try Bool.fetchOne(
-                    db,
-                    sql: "SELECT EXISTS (SELECT 1 FROM practitioners WHERE organization_id = ? AND account_id = ?)",
+                try db.cachedValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM practitioners WHERE organization_id = ? AND account_id = ?)",
                     arguments: [caller.organization, value.practitionerID]) == true
             else { throw ServiceError.notFound("practitioner with availability") }
             if let location = value.locationID {
                 guard
-                    try Bool.fetchOne(
-                        db,
-                        sql: "SELECT active FROM locations WHERE organization_id = ? AND id = ?",
+                    try db.cachedValue(Bool.self, sql: "SELECT active FROM locations WHERE organization_id = ? AND id = ?",
                         arguments: [caller.organization, location]) == true
                 else { throw ServiceError.notFound("active location") }
             }
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO availability_exceptions (organization_id, id, practitioner_id, kind, starts_at,
                         ends_at, location_id, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -163,8 +156,7 @@ extension BookingStore {
                 throw ServiceError.notFound("exception")
             }
             guard mayRemove(stored) else { throw ServiceError.denied("not allowed to remove this exception") }
-            try db.execute(
-                sql: "DELETE FROM availability_exceptions WHERE organization_id = ? AND id = ?",
+            try db.cachedExecute(sql: "DELETE FROM availability_exceptions WHERE organization_id = ? AND id = ?",
                 arguments: [caller.organization, id])
             try audit(
                 db, AuditEvent("availability.exception.remove", subject: stored.practitionerID, detail: id),
@@ -188,9 +180,7 @@ extension BookingStore {
         _ db: Database, organization: String, practitioners: [String], overlapping range: Range<Int64>
     ) throws -> [String: [ExceptionRecord]] {
         guard !practitioners.isEmpty else { return [:] }
-        let rows = try Row.fetchAll(
-            db,
-            sql: BookingQueries.exceptions(practitioners: practitioners.count),
+        let rows = try db.cachedRows(sql: BookingQueries.exceptions(practitioners: practitioners.count),
             arguments: [organization] + StatementArguments(practitioners)
                 + [range.lowerBound - 366 * 86_400_000, range.upperBound, range.lowerBound])
         var result: [String: [ExceptionRecord]] = [:]
@@ -202,9 +192,7 @@ extension BookingStore {
     }
 
     private func exceptions(_ db: Database, organization: String, id: String) throws -> [ExceptionRecord] {
-        try Row.fetchAll(
-            db,
-            sql: "SELECT \(Self.exceptionColumns) FROM availability_exceptions WHERE organization_id = ? AND id = ?",
+        try db.cachedRows(sql: "SELECT \(Self.exceptionColumns) FROM availability_exceptions WHERE organization_id = ? AND id = ?",
             arguments: [organization, id]
         ).map(Self.exception)
     }
@@ -229,16 +217,14 @@ extension BookingStore {
         organization: String
     ) throws {
         let now = nowMillis
-        try db.execute(
-            sql: """
+        try db.cachedExecute(sql: """
                 INSERT INTO practices (organization_id, time_zone, refreshed_at) VALUES (?, ?, ?)
                 ON CONFLICT (organization_id) DO UPDATE SET time_zone = excluded.time_zone,
                     refreshed_at = excluded.refreshed_at
                 """,
             arguments: [organization, practiceZone, now])
         let languages = practitioner.languages.isEmpty ? "" : "," + practitioner.languages.joined(separator: ",") + ","
-        try db.execute(
-            sql: """
+        try db.cachedExecute(sql: """
                 INSERT INTO practitioners (organization_id, account_id, display_name, discipline, languages,
                     active, refreshed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (organization_id, account_id) DO UPDATE SET display_name = excluded.display_name,
@@ -251,8 +237,7 @@ extension BookingStore {
                 practitioner.bookable, now,
             ])
         for location in locations {
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO locations (organization_id, id, name, city, active, refreshed_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (organization_id, id) DO UPDATE SET name = excluded.name, city = excluded.city,
@@ -268,8 +253,7 @@ extension BookingStore {
     /// The practice's zone as last read from Identity, or nil if Booking has not seen it yet.
     func practiceZone(for caller: Caller) async throws -> String? {
         try await read { db in
-            try String.fetchOne(
-                db, sql: "SELECT time_zone FROM practices WHERE organization_id = ?", arguments: [caller.organization])
+            try db.cachedValue(String.self, sql: "SELECT time_zone FROM practices WHERE organization_id = ?", arguments: [caller.organization])
         }
     }
 }

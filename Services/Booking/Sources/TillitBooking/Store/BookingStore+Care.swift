@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 import TillitServiceKit
 
 extension BookingStore {
@@ -17,9 +18,7 @@ extension BookingStore {
     {
         let policy = try policy(db, organization: organization)
         let period = Int64(policy.careRelationshipDays) * 86_400_000
-        let row = try Row.fetchOne(
-            db,
-            sql: """
+        let row = try db.cachedRow(sql: """
                 SELECT
                     (SELECT max(ends_at) FROM appointments
                      WHERE organization_id = ?1 AND client_id = ?3 AND practitioner_id = ?2
@@ -47,9 +46,7 @@ extension BookingStore {
     /// `practitioner`'s attended appointments starting in `range`: booked and actual minutes.
     func contactMinutes(practitioner: String, range: Range<Int64>, for caller: Caller) async throws -> ContactMinutes {
         try await read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
+            let row = try db.cachedRow(sql: """
                     SELECT coalesce(sum(ends_at - starts_at), 0), coalesce(sum(actual_end - actual_start), 0), count(*)
                     FROM appointments
                     WHERE organization_id = ? AND practitioner_id = ? AND starts_at >= ? AND starts_at < ?

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 import TillitServiceKit
 
 extension BookingStore {
@@ -11,8 +12,7 @@ extension BookingStore {
             id: Self.newID(), clientID: caller.id, practitionerID: practitioner, message: message, status: .open,
             createdAt: nowMillis, decidedBy: nil, decidedAt: nil, declineReason: "", referralSuggestion: "")
         return try await write { db in
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO intake_requests (organization_id, id, client_id, practitioner_id, message, status,
                         created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)
                     """,
@@ -48,7 +48,7 @@ extension BookingStore {
             }
             sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.intake)
+            return try db.cachedRows(sql: sql, arguments: arguments).map(Self.intake)
         }
     }
 
@@ -61,8 +61,7 @@ extension BookingStore {
         let now = nowMillis
         return try await write { db in
             guard
-                var record = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.intakeColumns) FROM intake_requests WHERE organization_id = ? AND id = ?",
+                var record = try db.cachedRow(sql: "SELECT \(Self.intakeColumns) FROM intake_requests WHERE organization_id = ? AND id = ?",
                     arguments: [caller.organization, id]
                 ).map(Self.intake), mayDecide(record)
             else { throw ServiceError.notFound("intake request") }
@@ -74,8 +73,7 @@ extension BookingStore {
             record.decidedAt = now
             record.declineReason = reason
             record.referralSuggestion = referral
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     UPDATE intake_requests SET status = ?, decided_by = ?, decided_at = ?, decline_reason = ?,
                         referral_suggestion = ? WHERE organization_id = ? AND id = ?
                     """,
@@ -113,8 +111,7 @@ extension BookingStore {
                 try careRelationship(db, practitioner: caller.id, client: client, organization: caller.organization, now: now)
                     .active
             else { throw ServiceError.failedPrecondition("no care relationship with this client") }
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO check_ins (organization_id, id, practitioner_id, client_id, rest_amount, rest_unit,
                         marked_at, due_at, status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'marked', ?)
                     """,
@@ -142,7 +139,7 @@ extension BookingStore {
             }
             sql += " ORDER BY due_at, id LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.checkIn)
+            return try db.cachedRows(sql: sql, arguments: arguments).map(Self.checkIn)
         }
     }
 
@@ -151,8 +148,7 @@ extension BookingStore {
         let now = nowMillis
         return try await write { db in
             guard
-                var record = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.checkInColumns) FROM check_ins WHERE organization_id = ? AND id = ?",
+                var record = try db.cachedRow(sql: "SELECT \(Self.checkInColumns) FROM check_ins WHERE organization_id = ? AND id = ?",
                     arguments: [caller.organization, id]
                 ).map(Self.checkIn), record.practitionerID == caller.id
             else { throw ServiceError.notFound("check-in") }
@@ -161,8 +157,7 @@ extension BookingStore {
             }
             record.status = status
             record.closedAt = now
-            try db.execute(
-                sql: "UPDATE check_ins SET status = ?, closed_at = ? WHERE organization_id = ? AND id = ?",
+            try db.cachedExecute(sql: "UPDATE check_ins SET status = ?, closed_at = ? WHERE organization_id = ? AND id = ?",
                 arguments: [status.rawValue, now, caller.organization, id])
             try audit(
                 db, AuditEvent("check_in.\(status.rawValue)", subject: id, client: record.clientID), by: caller)
@@ -203,14 +198,13 @@ extension BookingStore {
                 arguments += [appointment]
             }
             sql += ")"
-            guard try Bool.fetchOne(db, sql: sql, arguments: arguments) == true else {
+            guard try db.cachedValue(Bool.self, sql: sql, arguments: arguments) == true else {
                 throw ServiceError.failedPrecondition(
                     appointment == nil
                         ? "feedback is about a practitioner you attended a session with"
                         : "the appointment is not an attended appointment of yours with this practitioner")
             }
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO feedback (organization_id, id, client_id, practitioner_id, appointment_id, rating,
                         text, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -249,7 +243,7 @@ extension BookingStore {
             }
             sql += " ORDER BY submitted_at DESC, id DESC LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            return try db.cachedRows(sql: sql, arguments: arguments).map { row in
                 FeedbackRecord(
                     id: row[0], clientID: row[1], practitionerID: row[2], appointmentID: row[3], rating: row[4],
                     text: row[5], submittedAt: row[6])

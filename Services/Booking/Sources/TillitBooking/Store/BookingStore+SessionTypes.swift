@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 import TillitServiceKit
 
 extension BookingStore {
@@ -13,8 +14,7 @@ extension BookingStore {
         let value = stored
         return try await write { db in
             try requireUniqueName(db, value.name, except: nil, organization: caller.organization)
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO session_types (organization_id, \(SessionTypeRecord.columns))
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                     """,
@@ -41,8 +41,7 @@ extension BookingStore {
             stored.capacity = record.capacity
             stored.currency = record.currency
             stored.priceMinorUnits = record.priceMinorUnits
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     UPDATE session_types SET name = ?, duration_minutes = ?, buffer_after_minutes = ?,
                         modality = ?, capacity = ?, price_currency = ?, price_minor_units = ?
                     WHERE organization_id = ? AND id = ?
@@ -64,8 +63,7 @@ extension BookingStore {
             }
             if stored.active {
                 stored.active = false
-                try db.execute(
-                    sql: "UPDATE session_types SET active = 0 WHERE organization_id = ? AND id = ?",
+                try db.cachedExecute(sql: "UPDATE session_types SET active = 0 WHERE organization_id = ? AND id = ?",
                     arguments: [caller.organization, id])
                 try audit(db, AuditEvent("session_type.archive", subject: id, detail: stored.name), by: caller)
             }
@@ -76,9 +74,7 @@ extension BookingStore {
     /// The practice's session types by name.
     func sessionTypes(includeArchived: Bool, for caller: Caller) async throws -> [SessionTypeRecord] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+            try db.cachedRows(sql: """
                     SELECT \(SessionTypeRecord.columns) FROM session_types
                     WHERE organization_id = ? AND (active = 1 OR ?) ORDER BY lower(name), id
                     """,
@@ -89,17 +85,13 @@ extension BookingStore {
 
     /// One session type of `organization`, or nil.
     func sessionType(_ db: Database, _ id: String, organization: String) throws -> SessionTypeRecord? {
-        try Row.fetchOne(
-            db,
-            sql: "SELECT \(SessionTypeRecord.columns) FROM session_types WHERE organization_id = ? AND id = ?",
+        try db.cachedRow(sql: "SELECT \(SessionTypeRecord.columns) FROM session_types WHERE organization_id = ? AND id = ?",
             arguments: [organization, id]
         ).map(SessionTypeRecord.init(row:))
     }
 
     private func requireUniqueName(_ db: Database, _ name: String, except id: String?, organization: String) throws {
-        let taken = try Bool.fetchOne(
-            db,
-            sql: """
+        let taken = try db.cachedValue(Bool.self, sql: """
                 SELECT EXISTS (SELECT 1 FROM session_types
                 WHERE organization_id = ? AND active = 1 AND lower(name) = lower(?) AND id IS NOT ?)
                 """,

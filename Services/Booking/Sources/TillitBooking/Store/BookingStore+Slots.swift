@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 import TillitServiceKit
 
 extension BookingStore {
@@ -74,7 +75,7 @@ extension BookingStore {
             arguments += [filter.discipline.lowercased()]
         }
         let keys = Set(
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0[0] as String) + "/" + ($0[1] as String) })
+            try db.cachedRows(sql: sql, arguments: arguments).map { ($0[0] as String) + "/" + ($0[1] as String) })
         let practitioners = Array(Set(keys.map { String($0.prefix(36)) })).sorted()
         guard !practitioners.isEmpty else { return [] }
         return try availabilitySets(db, organization: organization, practitioners: practitioners).filter {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 import TillitServiceKit
 
 extension BookingStore {
@@ -14,8 +15,7 @@ extension BookingStore {
             guard try sessionType(db, value.sessionTypeID, organization: caller.organization)?.active == true else {
                 throw ServiceError.notFound("session type")
             }
-            try db.execute(
-                sql: """
+            try db.cachedExecute(sql: """
                     INSERT INTO waitlist_entries (organization_id, id, client_id, practitioner_id, session_type_id,
                         window_start, window_end, status, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?)
                     """,
@@ -40,8 +40,7 @@ extension BookingStore {
             }
             let wasOffered = record.status == .offered
             record.status = .left
-            try db.execute(
-                sql: "UPDATE waitlist_entries SET status = 'left' WHERE organization_id = ? AND id = ?",
+            try db.cachedExecute(sql: "UPDATE waitlist_entries SET status = 'left' WHERE organization_id = ? AND id = ?",
                 arguments: [caller.organization, id])
             try audit(db, AuditEvent("waitlist.leave", subject: id, client: record.clientID), by: caller)
             if wasOffered { try passOffer(db, record, organization: caller.organization, now: now, actor: AuditActor(caller)) }
@@ -73,8 +72,7 @@ extension BookingStore {
                 id: appointmentID, rescheduledFrom: nil, now: now, by: caller)
             record.status = .booked
             record.appointmentID = appointmentID
-            try db.execute(
-                sql: "UPDATE waitlist_entries SET status = 'booked', appointment_id = ? WHERE organization_id = ? AND id = ?",
+            try db.cachedExecute(sql: "UPDATE waitlist_entries SET status = 'booked', appointment_id = ? WHERE organization_id = ? AND id = ?",
                 arguments: [appointmentID, caller.organization, id])
             try audit(
                 db, AuditEvent("waitlist.book", subject: appointmentID, client: record.clientID, detail: "entry \(id)"),
@@ -104,7 +102,7 @@ extension BookingStore {
             }
             sql += " ORDER BY joined_at, id LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.waitlistEntry)
+            return try db.cachedRows(sql: sql, arguments: arguments).map(Self.waitlistEntry)
         }
     }
 
@@ -114,9 +112,7 @@ extension BookingStore {
     func expireWaitlistOffers() async throws -> Int {
         let now = nowMillis
         return try await write { db in
-            let due = try Row.fetchAll(
-                db,
-                sql: """
+            let due = try db.cachedRows(sql: """
                     SELECT \(Self.waitlistColumns), organization_id FROM waitlist_entries
                     WHERE status = 'offered' AND offer_expires_at <= ? ORDER BY offer_expires_at
                     """,
@@ -124,8 +120,7 @@ extension BookingStore {
             for row in due {
                 let organization: String = row[13]
                 let record = try Self.waitlistEntry(row)
-                try db.execute(
-                    sql: "UPDATE waitlist_entries SET status = 'expired' WHERE organization_id = ? AND id = ?",
+                try db.cachedExecute(sql: "UPDATE waitlist_entries SET status = 'expired' WHERE organization_id = ? AND id = ?",
                     arguments: [organization, record.id])
                 let actor = AuditActor(
                     organization: organization, actor: nil, via: ServiceName.booking.rawValue, requestID: "waitlist-expiry")
@@ -159,9 +154,7 @@ extension BookingStore {
             let type = try sessionType(db, record.sessionTypeID, organization: organization)
         else { return }
         let taken =
-            try Bool.fetchOne(
-                db,
-                sql: """
+            try db.cachedValue(Bool.self, sql: """
                     SELECT EXISTS (SELECT 1 FROM appointments WHERE organization_id = ? AND practitioner_id = ?
                         AND starts_at > ? AND starts_at < ? AND blocked_until > ? AND status IN ('booked', 'attended', 'no_show'))
                     """,
@@ -180,9 +173,7 @@ extension BookingStore {
         organization: String, now: Int64, actor: AuditActor
     ) throws {
         guard
-            let entry = try String.fetchOne(
-                db,
-                sql: """
+            let entry = try db.cachedValue(String.self, sql: """
                     SELECT id FROM waitlist_entries
                     WHERE organization_id = ? AND session_type_id = ? AND status = 'waiting'
                       AND window_start <= ? AND window_end > ? AND (practitioner_id IS NULL OR practitioner_id = ?)
@@ -196,8 +187,7 @@ extension BookingStore {
                 ])
         else { return }
         let expires = now + waitlistOfferMillis
-        try db.execute(
-            sql: """
+        try db.cachedExecute(sql: """
                 UPDATE waitlist_entries SET status = 'offered', offered_practitioner_id = ?, offered_location_id = ?,
                     offered_start = ?, offer_expires_at = ? WHERE organization_id = ? AND id = ?
                 """,
@@ -211,8 +201,7 @@ extension BookingStore {
         _ db: Database, _ id: String, organization: String, visible: (WaitlistRecord) -> Bool
     ) throws -> WaitlistRecord {
         guard
-            let record = try Row.fetchOne(
-                db, sql: "SELECT \(Self.waitlistColumns) FROM waitlist_entries WHERE organization_id = ? AND id = ?",
+            let record = try db.cachedRow(sql: "SELECT \(Self.waitlistColumns) FROM waitlist_entries WHERE organization_id = ? AND id = ?",
                 arguments: [organization, id]
             ).map(Self.waitlistEntry), visible(record)
         else { throw ServiceError.notFound("waitlist entry") }
