@@ -31,7 +31,7 @@ struct BenchServer: AsyncParsableCommand {
     private static let liftedLimits = RPCServerLimits(
         maximumMetadataEntries: .max, maximumMetadataKeyLength: .max, maximumMetadataValueLength: .max,
         maximumMetadataSize: .max, maximumMethodPathLength: .max, frameReadTimeout: .seconds(3600),
-        maximumConnections: .max, maximumConnectionsPerSource: .max)
+        maximumConnections: .max, maximumConnectionsPerSource: .max, maximumPartialFrameBytes: .max)
     @Option(help: "Serve TLS 1.3 with the `bench` certificate of the development PKI in this folder.")
     var tlsDir: String?
 

@@ -22,6 +22,9 @@ public final class RPCServer: Service, Sendable {
     private let state = Mutex(State())
     private let registry = ConnectionRegistry()
     private let limiter: ConnectionLimiter
+    private let partialFrames: PartialFrameBudget
+    /// One `TurnScheduler` per event loop, started by `run()` before it binds.
+    private let turns = TurnSchedulers()
 
     /// Where the server is in its life, and who waits for what.
     private struct State {
@@ -69,6 +72,7 @@ public final class RPCServer: Service, Sendable {
             configuration: configuration, observers: observers, logger: logger)
         self.group = eventLoopGroup
         self.limiter = ConnectionLimiter(limits: configuration.limits, logger: logger)
+        self.partialFrames = PartialFrameBudget(limit: configuration.limits.maximumPartialFrameBytes)
     }
 
     /// The bound address, once `run()` has bound (waits until then). Throws the `ListenError`
@@ -117,6 +121,10 @@ public final class RPCServer: Service, Sendable {
     /// The connections counted against `RPCServerLimits` now (for tests).
     var admittedConnections: Int { limiter.openConnections }
 
+    /// The bytes of incomplete frames charged against `RPCServerLimits.maximumPartialFrameBytes`
+    /// now (for tests).
+    var partialFrameBytes: Int { partialFrames.bytesInUse }
+
     /// The names of the services this server routes to.
     public var serviceNames: Set<String> { shared.router.serviceNames }
 
@@ -146,11 +154,13 @@ public final class RPCServer: Service, Sendable {
             break
         }
 
+        await turns.start(on: group, logger: shared.logger)
         let serverChannel: any Channel
         do {
             serverChannel = try await makeBootstrap().bind(host: configuration.host, port: configuration.port)
                 .get()
         } catch {
+            await turns.shutDown()
             let failure = ListenError(host: configuration.host, port: configuration.port, cause: error)
             for waiter in state.withLock({ $0.settle(.failure(failure)) }) {
                 waiter.resume(throwing: failure)
@@ -183,6 +193,7 @@ public final class RPCServer: Service, Sendable {
 
         try? await serverChannel.close()
         await drainConnections()
+        await turns.shutDown()
         shared.logger.info("stopped", metadata: ["address": "\(address)"])
     }
 
@@ -221,24 +232,35 @@ public final class RPCServer: Service, Sendable {
         try? await EventLoopFuture.andAllComplete(closed, on: eventLoop).get()
     }
 
+    /// Socket reads per read cycle of a connection (each at most 64 KiB, NIO's adaptive buffer):
+    /// what one connection may read in one pass of the selector. It bounds the frames a
+    /// connection holds and the work of splitting one read cycle into frames (up to 8,192 pings
+    /// in 64 KiB), which the frame budget per turn does not count: with 4 reads a cycle, a debug
+    /// build flooded with pings by 8 connections of one loop kept a good client up to 1.9 s
+    /// (FairnessTests); with 1, under 0.5 s.
+    static let maximumMessagesPerRead: UInt = 1
+
     private func makeBootstrap() -> ServerBootstrap {
         let shared = self.shared
         let registry = self.registry
         let limiter = self.limiter
+        let partialFrames = self.partialFrames
+        let turns = self.turns
         return ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.maxMessagesPerRead, value: Self.maximumMessagesPerRead)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Connection caps first: over one, the socket is closed before any handler.
                     try limiter.admit(channel)
-                    let handler = ServerConnectionHandler(shared: shared)
+                    let handler = ServerConnectionHandler(
+                        shared: shared, turns: turns.scheduler(for: channel.eventLoop))
                     let decoder = ByteToMessageHandler(
                         FrameDecoder(
                             maximumFrameSize: shared.configuration.maximumFrameSize,
-                            reportsPartialFrames: true))
+                            reportsPartialFrames: true, partialFrameBudget: partialFrames))
                     // TLS, when configured, is the first handler: everything after it sees
                     // plaintext frames (the context is shared, built once per server).
                     if let tls = shared.configuration.transportSecurity.makeServerHandler() {

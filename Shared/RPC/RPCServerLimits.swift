@@ -1,5 +1,6 @@
 /// What an `RPCServer` accepts from a peer before any token is checked: metadata, method paths,
-/// the time a frame may take to arrive, and how many connections may be open.
+/// the time a frame may take to arrive, how many connections may be open and how many bytes of
+/// incomplete frames all of them may hold.
 ///
 /// Every limit is checked on the frame's wire bytes before they are decoded (see
 /// `FrameInspector`), or on the accepted socket before any handler (or TLS handshake) runs, so
@@ -26,9 +27,16 @@ public struct RPCServerLimits: Sendable, Hashable {
     /// Connections open at once from one source IP address; one more is closed as soon as it is
     /// accepted.
     public var maximumConnectionsPerSource: Int
+    /// Bytes of incomplete frames (frames whose first bytes have arrived but not their last)
+    /// buffered by all of the server's connections together. A connection whose bytes would
+    /// exceed it gets `GOAWAY` `RESOURCE_EXHAUSTED` and is closed; its bytes count until then.
+    /// Keep it at least `RPCServerConfiguration.maximumFrameSize`, or a frame of that size that
+    /// arrives in more than one read is always refused.
+    public var maximumPartialFrameBytes: Int
 
     /// Defaults: 64 metadata entries, 128-byte keys, 8 KiB values, 16 KiB of metadata per frame,
-    /// 256-byte method paths, 10 s per frame, 4,096 connections, 256 per source address.
+    /// 256-byte method paths, 10 s per frame, 4,096 connections, 256 per source address, 64 MiB
+    /// of incomplete frames.
     public init(
         maximumMetadataEntries: Int = 64,
         maximumMetadataKeyLength: Int = 128,
@@ -37,7 +45,8 @@ public struct RPCServerLimits: Sendable, Hashable {
         maximumMethodPathLength: Int = 256,
         frameReadTimeout: Duration = .seconds(10),
         maximumConnections: Int = 4096,
-        maximumConnectionsPerSource: Int = 256
+        maximumConnectionsPerSource: Int = 256,
+        maximumPartialFrameBytes: Int = 64 * 1024 * 1024
     ) {
         self.maximumMetadataEntries = maximumMetadataEntries
         self.maximumMetadataKeyLength = maximumMetadataKeyLength
@@ -47,5 +56,6 @@ public struct RPCServerLimits: Sendable, Hashable {
         self.frameReadTimeout = frameReadTimeout
         self.maximumConnections = maximumConnections
         self.maximumConnectionsPerSource = maximumConnectionsPerSource
+        self.maximumPartialFrameBytes = maximumPartialFrameBytes
     }
 }

@@ -1,37 +1,33 @@
 import NIOCore
 
-/// Reading only as fast as the peer reads (writability), and the frame read timeout.
-extension ServerConnectionHandler {
-    /// Frames one connection processes per event-loop turn before yielding to the others.
-    static let framesPerTurn = 256
-    /// How long frames held over the turn's budget wait: long enough for the event loop to
-    /// serve its other connections' I/O first (NIO runs tasks submitted by tasks in the same
-    /// turn, before any I/O; only a task due later lets the selector run).
-    static let yieldDelay = TimeAmount.microseconds(50)
+/// Reading only as fast as the peer reads (writability), a budget of frames per turn
+/// (fairness), and the frame read timeout.
+extension ServerConnectionHandler: TurnTaking {
+    /// Frames one connection processes per turn: in one read cycle, or in one turn that its
+    /// `TurnScheduler` gives it once the event loop has been back to its selector.
+    static let framesPerTurn = 64
 
-    /// Counts a frame against this turn's budget; false once `framesPerTurn` is spent. The first
-    /// frame of a turn schedules the budget's renewal at the end of the turn.
-    func takeTurnBudget() -> Bool {
-        guard let context else { return false }
-        if framesThisTurn == 0 {
-            context.eventLoop.assumeIsolated().execute {
-                self.framesThisTurn = 0
-                self.resumeHeldFramesAfterYielding()
-            }
-        }
-        guard framesThisTurn < Self.framesPerTurn else { return false }
-        framesThisTurn += 1
-        return true
+    /// A frame is held over the turn's budget: queue for the next turn (unless already queued,
+    /// or the channel is not writable, in which case writability resumes it).
+    func awaitTurnIfOverBudget() {
+        guard !awaitingTurn, framesThisTurn >= Self.framesPerTurn, let context, context.channel.isWritable
+        else { return }
+        awaitingTurn = true
+        turns.enqueue(self)
     }
 
-    /// Frames held over the budget resume once the event loop has served its other I/O.
-    private func resumeHeldFramesAfterYielding() {
-        guard let context, !heldFrames.isEmpty, context.channel.isWritable, !resumeScheduled else { return }
-        resumeScheduled = true
-        context.eventLoop.assumeIsolated().scheduleTask(in: Self.yieldDelay) {
-            self.resumeScheduled = false
-            self.processHeldFrames()
-        }
+    /// This connection's turn (from `turns`): a new budget for its held frames.
+    func takeTurn() {
+        awaitingTurn = false
+        framesThisTurn = 0
+        processHeldFrames()
+    }
+
+    /// The end of a read cycle: if every frame read was processed, the next read cycle (a later
+    /// pass of the selector) has a whole budget; otherwise the held frames wait for their turn.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if heldFrames.isEmpty { framesThisTurn = 0 }
+        context.fireChannelReadComplete()
     }
 
     /// Passes `read()` on only while the channel is writable and no held frame waits: a peer that
@@ -54,14 +50,19 @@ extension ServerConnectionHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    /// Processes held frames while the channel stays writable and the turn's budget lasts, then
-    /// releases a held `read()`.
+    /// Processes held frames while the channel stays writable and the turn's budget lasts (then
+    /// queues for the next turn), and releases a held `read()` once none is left.
     private func processHeldFrames() {
         // A write below may flip writability and call back here: the outer loop carries on.
         guard !processingHeldFrames else { return }
         processingHeldFrames = true
         defer { processingHeldFrames = false }
-        while let context, context.channel.isWritable, !heldFrames.isEmpty, takeTurnBudget() {
+        while let context, context.channel.isWritable, !heldFrames.isEmpty {
+            guard framesThisTurn < Self.framesPerTurn else {
+                awaitTurnIfOverBudget()
+                return
+            }
+            framesThisTurn += 1
             process(heldFrames.removeFirst())
         }
         guard let context, context.channel.isWritable, heldFrames.isEmpty, readHeld else { return }

@@ -14,9 +14,10 @@ import NIOCore
 /// passes `read()` on, so nothing more is read from the peer until it has read what it was sent.
 /// What was already read when the channel became unwritable (at most one read cycle) waits, and
 /// is processed once the channel is writable again (see `ServerConnectionHandler+Backpressure`).
-/// Fairness: a connection processes at most `framesPerTurn` frames per event-loop turn; the rest
-/// wait (and nothing more is read) until the next turn, so one flooding connection cannot keep
-/// the event loop from the other connections it serves.
+/// Fairness: a connection processes at most `framesPerTurn` frames per turn; the rest wait (and
+/// nothing more is read) until its next turn, which its event loop's `TurnScheduler` gives it
+/// only after the loop has been back to its selector, so flooding connections cannot keep the
+/// event loop from the other connections it serves.
 final class ServerConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -68,15 +69,19 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     var readHeld = false
     /// Set while held frames are being processed (writability may change meanwhile).
     var processingHeldFrames = false
-    /// Frames processed in this event-loop turn (see `framesPerTurn`).
+    /// Frames processed in this turn (see `framesPerTurn`).
     var framesThisTurn = 0
-    /// Whether held frames are to resume after yielding (see `resumeHeldFramesAfterYielding`).
-    var resumeScheduled = false
+    /// Whether the connection is queued in `turns` for its next turn.
+    var awaitingTurn = false
+    /// Gives this connection its turns once the event loop has served its other connections.
+    let turns: TurnScheduler
     /// Closes the connection when a frame takes longer than `frameReadTimeout` to arrive.
     var frameTimer: Scheduled<Void>?
 
-    init(shared: Shared) {
+    /// A handler for one connection of a server (`shared`) whose event loop `turns` schedules.
+    init(shared: Shared, turns: TurnScheduler) {
         self.shared = shared
+        self.turns = turns
     }
 
     // MARK: Channel events
@@ -104,10 +109,12 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         guard !outputClosed else { return }
         lastActivity = context.eventLoop.now
         let body = unwrapInboundIn(data)
-        guard heldFrames.isEmpty, context.channel.isWritable, takeTurnBudget() else {
+        guard heldFrames.isEmpty, context.channel.isWritable, framesThisTurn < Self.framesPerTurn else {
             heldFrames.append(body)
+            awaitTurnIfOverBudget()
             return
         }
+        framesThisTurn += 1
         process(body)
     }
 

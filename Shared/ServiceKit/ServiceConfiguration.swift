@@ -47,9 +47,10 @@ public struct ServiceConfiguration: Sendable {
     public var auditKeyFile: String
     // MARK: RPC limits
     /// What peers may send and open before any token is checked: the connection caps
-    /// (`TILLIT_MAX_CONNECTIONS`, default 4,096; `TILLIT_MAX_CONNECTIONS_PER_SOURCE`, default 256)
-    /// and the frame read timeout (`TILLIT_FRAME_READ_TIMEOUT_SECONDS`, default 10); the metadata
-    /// and method path caps are `RPCServerLimits`' defaults.
+    /// (`TILLIT_MAX_CONNECTIONS`, default 4,096; `TILLIT_MAX_CONNECTIONS_PER_SOURCE`, default 256),
+    /// the frame read timeout (`TILLIT_FRAME_READ_TIMEOUT_SECONDS`, default 10) and the budget for
+    /// bytes of incomplete frames (`TILLIT_MAX_PARTIAL_FRAME_BYTES`, default 64 MiB, at least
+    /// `TILLIT_MAX_FRAME_BYTES`); the metadata and method path caps are `RPCServerLimits`' defaults.
     public var limits: RPCServerLimits
     // MARK: end RPC limits
 
@@ -123,7 +124,8 @@ public struct ServiceConfiguration: Sendable {
         if let text = environment["TILLIT_AUDIT_KEY_VERSION"], !text.isEmpty {
             guard let version = Int(text), auditKeys[version] != nil else {
                 throw ConfigurationError(
-                    variable: "TILLIT_AUDIT_KEY_VERSION", message: "no key of version '\(text)' in TILLIT_AUDIT_KEYS")
+                    variable: "TILLIT_AUDIT_KEY_VERSION",
+                    message: "no key of version '\(text)' in TILLIT_AUDIT_KEYS")
             }
             self.auditKeyVersion = version
         } else {
@@ -144,6 +146,10 @@ public struct ServiceConfiguration: Sendable {
             "TILLIT_FRAME_READ_TIMEOUT_SECONDS", in: environment,
             default: Int(limits.frameReadTimeout.components.seconds), range: 1...3600)
         limits.frameReadTimeout = .seconds(frameSeconds)
+        // At least one whole frame: a frame of the largest size must be able to arrive in pieces.
+        limits.maximumPartialFrameBytes = try Self.integer(
+            "TILLIT_MAX_PARTIAL_FRAME_BYTES", in: environment, default: limits.maximumPartialFrameBytes,
+            range: maximumFrameSize...(1 << 40))
         self.limits = limits
         // MARK: end RPC limits
     }

@@ -15,17 +15,33 @@ final class EmbeddedServer {
     let gate = Gate()
     let observer = RecordingObserver()
 
-    init(configuration: RPCServerConfiguration = RPCServerConfiguration()) throws {
+    /// Gives the connection its turns when the test says the selector has come round
+    /// (`nextSelectorPass()`).
+    let turns: TurnScheduler
+    /// The budget for incomplete frames, shared with other `EmbeddedServer`s if passed in.
+    let partialFrames: PartialFrameBudget
+
+    /// A connection of a server with `configuration`; `loop` and `turns` to share an event loop
+    /// and its scheduler with other connections, `partialFrames` to share the server's budget.
+    init(
+        configuration: RPCServerConfiguration = RPCServerConfiguration(), loop: EmbeddedEventLoop? = nil,
+        turns: TurnScheduler? = nil, partialFrames: PartialFrameBudget? = nil
+    ) throws {
         var configuration = configuration
         configuration.handlersOnEventLoop = true
         let shared = ServerConnectionHandler.Shared(
             router: Router(services: [GateService(gate: gate)], interceptors: []),
             configuration: configuration, observers: [observer], logger: quietLogger)
-        handler = ServerConnectionHandler(shared: shared)
-        channel = EmbeddedChannel()
+        channel = loop.map { EmbeddedChannel(loop: $0) } ?? EmbeddedChannel()
+        self.turns = turns ?? TurnScheduler.manual(on: channel.embeddedEventLoop)
+        self.partialFrames =
+            partialFrames ?? PartialFrameBudget(limit: configuration.limits.maximumPartialFrameBytes)
+        handler = ServerConnectionHandler(shared: shared, turns: self.turns)
         try channel.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(
-                FrameDecoder(maximumFrameSize: configuration.maximumFrameSize, reportsPartialFrames: true)))
+                FrameDecoder(
+                    maximumFrameSize: configuration.maximumFrameSize, reportsPartialFrames: true,
+                    partialFrameBudget: self.partialFrames)))
         try channel.pipeline.syncOperations.addHandler(handler)
         channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 40_000), promise: nil)
     }
@@ -58,6 +74,13 @@ final class EmbeddedServer {
         try send(
             RawConnection.request(
                 callID: callID, method: method, payload: Data(name.utf8), timeoutMicros: timeoutMicros))
+    }
+
+    /// What the event loop's selector does for the connections waiting for a turn when it comes
+    /// round: runs their turns (then every task they submitted).
+    func nextSelectorPass() {
+        turns.runTurns()
+        channel.embeddedEventLoop.run()
     }
 
     /// Moves the event loop's clock, running every timer that falls due.

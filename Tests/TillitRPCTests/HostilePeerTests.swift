@@ -136,4 +136,52 @@ import TillitTesting
             try await expectServed(first, "the admitted connections are unaffected")
         }
     }
+    @Test func incompleteFramesOverTheServerBudgetAreRefusedWhileOthersAreServed() async throws {
+        // A budget of 1 MiB; each holder sends 400 KiB of a 1 MiB frame and stops.
+        let limits = RPCServerLimits(frameReadTimeout: .seconds(120), maximumPartialFrameBytes: 1024 * 1024)
+        try await withEchoServer(configuration: RPCServerConfiguration(limits: limits)) { server, client in
+            let port = try await server.localPort
+            var prefix = ByteBuffer()
+            prefix.writeInteger(UInt32(1024 * 1024))
+            let held = Array(prefix.readableBytesView) + [UInt8](repeating: 0, count: 400 * 1024)
+            var holders: [RawConnection] = []
+            defer { holders.forEach { $0.close() } }
+            for count in 1...2 {
+                let holder = try await RawConnection.connect(port: port, from: "127.0.0.2")
+                try await holder.send(held)
+                holders.append(holder)
+                #expect(await eventually { server.partialFrameBytes == count * held.count })
+            }
+            // The third and fourth would take the total over 1 MiB: refused and closed.
+            for _ in 3...4 {
+                let refused = try await RawConnection.connect(port: port, from: "127.0.0.3")
+                defer { refused.close() }
+                try? await refused.send(held)
+                let goaway = await refused.next()
+                #expect(goaway?.kind == .goaway)
+                #expect(goaway?.status.code == StatusCode.resourceExhausted.rawValue)
+                #expect(await refused.waitForClose())
+            }
+            #expect(await eventually { server.partialFrameBytes == 2 * held.count })
+            // A good client is served, also with a frame that arrives in pieces within the budget.
+            let response = try await client.unary(
+                EchoService.echo, request: echoRequest("served"),
+                response: Tillit_Testing_V1_EchoResponse.self)
+            #expect(response.text == "served")
+            let good = try await RawConnection.connect(port: port)
+            defer { good.close() }
+            let call = RawConnection.bytes(
+                of: RawConnection.request(
+                    callID: 7, method: EchoService.length, payload: Data(count: 100 * 1024)))
+            try await good.send(Array(call[..<(50 * 1024)]))
+            #expect(await eventually { server.partialFrameBytes == 2 * held.count + 50 * 1024 })
+            try await good.send(Array(call[(50 * 1024)...]))
+            let answer = await good.next()
+            #expect(answer?.callID == 7)
+            #expect(answer.map { String(decoding: $0.payload, as: UTF8.self) } == String(100 * 1024))
+            // The holders' bytes are released when they go.
+            holders.forEach { $0.close() }
+            #expect(await eventually { server.partialFrameBytes == 0 })
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOEmbedded
 import Testing
 
 @testable import TillitRPC
@@ -118,6 +119,103 @@ import Testing
         server.advance(by: .seconds(60))
         #expect(try server.next() == nil)
         #expect(server.isActive)
+    }
+
+    // MARK: Partial frame budget
+
+    /// A request of exactly `size` bytes with its length prefix.
+    private func frame(callID: UInt64, size: Int) -> [UInt8] {
+        let empty = RawConnection.bytes(
+            of: RawConnection.request(callID: callID, method: GateService.quick, payload: Data()))
+        // A payload of n < 128 bytes adds n + 2 bytes (tag, one-byte length); more adds n + 3.
+        let payload = size - empty.count - 3
+        precondition(payload >= 128 && payload < 16_384)
+        let bytes = RawConnection.bytes(
+            of: RawConnection.request(
+                callID: callID, method: GateService.quick, payload: Data(repeating: 0x61, count: payload)))
+        precondition(bytes.count == size)
+        return bytes
+    }
+
+    @Test func incompleteFrameBytesAreChargedUntilTheFrameCompletes() throws {
+        let server = try EmbeddedServer()
+        let whole = frame(callID: 1, size: 1000)
+        try server.send(Array(whole[0..<3]))
+        #expect(server.partialFrames.bytesInUse == 3, "even a length prefix still incomplete counts")
+        try server.send(Array(whole[3..<100]))
+        #expect(server.partialFrames.bytesInUse == 100)
+        try server.send(Array(whole[100..<400]))
+        #expect(server.partialFrames.bytesInUse == 400)
+        // The rest, and half of the next frame, in one read: the first is released, the second
+        // charged from its own first byte.
+        let next = frame(callID: 2, size: 1000)
+        try server.send(Array(whole[400...]) + next[0..<500])
+        #expect(server.observer.all.count == 1)
+        #expect(server.partialFrames.bytesInUse == 500)
+        try server.send(Array(next[500...]))
+        #expect(server.partialFrames.bytesInUse == 0)
+        // A frame that arrives in one read is never charged.
+        try server.send(frame(callID: 3, size: 1000))
+        #expect(server.partialFrames.bytesInUse == 0)
+        #expect(try server.drain().count == 3)
+    }
+
+    @Test func incompleteFrameBytesAreReleasedWhenTheConnectionCloses() throws {
+        let budget = PartialFrameBudget(limit: 10_000)
+        let byPeer = try EmbeddedServer(partialFrames: budget)
+        try byPeer.send(Array(frame(callID: 1, size: 1000)[0..<600]))
+        #expect(budget.bytesInUse == 600)
+        // The peer goes away mid-frame.
+        byPeer.channel.pipeline.fireChannelInactive()
+        byPeer.channel.embeddedEventLoop.run()
+        #expect(budget.bytesInUse == 0)
+
+        let byTimeout = try EmbeddedServer(
+            configuration: RPCServerConfiguration(limits: RPCServerLimits(frameReadTimeout: .seconds(10))),
+            partialFrames: budget)
+        try byTimeout.send(Array(frame(callID: 1, size: 1000)[0..<700]))
+        #expect(budget.bytesInUse == 700)
+        byTimeout.advance(by: .seconds(10))
+        #expect(!byTimeout.isActive)
+        byTimeout.channel.embeddedEventLoop.run()
+        #expect(budget.bytesInUse == 0, "closed by the read timeout, its bytes are released")
+    }
+
+    @Test func aConnectionWhoseIncompleteFrameWouldExceedTheBudgetIsRefused() throws {
+        let configuration = RPCServerConfiguration(limits: RPCServerLimits(maximumPartialFrameBytes: 1000))
+        let budget = PartialFrameBudget(limit: 1000)
+        let holder = try EmbeddedServer(configuration: configuration, partialFrames: budget)
+        let filler = try EmbeddedServer(configuration: configuration, partialFrames: budget)
+        let holding = frame(callID: 1, size: 1000)
+        try holder.send(Array(holding[0..<600]))
+        let filling = frame(callID: 1, size: 1000)
+        try filler.send(Array(filling[0..<400]))
+        #expect(budget.bytesInUse == 1000, "up to the budget exactly is accepted")
+        #expect(try filler.next() == nil)
+        // One byte more is refused, and that connection is closed.
+        try filler.send([filling[400]])
+        let goaway = try #require(try filler.next())
+        #expect(goaway.kind == .goaway)
+        #expect(goaway.status.code == StatusCode.resourceExhausted.rawValue)
+        #expect(
+            goaway.status.message == "incomplete frames exceed the server's budget of 1000 bytes; retry later"
+        )
+        #expect(!filler.isActive)
+        filler.channel.embeddedEventLoop.run()
+        #expect(budget.bytesInUse == 600, "the refused connection's bytes are released")
+        // The other connection is unaffected, and its frame completes.
+        #expect(holder.isActive)
+        try holder.send(Array(holding[600...]))
+        #expect(text(try holder.next())?.allSatisfy { $0 == "a" } == true)
+        #expect(budget.bytesInUse == 0)
+        // With the budget all but full, frames that arrive whole are still served.
+        try holder.send(Array(frame(callID: 2, size: 1000)[0..<999]))
+        #expect(budget.bytesInUse == 999)
+        let another = try EmbeddedServer(configuration: configuration, partialFrames: budget)
+        try another.send(frame(callID: 1, size: 1000))
+        try another.send(frame(callID: 2, size: 500))
+        #expect(try another.drain().map { text($0) != nil } == [true, true])
+        #expect(another.isActive)
     }
 
     // MARK: Metadata
@@ -252,25 +350,81 @@ import Testing
 
     // MARK: Fairness
 
-    @Test func aConnectionProcessesAtMostItsShareOfFramesPerEventLoopTurn() throws {
-        let server = try EmbeddedServer()
+    private func requests(_ ids: ClosedRange<Int>) -> [UInt8] {
         var bytes: [UInt8] = []
-        for id in 1...600 {
-            let request = RawConnection.request(
-                callID: UInt64(id), method: GateService.quick, payload: Data("f".utf8))
-            bytes += RawConnection.bytes(of: request)
+        for id in ids {
+            bytes += RawConnection.bytes(
+                of: RawConnection.request(
+                    callID: UInt64(id), method: GateService.quick, payload: Data("f".utf8)))
         }
-        // One read of 600 requests, without letting the event loop run: one turn's share only.
-        // (Before, all 600 ran in the read, however long the other connections waited.)
-        try server.channel.writeInbound(ByteBuffer(bytes: bytes))
-        #expect(server.observer.all.count == ServerConnectionHandler.framesPerTurn)
-        // The rest wait until the event loop has had time for its other connections' I/O…
+        return bytes
+    }
+
+    @Test func framesOverTheBudgetWaitForTheSelectorNotForATaskOrATimer() throws {
+        let budget = ServerConnectionHandler.framesPerTurn
+        let server = try EmbeddedServer()
+        let counter = ReadCounter()
+        try server.channel.pipeline.syncOperations.addHandler(counter, position: .first)
+        // One read of 600 requests: one budget is processed in the read, the rest is held.
+        try server.channel.writeInbound(ByteBuffer(bytes: requests(1...600)))
+        #expect(server.observer.all.count == budget)
+        #expect(server.turns.waitingCount == 1 && server.turns.turnsRequested)
+        // No task and no timer resumes them (before, a task 50 µs later did, and with several
+        // flooding connections such tasks kept the event loop from every other socket).
         server.channel.embeddedEventLoop.run()
-        #expect(server.observer.all.count == ServerConnectionHandler.framesPerTurn)
-        // …then follow, a share per turn, in order.
-        server.advance(by: .milliseconds(1))
-        let answered = try server.drain()
-        #expect(answered.map(\.callID) == (1...600).map { UInt64($0) })
-        #expect(server.observer.all.count == 600)
+        server.advance(by: .seconds(60))
+        #expect(server.observer.all.count == budget)
+        server.channel.read()
+        #expect(counter.reads == 0, "nothing more is read while frames are held")
+        // Each pass of the selector gives one more budget, in order.
+        var passes = 0
+        while server.observer.all.count < 600 {
+            server.nextSelectorPass()
+            passes += 1
+            #expect(server.observer.all.count == min(600, budget * (passes + 1)))
+        }
+        #expect(passes == (600 - 1) / budget)
+        #expect(try server.drain().map(\.callID) == (1...600).map { UInt64($0) })
+        #expect(!server.turns.turnsRequested && server.turns.waitingCount == 0)
+        #expect(counter.reads == 1, "the held read() goes out with the last held frame")
+    }
+
+    @Test func eachReadCycleHasAWholeBudget() throws {
+        let budget = ServerConnectionHandler.framesPerTurn
+        let server = try EmbeddedServer()
+        // A whole budget in each of two reads: all processed, no turn needed.
+        try server.channel.writeInbound(ByteBuffer(bytes: requests(1...budget)))
+        try server.channel.writeInbound(ByteBuffer(bytes: requests((budget + 1)...(2 * budget))))
+        #expect(server.observer.all.count == 2 * budget)
+        #expect(!server.turns.turnsRequested)
+        // One frame more than a budget in one read: that frame waits for a turn.
+        try server.channel.writeInbound(ByteBuffer(bytes: requests((2 * budget + 1)...(3 * budget + 1))))
+        #expect(server.observer.all.count == 3 * budget)
+        #expect(server.turns.turnsRequested)
+        server.nextSelectorPass()
+        #expect(server.observer.all.count == 3 * budget + 1)
+    }
+
+    @Test func connectionsOfOneEventLoopTakeTurnsAndAQuietOneNeverWaits() throws {
+        let budget = ServerConnectionHandler.framesPerTurn
+        let loop = EmbeddedEventLoop()
+        let turns = TurnScheduler.manual(on: loop)
+        let first = try EmbeddedServer(loop: loop, turns: turns)
+        let second = try EmbeddedServer(loop: loop, turns: turns)
+        let quiet = try EmbeddedServer(loop: loop, turns: turns)
+        try first.channel.writeInbound(ByteBuffer(bytes: requests(1...(3 * budget))))
+        try second.channel.writeInbound(ByteBuffer(bytes: requests(1...(3 * budget))))
+        #expect(turns.waitingCount == 2)
+        for pass in 1...2 {
+            // A quiet connection's frame is answered in its own read, ahead of the queue.
+            try quiet.request(UInt64(pass), GateService.quick, "q\(pass)")
+            #expect(text(try quiet.next()) == "q\(pass)")
+            #expect(first.observer.all.count == budget * pass)
+            #expect(second.observer.all.count == budget * pass)
+            first.nextSelectorPass()
+        }
+        #expect(first.observer.all.count == 3 * budget)
+        #expect(second.observer.all.count == 3 * budget)
+        #expect(turns.waitingCount == 0)
     }
 }
