@@ -302,7 +302,13 @@ import TillitTesting
             ["booking", "intake", "decline"], ["booking", "check-ins", "mark"],
             ["booking", "check-ins", "due"],
             ["booking", "check-ins", "close"], ["booking", "contact-window"], ["booking", "care"],
-            ["booking", "contact-hours"],
+            ["booking", "contact-hours"], ["booking", "agreements"], ["booking", "agreements", "propose"],
+            ["booking", "agreements", "accept"], ["booking", "agreements", "decline"],
+            ["booking", "agreements", "pause"], ["booking", "agreements", "resume"],
+            ["booking", "agreements", "end"], ["booking", "agreements", "show"],
+            ["booking", "agreements", "list"], ["booking", "waitlist"], ["booking", "waitlist", "join"],
+            ["booking", "waitlist", "leave"], ["booking", "waitlist", "accept"],
+            ["booking", "waitlist", "list"],
         ]
         for command in commands {
             let result = try await runTillit(command + ["--help"])

@@ -46,6 +46,10 @@ struct BookingCall: Sendable {
             async let own = try? identity.client.getAccount(
                 .with { $0.accountID.value = identity.session.accountID }, options: options)
             let practice = try await organization.organization
+            if names, let account = await own?.account {
+                // A client cannot list accounts, but knows its own name.
+                context.accounts[account.id.value] = account.displayName
+            }
             for location in practice.locations { context.locations[location.id] = location.name }
             if zone == nil {
                 let clientZone = await own?.account.client.timeZone ?? ""

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// `tillit booking`: session types, availability, slots, appointments, policy, intake,
-/// check-ins, contact window, care relationship and contact hours, through Booking.
+/// check-ins, contact window, care relationship, contact hours, agreements and the waitlist,
+/// through Booking.
 struct BookingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "booking",
@@ -22,6 +23,8 @@ struct BookingCommand: AsyncParsableCommand {
                 --client <id> --start "2026-03-30 10:00"
               tillit booking appointments list --practitioner me
               tillit booking cancel <appointment id> --reason "ill"
+              tillit booking agreements show <agreement id>
+              tillit booking waitlist list --status offered
             """,
         subcommands: [
             BookingSessionTypesCommand.self, BookingAvailabilityCommand.self, BookingExceptionsCommand.self,
@@ -29,6 +32,6 @@ struct BookingCommand: AsyncParsableCommand {
             BookingRescheduleCommand.self, BookingAttendedCommand.self, BookingNoShowCommand.self,
             BookingAppointmentsCommand.self, BookingPolicyCommand.self, BookingIntakeCommand.self,
             BookingCheckInsCommand.self, BookingContactWindowCommand.self, BookingCareCommand.self,
-            BookingContactHoursCommand.self,
+            BookingContactHoursCommand.self, BookingAgreementsCommand.self, BookingWaitlistCommand.self,
         ])
 }

@@ -76,3 +76,29 @@ enum BookingInput {
         return (amount, restUnit)
     }
 }
+
+extension BookingInput {
+    /// A calendar date `2026-03-16`; a usage error naming `option` otherwise.
+    static func date(_ text: String, option: String) throws -> Tillit_Common_V1_Date {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(
+            separator: "-", omittingEmptySubsequences: false)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int32(parts[0]), let month = Int32(parts[1]), let day = Int32(parts[2]),
+            (1...12).contains(month), day >= 1,
+            let first = calendar.date(from: DateComponents(year: Int(year), month: Int(month), day: 1)),
+            let days = calendar.range(of: .day, in: .month, for: first), days.contains(Int(day))
+        else { throw CLIError(.usage, "\(option) '\(text)': expected a date like 2026-03-16") }
+        var date = Tillit_Common_V1_Date()
+        date.year = year
+        date.month = month
+        date.day = day
+        return date
+    }
+
+    /// `2026-03-16`.
+    static func text(_ date: Tillit_Common_V1_Date) -> String {
+        String(format: "%04d-%02d-%02d", Int(date.year), Int(date.month), Int(date.day))
+    }
+}

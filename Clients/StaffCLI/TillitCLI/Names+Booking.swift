@@ -40,3 +40,22 @@ extension Names {
         ("active-agreement", .activeAgreement),
     ]
 }
+
+extension Names {
+    /// Agreement status words.
+    static let agreementStatuses: [(String, Tillit_Booking_V1_AgreementStatus)] = [
+        ("proposed", .proposed), ("active", .active), ("paused", .paused), ("declined", .declined),
+        ("ended", .ended),
+    ]
+
+    /// Agreement occurrence status words.
+    static let occurrenceStatuses: [(String, Tillit_Booking_V1_OccurrenceStatus)] = [
+        ("booked", .booked), ("collision", .collision),
+    ]
+
+    /// Waitlist entry status words.
+    static let waitlistStatuses: [(String, Tillit_Booking_V1_WaitlistStatus)] = [
+        ("waiting", .waiting), ("offered", .offered), ("booked", .booked), ("expired", .expired),
+        ("left", .left),
+    ]
+}
