@@ -38,7 +38,8 @@ struct BenchPractice {
         let clock = ContinuousClock()
         let loginStart = clock.now
         let first = try await identity.login(login)
-        report("one login (idle server):  \(String(format: "%.0f", (clock.now - loginStart).seconds * 1000)) ms")
+        report(
+            "one login (idle server):  \(String(format: "%.0f", (clock.now - loginStart).seconds * 1000)) ms")
         let enrolOptions = auth(first.tokens.accessToken)
         let enrolment = try await identity.enrolTotp(.init(), options: enrolOptions)
         let totp = TOTP(secret: Base32.decode(enrolment.secret) ?? [])
@@ -46,7 +47,8 @@ struct BenchPractice {
         confirm.code = totp.code(step: TOTP.step(at: Date()) - 1)
         _ = try await identity.confirmTotp(confirm, options: enrolOptions)
         login.totpCode = totp.code(step: TOTP.step(at: Date()))
-        return BenchPractice(organization: organization, admin: auth(try await identity.login(login).tokens.accessToken))
+        return BenchPractice(
+            organization: organization, admin: auth(try await identity.login(login).tokens.accessToken))
     }
 
     /// Call options carrying `Bearer <token>`.

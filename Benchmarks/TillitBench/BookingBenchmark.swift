@@ -17,7 +17,8 @@ import TillitStorage
 struct BookingBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "booking",
-        abstract: "Durable bookings/s at 32 in flight and slot-search p99 at 20k and 200k appointments (release build)."
+        abstract:
+            "Durable bookings/s at 32 in flight and slot-search p99 at 20k and 200k appointments (release build)."
     )
 
     @Option(help: "Practitioners.") var practitioners = 100
@@ -33,7 +34,8 @@ struct BookingBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         var identityConfiguration = try ServiceConfiguration(
-            service: .identity, environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": directory])
+            service: .identity,
+            environment: ["TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_DATA_DIR": directory])
         identityConfiguration.shutdownGracePeriod = .seconds(5)
         // Password hashing is not what this measures: a light scrypt keeps the setup short.
         var identitySettings = IdentityConfiguration()
@@ -58,11 +60,13 @@ struct BookingBenchmark: AsyncParsableCommand {
             let identityRPC = RPCClient(
                 host: "127.0.0.1", port: identityPort,
                 configuration: RPCClientConfiguration(
-                    transportSecurity: try TLSSettings.clientSecurity(for: .identity, environment: environment)))
+                    transportSecurity: try TLSSettings.clientSecurity(
+                        for: .identity, environment: environment)))
             let bookingRPC = RPCClient(
                 host: "127.0.0.1", port: try await bookingHost.server.localPort,
                 configuration: RPCClientConfiguration(
-                    transportSecurity: try TLSSettings.clientSecurity(for: .booking, environment: environment)))
+                    transportSecurity: try TLSSettings.clientSecurity(for: .booking, environment: environment)
+                ))
             defer {
                 identityRPC.close()
                 bookingRPC.close()
@@ -78,13 +82,16 @@ struct BookingBenchmark: AsyncParsableCommand {
     }
 
     private func measure(
-        identity: Tillit_Identity_V1_Identity.Client, booking: Tillit_Booking_V1_Booking.Client, databasePath: String,
+        identity: Tillit_Identity_V1_Identity.Client, booking: Tillit_Booking_V1_Booking.Client,
+        databasePath: String,
         directory: String
     ) async throws {
         let practice = try await BenchPractice.bootstrap(identity)
         let admin = practice.admin
-        _ = try await identity.updateOrganization(.with { $0.staffTotpRequired.value = false }, options: admin)
-        let location = try await identity.getOrganization(.init(), options: admin).organization.locations[0].id
+        _ = try await identity.updateOrganization(
+            .with { $0.staffTotpRequired.value = false }, options: admin)
+        let location = try await identity.getOrganization(.init(), options: admin).organization.locations[0]
+            .id
         _ = try await identity.createStaffAccount(
             .with {
                 $0.email = "scheduler@bench.se"
@@ -158,7 +165,9 @@ struct BookingBenchmark: AsyncParsableCommand {
             guard date.isoWeekday <= 5 else { continue }
             for slot in 0..<12 { times.append(stockholm.instant(of: date, minute: 8 * 60 + slot * 60)) }
         }
-        let window = stockholm.instant(of: monday, minute: 0)..<stockholm.instant(of: monday.adding(days: 28), minute: 0)
+        let window =
+            stockholm.instant(
+                of: monday, minute: 0)..<stockholm.instant(of: monday.adding(days: 28), minute: 0)
         let capacity = times.count * practitioners
         let target = min(appointments, capacity)
         print("window: \(monday) + 28 days, \(capacity) slots; booking \(target) of them")
@@ -214,7 +223,8 @@ struct BookingBenchmark: AsyncParsableCommand {
         let bare = try bareCommitRate(directory: directory)
         print(
             "bare SQLite commits on the same disk (synchronous=FULL, one row each, sequential): "
-                + "\(Int(bare)) commits/s → bookings at \(String(format: "%.1f", rate / bare))× the one-commit-per-write limit")
+                + "\(Int(bare)) commits/s → bookings at \(String(format: "%.1f", rate / bare))× the one-commit-per-write limit"
+        )
 
         let search = Tillit_Booking_V1_SearchSlotsRequest.with {
             $0.sessionTypeID = type.id
@@ -222,17 +232,20 @@ struct BookingBenchmark: AsyncParsableCommand {
             $0.clientTimeZone = "Europe/Stockholm"
             $0.page.pageSize = 100
         }
-        let first = try await measureSearch(booking, search, options: scheduler, label: "\(target) appointments")
+        let first = try await measureSearch(
+            booking, search, options: scheduler, label: "\(target) appointments")
 
         // 10×: the other appointments are history (the two years before), where no search looks.
         let extra = target * 9
         try addHistory(
-            databasePath: databasePath, count: extra, organization: practice.organization, practitioners: practitionerIDs,
+            databasePath: databasePath, count: extra, organization: practice.organization,
+            practitioners: practitionerIDs,
             clients: clientIDs, sessionType: type.id, location: location, before: window.lowerBound)
         let tenfold = try await measureSearch(
             booking, search, options: scheduler, label: "\(target + extra) appointments")
         print(
-            "p99 at 10× the appointments: \(String(format: "%.2f", tenfold / first))× the p99 at \(target) (target ≤ 1.5×)")
+            "p99 at 10× the appointments: \(String(format: "%.2f", tenfold / first))× the p99 at \(target) (target ≤ 1.5×)"
+        )
     }
 
     /// Sequential searches; prints p50/p99 and the slots found; returns p99 in µs.
@@ -262,13 +275,16 @@ struct BookingBenchmark: AsyncParsableCommand {
             Migrations.Migration("bench") { db in try db.execute(sql: "CREATE TABLE t (x INTEGER NOT NULL)") }
         ])
         let database = try ServiceDatabase.open(
-            configuration: DatabaseConfiguration(path: (directory as NSString).appendingPathComponent("bare.db")),
+            configuration: DatabaseConfiguration(
+                path: (directory as NSString).appendingPathComponent("bare.db")),
             migrations: migrations, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         defer { try? database.close() }
         let clock = ContinuousClock()
         let start = clock.now
         for index in 0..<bareCommits {
-            try database.writer.write { db in try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [index]) }
+            try database.writer.write { db in
+                try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [index])
+            }
         }
         return Double(bareCommits) / (clock.now - start).seconds
     }
@@ -299,8 +315,10 @@ struct BookingBenchmark: AsyncParsableCommand {
                 let endsAt = startsAt + 50 * 60_000
                 try statement.execute(arguments: [
                     organization, UUID().uuidString.lowercased(), practitioners[practitioner],
-                    clients[(practitioner + 100 * (slot % 5)) % clients.count], sessionType, location, startsAt, endsAt,
-                    endsAt + 10 * 60_000, practitioners[practitioner], startsAt - 86_400_000, startsAt, endsAt,
+                    clients[(practitioner + 100 * (slot % 5)) % clients.count], sessionType, location,
+                    startsAt, endsAt,
+                    endsAt + 10 * 60_000, practitioners[practitioner], startsAt - 86_400_000, startsAt,
+                    endsAt,
                 ])
             }
         }

@@ -3,7 +3,8 @@ import GRDB
 extension Database {
     /// The rows of `sql` through this connection's statement cache (prepared once per distinct
     /// SQL text, not on every call: a store's hot queries are the same few texts).
-    public func cachedRows(sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Row] {
+    public func cachedRows(sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Row]
+    {
         try Row.fetchAll(cachedStatement(sql: sql), arguments: arguments)
     }
 

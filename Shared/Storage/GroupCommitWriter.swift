@@ -43,18 +43,18 @@ public final class GroupCommitWriter: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
                 run: { db in
-                let outcome: Result<T, any Error>
-                do {
-                    var value: T?
-                    try db.inSavepoint {
-                        value = try body(db)
-                        return .commit
+                    let outcome: Result<T, any Error>
+                    do {
+                        var value: T?
+                        try db.inSavepoint {
+                            value = try body(db)
+                            return .commit
+                        }
+                        outcome = .success(value!)
+                    } catch {
+                        outcome = .failure(error)
                     }
-                    outcome = .success(value!)
-                } catch {
-                    outcome = .failure(error)
-                }
-                return { continuation.resume(with: outcome) }
+                    return { continuation.resume(with: outcome) }
                 },
                 fail: { continuation.resume(throwing: $0) })
             let start = state.withLock { state -> Bool in

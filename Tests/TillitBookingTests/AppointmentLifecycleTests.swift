@@ -61,17 +61,20 @@ struct AppointmentLifecycleTests {
                 harness.request(type, at: instant("2026-03-24T08:00:00Z")), options: harness.options(.client)
             ).appointment
             let theirs = try await harness.booking.bookAppointment(
-                harness.request(type, at: instant("2026-03-24T10:00:00Z"), client: harness.practice.otherClient),
+                harness.request(
+                    type, at: instant("2026-03-24T10:00:00Z"), client: harness.practice.otherClient),
                 options: harness.options(.scheduler)
             ).appointment
             func move(_ to: String) -> Tillit_Booking_V1_RescheduleAppointmentRequest {
                 .with {
                     $0.appointmentID = mine.id
-                    $0.newStart = Tillit_Common_V1_Timestamp(millis: Int64(instant(to).timeIntervalSince1970 * 1000))
+                    $0.newStart = Tillit_Common_V1_Timestamp(
+                        millis: Int64(instant(to).timeIntervalSince1970 * 1000))
                 }
             }
             await expectRPCError(.failedPrecondition, "onto another client's appointment") {
-                try await harness.booking.rescheduleAppointment(move("2026-03-24T10:00:00Z"), options: harness.options(.client))
+                try await harness.booking.rescheduleAppointment(
+                    move("2026-03-24T10:00:00Z"), options: harness.options(.client))
             }
             let unchanged = try await harness.booking.getAppointment(
                 .with { $0.appointmentID = mine.id }, options: harness.options(.client)
@@ -83,7 +86,9 @@ struct AppointmentLifecycleTests {
             #expect(moved.previous.status == .rescheduled)
             #expect(moved.previous.rescheduledTo == moved.appointment.id)
             #expect(moved.appointment.rescheduledFrom == mine.id)
-            #expect(moved.appointment.time.start.seconds == Int64(instant("2026-03-24T09:00:00Z").timeIntervalSince1970))
+            #expect(
+                moved.appointment.time.start.seconds
+                    == Int64(instant("2026-03-24T09:00:00Z").timeIntervalSince1970))
             // The other client cannot move it, and it is not even visible to them.
             _ = theirs
             await expectRPCError(.notFound, "someone else's appointment") {
@@ -102,22 +107,27 @@ struct AppointmentLifecycleTests {
             let booked = try await harness.booking.bookAppointment(
                 harness.request(type, at: start), options: harness.options(.client)
             ).appointment
-            let care = { try await harness.booking.verifyCareRelationship(
-                .with {
-                    $0.practitionerID.value = harness.id(.practitioner)
-                    $0.clientID.value = harness.id(.client)
-                }, options: harness.options(.practitioner)) }
+            let care = {
+                try await harness.booking.verifyCareRelationship(
+                    .with {
+                        $0.practitionerID.value = harness.id(.practitioner)
+                        $0.clientID.value = harness.id(.client)
+                    }, options: harness.options(.practitioner))
+            }
             #expect(try await care().basis == [.futureAppointment])
-            #expect(try await harness.booking.verifyCareRelationship(
-                .with {
-                    $0.practitionerID.value = harness.id(.practitioner)
-                    $0.clientID.value = harness.practice.otherClient
-                }, options: harness.options(.practitioner)).active == false)
+            #expect(
+                try await harness.booking.verifyCareRelationship(
+                    .with {
+                        $0.practitionerID.value = harness.id(.practitioner)
+                        $0.clientID.value = harness.practice.otherClient
+                    }, options: harness.options(.practitioner)
+                ).active == false)
             await expectRPCError(.invalidArgument, "actual times in the future") {
                 try await harness.booking.markAttended(
                     .with {
                         $0.appointmentID = booked.id
-                        $0.actual = Tillit_Common_V1_TimeRange(millis: millis(start)..<millis(start) + 3_000_000)
+                        $0.actual = Tillit_Common_V1_TimeRange(
+                            millis: millis(start)..<millis(start) + 3_000_000)
                     }, options: harness.options(.practitioner))
             }
             harness.clock.set(start.addingTimeInterval(3 * 3600))
@@ -161,11 +171,13 @@ struct AppointmentLifecycleTests {
             let start = instant("2026-03-24T08:00:00Z")
             var slots = try await harness.slots(group, from: start, days: 0.01)
             #expect(slots.first?.remainingCapacity == 2)
-            _ = try await harness.booking.bookAppointment(harness.request(group, at: start), options: harness.options(.client))
+            _ = try await harness.booking.bookAppointment(
+                harness.request(group, at: start), options: harness.options(.client))
             slots = try await harness.slots(group, from: start, days: 0.01)
             #expect(slots.first?.remainingCapacity == 1)
             _ = try await harness.booking.bookAppointment(
-                harness.request(group, at: start, client: harness.practice.otherClient), options: harness.options(.scheduler))
+                harness.request(group, at: start, client: harness.practice.otherClient),
+                options: harness.options(.scheduler))
             slots = try await harness.slots(group, from: start, days: 0.01)
             #expect(slots.isEmpty)
             let third = try await harness.identity.identity.createClientAccount(

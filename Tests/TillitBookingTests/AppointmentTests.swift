@@ -28,7 +28,8 @@ struct AppointmentTests {
             #expect(!after.contains { $0.time.start.seconds == booked.time.start.seconds })
             await expectRPCError(.failedPrecondition, "the same slot again") {
                 try await harness.booking.bookAppointment(
-                    harness.request(type, at: instant("2026-03-24T08:00:00Z"), client: harness.practice.otherClient),
+                    harness.request(
+                        type, at: instant("2026-03-24T08:00:00Z"), client: harness.practice.otherClient),
                     options: harness.options(.scheduler))
             }
         }
@@ -39,10 +40,12 @@ struct AppointmentTests {
             let type = try await harness.sessionType()
             try await harness.weekdays()
             let first = try await harness.booking.bookAppointment(
-                harness.request(type, at: instant("2026-03-24T08:00:00Z")), options: harness.options(.scheduler))
+                harness.request(type, at: instant("2026-03-24T08:00:00Z")),
+                options: harness.options(.scheduler))
             // 08:50 end + 10 buffer = 09:00: the next session may start exactly then.
             let second = try await harness.booking.bookAppointment(
-                harness.request(type, at: instant("2026-03-24T09:00:00Z"), client: harness.practice.otherClient),
+                harness.request(
+                    type, at: instant("2026-03-24T09:00:00Z"), client: harness.practice.otherClient),
                 options: harness.options(.scheduler))
             #expect(first.appointment.id != second.appointment.id)
             // Staff outside availability: 10:55–11:45, buffer until 11:55; 11:54 falls in the buffer.
@@ -74,8 +77,9 @@ struct AppointmentTests {
             let listed = try await harness.booking.listAppointments(
                 .with {
                     $0.during = Tillit_Common_V1_TimeRange(
-                        millis: Int64(instant("2026-03-23T00:00:00Z").timeIntervalSince1970 * 1000)..<Int64(
-                            instant("2026-03-30T00:00:00Z").timeIntervalSince1970 * 1000))
+                        millis: Int64(
+                            instant("2026-03-23T00:00:00Z").timeIntervalSince1970 * 1000)..<Int64(
+                                instant("2026-03-30T00:00:00Z").timeIntervalSince1970 * 1000))
                 }, options: harness.options(.client)
             ).appointments
             #expect(listed.count == 1)

@@ -16,7 +16,8 @@ import TillitTesting
 struct BookingAccessPolicyMatrixTests {
     @Test func theTableCoversEveryMethodAndNoneIsPublic() throws {
         try BookingAccessPolicy.policy.check(
-            methods: Tillit_Booking_V1_Booking.Method.all, publicPaths: Tillit_Booking_V1_Booking.Method.publicPaths)
+            methods: Tillit_Booking_V1_Booking.Method.all,
+            publicPaths: Tillit_Booking_V1_Booking.Method.publicPaths)
         #expect(BookingAccessPolicy.policy.rules.count == Tillit_Booking_V1_Booking.Method.all.count)
         #expect(BookingAccessPolicy.policy.publicPaths.isEmpty)
     }
@@ -28,7 +29,8 @@ struct BookingAccessPolicyMatrixTests {
                 .service: Principal(subject: "v", organization: "o", kind: .service),
                 .admin: Principal(subject: "s", organization: "o", kind: .staff, roles: [.admin]),
                 .scheduler: Principal(subject: "s", organization: "o", kind: .staff, roles: [.scheduler]),
-                .practitioner: Principal(subject: "s", organization: "o", kind: .staff, roles: [.practitioner]),
+                .practitioner: Principal(
+                    subject: "s", organization: "o", kind: .staff, roles: [.practitioner]),
                 .supervisor: Principal(subject: "s", organization: "o", kind: .staff, roles: [.supervisor]),
                 .otherAdmin: Principal(subject: "s", organization: "p", kind: .staff, roles: [.admin]),
             ]
@@ -38,7 +40,8 @@ struct BookingAccessPolicyMatrixTests {
                 for role in Practice.Role.allCases {
                     let cell = Comment(rawValue: "\(method.method) × \(role.rawValue) (rule: \(rule))")
                     let (outcome, _, message) = await attempt {
-                        try await harness.bookingRPC.call(method, payload: Data(), options: harness.options(role))
+                        try await harness.bookingRPC.call(
+                            method, payload: Data(), options: harness.options(role))
                     }
                     let gateRefused = message.hasPrefix(AccessPolicy.refusalPrefix)
                     if let principal = principals[role] {

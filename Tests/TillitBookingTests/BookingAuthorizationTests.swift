@@ -74,13 +74,18 @@ struct BookingAuthorizationTests {
             // Lists: a client sees only its own; naming another client is refused.
             let everything = Tillit_Booking_V1_ListAppointmentsRequest.with {
                 $0.during = Tillit_Common_V1_TimeRange(
-                    millis: Int64(instant("2026-03-20T00:00:00Z").timeIntervalSince1970 * 1000)..<Int64(
-                        instant("2026-03-30T00:00:00Z").timeIntervalSince1970 * 1000))
+                    millis: Int64(
+                        instant("2026-03-20T00:00:00Z").timeIntervalSince1970 * 1000)..<Int64(
+                            instant("2026-03-30T00:00:00Z").timeIntervalSince1970 * 1000))
             }
-            #expect(try await harness.booking.listAppointments(everything, options: other).appointments.isEmpty)
-            #expect(try await harness.booking.listAppointments(everything, options: harness.options(.client)).appointments.count == 1)
             #expect(
-                try await harness.booking.listAppointments(everything, options: harness.options(.otherAdmin)).appointments
+                try await harness.booking.listAppointments(everything, options: other).appointments.isEmpty)
+            #expect(
+                try await harness.booking.listAppointments(everything, options: harness.options(.client))
+                    .appointments.count == 1)
+            #expect(
+                try await harness.booking.listAppointments(everything, options: harness.options(.otherAdmin))
+                    .appointments
                     .isEmpty)
             await expectRPCError(.permissionDenied, "a client lists another client's") {
                 var named = everything
@@ -147,12 +152,14 @@ struct BookingAuthorizationTests {
                     .with { $0.sessionTypeID = type.id }, options: harness.options(.otherAdmin))
             }
             #expect(
-                try await harness.booking.listSessionTypes(.init(), options: harness.options(.otherAdmin)).sessionTypes
+                try await harness.booking.listSessionTypes(.init(), options: harness.options(.otherAdmin))
+                    .sessionTypes
                     .isEmpty)
             // A client books only for itself; a practitioner only their own calendar.
             await expectRPCError(.permissionDenied, "a client books for another client") {
                 try await harness.booking.bookAppointment(
-                    harness.request(type, at: instant("2026-03-24T08:00:00Z"), client: harness.practice.otherClient),
+                    harness.request(
+                        type, at: instant("2026-03-24T08:00:00Z"), client: harness.practice.otherClient),
                     options: harness.options(.client))
             }
             await expectRPCError(.permissionDenied, "a colleague books another's calendar") {
@@ -161,7 +168,8 @@ struct BookingAuthorizationTests {
             }
             await expectRPCError(.notFound, "booking a client of another organisation") {
                 try await harness.booking.bookAppointment(
-                    harness.request(type, at: instant("2026-03-24T08:00:00Z"), client: harness.practice.foreignClient),
+                    harness.request(
+                        type, at: instant("2026-03-24T08:00:00Z"), client: harness.practice.foreignClient),
                     options: harness.options(.scheduler))
             }
             await expectRPCError(.permissionDenied, "a client books outside availability") {
@@ -173,9 +181,11 @@ struct BookingAuthorizationTests {
             _ = try await harness.booking.bookAppointment(
                 harness.request(type, at: instant("2026-03-24T08:00:00Z")), options: harness.options(.client))
             _ = try await harness.booking.bookAppointment(
-                harness.request(type, at: instant("2026-03-24T09:00:00Z"), client: harness.practice.otherClient),
+                harness.request(
+                    type, at: instant("2026-03-24T09:00:00Z"), client: harness.practice.otherClient),
                 options: harness.options(.scheduler))
-            let events = try await harness.booking.listAuditEvents(.init(), options: harness.options(.client)).events
+            let events = try await harness.booking.listAuditEvents(.init(), options: harness.options(.client))
+                .events
             #expect(!events.isEmpty)
             #expect(events.allSatisfy { $0.client.value == harness.id(.client) })
         }

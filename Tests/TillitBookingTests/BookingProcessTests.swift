@@ -35,15 +35,19 @@ struct BookingProcessTests {
             let practice = try await Practice.make(identity)
             identity.clock.set(Date())
             let client = bearer(
-                try await identity.signIn(organization: practice.organization, email: "client@example.com").login.tokens
+                try await identity.signIn(organization: practice.organization, email: "client@example.com")
+                    .login.tokens
                     .accessToken)
-            let location = try await identity.identity.getOrganization(.init(), options: practice.options(.admin))
-                .organization.locations[0].id
+            let location = try await identity.identity.getOrganization(
+                .init(), options: practice.options(.admin)
+            )
+            .organization.locations[0].id
             try await withTemporaryDirectory { folder in
                 let data = folder.appendingPathComponent("data").path
                 var child = try start(dataDirectory: data, identityPort: identity.port)
                 var address = try await child.boundAddress()
-                var rpc = RPCClient(host: address.host, port: address.port, configuration: try .tls(to: .booking))
+                var rpc = RPCClient(
+                    host: address.host, port: address.port, configuration: try .tls(to: .booking))
                 var booking = Tillit_Booking_V1_Booking.Client(rpc)
                 let admin = practice.options(.admin)
                 let type = try await booking.createSessionType(
@@ -71,7 +75,8 @@ struct BookingProcessTests {
                                     $0.practitionerID.value = practice.id(.practitioner)
                                     $0.clientID.value = clients[index % 2]
                                     $0.locationID = location
-                                    $0.start = Tillit_Common_V1_Timestamp(millis: base + Int64(index) * 3_600_000)
+                                    $0.start = Tillit_Common_V1_Timestamp(
+                                        millis: base + Int64(index) * 3_600_000)
                                     $0.outsideAvailability = true
                                 }, options: scheduler
                             ).appointment.id
@@ -132,7 +137,8 @@ struct BookingProcessTests {
                         $0.appointmentID = intake.id
                         $0.actual = Tillit_Common_V1_TimeRange(millis: (now - 3_600_000)..<(now - 900_000))
                     }, options: practice.options(.practitioner))
-                let today = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+                let today = Calendar(identifier: .gregorian).dateComponents(
+                    in: TimeZone(identifier: "UTC")!, from: Date())
                 let proposal = try await booking.proposeAgreement(
                     .with {
                         $0.agreement.clientID.value = practice.id(.client)
@@ -176,7 +182,9 @@ struct BookingProcessTests {
                         $0.during = Tillit_Common_V1_TimeRange(millis: now..<(now + 40 * 86_400_000))
                         $0.page.pageSize = 200
                     }, options: scheduler
-                ).appointments.filter { $0.bookedBy.value == practice.id(.practitioner) && $0.status == .booked }
+                ).appointments.filter {
+                    $0.bookedBy.value == practice.id(.practitioner) && $0.status == .booked
+                }
                 #expect(series.count == 4)
                 verification = try await booking.verifyAuditChain(.init(), options: admin)
                 #expect(verification.intact, "\(verification.problem)")

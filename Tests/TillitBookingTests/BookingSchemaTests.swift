@@ -49,7 +49,8 @@ struct BookingSchemaTests {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_person', 'SEK', 0, ?, ?, 0)
                 """,
             arguments: [
-                Self.organization, id, Self.practitioner, Self.clients[client], type, Self.location, startsAt, endsAt,
+                Self.organization, id, Self.practitioner, Self.clients[client], type, Self.location, startsAt,
+                endsAt,
                 endsAt + 600_000, capacity, status, Self.clients[client],
             ])
     }
@@ -92,7 +93,9 @@ struct BookingSchemaTests {
                 try insert(db, start: 600, client: 0, type: Self.group, capacity: 3)
                 try insert(db, start: 600, client: 1, type: Self.group, capacity: 3)
                 try insert(db, start: 600, client: 2, type: Self.group, capacity: 3)
-                expectRefused("group full") { try insert(db, start: 600, client: 3, type: Self.group, capacity: 3) }
+                expectRefused("group full") {
+                    try insert(db, start: 600, client: 3, type: Self.group, capacity: 3)
+                }
                 // A group place at another start overlaps the group: refused.
                 expectRefused("practitioner overlap") {
                     try insert(db, start: 610, client: 4, type: Self.group, capacity: 3)
@@ -106,7 +109,8 @@ struct BookingSchemaTests {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'in_person', 'SEK', 0, 'booked', ?, 0)
                         """,
                     arguments: [
-                        Self.organization, UUID().uuidString.lowercased(), "00000000-0000-4000-8000-0000000000a2",
+                        Self.organization, UUID().uuidString.lowercased(),
+                        "00000000-0000-4000-8000-0000000000a2",
                         Self.clients[5], Self.individual, Self.location, 900 * 60_000, 950 * 60_000,
                         960 * 60_000, Self.clients[5],
                     ])
@@ -121,7 +125,9 @@ struct BookingSchemaTests {
                 let id = UUID().uuidString.lowercased()
                 try insert(db, start: 600, id: id)
                 expectRefused("never change") {
-                    try db.execute(sql: "UPDATE appointments SET starts_at = starts_at + 60000 WHERE id = ?", arguments: [id])
+                    try db.execute(
+                        sql: "UPDATE appointments SET starts_at = starts_at + 60000 WHERE id = ?",
+                        arguments: [id])
                 }
                 expectRefused("never change") {
                     try db.execute(
@@ -132,10 +138,12 @@ struct BookingSchemaTests {
                     try db.execute(sql: "DELETE FROM appointments WHERE id = ?", arguments: [id])
                 }
                 try db.execute(
-                    sql: "UPDATE appointments SET status = 'cancelled', cancelled_at = 1 WHERE id = ?", arguments: [id])
+                    sql: "UPDATE appointments SET status = 'cancelled', cancelled_at = 1 WHERE id = ?",
+                    arguments: [id])
                 expectRefused("status change not allowed") {
                     try db.execute(
-                        sql: "UPDATE appointments SET status = 'booked', cancelled_at = NULL WHERE id = ?", arguments: [id])
+                        sql: "UPDATE appointments SET status = 'booked', cancelled_at = NULL WHERE id = ?",
+                        arguments: [id])
                 }
                 // Its time is free again.
                 try insert(db, start: 600, client: 1)

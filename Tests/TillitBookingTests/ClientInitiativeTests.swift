@@ -19,7 +19,8 @@ struct ClientInitiativeTests {
                 }, options: harness.options(.client)
             ).intake
             #expect(intake.status == .open)
-            let listed = try await harness.booking.listIntakeRequests(.init(), options: harness.options(.practitioner))
+            let listed = try await harness.booking.listIntakeRequests(
+                .init(), options: harness.options(.practitioner))
             #expect(listed.intakes.map(\.id) == [intake.id])
             let declined = try await harness.booking.declineIntake(
                 .with {
@@ -31,7 +32,8 @@ struct ClientInitiativeTests {
             #expect(declined.status == .declined)
             #expect(declined.referralSuggestion == "Ask for Anna at the Umeå clinic.")
             await expectRPCError(.failedPrecondition, "decided twice") {
-                try await harness.booking.acceptIntake(.with { $0.intakeID = intake.id }, options: harness.options(.practitioner))
+                try await harness.booking.acceptIntake(
+                    .with { $0.intakeID = intake.id }, options: harness.options(.practitioner))
             }
             // The client sees the answer.
             let own = try await harness.booking.listIntakeRequests(.init(), options: harness.options(.client))
@@ -47,7 +49,10 @@ struct ClientInitiativeTests {
         try await withBooking { harness in
             let type = try await harness.sessionType()
             try await harness.weekdays()
-            let due = { try await harness.booking.listDueCheckIns(.init(), options: harness.options(.practitioner)).checkIns }
+            let due = {
+                try await harness.booking.listDueCheckIns(.init(), options: harness.options(.practitioner))
+                    .checkIns
+            }
             // No care relationship yet: cannot mark.
             await expectRPCError(.failedPrecondition, "no care relationship") {
                 try await harness.booking.markCheckIn(
@@ -96,7 +101,10 @@ struct ClientInitiativeTests {
                 }, options: harness.options(.practitioner)
             ).checkIn
             #expect(monthly.dueAt.seconds == Int64(instant("2026-02-28T09:00:00Z").timeIntervalSince1970))
-            for (amount, unit) in [(0, Tillit_Booking_V1_RestUnit.days), (366, .days), (53, .weeks), (25, .months), (1, .unspecified)] {
+            for (amount, unit) in [
+                (0, Tillit_Booking_V1_RestUnit.days), (366, .days), (53, .weeks), (25, .months),
+                (1, .unspecified),
+            ] {
                 await expectRPCError(.invalidArgument, "rest \(amount) \(unit)") {
                     try await harness.booking.markCheckIn(
                         .with {
@@ -130,13 +138,17 @@ struct ClientInitiativeTests {
                 .with {
                     $0.appointmentID = booked.id
                     $0.actual = Tillit_Common_V1_TimeRange(
-                        millis: Int64(start.timeIntervalSince1970 * 1000)..<Int64(start.timeIntervalSince1970 * 1000) + 3_000_000)
+                        millis: Int64(start.timeIntervalSince1970 * 1000)..<Int64(
+                            start.timeIntervalSince1970 * 1000) + 3_000_000)
                 }, options: harness.options(.practitioner))
-            let feedback = try await harness.booking.submitFeedback(submit, options: harness.options(.client)).feedback
+            let feedback = try await harness.booking.submitFeedback(submit, options: harness.options(.client))
+                .feedback
             #expect(feedback.rating == 5)
             for role in [Practice.Role.practitioner, .admin, .client] {
                 let list = try await harness.booking.listFeedback(
-                    .with { if role != .practitioner { $0.practitionerID.value = harness.id(.practitioner) } },
+                    .with {
+                        if role != .practitioner { $0.practitionerID.value = harness.id(.practitioner) }
+                    },
                     options: harness.options(role))
                 #expect(list.feedback.map(\.id) == [feedback.id], "\(role)")
             }

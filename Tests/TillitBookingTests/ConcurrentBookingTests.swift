@@ -36,9 +36,11 @@ struct ConcurrentBookingTests {
                 for attempt in 0..<200 {
                     group.addTask {
                         var request = harness.request(
-                            type, at: base.addingTimeInterval(Double(attempt % 40) * 60), client: clients[attempt % 10])
+                            type, at: base.addingTimeInterval(Double(attempt % 40) * 60),
+                            client: clients[attempt % 10])
                         request.outsideAvailability = attempt % 40 != 0
-                        let booking = Tillit_Booking_V1_Booking.Client(connections[attempt % connections.count])
+                        let booking = Tillit_Booking_V1_Booking.Client(
+                            connections[attempt % connections.count])
                         do {
                             _ = try await booking.bookAppointment(request, options: options)
                             return .ok
@@ -59,8 +61,9 @@ struct ConcurrentBookingTests {
                 .with {
                     $0.practitionerID.value = harness.id(.practitioner)
                     $0.during = Tillit_Common_V1_TimeRange(
-                        millis: Int64(base.timeIntervalSince1970 * 1000 - 86_400_000)..<Int64(
-                            base.timeIntervalSince1970 * 1000 + 86_400_000))
+                        millis: Int64(
+                            base.timeIntervalSince1970 * 1000 - 86_400_000)..<Int64(
+                                base.timeIntervalSince1970 * 1000 + 86_400_000))
                 }, options: options
             ).appointments
             #expect(stored.count == 1)

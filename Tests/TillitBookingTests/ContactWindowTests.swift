@@ -37,7 +37,8 @@ struct ContactWindowTests {
                 try await harness.booking.checkContactWindow(
                     .with {
                         $0.practitionerID.value = harness.id(.practitioner)
-                        $0.at = Tillit_Common_V1_Timestamp(millis: Int64(instant(at).timeIntervalSince1970 * 1000))
+                        $0.at = Tillit_Common_V1_Timestamp(
+                            millis: Int64(instant(at).timeIntervalSince1970 * 1000))
                     }, options: harness.options(role))
             }
             // Tuesday 10:00 Stockholm (CET).
@@ -51,18 +52,22 @@ struct ContactWindowTests {
             #expect(night.rule == .emergencyOnly)
             #expect(night.emergencyInstructions == "In an emergency call 112.")
             #expect(night.crisisLines.map(\.phone) == ["90101"])
-            #expect(night.nextWindowStart.seconds == Int64(instant("2026-03-25T07:00:00Z").timeIntervalSince1970))
+            #expect(
+                night.nextWindowStart.seconds == Int64(instant("2026-03-25T07:00:00Z").timeIntervalSince1970))
             // Saturday noon: the weekend rule; the next window is Monday 08:00, after the change
             // to summer time (06:00 UTC).
             let weekend = try await check("2026-03-28T11:00:00Z")
             #expect(weekend.rule == .noContact)
-            #expect(weekend.nextWindowStart.seconds == Int64(instant("2026-03-30T06:00:00Z").timeIntervalSince1970))
+            #expect(
+                weekend.nextWindowStart.seconds
+                    == Int64(instant("2026-03-30T06:00:00Z").timeIntervalSince1970))
             // Exactly at the end of the hours (17:00 local) is outside; at the start, inside.
             #expect(try await check("2026-03-24T16:00:00Z").within == false)
             #expect(try await check("2026-03-24T07:00:00Z").within)
             await expectRPCError(.notFound, "an unknown practitioner") {
                 try await harness.booking.checkContactWindow(
-                    .with { $0.practitionerID.value = UUID().uuidString.lowercased() }, options: harness.options(.client))
+                    .with { $0.practitionerID.value = UUID().uuidString.lowercased() },
+                    options: harness.options(.client))
             }
         }
     }

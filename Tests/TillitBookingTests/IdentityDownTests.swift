@@ -16,7 +16,8 @@ struct IdentityDownTests {
             // Warm: keys fetched, a booking works.
             _ = try await harness.booking.bookAppointment(
                 harness.request(type, at: instant("2026-03-24T08:00:00Z")), options: harness.options(.client))
-            let before = try await harness.booking.listAuditEvents(.init(), options: harness.options(.admin)).events.count
+            let before = try await harness.booking.listAuditEvents(.init(), options: harness.options(.admin))
+                .events.count
             harness.identityLink.cut()
             let clock = ContinuousClock()
             let started = clock.now
@@ -26,7 +27,8 @@ struct IdentityDownTests {
                 try await harness.booking.bookAppointment(
                     harness.request(type, at: instant("2026-03-24T09:00:00Z")), options: options)
             }
-            #expect(refusal?.message.contains("nothing was changed") == true, "\(String(describing: refusal))")
+            #expect(
+                refusal?.message.contains("nothing was changed") == true, "\(String(describing: refusal))")
             #expect(clock.now - started < .seconds(10))
             await expectRPCError(.unavailable, "contact window needs Identity's policy") {
                 try await harness.booking.checkContactWindow(
@@ -34,13 +36,15 @@ struct IdentityDownTests {
             }
             // Nothing was written: still one appointment, no new audit event; reads still work.
             let week = Tillit_Common_V1_TimeRange(
-                millis: Int64(instant("2026-03-23T00:00:00Z").timeIntervalSince1970 * 1000)..<Int64(
-                    instant("2026-03-30T00:00:00Z").timeIntervalSince1970 * 1000))
+                millis: Int64(
+                    instant("2026-03-23T00:00:00Z").timeIntervalSince1970 * 1000)..<Int64(
+                        instant("2026-03-30T00:00:00Z").timeIntervalSince1970 * 1000))
             let appointments = try await harness.booking.listAppointments(
                 .with { $0.during = week }, options: harness.options(.client)
             ).appointments
             #expect(appointments.count == 1)
-            let after = try await harness.booking.listAuditEvents(.init(), options: harness.options(.admin)).events.count
+            let after = try await harness.booking.listAuditEvents(.init(), options: harness.options(.admin))
+                .events.count
             #expect(after == before)
             // Slot search needs no Identity.
             #expect(try await harness.slots(type, from: instant("2026-03-24T00:00:00Z"), days: 1).count == 7)

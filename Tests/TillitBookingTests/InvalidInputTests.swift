@@ -35,25 +35,35 @@ struct InvalidInputTests {
                 var type = good
                 change(&type)
                 await expectRPCError(.invalidArgument, what) {
-                    try await harness.booking.createSessionType(.with { $0.sessionType = type }, options: harness.options(.admin))
+                    try await harness.booking.createSessionType(
+                        .with { $0.sessionType = type }, options: harness.options(.admin))
                 }
             }
-            #expect(try await harness.booking.listSessionTypes(.init(), options: harness.options(.admin)).sessionTypes.isEmpty)
-            let type = try await harness.booking.createSessionType(.with { $0.sessionType = good }, options: harness.options(.admin)).sessionType
+            #expect(
+                try await harness.booking.listSessionTypes(.init(), options: harness.options(.admin))
+                    .sessionTypes.isEmpty)
+            let type = try await harness.booking.createSessionType(
+                .with { $0.sessionType = good }, options: harness.options(.admin)
+            ).sessionType
             await expectRPCError(.alreadyExists, "the same name again") {
                 var same = good
                 same.name = "SAMTAL"
-                return try await harness.booking.createSessionType(.with { $0.sessionType = same }, options: harness.options(.admin))
+                return try await harness.booking.createSessionType(
+                    .with { $0.sessionType = same }, options: harness.options(.admin))
             }
-            func availability(_ change: (inout Tillit_Booking_V1_Availability) -> Void) -> Tillit_Booking_V1_SetAvailabilityRequest {
+            func availability(_ change: (inout Tillit_Booking_V1_Availability) -> Void)
+                -> Tillit_Booking_V1_SetAvailabilityRequest
+            {
                 var value = Tillit_Booking_V1_Availability.with {
                     $0.practitionerID.value = harness.id(.practitioner)
                     $0.locationID = harness.location
-                    $0.rules = [.with {
-                        $0.weekday = .monday
-                        $0.startMinute = 540
-                        $0.endMinute = 1020
-                    }]
+                    $0.rules = [
+                        .with {
+                            $0.weekday = .monday
+                            $0.startMinute = 540
+                            $0.endMinute = 1020
+                        }
+                    ]
                 }
                 change(&value)
                 return .with { $0.availability = value }
@@ -64,7 +74,15 @@ struct InvalidInputTests {
                 ("end past midnight", { $0.rules[0].endMinute = 1441 }),
                 ("no weekday", { $0.rules[0].weekday = .unspecified }),
                 ("unknown weekday", { $0.rules[0].weekday = .UNRECOGNIZED(8) }),
-                ("overlapping rules", { $0.rules.append(.with { $0.weekday = .monday; $0.startMinute = 600; $0.endMinute = 700 }) }),
+                (
+                    "overlapping rules",
+                    {
+                        $0.rules.append(
+                            .with {
+                                $0.weekday = .monday; $0.startMinute = 600; $0.endMinute = 700
+                            })
+                    }
+                ),
                 ("bad location id", { $0.locationID = "downtown" }),
                 ("bad practitioner id", { $0.practitionerID.value = "x" }),
                 ("bad step", { $0.slotStepMinutes = 3 }),
@@ -72,16 +90,22 @@ struct InvalidInputTests {
             ]
             for (what, change) in badSets {
                 await expectRPCError(.invalidArgument, what) {
-                    try await harness.booking.setAvailability(availability(change), options: harness.options(.scheduler))
+                    try await harness.booking.setAvailability(
+                        availability(change), options: harness.options(.scheduler))
                 }
             }
             await expectRPCError(.notFound, "a location the practice does not have") {
                 try await harness.booking.setAvailability(
-                    availability { $0.locationID = UUID().uuidString.lowercased() }, options: harness.options(.scheduler))
+                    availability { $0.locationID = UUID().uuidString.lowercased() },
+                    options: harness.options(.scheduler))
             }
-            #expect(try await harness.booking.listAvailability(.init(), options: harness.options(.scheduler)).availability.isEmpty)
+            #expect(
+                try await harness.booking.listAvailability(.init(), options: harness.options(.scheduler))
+                    .availability.isEmpty)
             let start = Int64(instant("2026-03-23T00:00:00Z").timeIntervalSince1970 * 1000)
-            func search(_ change: (inout Tillit_Booking_V1_SearchSlotsRequest) -> Void) -> Tillit_Booking_V1_SearchSlotsRequest {
+            func search(_ change: (inout Tillit_Booking_V1_SearchSlotsRequest) -> Void)
+                -> Tillit_Booking_V1_SearchSlotsRequest
+            {
                 var request = Tillit_Booking_V1_SearchSlotsRequest.with {
                     $0.sessionTypeID = type.id
                     $0.during = Tillit_Common_V1_TimeRange(millis: start..<(start + 7 * 86_400_000))
@@ -107,11 +131,16 @@ struct InvalidInputTests {
                 }
             }
             await expectRPCError(.notFound, "an unknown session type") {
-                try await harness.booking.searchSlots(search { $0.sessionTypeID = UUID().uuidString.lowercased() }, options: harness.options(.client))
+                try await harness.booking.searchSlots(
+                    search { $0.sessionTypeID = UUID().uuidString.lowercased() },
+                    options: harness.options(.client))
             }
             let badExceptions: [(String, (inout Tillit_Booking_V1_AvailabilityException) -> Void)] = [
                 ("no kind", { $0.kind = .unspecified }),
-                ("367 days", { $0.during.end = Tillit_Common_V1_Timestamp(millis: start + 367 * 86_400_000) }),
+                (
+                    "367 days",
+                    { $0.during.end = Tillit_Common_V1_Timestamp(millis: start + 367 * 86_400_000) }
+                ),
                 ("extra hours without a location", { $0.kind = .extraHours }),
             ]
             for (what, change) in badExceptions {
@@ -122,7 +151,8 @@ struct InvalidInputTests {
                 }
                 change(&exception)
                 await expectRPCError(.invalidArgument, what) {
-                    try await harness.booking.addAvailabilityException(.with { $0.exception = exception }, options: harness.options(.scheduler))
+                    try await harness.booking.addAvailabilityException(
+                        .with { $0.exception = exception }, options: harness.options(.scheduler))
                 }
             }
             // Bookings: keys, times, ids.
@@ -146,15 +176,18 @@ struct InvalidInputTests {
             }
             await expectRPCError(.failedPrecondition, "a time outside availability") {
                 try await harness.booking.bookAppointment(
-                    harness.request(type, at: instant("2026-03-24T08:10:00Z")), options: harness.options(.client))
+                    harness.request(type, at: instant("2026-03-24T08:10:00Z")),
+                    options: harness.options(.client))
             }
             harness.clock.set(instant("2026-03-23T06:30:00Z"))  // 09:00 local is 90 minutes away
             await expectRPCError(.failedPrecondition, "sooner than the minimum notice") {
                 try await harness.booking.bookAppointment(
-                    harness.request(type, at: instant("2026-03-23T08:00:00Z")), options: harness.options(.client))
+                    harness.request(type, at: instant("2026-03-23T08:00:00Z")),
+                    options: harness.options(.client))
             }
             await expectRPCError(.invalidArgument, "policy care period 0") {
-                try await harness.booking.setBookingPolicy(.with { $0.policy.careRelationshipDays = 0 }, options: harness.options(.admin))
+                try await harness.booking.setBookingPolicy(
+                    .with { $0.policy.careRelationshipDays = 0 }, options: harness.options(.admin))
             }
             // Still serving.
             let slots = try await harness.slots(type, from: instant("2026-03-24T00:00:00Z"), days: 1)

@@ -11,7 +11,9 @@ import TillitTesting
 @Suite(.timeLimit(.minutes(1)))
 struct QueryPlanTests {
     private func plan(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [String] {
-        try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map {
+            $0["detail"] as String
+        }
     }
 
     @Test func hotQueriesSearchIndexesAndScanNothing() async throws {
@@ -20,15 +22,29 @@ struct QueryPlanTests {
                 let org = "o"
                 let three: StatementArguments = ["a", "b", "c"]
                 let cases: [(String, String, StatementArguments, String)] = [
-                    ("held time", BookingQueries.heldTime, [org, "a", 0, 1, "x"], "appointments_by_practitioner"),
-                    ("exceptions", BookingQueries.exceptions(practitioners: 3), [org] + three + [0, 1, 0], "availability_exceptions_by_time"),
-                    ("overlap trigger", BookingQueries.practitionerOverlap, [org, "a", 0, 1, 0], "appointments_by_practitioner"),
-                    ("a practitioner's appointments", BookingQueries.practitionerAppointments, [org, "a", 0, 1], "appointments_by_practitioner"),
+                    (
+                        "held time", BookingQueries.heldTime, [org, "a", 0, 1, "x"],
+                        "appointments_by_practitioner"
+                    ),
+                    (
+                        "exceptions", BookingQueries.exceptions(practitioners: 3), [org] + three + [0, 1, 0],
+                        "availability_exceptions_by_time"
+                    ),
+                    (
+                        "overlap trigger", BookingQueries.practitionerOverlap, [org, "a", 0, 1, 0],
+                        "appointments_by_practitioner"
+                    ),
+                    (
+                        "a practitioner's appointments", BookingQueries.practitionerAppointments,
+                        [org, "a", 0, 1], "appointments_by_practitioner"
+                    ),
                     ("due check-ins", BookingQueries.dueCheckIns, [org, "a", 0], "check_ins_due"),
                 ]
                 for (name, sql, arguments, index) in cases {
                     let details = try plan(db, sql, arguments)
-                    #expect(details.contains { $0.contains("SEARCH") && $0.contains(index) }, "\(name): \(details)")
+                    #expect(
+                        details.contains { $0.contains("SEARCH") && $0.contains(index) },
+                        "\(name): \(details)")
                     #expect(!details.contains { $0.hasPrefix("SCAN") }, "\(name): \(details)")
                 }
             }

@@ -11,7 +11,8 @@ import TillitTesting
 struct WaitlistTests {
     private func signedIn(_ harness: BookingHarness, _ email: String) async throws -> CallOptions {
         var options = bearer(
-            try await harness.identity.signIn(organization: harness.practice.organization, email: email).login.tokens
+            try await harness.identity.signIn(organization: harness.practice.organization, email: email).login
+                .tokens
                 .accessToken)
         options.timeout = .seconds(30)
         return options
@@ -37,8 +38,9 @@ struct WaitlistTests {
                 $0.practitionerID.value = harness.id(.practitioner)
                 $0.sessionTypeID = type.id
                 $0.window = Tillit_Common_V1_TimeRange(
-                    millis: Int64(instant("2026-03-24T00:00:00Z").timeIntervalSince1970 * 1000)..<Int64(
-                        instant("2026-03-25T00:00:00Z").timeIntervalSince1970 * 1000))
+                    millis: Int64(
+                        instant("2026-03-24T00:00:00Z").timeIntervalSince1970 * 1000)..<Int64(
+                            instant("2026-03-25T00:00:00Z").timeIntervalSince1970 * 1000))
             }
             let first = try await harness.booking.joinWaitlist(join, options: second).entry
             let next = try await harness.booking.joinWaitlist(join, options: third).entry
@@ -58,14 +60,18 @@ struct WaitlistTests {
             // Unanswered past its expiry, the offer passes to the next entry (housekeeping).
             harness.clock.set(instant("2026-03-23T08:00:01Z"))
             let passed = await eventually(timeout: .seconds(30)) {
-                (try? await harness.booking.listWaitlist(.init(), options: third).entries.first { $0.id == next.id }?.status)
+                (try? await harness.booking.listWaitlist(.init(), options: third).entries.first {
+                    $0.id == next.id
+                }?.status)
                     == .offered
             }
             #expect(passed)
             await expectRPCError(.failedPrecondition, "accepting an expired offer") {
-                try await harness.booking.acceptWaitlistOffer(.with { $0.entryID = first.id }, options: second)
+                try await harness.booking.acceptWaitlistOffer(
+                    .with { $0.entryID = first.id }, options: second)
             }
-            let accepted = try await harness.booking.acceptWaitlistOffer(.with { $0.entryID = next.id }, options: third)
+            let accepted = try await harness.booking.acceptWaitlistOffer(
+                .with { $0.entryID = next.id }, options: third)
             #expect(accepted.entry.status == .booked)
             #expect(accepted.appointment.time.start.seconds == Int64(start.timeIntervalSince1970))
             #expect(accepted.appointment.status == .booked)

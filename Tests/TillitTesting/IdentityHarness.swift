@@ -71,7 +71,8 @@ public struct IdentityHarness: Sendable {
 
     /// Signs in with a password (and code); for accounts that must enrol TOTP, enrols and
     /// confirms it and signs in again, returning the full session and the TOTP secret.
-    public func signIn(organization: String, email: String, password: String = IdentityHarness.password) async throws
+    public func signIn(organization: String, email: String, password: String = IdentityHarness.password)
+        async throws
         -> (login: Tillit_Identity_V1_LoginResponse, totpSecret: String?)
     {
         var request = Tillit_Identity_V1_LoginRequest()

@@ -46,7 +46,9 @@ public enum AuditRPC {
     }
 
     /// The response for `records` fetched with `query(_:caller:)`'s query.
-    public static func response(_ records: [AuditRecord], page: Page) -> Tillit_Identity_V1_ListAuditEventsResponse {
+    public static func response(_ records: [AuditRecord], page: Page)
+        -> Tillit_Identity_V1_ListAuditEventsResponse
+    {
         let (events, next) = page.split(records) { String($0.sequence) }
         var response = Tillit_Identity_V1_ListAuditEventsResponse()
         response.events = events.map(\.proto)
@@ -83,7 +85,9 @@ public enum AuditRPC {
     }
 
     /// The wire form of a checkpoint.
-    public static func response(_ checkpoint: AuditCheckpoint) -> Tillit_Identity_V1_GetAuditCheckpointResponse {
+    public static func response(_ checkpoint: AuditCheckpoint)
+        -> Tillit_Identity_V1_GetAuditCheckpointResponse
+    {
         var response = Tillit_Identity_V1_GetAuditCheckpointResponse()
         response.checkpoint.sequence = UInt64(checkpoint.sequence)
         response.checkpoint.hash = checkpoint.hash
@@ -118,7 +122,8 @@ extension AuditRPC {
     ) async throws -> Tillit_Identity_V1_VerifyAuditChainResponse {
         try caller.require(caller.isAdmin, "verify the audit trail")
         let checkpoint =
-            request.hasCheckpoint ? try checkpoint(request.checkpoint, organization: caller.organization) : nil
+            request.hasCheckpoint
+            ? try checkpoint(request.checkpoint, organization: caller.organization) : nil
         return response(try await store.verifyAuditChain(for: caller, checkpoint: checkpoint))
     }
 

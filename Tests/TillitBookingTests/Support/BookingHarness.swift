@@ -51,7 +51,8 @@ struct BookingHarness: Sendable {
     /// Sets the practitioner's weekly availability at the location (as the scheduler).
     @discardableResult
     func availability(
-        _ rules: [(Tillit_Identity_V1_Weekday, Int, Int)], zone: String = "Europe/Stockholm", step: UInt32 = 0,
+        _ rules: [(Tillit_Identity_V1_Weekday, Int, Int)], zone: String = "Europe/Stockholm",
+        step: UInt32 = 0,
         practitioner: String? = nil
     ) async throws -> Tillit_Booking_V1_Availability {
         try await booking.setAvailability(
@@ -74,7 +75,8 @@ struct BookingHarness: Sendable {
     /// Every weekday 09:00–17:00.
     @discardableResult
     func weekdays() async throws -> Tillit_Booking_V1_Availability {
-        try await availability([.monday, .tuesday, .wednesday, .thursday, .friday].map { ($0, 9 * 60, 17 * 60) })
+        try await availability(
+            [.monday, .tuesday, .wednesday, .thursday, .friday].map { ($0, 9 * 60, 17 * 60) })
     }
 
     /// A booking request for the practice's client with the practitioner.
@@ -141,14 +143,17 @@ func withBooking<T: Sendable>(
                 var settings = BookingConfiguration()
                 settings.housekeepingInterval = .milliseconds(200)
                 return try BookingServer.makeHost(
-                    configuration: configuration, booking: settings, logger: quietLogger, now: { clock.now() },
+                    configuration: configuration, booking: settings, logger: quietLogger,
+                    now: { clock.now() },
                     tokenClock: { identityClock.now() })
             }
         ) { service in
             try await body(
                 BookingHarness(
-                    identity: identity, practice: practice, booking: Tillit_Booking_V1_Booking.Client(service.rpc),
-                    bookingRPC: service.rpc, bookingHost: service.host, bookingDirectory: service.dataDirectory,
+                    identity: identity, practice: practice,
+                    booking: Tillit_Booking_V1_Booking.Client(service.rpc),
+                    bookingRPC: service.rpc, bookingHost: service.host,
+                    bookingDirectory: service.dataDirectory,
                     clock: clock, location: organization.locations[0].id, identityLink: link))
         }
     }

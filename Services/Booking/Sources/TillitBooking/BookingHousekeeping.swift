@@ -16,7 +16,9 @@ struct BookingHousekeeping: Service {
             while !Task.isCancelled {
                 do {
                     let expired = try await store.expireWaitlistOffers()
-                    if expired > 0 { logger.info("waitlist offers expired", metadata: ["offers": "\(expired)"]) }
+                    if expired > 0 {
+                        logger.info("waitlist offers expired", metadata: ["offers": "\(expired)"])
+                    }
                     let made = try await store.topUpAllSeries()
                     if made > 0 { logger.info("series topped up", metadata: ["occurrences": "\(made)"]) }
                 } catch is CancellationError {

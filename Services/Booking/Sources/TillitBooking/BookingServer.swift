@@ -27,7 +27,8 @@ public enum BookingServer {
         var configuration = configuration
         configuration.handlersOnEventLoop = true
         try BookingAccessPolicy.policy.check(
-            methods: Tillit_Booking_V1_Booking.Method.all, publicPaths: Tillit_Booking_V1_Booking.Method.publicPaths)
+            methods: Tillit_Booking_V1_Booking.Method.all,
+            publicPaths: Tillit_Booking_V1_Booking.Method.publicPaths)
         try DataDirectory.prepare(configuration.dataDirectory)
         let auditKeys = try AuditKeys.load(configuration)
         let database = try BookingDatabase.open(

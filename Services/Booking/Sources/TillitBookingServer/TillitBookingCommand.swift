@@ -39,7 +39,8 @@ extension TillitBookingCommand {
                 let booking = try BookingConfiguration(environment: ProcessInfo.processInfo.environment)
                 TillitLogging.bootstrap(configuration)
                 let logger = Logger(label: "tillit.booking")
-                let host = try BookingServer.makeHost(configuration: configuration, booking: booking, logger: logger)
+                let host = try BookingServer.makeHost(
+                    configuration: configuration, booking: booking, logger: logger)
                 logger.info(
                     "starting",
                     metadata: [
@@ -64,7 +65,8 @@ extension TillitBookingCommand {
                 TillitLogging.bootstrap(configuration)
                 let logger = Logger(label: "tillit.booking.backup")
                 let database = try BookingDatabase.open(
-                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration), logger: logger)
+                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
+                    logger: logger)
                 defer { try? database.close() }
                 let checkpoints = try AuditBackup.write(database.database, to: path)
                 for checkpoint in checkpoints {

@@ -49,8 +49,10 @@ public struct AgreementRecord: Sendable, Equatable {
     public init(
         id: String, practitionerID: String, clientID: String, goal: String, everyWeeks: Int, weekday: Int,
         startMinute: Int, timeZone: String, sessionTypeID: String, locationID: String, firstDay: CivilDate,
-        endDay: CivilDate?, occurrenceCount: Int, currency: String, priceMinorUnits: Int64, paymentTerms: String,
-        cancellationTerms: String, status: AgreementStatus, proposedAt: Int64, decidedAt: Int64?, endedAt: Int64?,
+        endDay: CivilDate?, occurrenceCount: Int, currency: String, priceMinorUnits: Int64,
+        paymentTerms: String,
+        cancellationTerms: String, status: AgreementStatus, proposedAt: Int64, decidedAt: Int64?,
+        endedAt: Int64?,
         occurrences: [OccurrenceRecord]
     ) {
         self.id = id

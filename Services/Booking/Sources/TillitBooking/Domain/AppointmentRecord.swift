@@ -52,7 +52,14 @@ public struct AppointmentRecord: Sendable, Equatable {
     public var markedBy: String?
 
     /// A value with every field.
-    public init(id: String, practitionerID: String, clientID: String, sessionTypeID: String, locationID: String, startsAt: Int64, endsAt: Int64, blockedUntil: Int64, capacity: Int, modality: Modality, currency: String, priceMinorUnits: Int64, status: AppointmentStatus, bookedBy: String, bookedAt: Int64, cancelledAt: Int64?, cancelledBy: String?, late: Bool, cancelReason: String, rescheduledFrom: String?, rescheduledTo: String?, actualStart: Int64?, actualEnd: Int64?, markedAt: Int64?, markedBy: String?) {
+    public init(
+        id: String, practitionerID: String, clientID: String, sessionTypeID: String, locationID: String,
+        startsAt: Int64, endsAt: Int64, blockedUntil: Int64, capacity: Int, modality: Modality,
+        currency: String, priceMinorUnits: Int64, status: AppointmentStatus, bookedBy: String,
+        bookedAt: Int64, cancelledAt: Int64?, cancelledBy: String?, late: Bool, cancelReason: String,
+        rescheduledFrom: String?, rescheduledTo: String?, actualStart: Int64?, actualEnd: Int64?,
+        markedAt: Int64?, markedBy: String?
+    ) {
         self.id = id
         self.practitionerID = practitionerID
         self.clientID = clientID

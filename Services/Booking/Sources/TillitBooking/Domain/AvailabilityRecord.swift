@@ -16,7 +16,10 @@ public struct AvailabilityRecord: Sendable, Equatable {
     public var updatedAt: Int64
 
     /// A value with every field.
-    public init(practitionerID: String, locationID: String, timeZone: String, rules: [WeeklyRuleValue], sessionTypeIDs: [String], slotStepMinutes: Int, updatedAt: Int64) {
+    public init(
+        practitionerID: String, locationID: String, timeZone: String, rules: [WeeklyRuleValue],
+        sessionTypeIDs: [String], slotStepMinutes: Int, updatedAt: Int64
+    ) {
         self.practitionerID = practitionerID
         self.locationID = locationID
         self.timeZone = timeZone

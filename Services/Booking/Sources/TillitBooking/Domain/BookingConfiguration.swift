@@ -26,24 +26,32 @@ public struct BookingConfiguration: Sendable {
     /// Reads the settings from `environment`; `ConfigurationError` naming a malformed variable.
     public init(environment: [String: String]) throws {
         self.init()
-        if let millis = try Self.integer("TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS", in: environment, range: 100...30_000) {
+        if let millis = try Self.integer(
+            "TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS", in: environment, range: 100...30_000)
+        {
             identityTimeout = .milliseconds(millis)
         }
-        if let seconds = try Self.integer("TILLIT_BOOKING_HOUSEKEEPING_SECONDS", in: environment, range: 1...3600) {
+        if let seconds = try Self.integer(
+            "TILLIT_BOOKING_HOUSEKEEPING_SECONDS", in: environment, range: 1...3600)
+        {
             housekeepingInterval = .seconds(seconds)
         }
-        if let minutes = try Self.integer("TILLIT_BOOKING_WAITLIST_OFFER_MINUTES", in: environment, range: 5...10_080) {
+        if let minutes = try Self.integer(
+            "TILLIT_BOOKING_WAITLIST_OFFER_MINUTES", in: environment, range: 5...10_080)
+        {
             waitlistOfferDuration = .seconds(minutes * 60)
         }
     }
 
-    private static func integer(_ variable: String, in environment: [String: String], range: ClosedRange<Int>) throws
+    private static func integer(_ variable: String, in environment: [String: String], range: ClosedRange<Int>)
+        throws
         -> Int?
     {
         guard let text = environment[variable], !text.isEmpty else { return nil }
         guard let value = Int(text), range.contains(value) else {
             throw ConfigurationError(
-                variable: variable, message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+                variable: variable,
+                message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }

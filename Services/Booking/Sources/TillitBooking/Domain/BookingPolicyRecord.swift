@@ -14,7 +14,10 @@ public struct BookingPolicyRecord: Sendable, Equatable {
     public var updatedBy: String?
 
     /// A value with every field.
-    public init(cancellationWindowMinutes: Int, minimumNoticeMinutes: Int, careRelationshipDays: Int, cancellationTerms: String, updatedAt: Int64?, updatedBy: String?) {
+    public init(
+        cancellationWindowMinutes: Int, minimumNoticeMinutes: Int, careRelationshipDays: Int,
+        cancellationTerms: String, updatedAt: Int64?, updatedBy: String?
+    ) {
         self.cancellationWindowMinutes = cancellationWindowMinutes
         self.minimumNoticeMinutes = minimumNoticeMinutes
         self.careRelationshipDays = careRelationshipDays

@@ -17,7 +17,8 @@ public struct BusyTime: Sendable, Equatable {
 
     /// A held time.
     public init(
-        appointmentID: String, startsAt: Int64, endsAt: Int64, blockedUntil: Int64, sessionTypeID: String, locationID: String,
+        appointmentID: String, startsAt: Int64, endsAt: Int64, blockedUntil: Int64, sessionTypeID: String,
+        locationID: String,
         capacity: Int
     ) {
         self.appointmentID = appointmentID

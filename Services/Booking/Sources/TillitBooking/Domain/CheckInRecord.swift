@@ -22,7 +22,10 @@ public struct CheckInRecord: Sendable, Equatable {
     public var closedAt: Int64?
 
     /// A value with every field.
-    public init(id: String, practitionerID: String, clientID: String, restAmount: Int, restUnit: RestUnit, markedAt: Int64, dueAt: Int64, status: CheckInStatus, reason: String, closedAt: Int64?) {
+    public init(
+        id: String, practitionerID: String, clientID: String, restAmount: Int, restUnit: RestUnit,
+        markedAt: Int64, dueAt: Int64, status: CheckInStatus, reason: String, closedAt: Int64?
+    ) {
         self.id = id
         self.practitionerID = practitionerID
         self.clientID = clientID

@@ -53,7 +53,8 @@ public struct ContactWindow: Sendable {
             }
         }
         return Verdict(
-            within: within, rule: within ? .unspecified : (weekday >= 6 ? weekendRule : nightRule), nextStart: next,
+            within: within, rule: within ? .unspecified : (weekday >= 6 ? weekendRule : nightRule),
+            nextStart: next,
             localTime: clock.rfc3339(millis: millis))
     }
 }

@@ -16,7 +16,10 @@ public struct ExceptionRecord: Sendable, Equatable {
     public var createdAt: Int64
 
     /// A value with every field.
-    public init(id: String, practitionerID: String, kind: ExceptionKind, during: Range<Int64>, locationID: String?, reason: String, createdAt: Int64) {
+    public init(
+        id: String, practitionerID: String, kind: ExceptionKind, during: Range<Int64>, locationID: String?,
+        reason: String, createdAt: Int64
+    ) {
         self.id = id
         self.practitionerID = practitionerID
         self.kind = kind

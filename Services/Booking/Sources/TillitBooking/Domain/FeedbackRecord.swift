@@ -16,7 +16,10 @@ public struct FeedbackRecord: Sendable, Equatable {
     public var submittedAt: Int64
 
     /// A value with every field.
-    public init(id: String, clientID: String, practitionerID: String, appointmentID: String?, rating: Int, text: String, submittedAt: Int64) {
+    public init(
+        id: String, clientID: String, practitionerID: String, appointmentID: String?, rating: Int,
+        text: String, submittedAt: Int64
+    ) {
         self.id = id
         self.clientID = clientID
         self.practitionerID = practitionerID

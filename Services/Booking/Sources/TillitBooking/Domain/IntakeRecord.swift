@@ -22,7 +22,11 @@ public struct IntakeRecord: Sendable, Equatable {
     public var referralSuggestion: String
 
     /// A value with every field.
-    public init(id: String, clientID: String, practitionerID: String?, message: String, status: IntakeStatus, createdAt: Int64, decidedBy: String?, decidedAt: Int64?, declineReason: String, referralSuggestion: String) {
+    public init(
+        id: String, clientID: String, practitionerID: String?, message: String, status: IntakeStatus,
+        createdAt: Int64, decidedBy: String?, decidedAt: Int64?, declineReason: String,
+        referralSuggestion: String
+    ) {
         self.id = id
         self.clientID = clientID
         self.practitionerID = practitionerID

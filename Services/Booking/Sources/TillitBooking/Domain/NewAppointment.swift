@@ -12,7 +12,10 @@ public struct NewAppointment: Sendable, Equatable {
     public var startsAt: Int64
 
     /// A value with every field.
-    public init(practitionerID: String, clientID: String, sessionType: SessionTypeRecord, locationID: String, startsAt: Int64) {
+    public init(
+        practitionerID: String, clientID: String, sessionType: SessionTypeRecord, locationID: String,
+        startsAt: Int64
+    ) {
         self.practitionerID = practitionerID
         self.clientID = clientID
         self.sessionType = sessionType

@@ -12,7 +12,9 @@ public struct OverrunStatistics: Sendable, Equatable {
     public var startedLate: Int
 
     /// A value with every field.
-    public init(attended: Int, overran: Int, meanOverrunSeconds: Int, maxOverrunSeconds: Int, startedLate: Int) {
+    public init(
+        attended: Int, overran: Int, meanOverrunSeconds: Int, maxOverrunSeconds: Int, startedLate: Int
+    ) {
         self.attended = attended
         self.overran = overran
         self.meanOverrunSeconds = meanOverrunSeconds

@@ -22,7 +22,10 @@ public struct SessionTypeRecord: Sendable, Equatable {
     public var createdAt: Int64
 
     /// A value with every field.
-    public init(id: String, name: String, durationMinutes: Int, bufferAfterMinutes: Int, modality: Modality, capacity: Int, currency: String, priceMinorUnits: Int64, active: Bool, createdAt: Int64) {
+    public init(
+        id: String, name: String, durationMinutes: Int, bufferAfterMinutes: Int, modality: Modality,
+        capacity: Int, currency: String, priceMinorUnits: Int64, active: Bool, createdAt: Int64
+    ) {
         self.id = id
         self.name = name
         self.durationMinutes = durationMinutes

@@ -58,7 +58,8 @@ public struct SlotFinder: Sendable {
     /// The rule windows of `set` on every local date the range touches, as instants.
     mutating func windows(of set: AvailabilityRecord) -> [Range<Int64>] {
         guard !set.rules.isEmpty else { return [] }
-        var clock = clocks[set.timeZone] ?? ZoneClock(identifier: set.timeZone) ?? ZoneClock(identifier: "UTC")!
+        var clock =
+            clocks[set.timeZone] ?? ZoneClock(identifier: set.timeZone) ?? ZoneClock(identifier: "UTC")!
         defer { clocks[set.timeZone] = clock }
         let first = clock.date(atMillis: during.lowerBound).adding(days: -1)
         let last = clock.date(atMillis: during.upperBound).adding(days: 1)
@@ -94,7 +95,9 @@ public struct SlotFinder: Sendable {
             if let after, key <= after { continue }
             let end = start + duration
             if blocked.contains(where: { $0.lowerBound < end && $0.upperBound > start }) { continue }
-            guard let remaining = placesLeft(start: start, end: end, heldUntil: start + heldLength, set: set, held: held)
+            guard
+                let remaining = placesLeft(
+                    start: start, end: end, heldUntil: start + heldLength, set: set, held: held)
             else { continue }
             found.append(FoundSlot(key: key, endsAt: end, remaining: remaining))
         }

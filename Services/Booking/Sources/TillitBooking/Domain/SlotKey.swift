@@ -28,6 +28,8 @@ public struct SlotKey: Sendable, Comparable, Hashable {
 
     /// Orders by start, practitioner, location.
     public static func < (lhs: SlotKey, rhs: SlotKey) -> Bool {
-        (lhs.startsAt, lhs.practitionerID, lhs.locationID) < (rhs.startsAt, rhs.practitionerID, rhs.locationID)
+        (lhs.startsAt, lhs.practitionerID, lhs.locationID) < (
+            rhs.startsAt, rhs.practitionerID, rhs.locationID
+        )
     }
 }

@@ -9,7 +9,8 @@ extension BookingHandler {
     {
         let caller = try Caller.current(context)
         let wire = request.agreement
-        let practitioner = try Self.optionalAccountID(wire.practitionerID, field: "agreement.practitioner_id") ?? caller.id
+        let practitioner =
+            try Self.optionalAccountID(wire.practitionerID, field: "agreement.practitioner_id") ?? caller.id
         try caller.require(practitioner == caller.id, "propose an agreement for another practitioner")
         let client = try Self.accountID(wire.clientID, field: "agreement.client_id")
         let goal = try Validation.text(wire.goal, field: "agreement.goal", max: 2000)
@@ -18,33 +19,51 @@ extension BookingHandler {
             throw ServiceError.invalid("agreement.every_weeks", "must be from 1 (weekly) to 12")
         }
         let weekday = try BookingWire.weekday(wire.weekday, field: "agreement.weekday")
-        guard wire.startMinute < 1440 else { throw ServiceError.invalid("agreement.start_minute", "must be 0–1439") }
+        guard wire.startMinute < 1440 else {
+            throw ServiceError.invalid("agreement.start_minute", "must be 0–1439")
+        }
         let sessionType = try Validation.id(wire.sessionTypeID, field: "agreement.session_type_id")
         let location = try Validation.id(wire.locationID, field: "agreement.location_id")
-        guard wire.hasStartDate, let start = CivilDate(year: Int(wire.startDate.year), month: Int(wire.startDate.month), day: Int(wire.startDate.day)),
+        guard wire.hasStartDate,
+            let start = CivilDate(
+                year: Int(wire.startDate.year), month: Int(wire.startDate.month), day: Int(wire.startDate.day)
+            ),
             (1970...9999).contains(Int(wire.startDate.year))
         else { throw ServiceError.invalid("agreement.start_date", "must be a calendar date") }
         var end: CivilDate?
         if wire.hasEndDate {
-            guard let date = CivilDate(year: Int(wire.endDate.year), month: Int(wire.endDate.month), day: Int(wire.endDate.day)),
+            guard
+                let date = CivilDate(
+                    year: Int(wire.endDate.year), month: Int(wire.endDate.month), day: Int(wire.endDate.day)),
                 date >= start, date.day - start.day <= 3660
-            else { throw ServiceError.invalid("agreement.end_date", "must be a date on or after the start, within 10 years") }
+            else {
+                throw ServiceError.invalid(
+                    "agreement.end_date", "must be a date on or after the start, within 10 years")
+            }
             end = date
         }
-        guard wire.occurrenceCount <= 1000 else { throw ServiceError.invalid("agreement.occurrence_count", "at most 1000") }
+        guard wire.occurrenceCount <= 1000 else {
+            throw ServiceError.invalid("agreement.occurrence_count", "at most 1000")
+        }
         let currency = wire.price.currency
         guard currency.utf8.count == 3, currency.utf8.allSatisfy({ (65...90).contains($0) }) else {
             throw ServiceError.invalid("agreement.price.currency", "must be an ISO 4217 code, e.g. SEK")
         }
-        guard wire.price.minorUnits >= 0 else { throw ServiceError.invalid("agreement.price.minor_units", "must not be negative") }
+        guard wire.price.minorUnits >= 0 else {
+            throw ServiceError.invalid("agreement.price.minor_units", "must not be negative")
+        }
         // The first occurrence: the first `weekday` on or after the start date.
         let first = start.adding(days: Int64((weekday - start.isoWeekday + 7) % 7))
-        if let end, first > end { throw ServiceError.invalid("agreement.end_date", "is before the first occurrence") }
+        if let end, first > end {
+            throw ServiceError.invalid("agreement.end_date", "is before the first occurrence")
+        }
         async let facts = directory.practitioner(practitioner, context: context)
         async let clientCheck: Void = directory.requireActiveClient(client, context: context)
         async let organization = directory.organization(context: context)
         let (practitionerFacts, _, practice) = try await (facts, clientCheck, organization)
-        guard practitionerFacts.bookable else { throw ServiceError.failedPrecondition("the practitioner is not bookable") }
+        guard practitionerFacts.bookable else {
+            throw ServiceError.failedPrecondition("the practitioner is not bookable")
+        }
         guard practice.locations.contains(where: { $0.id == location && $0.active }) else {
             throw ServiceError.notFound("active location")
         }
@@ -52,12 +71,14 @@ extension BookingHandler {
             wire.timeZone.isEmpty
             ? practice.timeZone : try Validation.timeZone(wire.timeZone, field: "agreement.time_zone")
         let record = AgreementRecord(
-            id: "", practitionerID: practitioner, clientID: client, goal: goal, everyWeeks: Int(wire.everyWeeks),
+            id: "", practitionerID: practitioner, clientID: client, goal: goal,
+            everyWeeks: Int(wire.everyWeeks),
             weekday: weekday, startMinute: Int(wire.startMinute), timeZone: zone, sessionTypeID: sessionType,
             locationID: location, firstDay: first, endDay: end, occurrenceCount: Int(wire.occurrenceCount),
             currency: currency, priceMinorUnits: wire.price.minorUnits,
             paymentTerms: try Validation.text(wire.paymentTerms, field: "agreement.payment_terms", max: 2000),
-            cancellationTerms: try Validation.text(wire.cancellationTerms, field: "agreement.cancellation_terms", max: 2000),
+            cancellationTerms: try Validation.text(
+                wire.cancellationTerms, field: "agreement.cancellation_terms", max: 2000),
             status: .proposed, proposedAt: 0, decidedAt: nil, endedAt: nil, occurrences: [])
         let stored = try await store.proposeAgreement(record, by: caller)
         return .with { $0.agreement = stored.proto }
@@ -98,7 +119,9 @@ extension BookingHandler {
     {
         let caller = try Caller.current(context)
         let id = try Validation.id(request.agreementID, field: "agreement_id")
-        let record = try await store.agreement(id, for: caller) { Self.isParty($0, caller: caller) || Self.runsCalendars(caller) }
+        let record = try await store.agreement(id, for: caller) {
+            Self.isParty($0, caller: caller) || Self.runsCalendars(caller)
+        }
         return .with { $0.agreement = record.proto }
     }
 
@@ -129,7 +152,9 @@ extension BookingHandler {
     }
 
     /// Accept and decline are the client's; pause, resume and end either party's (or an admin's).
-    private func act(_ action: AgreementAction, _ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext)
+    private func act(
+        _ action: AgreementAction, _ request: Tillit_Booking_V1_AgreementRequest, context: ServerContext
+    )
         async throws -> Tillit_Booking_V1_AgreementResponse
     {
         let caller = try Caller.current(context)

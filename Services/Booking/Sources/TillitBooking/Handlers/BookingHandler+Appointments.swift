@@ -9,9 +9,11 @@ extension BookingHandler {
     {
         let caller = try Caller.current(context)
         let keyText = request.idempotencyKey
-        guard (1...100).contains(keyText.count), keyText.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
+        guard (1...100).contains(keyText.count),
+            keyText.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
         else {
-            throw ServiceError.invalid("idempotency_key", "must be 1–100 printable ASCII characters without spaces")
+            throw ServiceError.invalid(
+                "idempotency_key", "must be 1–100 printable ASCII characters without spaces")
         }
         let key = IdempotencyKey(key: keyText, canonicalRequest: try request.serializedBytes())
         let sessionTypeID = try Validation.id(request.sessionTypeID, field: "session_type_id")
@@ -28,7 +30,8 @@ extension BookingHandler {
         } else {
             client = try Self.accountID(request.clientID, field: "client_id")
             try caller.require(
-                Self.runsCalendars(caller) || practitioner == caller.id, "book another practitioner's calendar")
+                Self.runsCalendars(caller) || practitioner == caller.id,
+                "book another practitioner's calendar")
         }
         // A retry of a request that already succeeded answers at once, without asking Identity.
         if let earlier = try await store.replayedBooking(key, by: caller) {
@@ -39,7 +42,8 @@ extension BookingHandler {
         async let checked = checkedBooking(
             sessionTypeID: sessionTypeID, practitioner: practitioner, client: client, location: location,
             start: start, outsideAvailability: request.outsideAvailability, ignoring: nil, caller: caller)
-        async let bookable: Void = requireBookable(practitioner: practitioner, client: client, context: context)
+        async let bookable: Void = requireBookable(
+            practitioner: practitioner, client: client, context: context)
         let (new, _) = try await (checked, bookable)
         let record = try await store.book(new, key: key, by: caller)
         return .with { $0.appointment = record.proto }
@@ -51,11 +55,15 @@ extension BookingHandler {
         let caller = try Caller.current(context)
         let id = try Validation.id(request.appointmentID, field: "appointment_id")
         let reason = try Validation.text(request.reason, field: "reason", max: 500)
-        let record = try await store.cancel(id, reason: reason, by: caller) { Self.mayManage($0, caller: caller) }
+        let record = try await store.cancel(id, reason: reason, by: caller) {
+            Self.mayManage($0, caller: caller)
+        }
         return .with { $0.appointment = record.proto }
     }
 
-    func rescheduleAppointment(_ request: Tillit_Booking_V1_RescheduleAppointmentRequest, context: ServerContext)
+    func rescheduleAppointment(
+        _ request: Tillit_Booking_V1_RescheduleAppointmentRequest, context: ServerContext
+    )
         async throws -> Tillit_Booking_V1_RescheduleAppointmentResponse
     {
         let caller = try Caller.current(context)
@@ -63,20 +71,25 @@ extension BookingHandler {
         guard request.hasNewStart else { throw ServiceError.invalid("new_start", "is required") }
         let start = try request.newStart.validMillis(field: "new_start")
         let newPractitioner = try Self.optionalAccountID(request.practitionerID, field: "practitioner_id")
-        let newLocation = request.locationID.isEmpty ? nil : try Validation.id(request.locationID, field: "location_id")
+        let newLocation =
+            request.locationID.isEmpty ? nil : try Validation.id(request.locationID, field: "location_id")
         if caller.isClient { try caller.require(!request.outsideAvailability, "book outside availability") }
         let old = try await store.appointment(id, for: caller) { Self.mayManage($0, caller: caller) }
         let practitioner = newPractitioner ?? old.practitionerID
         if !caller.isClient {
             try caller.require(
-                Self.runsCalendars(caller) || practitioner == caller.id, "move to another practitioner's calendar")
+                Self.runsCalendars(caller) || practitioner == caller.id,
+                "move to another practitioner's calendar")
         }
         let new = try await checkedBooking(
             sessionTypeID: old.sessionTypeID, practitioner: practitioner, client: old.clientID,
-            location: newLocation ?? old.locationID, start: start, outsideAvailability: request.outsideAvailability,
+            location: newLocation ?? old.locationID, start: start,
+            outsideAvailability: request.outsideAvailability,
             ignoring: old.id, caller: caller)
         try await requireBookable(practitioner: practitioner, client: old.clientID, context: context)
-        let moved = try await store.reschedule(id, by: caller, mayMove: { Self.mayManage($0, caller: caller) }) {
+        let moved = try await store.reschedule(
+            id, by: caller, mayMove: { Self.mayManage($0, caller: caller) }
+        ) {
             stored in
             // The row may have changed since it was read: only the same booking moves.
             guard stored.clientID == old.clientID, stored.sessionTypeID == old.sessionTypeID else {
@@ -102,7 +115,9 @@ extension BookingHandler {
         guard actual.upperBound <= nowMillis + 60_000 else {
             throw ServiceError.invalid("actual.end", "must not be in the future")
         }
-        let record = try await store.markAttended(id, actual: actual, by: caller) { Self.mayMark($0, caller: caller) }
+        let record = try await store.markAttended(id, actual: actual, by: caller) {
+            Self.mayMark($0, caller: caller)
+        }
         return .with { $0.appointment = record.proto }
     }
 
@@ -142,7 +157,8 @@ extension BookingHandler {
         let after = try Self.timeKey(page)
         let filter = AppointmentFilter(
             practitioner: practitioner, client: client, during: during,
-            status: try BookingWire.status(request.status, field: "status"), after: after, limit: page.size + 1)
+            status: try BookingWire.status(request.status, field: "status"), after: after,
+            limit: page.size + 1)
         let records = try await store.appointments(filter, for: caller)
         let (kept, next) = page.split(records) { "\($0.startsAt)/\($0.id)" }
         return .with {
@@ -151,16 +167,20 @@ extension BookingHandler {
         }
     }
 
-    func getOverrunStatistics(_ request: Tillit_Booking_V1_GetOverrunStatisticsRequest, context: ServerContext)
+    func getOverrunStatistics(
+        _ request: Tillit_Booking_V1_GetOverrunStatisticsRequest, context: ServerContext
+    )
         async throws -> Tillit_Booking_V1_GetOverrunStatisticsResponse
     {
         let caller = try Caller.current(context)
-        let practitioner = try Self.optionalAccountID(request.practitionerID, field: "practitioner_id") ?? caller.id
+        let practitioner =
+            try Self.optionalAccountID(request.practitionerID, field: "practitioner_id") ?? caller.id
         try caller.require(
             caller.isAdmin || caller.has(.supervisor) || practitioner == caller.id,
             "read another practitioner's statistics")
         let during = try request.during.validMillis(field: "during", maximumDays: 366)
-        let statistics = try await store.overrunStatistics(practitioner: practitioner, range: during, for: caller)
+        let statistics = try await store.overrunStatistics(
+            practitioner: practitioner, range: during, for: caller)
         return .with {
             $0.attended = UInt32(statistics.attended)
             $0.overran = UInt32(statistics.overran)
@@ -186,7 +206,9 @@ extension BookingHandler {
         sessionTypeID: String, practitioner: String, client: String, location: String, start: Int64,
         outsideAvailability: Bool, ignoring: String?, caller: Caller
     ) async throws -> NewAppointment {
-        guard practitioner != client else { throw ServiceError.invalid("client_id", "must not be the practitioner") }
+        guard practitioner != client else {
+            throw ServiceError.invalid("client_id", "must not be the practitioner")
+        }
         var filter = SlotFilter()
         filter.practitioners = [practitioner]
         filter.locations = [location]
@@ -212,7 +234,8 @@ extension BookingHandler {
                 throw ServiceError.failedPrecondition("the slot starts too soon (minimum notice)")
             }
             throw ServiceError.failedPrecondition(
-                "the practitioner has no free slot of this session type then (availability, exceptions, other appointments)")
+                "the practitioner has no free slot of this session type then (availability, exceptions, other appointments)"
+            )
         }
         return new
     }
@@ -223,6 +246,8 @@ extension BookingHandler {
         async let practitionerFacts = directory.practitioner(practitioner, context: context)
         async let clientCheck: Void = directory.requireActiveClient(client, context: context)
         let (facts, _) = try await (practitionerFacts, clientCheck)
-        guard facts.bookable else { throw ServiceError.failedPrecondition("the practitioner is not bookable") }
+        guard facts.bookable else {
+            throw ServiceError.failedPrecondition("the practitioner is not bookable")
+        }
     }
 }

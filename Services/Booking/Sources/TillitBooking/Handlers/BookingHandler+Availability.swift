@@ -12,15 +12,20 @@ extension BookingHandler {
         let practitioner = try Self.accountID(wire.practitionerID, field: "availability.practitioner_id")
         try Self.requireCalendar(of: practitioner, caller: caller)
         let location = try Validation.id(wire.locationID, field: "availability.location_id")
-        guard wire.rules.count <= 100 else { throw ServiceError.invalid("availability.rules", "at most 100 rules") }
+        guard wire.rules.count <= 100 else {
+            throw ServiceError.invalid("availability.rules", "at most 100 rules")
+        }
         var rules: [WeeklyRuleValue] = []
         for (index, rule) in wire.rules.enumerated() {
             let field = "availability.rules[\(index)]"
             let weekday = try BookingWire.weekday(rule.weekday, field: "\(field).weekday")
             guard rule.startMinute < 1440, rule.endMinute <= 1440, rule.startMinute < rule.endMinute else {
-                throw ServiceError.invalid(field, "start and end must be minutes 0–1440 with start before end")
+                throw ServiceError.invalid(
+                    field, "start and end must be minutes 0–1440 with start before end")
             }
-            rules.append(WeeklyRuleValue(weekday: weekday, startMinute: Int(rule.startMinute), endMinute: Int(rule.endMinute)))
+            rules.append(
+                WeeklyRuleValue(
+                    weekday: weekday, startMinute: Int(rule.startMinute), endMinute: Int(rule.endMinute)))
         }
         rules.sort { ($0.weekday, $0.startMinute) < ($1.weekday, $1.startMinute) }
         for (first, second) in zip(rules, rules.dropFirst())
@@ -52,9 +57,11 @@ extension BookingHandler {
             ? practice.timeZone : try Validation.timeZone(wire.timeZone, field: "availability.time_zone")
         let record = AvailabilityRecord(
             practitionerID: practitioner, locationID: location, timeZone: zone, rules: rules,
-            sessionTypeIDs: Array(Set(types)).sorted(), slotStepMinutes: Int(wire.slotStepMinutes), updatedAt: 0)
+            sessionTypeIDs: Array(Set(types)).sorted(), slotStepMinutes: Int(wire.slotStepMinutes),
+            updatedAt: 0)
         let stored = try await store.setAvailability(
-            record, practitioner: practitionerFacts, locations: practice.locations, practiceZone: practice.timeZone,
+            record, practitioner: practitionerFacts, locations: practice.locations,
+            practiceZone: practice.timeZone,
             by: caller)
         return .with { $0.availability = stored.proto }
     }
@@ -68,7 +75,9 @@ extension BookingHandler {
         return .with { $0.availability = sets.map(\.proto) }
     }
 
-    func addAvailabilityException(_ request: Tillit_Booking_V1_AddAvailabilityExceptionRequest, context: ServerContext)
+    func addAvailabilityException(
+        _ request: Tillit_Booking_V1_AddAvailabilityExceptionRequest, context: ServerContext
+    )
         async throws -> Tillit_Booking_V1_AddAvailabilityExceptionResponse
     {
         let caller = try Caller.current(context)

@@ -15,7 +15,9 @@ extension BookingHandler {
         let message = try Validation.text(request.message, field: "message", max: 4000)
         if let practitioner {
             let facts = try await directory.practitioner(practitioner, context: context)
-            guard facts.bookable else { throw ServiceError.failedPrecondition("the practitioner is not bookable") }
+            guard facts.bookable else {
+                throw ServiceError.failedPrecondition("the practitioner is not bookable")
+            }
         }
         let record = try await store.requestIntake(practitioner: practitioner, message: message, by: caller)
         return .with { $0.intake = record.proto }
@@ -43,7 +45,8 @@ extension BookingHandler {
     {
         let caller = try Caller.current(context)
         let id = try Validation.id(request.intakeID, field: "intake_id")
-        let record = try await store.decideIntake(id, status: .accepted, reason: "", referral: "", by: caller) {
+        let record = try await store.decideIntake(id, status: .accepted, reason: "", referral: "", by: caller)
+        {
             $0.practitionerID == nil || $0.practitionerID == caller.id
         }
         return .with { $0.intake = record.proto }
@@ -55,8 +58,11 @@ extension BookingHandler {
         let caller = try Caller.current(context)
         let id = try Validation.id(request.intakeID, field: "intake_id")
         let reason = try Validation.text(request.reason, field: "reason", max: 2000)
-        let referral = try Validation.text(request.referralSuggestion, field: "referral_suggestion", max: 2000)
-        let record = try await store.decideIntake(id, status: .declined, reason: reason, referral: referral, by: caller) {
+        let referral = try Validation.text(
+            request.referralSuggestion, field: "referral_suggestion", max: 2000)
+        let record = try await store.decideIntake(
+            id, status: .declined, reason: reason, referral: referral, by: caller
+        ) {
             $0.practitionerID == nil || $0.practitionerID == caller.id
         }
         return .with { $0.intake = record.proto }
@@ -67,7 +73,9 @@ extension BookingHandler {
     {
         let caller = try Caller.current(context)
         let id = try Validation.id(request.intakeID, field: "intake_id")
-        let record = try await store.decideIntake(id, status: .withdrawn, reason: "", referral: "", by: caller) {
+        let record = try await store.decideIntake(
+            id, status: .withdrawn, reason: "", referral: "", by: caller
+        ) {
             $0.clientID == caller.id
         }
         return .with { $0.intake = record.proto }
@@ -114,7 +122,8 @@ extension BookingHandler {
     {
         let caller = try Caller.current(context)
         let page = try Page(request.page)
-        let records = try await store.dueCheckIns(after: try Self.timeKey(page), limit: page.size + 1, for: caller)
+        let records = try await store.dueCheckIns(
+            after: try Self.timeKey(page), limit: page.size + 1, for: caller)
         let (kept, next) = page.split(records) { "\($0.dueAt)/\($0.id)" }
         return .with {
             $0.checkIns = kept.map(\.proto)
@@ -146,14 +155,18 @@ extension BookingHandler {
         try caller.require(caller.isClient, "submit feedback (clients only)")
         let practitioner = try Self.accountID(request.practitionerID, field: "practitioner_id")
         let appointment =
-            request.appointmentID.isEmpty ? nil : try Validation.id(request.appointmentID, field: "appointment_id")
-        guard request.rating <= 5 else { throw ServiceError.invalid("rating", "must be from 1 to 5, or 0 for none") }
+            request.appointmentID.isEmpty
+            ? nil : try Validation.id(request.appointmentID, field: "appointment_id")
+        guard request.rating <= 5 else {
+            throw ServiceError.invalid("rating", "must be from 1 to 5, or 0 for none")
+        }
         let text = try Validation.text(request.text, field: "text", max: 4000)
         guard request.rating > 0 || !text.isEmpty else {
             throw ServiceError.invalid("text", "give a rating or a text")
         }
         let record = try await store.submitFeedback(
-            practitioner: practitioner, appointment: appointment, rating: Int(request.rating), text: text, by: caller)
+            practitioner: practitioner, appointment: appointment, rating: Int(request.rating), text: text,
+            by: caller)
         return .with { $0.feedback = record.proto }
     }
 
@@ -168,7 +181,8 @@ extension BookingHandler {
             (practitioner, client) = (named, caller.id)
         } else {
             let target = named ?? caller.id
-            try caller.require(caller.isAdmin || target == caller.id, "read feedback about another practitioner")
+            try caller.require(
+                caller.isAdmin || target == caller.id, "read feedback about another practitioner")
             (practitioner, client) = (target, nil)
         }
         let page = try Page(request.page)

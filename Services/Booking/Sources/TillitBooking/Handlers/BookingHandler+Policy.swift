@@ -19,7 +19,8 @@ extension BookingHandler {
         try caller.require(caller.isAdmin, "set the booking policy")
         let wire = request.policy
         guard wire.cancellationWindowMinutes <= 20160 else {
-            throw ServiceError.invalid("policy.cancellation_window_minutes", "must be from 0 to 20160 (14 days)")
+            throw ServiceError.invalid(
+                "policy.cancellation_window_minutes", "must be from 0 to 20160 (14 days)")
         }
         guard wire.minimumNoticeMinutes <= 20160 else {
             throw ServiceError.invalid("policy.minimum_notice_minutes", "must be from 0 to 20160 (14 days)")
@@ -29,8 +30,10 @@ extension BookingHandler {
         }
         let policy = BookingPolicyRecord(
             cancellationWindowMinutes: Int(wire.cancellationWindowMinutes),
-            minimumNoticeMinutes: Int(wire.minimumNoticeMinutes), careRelationshipDays: Int(wire.careRelationshipDays),
-            cancellationTerms: try Validation.text(wire.cancellationTerms, field: "policy.cancellation_terms", max: 2000),
+            minimumNoticeMinutes: Int(wire.minimumNoticeMinutes),
+            careRelationshipDays: Int(wire.careRelationshipDays),
+            cancellationTerms: try Validation.text(
+                wire.cancellationTerms, field: "policy.cancellation_terms", max: 2000),
             updatedAt: nil, updatedBy: nil)
         let stored = try await store.setPolicy(policy, by: caller)
         return .with { $0.policy = stored.proto }

@@ -4,13 +4,16 @@ import TillitRPC
 import TillitServiceKit
 
 extension BookingHandler {
-    func verifyCareRelationship(_ request: Tillit_Booking_V1_VerifyCareRelationshipRequest, context: ServerContext)
+    func verifyCareRelationship(
+        _ request: Tillit_Booking_V1_VerifyCareRelationshipRequest, context: ServerContext
+    )
         async throws -> Tillit_Booking_V1_VerifyCareRelationshipResponse
     {
         let caller = try Caller.current(context)
         let practitioner = try Self.accountID(request.practitionerID, field: "practitioner_id")
         let client = try Self.accountID(request.clientID, field: "client_id")
-        let relationship = try await store.careRelationship(practitioner: practitioner, client: client, for: caller)
+        let relationship = try await store.careRelationship(
+            practitioner: practitioner, client: client, for: caller)
         return .with {
             $0.active = relationship.active
             $0.basis = relationship.basis.map {

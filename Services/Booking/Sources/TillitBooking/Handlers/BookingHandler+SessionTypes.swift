@@ -40,7 +40,8 @@ extension BookingHandler {
     {
         let caller = try Caller.current(context)
         // Archived types are for staff (history); clients see what they can book.
-        let types = try await store.sessionTypes(includeArchived: request.includeArchived && caller.isStaff, for: caller)
+        let types = try await store.sessionTypes(
+            includeArchived: request.includeArchived && caller.isStaff, for: caller)
         return .with { $0.sessionTypes = types.map(\.proto) }
     }
 
@@ -67,7 +68,8 @@ extension BookingHandler {
             id: id, name: name, durationMinutes: Int(wire.durationMinutes),
             bufferAfterMinutes: Int(wire.bufferAfterMinutes),
             modality: try BookingWire.modality(wire.modality, field: "session_type.modality"),
-            capacity: Int(wire.capacity), currency: currency, priceMinorUnits: wire.price.minorUnits, active: true,
+            capacity: Int(wire.capacity), currency: currency, priceMinorUnits: wire.price.minorUnits,
+            active: true,
             createdAt: 0)
     }
 }

@@ -29,7 +29,8 @@ extension BookingHandler {
             throw ServiceError.invalid("minimum_notice_minutes", "must be at most 525600 (a year)")
         }
         let page = try Page(
-            request.page, maximum: configuration.maximumSlotsPerPage, defaultSize: configuration.defaultSlotsPerPage)
+            request.page, maximum: configuration.maximumSlotsPerPage,
+            defaultSize: configuration.defaultSlotsPerPage)
         var after: SlotKey?
         if let token = page.after {
             guard let key = SlotKey(token: token) else {
@@ -49,7 +50,8 @@ extension BookingHandler {
             zoneName = try Validation.timeZone(request.clientTimeZone, field: "client_time_zone")
         }
         let found = try await store.findSlots(
-            sessionTypeID: sessionType, filter: filter, range: during, earliestStart: nowMillis + notice, after: after,
+            sessionTypeID: sessionType, filter: filter, range: during, earliestStart: nowMillis + notice,
+            after: after,
             limit: page.size + 1, for: caller
         ).slots
         let clientClock = ZoneClock(identifier: zoneName) ?? ZoneClock(identifier: "UTC")!

@@ -19,7 +19,9 @@ extension BookingHandler {
         let practitioner = try Self.optionalAccountID(request.practitionerID, field: "practitioner_id")
         let sessionType = try Validation.id(request.sessionTypeID, field: "session_type_id")
         let window = try request.window.validMillis(field: "window", maximumDays: 366)
-        guard window.upperBound > nowMillis else { throw ServiceError.invalid("window.end", "must be in the future") }
+        guard window.upperBound > nowMillis else {
+            throw ServiceError.invalid("window.end", "must be in the future")
+        }
         if caller.isStaff { try await directory.requireActiveClient(client, context: context) }
         if let practitioner {
             guard try await directory.practitioner(practitioner, context: context).bookable else {
@@ -27,8 +29,10 @@ extension BookingHandler {
             }
         }
         let record = WaitlistRecord(
-            id: "", clientID: client, practitionerID: practitioner, sessionTypeID: sessionType, window: window,
-            status: .waiting, joinedAt: 0, offeredPractitionerID: nil, offeredLocationID: nil, offeredStart: nil,
+            id: "", clientID: client, practitionerID: practitioner, sessionTypeID: sessionType,
+            window: window,
+            status: .waiting, joinedAt: 0, offeredPractitionerID: nil, offeredLocationID: nil,
+            offeredStart: nil,
             offerExpiresAt: nil, appointmentID: nil)
         let stored = try await store.joinWaitlist(record, by: caller)
         return .with { $0.entry = stored.proto }
@@ -104,7 +108,9 @@ extension WaitlistRecord {
                 case .left: .left
                 }
             $0.joinedAt = BookingWire.timestamp(joinedAt)
-            if let offeredPractitionerID { $0.offeredPractitionerID = BookingWire.account(offeredPractitionerID) }
+            if let offeredPractitionerID {
+                $0.offeredPractitionerID = BookingWire.account(offeredPractitionerID)
+            }
             $0.offeredLocationID = offeredLocationID ?? ""
             if let offeredStart { $0.offeredStart = BookingWire.timestamp(offeredStart) }
             if let offerExpiresAt { $0.offerExpiresAt = BookingWire.timestamp(offerExpiresAt) }

@@ -46,7 +46,8 @@ struct BookingHandler: Tillit_Booking_V1_BookingService {
     /// PERMISSION_DENIED unless the caller may manage `practitioner`'s calendar: schedulers and
     /// admins any, a practitioner their own.
     static func requireCalendar(of practitioner: String, caller: Caller) throws {
-        try caller.require(runsCalendars(caller) || caller.id == practitioner, "manage another practitioner's calendar")
+        try caller.require(
+            runsCalendars(caller) || caller.id == practitioner, "manage another practitioner's calendar")
     }
 
     /// Whether the caller may act on `appointment` (cancel, move): its client; its practitioner;

@@ -33,7 +33,9 @@ enum BookingWire {
     }
 
     /// nil for UNSPECIFIED (every status).
-    static func status(_ wire: Tillit_Booking_V1_AppointmentStatus, field: String) throws -> AppointmentStatus? {
+    static func status(_ wire: Tillit_Booking_V1_AppointmentStatus, field: String) throws
+        -> AppointmentStatus?
+    {
         switch wire {
         case .unspecified: nil
         case .booked: .booked
@@ -45,7 +47,8 @@ enum BookingWire {
         }
     }
 
-    static func exceptionKind(_ wire: Tillit_Booking_V1_ExceptionKind, field: String) throws -> ExceptionKind {
+    static func exceptionKind(_ wire: Tillit_Booking_V1_ExceptionKind, field: String) throws -> ExceptionKind
+    {
         switch wire {
         case .blocked: .blocked
         case .extraHours: .extraHours

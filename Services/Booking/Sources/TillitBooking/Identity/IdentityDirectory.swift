@@ -35,12 +35,17 @@ public struct IdentityDirectory: Sendable {
     public func requireActiveClient(_ id: String, context: ServerContext) async throws {
         let account = try await account(id, context: context, what: "client")
         guard account.kind == .client else { throw ServiceError.notFound("client") }
-        guard account.status == .active else { throw ServiceError.failedPrecondition("the client is deactivated") }
+        guard account.status == .active else {
+            throw ServiceError.failedPrecondition("the client is deactivated")
+        }
     }
 
     /// The practice's zone and locations.
-    public func organization(context: ServerContext) async throws -> (timeZone: String, locations: [LocationFacts]) {
-        let organization = try await ask { try await identity.getOrganization(.init(), options: $0) }.organization
+    public func organization(context: ServerContext) async throws -> (
+        timeZone: String, locations: [LocationFacts]
+    ) {
+        let organization = try await ask { try await identity.getOrganization(.init(), options: $0) }
+            .organization
         return (
             organization.timeZone,
             organization.locations.map {
@@ -50,7 +55,9 @@ public struct IdentityDirectory: Sendable {
     }
 
     /// The practice's contact policy and the zone its hours are in.
-    public func contactPolicy(context: ServerContext) async throws -> Tillit_Identity_V1_GetContactPolicyResponse {
+    public func contactPolicy(context: ServerContext) async throws
+        -> Tillit_Identity_V1_GetContactPolicyResponse
+    {
         try await ask { try await identity.getContactPolicy(.init(), options: $0) }
     }
 
@@ -82,10 +89,13 @@ public struct IdentityDirectory: Sendable {
             switch error.code {
             case .notFound: throw ServiceError.notFound("account")
             case .permissionDenied: throw ServiceError.denied("Identity refused: \(error.message)")
-            case .unauthenticated: throw ServiceError.unauthenticated("Identity refused the token: \(error.message)")
-            case .deadlineExceeded: throw ServiceError(.deadlineExceeded, "Identity did not answer in time", cause: error)
+            case .unauthenticated:
+                throw ServiceError.unauthenticated("Identity refused the token: \(error.message)")
+            case .deadlineExceeded:
+                throw ServiceError(.deadlineExceeded, "Identity did not answer in time", cause: error)
             case .cancelled: throw ServiceError(.cancelled, "call cancelled", cause: error)
-            default: throw ServiceError.unavailable("Identity is unavailable; nothing was changed", cause: error)
+            default:
+                throw ServiceError.unavailable("Identity is unavailable; nothing was changed", cause: error)
             }
         }
     }

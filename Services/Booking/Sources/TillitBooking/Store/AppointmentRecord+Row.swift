@@ -11,7 +11,9 @@ extension AppointmentRecord {
 
     /// A record from a row of `columns`.
     init(row: Row) throws {
-        guard let modality = Modality(rawValue: row[9]) else { throw BookingStoreError.corrupt("appointments.modality") }
+        guard let modality = Modality(rawValue: row[9]) else {
+            throw BookingStoreError.corrupt("appointments.modality")
+        }
         guard let status = AppointmentStatus(rawValue: row[12]) else {
             throw BookingStoreError.corrupt("appointments.status")
         }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TillitStorage
 import TillitServiceKit
+import TillitStorage
 
 extension BookingStore {
     /// The appointment a caller's earlier request with `key` made, if the key was used: nil when
@@ -13,17 +13,21 @@ extension BookingStore {
     /// Books `new` (committed with the other bookings waiting, `groupWrite`): the session type
     /// must still be active; the schema refuses an overlap (FAILED_PRECONDITION). With a key, a
     /// replay of the same request answers the first appointment.
-    func book(_ new: NewAppointment, key: IdempotencyKey?, by caller: Caller) async throws -> AppointmentRecord {
+    func book(_ new: NewAppointment, key: IdempotencyKey?, by caller: Caller) async throws
+        -> AppointmentRecord
+    {
         let id = Self.newID()
         let now = nowMillis
         return try await groupWrite { db in
             if let key, let earlier = try replayed(db, key, by: caller) { return earlier }
-            guard try sessionType(db, new.sessionType.id, organization: caller.organization)?.active == true else {
+            guard try sessionType(db, new.sessionType.id, organization: caller.organization)?.active == true
+            else {
                 throw ServiceError.notFound("session type")
             }
             let record = try insertAppointment(db, new, id: id, rescheduledFrom: nil, now: now, by: caller)
             if let key {
-                try db.cachedExecute(sql: """
+                try db.cachedExecute(
+                    sql: """
                         INSERT INTO booking_requests (organization_id, caller_id, idempotency_key, request_hash,
                             appointment_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
                         """,
@@ -49,10 +53,12 @@ extension BookingStore {
         return try await write { db in
             var record = try appointment(db, id, organization: caller.organization, visible: mayCancel)
             guard record.status == .booked else {
-                throw ServiceError.failedPrecondition("the appointment is \(record.status.rawValue), not booked")
+                throw ServiceError.failedPrecondition(
+                    "the appointment is \(record.status.rawValue), not booked")
             }
             guard now < record.startsAt else {
-                throw ServiceError.failedPrecondition("the appointment has started; mark it attended or a no-show")
+                throw ServiceError.failedPrecondition(
+                    "the appointment has started; mark it attended or a no-show")
             }
             let policy = try policy(db, organization: caller.organization)
             record.late = record.startsAt - now < Int64(policy.cancellationWindowMinutes) * 60_000
@@ -60,7 +66,8 @@ extension BookingStore {
             record.cancelledAt = now
             record.cancelledBy = caller.id
             record.cancelReason = reason
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     UPDATE appointments SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, late = ?,
                         cancel_reason = ? WHERE organization_id = ? AND id = ?
                     """,
@@ -68,9 +75,11 @@ extension BookingStore {
             try audit(
                 db,
                 AuditEvent(
-                    "appointment.cancel", subject: id, client: record.clientID, detail: record.late ? "late" : "in time"),
+                    "appointment.cancel", subject: id, client: record.clientID,
+                    detail: record.late ? "late" : "in time"),
                 by: caller)
-            try offerFreedSlot(db, record, organization: caller.organization, now: now, actor: AuditActor(caller))
+            try offerFreedSlot(
+                db, record, organization: caller.organization, now: now, actor: AuditActor(caller))
             return record
         }
     }
@@ -89,10 +98,13 @@ extension BookingStore {
             guard old.status == .booked else {
                 throw ServiceError.failedPrecondition("the appointment is \(old.status.rawValue), not booked")
             }
-            guard now < old.startsAt else { throw ServiceError.failedPrecondition("the appointment has started") }
+            guard now < old.startsAt else {
+                throw ServiceError.failedPrecondition("the appointment has started")
+            }
             let new = try replacement(old)
             // Free the old time first, so a move by less than its length is not its own overlap.
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     UPDATE appointments SET status = 'rescheduled', rescheduled_to = ?
                     WHERE organization_id = ? AND id = ?
                     """,
@@ -106,7 +118,8 @@ extension BookingStore {
                     "appointment.reschedule", subject: newID, client: new.clientID,
                     detail: "from \(id) at \(old.startsAt) to \(new.startsAt)"),
                 by: caller)
-            try offerFreedSlot(db, old, organization: caller.organization, now: now, actor: AuditActor(caller))
+            try offerFreedSlot(
+                db, old, organization: caller.organization, now: now, actor: AuditActor(caller))
             return (record, old)
         }
     }
@@ -114,7 +127,8 @@ extension BookingStore {
     /// Marks an appointment attended with its actual times (from booked, or correcting a
     /// no-show). `mayMark` decides on the stored row.
     func markAttended(
-        _ id: String, actual: Range<Int64>, by caller: Caller, mayMark: @escaping @Sendable (AppointmentRecord) -> Bool
+        _ id: String, actual: Range<Int64>, by caller: Caller,
+        mayMark: @escaping @Sendable (AppointmentRecord) -> Bool
     ) async throws -> AppointmentRecord {
         try await mark(id, status: .attended, actual: actual, by: caller, mayMark: mayMark)
     }
@@ -136,18 +150,22 @@ extension BookingStore {
             guard [.booked, .attended, .noShow].contains(record.status) else {
                 throw ServiceError.failedPrecondition("the appointment is \(record.status.rawValue)")
             }
-            guard now >= record.startsAt else { throw ServiceError.failedPrecondition("the appointment has not started") }
+            guard now >= record.startsAt else {
+                throw ServiceError.failedPrecondition("the appointment has not started")
+            }
             record.status = status
             record.actualStart = actual?.lowerBound
             record.actualEnd = actual?.upperBound
             record.markedAt = now
             record.markedBy = caller.id
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     UPDATE appointments SET status = ?, actual_start = ?, actual_end = ?, marked_at = ?, marked_by = ?
                     WHERE organization_id = ? AND id = ?
                     """,
                 arguments: [
-                    status.rawValue, record.actualStart, record.actualEnd, now, caller.id, caller.organization, id,
+                    status.rawValue, record.actualStart, record.actualEnd, now, caller.id,
+                    caller.organization, id,
                 ])
             let detail = actual.map { "actual \($0.lowerBound)–\($0.upperBound)" } ?? ""
             try audit(
@@ -202,7 +220,8 @@ extension BookingStore {
         -> OverrunStatistics
     {
         try await read { db in
-            let row = try db.cachedRow(sql: """
+            let row = try db.cachedRow(
+                sql: """
                     SELECT count(*),
                         coalesce(sum(actual_end > ends_at), 0),
                         coalesce(sum(CASE WHEN actual_end > ends_at THEN actual_end - ends_at ELSE 0 END), 0),
@@ -225,9 +244,12 @@ extension BookingStore {
 
     // MARK: - Helpers
 
-    private func replayed(_ db: Database, _ key: IdempotencyKey, by caller: Caller) throws -> AppointmentRecord? {
+    private func replayed(_ db: Database, _ key: IdempotencyKey, by caller: Caller) throws
+        -> AppointmentRecord?
+    {
         guard
-            let row = try db.cachedRow(sql: """
+            let row = try db.cachedRow(
+                sql: """
                     SELECT request_hash, appointment_id FROM booking_requests
                     WHERE organization_id = ? AND caller_id = ? AND idempotency_key = ?
                     """,
@@ -243,7 +265,9 @@ extension BookingStore {
         _ db: Database, _ id: String, organization: String, visible: (AppointmentRecord) -> Bool
     ) throws -> AppointmentRecord {
         guard
-            let record = try db.cachedRow(sql: "SELECT \(AppointmentRecord.columns) FROM appointments WHERE organization_id = ? AND id = ?",
+            let record = try db.cachedRow(
+                sql:
+                    "SELECT \(AppointmentRecord.columns) FROM appointments WHERE organization_id = ? AND id = ?",
                 arguments: [organization, id]
             ).map(AppointmentRecord.init(row:)), visible(record)
         else { throw ServiceError.notFound("appointment") }
@@ -251,7 +275,8 @@ extension BookingStore {
     }
 
     func insertAppointment(
-        _ db: Database, _ new: NewAppointment, id: String, rescheduledFrom: String?, now: Int64, by caller: Caller
+        _ db: Database, _ new: NewAppointment, id: String, rescheduledFrom: String?, now: Int64,
+        by caller: Caller
     ) throws -> AppointmentRecord {
         try insertAppointment(
             db, new, id: id, rescheduledFrom: rescheduledFrom, now: now, organization: caller.organization,
@@ -264,14 +289,20 @@ extension BookingStore {
         organization: String, bookedBy: String
     ) throws -> AppointmentRecord {
         let record = AppointmentRecord(
-            id: id, practitionerID: new.practitionerID, clientID: new.clientID, sessionTypeID: new.sessionType.id,
-            locationID: new.locationID, startsAt: new.startsAt, endsAt: new.endsAt, blockedUntil: new.blockedUntil,
+            id: id, practitionerID: new.practitionerID, clientID: new.clientID,
+            sessionTypeID: new.sessionType.id,
+            locationID: new.locationID, startsAt: new.startsAt, endsAt: new.endsAt,
+            blockedUntil: new.blockedUntil,
             capacity: new.sessionType.capacity, modality: new.sessionType.modality,
-            currency: new.sessionType.currency, priceMinorUnits: new.sessionType.priceMinorUnits, status: .booked,
-            bookedBy: bookedBy, bookedAt: now, cancelledAt: nil, cancelledBy: nil, late: false, cancelReason: "",
-            rescheduledFrom: rescheduledFrom, rescheduledTo: nil, actualStart: nil, actualEnd: nil, markedAt: nil,
+            currency: new.sessionType.currency, priceMinorUnits: new.sessionType.priceMinorUnits,
+            status: .booked,
+            bookedBy: bookedBy, bookedAt: now, cancelledAt: nil, cancelledBy: nil, late: false,
+            cancelReason: "",
+            rescheduledFrom: rescheduledFrom, rescheduledTo: nil, actualStart: nil, actualEnd: nil,
+            markedAt: nil,
             markedBy: nil)
-        try db.cachedExecute(sql: """
+        try db.cachedExecute(
+            sql: """
                 INSERT INTO appointments (organization_id, id, practitioner_id, client_id, session_type_id,
                     location_id, starts_at, ends_at, blocked_until, capacity, modality, price_currency,
                     price_minor_units, status, booked_by, booked_at, rescheduled_from)
@@ -280,7 +311,8 @@ extension BookingStore {
             arguments: [
                 organization, id, record.practitionerID, record.clientID, record.sessionTypeID,
                 record.locationID, record.startsAt, record.endsAt, record.blockedUntil, record.capacity,
-                record.modality.rawValue, record.currency, record.priceMinorUnits, bookedBy, now, rescheduledFrom,
+                record.modality.rawValue, record.currency, record.priceMinorUnits, bookedBy, now,
+                rescheduledFrom,
             ])
         return record
     }

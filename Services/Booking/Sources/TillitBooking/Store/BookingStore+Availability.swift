@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TillitStorage
 import TillitServiceKit
+import TillitStorage
 
 extension BookingStore {
     /// Replaces the availability of `record.practitionerID` at `record.locationID`, and the
@@ -27,7 +27,8 @@ extension BookingStore {
                     throw ServiceError.notFound("session type \(id)")
                 }
             }
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     INSERT INTO availability (organization_id, practitioner_id, location_id, time_zone,
                         slot_step_minutes, session_type_ids, updated_at, updated_by)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -38,17 +39,22 @@ extension BookingStore {
                     """,
                 arguments: [
                     caller.organization, value.practitionerID, value.locationID, value.timeZone,
-                    value.slotStepMinutes, value.sessionTypeIDs.joined(separator: ","), value.updatedAt, caller.id,
+                    value.slotStepMinutes, value.sessionTypeIDs.joined(separator: ","), value.updatedAt,
+                    caller.id,
                 ])
-            try db.cachedExecute(sql: "DELETE FROM weekly_rules WHERE organization_id = ? AND practitioner_id = ? AND location_id = ?",
+            try db.cachedExecute(
+                sql:
+                    "DELETE FROM weekly_rules WHERE organization_id = ? AND practitioner_id = ? AND location_id = ?",
                 arguments: [caller.organization, value.practitionerID, value.locationID])
             for rule in value.rules {
-                try db.cachedExecute(sql: """
+                try db.cachedExecute(
+                    sql: """
                         INSERT INTO weekly_rules (organization_id, practitioner_id, location_id, weekday,
                             start_minute, end_minute) VALUES (?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        caller.organization, value.practitionerID, value.locationID, rule.weekday, rule.startMinute,
+                        caller.organization, value.practitionerID, value.locationID, rule.weekday,
+                        rule.startMinute,
                         rule.endMinute,
                     ])
             }
@@ -65,7 +71,8 @@ extension BookingStore {
     /// The availability sets of the practice (or of one practitioner), by practitioner and location.
     func availability(practitioner: String?, for caller: Caller) async throws -> [AvailabilityRecord] {
         try await read { db in
-            try availabilitySets(db, organization: caller.organization, practitioners: practitioner.map { [$0] })
+            try availabilitySets(
+                db, organization: caller.organization, practitioners: practitioner.map { [$0] })
         }
     }
 
@@ -92,7 +99,9 @@ extension BookingStore {
         }
         guard !sets.isEmpty else { return [] }
         var index: [String: Int] = [:]
-        for (position, set) in sets.enumerated() { index[set.practitionerID + "/" + set.locationID] = position }
+        for (position, set) in sets.enumerated() {
+            index[set.practitionerID + "/" + set.locationID] = position
+        }
         var rulesSQL = """
             SELECT practitioner_id, location_id, weekday, start_minute, end_minute FROM weekly_rules
             WHERE organization_id = ?
@@ -107,7 +116,8 @@ extension BookingStore {
         for row in rules {
             let key = (row[0] as String) + "/" + (row[1] as String)
             guard let position = index[key] else { continue }
-            sets[position].rules.append(WeeklyRuleValue(weekday: row[2], startMinute: row[3], endMinute: row[4]))
+            sets[position].rules.append(
+                WeeklyRuleValue(weekday: row[2], startMinute: row[3], endMinute: row[4]))
         }
         return sets
     }
@@ -121,16 +131,21 @@ extension BookingStore {
         let value = stored
         return try await write { db in
             guard
-                try db.cachedValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM practitioners WHERE organization_id = ? AND account_id = ?)",
+                try db.cachedValue(
+                    Bool.self,
+                    sql:
+                        "SELECT EXISTS (SELECT 1 FROM practitioners WHERE organization_id = ? AND account_id = ?)",
                     arguments: [caller.organization, value.practitionerID]) == true
             else { throw ServiceError.notFound("practitioner with availability") }
             if let location = value.locationID {
                 guard
-                    try db.cachedValue(Bool.self, sql: "SELECT active FROM locations WHERE organization_id = ? AND id = ?",
+                    try db.cachedValue(
+                        Bool.self, sql: "SELECT active FROM locations WHERE organization_id = ? AND id = ?",
                         arguments: [caller.organization, location]) == true
                 else { throw ServiceError.notFound("active location") }
             }
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     INSERT INTO availability_exceptions (organization_id, id, practitioner_id, kind, starts_at,
                         ends_at, location_id, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -140,7 +155,9 @@ extension BookingStore {
                     value.createdAt, caller.id,
                 ])
             try audit(
-                db, AuditEvent("availability.exception.add", subject: value.practitionerID, detail: value.kind.rawValue),
+                db,
+                AuditEvent(
+                    "availability.exception.add", subject: value.practitionerID, detail: value.kind.rawValue),
                 by: caller)
             return value
         }
@@ -156,7 +173,8 @@ extension BookingStore {
                 throw ServiceError.notFound("exception")
             }
             guard mayRemove(stored) else { throw ServiceError.denied("not allowed to remove this exception") }
-            try db.cachedExecute(sql: "DELETE FROM availability_exceptions WHERE organization_id = ? AND id = ?",
+            try db.cachedExecute(
+                sql: "DELETE FROM availability_exceptions WHERE organization_id = ? AND id = ?",
                 arguments: [caller.organization, id])
             try audit(
                 db, AuditEvent("availability.exception.remove", subject: stored.practitionerID, detail: id),
@@ -169,8 +187,9 @@ extension BookingStore {
         -> [ExceptionRecord]
     {
         try await read { db in
-            try exceptions(db, organization: caller.organization, practitioners: [practitioner], overlapping: range)[
-                practitioner] ?? []
+            try exceptions(
+                db, organization: caller.organization, practitioners: [practitioner], overlapping: range)[
+                    practitioner] ?? []
         }
     }
 
@@ -180,7 +199,8 @@ extension BookingStore {
         _ db: Database, organization: String, practitioners: [String], overlapping range: Range<Int64>
     ) throws -> [String: [ExceptionRecord]] {
         guard !practitioners.isEmpty else { return [:] }
-        let rows = try db.cachedRows(sql: BookingQueries.exceptions(practitioners: practitioners.count),
+        let rows = try db.cachedRows(
+            sql: BookingQueries.exceptions(practitioners: practitioners.count),
             arguments: [organization] + StatementArguments(practitioners)
                 + [range.lowerBound - 366 * 86_400_000, range.upperBound, range.lowerBound])
         var result: [String: [ExceptionRecord]] = [:]
@@ -192,7 +212,9 @@ extension BookingStore {
     }
 
     private func exceptions(_ db: Database, organization: String, id: String) throws -> [ExceptionRecord] {
-        try db.cachedRows(sql: "SELECT \(Self.exceptionColumns) FROM availability_exceptions WHERE organization_id = ? AND id = ?",
+        try db.cachedRows(
+            sql:
+                "SELECT \(Self.exceptionColumns) FROM availability_exceptions WHERE organization_id = ? AND id = ?",
             arguments: [organization, id]
         ).map(Self.exception)
     }
@@ -217,14 +239,17 @@ extension BookingStore {
         organization: String
     ) throws {
         let now = nowMillis
-        try db.cachedExecute(sql: """
+        try db.cachedExecute(
+            sql: """
                 INSERT INTO practices (organization_id, time_zone, refreshed_at) VALUES (?, ?, ?)
                 ON CONFLICT (organization_id) DO UPDATE SET time_zone = excluded.time_zone,
                     refreshed_at = excluded.refreshed_at
                 """,
             arguments: [organization, practiceZone, now])
-        let languages = practitioner.languages.isEmpty ? "" : "," + practitioner.languages.joined(separator: ",") + ","
-        try db.cachedExecute(sql: """
+        let languages =
+            practitioner.languages.isEmpty ? "" : "," + practitioner.languages.joined(separator: ",") + ","
+        try db.cachedExecute(
+            sql: """
                 INSERT INTO practitioners (organization_id, account_id, display_name, discipline, languages,
                     active, refreshed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (organization_id, account_id) DO UPDATE SET display_name = excluded.display_name,
@@ -237,14 +262,16 @@ extension BookingStore {
                 practitioner.bookable, now,
             ])
         for location in locations {
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     INSERT INTO locations (organization_id, id, name, city, active, refreshed_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (organization_id, id) DO UPDATE SET name = excluded.name, city = excluded.city,
                         active = excluded.active, refreshed_at = excluded.refreshed_at
                     """,
                 arguments: [
-                    organization, location.id, String(location.name.prefix(200)), String(location.city.prefix(200)),
+                    organization, location.id, String(location.name.prefix(200)),
+                    String(location.city.prefix(200)),
                     location.active, now,
                 ])
         }
@@ -253,7 +280,9 @@ extension BookingStore {
     /// The practice's zone as last read from Identity, or nil if Booking has not seen it yet.
     func practiceZone(for caller: Caller) async throws -> String? {
         try await read { db in
-            try db.cachedValue(String.self, sql: "SELECT time_zone FROM practices WHERE organization_id = ?", arguments: [caller.organization])
+            try db.cachedValue(
+                String.self, sql: "SELECT time_zone FROM practices WHERE organization_id = ?",
+                arguments: [caller.organization])
         }
     }
 }

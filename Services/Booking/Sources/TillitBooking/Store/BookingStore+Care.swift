@@ -1,24 +1,30 @@
 import Foundation
 import GRDB
-import TillitStorage
 import TillitServiceKit
+import TillitStorage
 
 extension BookingStore {
     /// Whether `practitioner` has a care relationship with `client` now: a booked appointment
     /// that has not ended, an attended one within the policy's period, or an active agreement.
-    func careRelationship(practitioner: String, client: String, for caller: Caller) async throws -> CareRelationship {
+    func careRelationship(practitioner: String, client: String, for caller: Caller) async throws
+        -> CareRelationship
+    {
         let now = nowMillis
         return try await read { db in
-            try careRelationship(db, practitioner: practitioner, client: client, organization: caller.organization, now: now)
+            try careRelationship(
+                db, practitioner: practitioner, client: client, organization: caller.organization, now: now)
         }
     }
 
-    func careRelationship(_ db: Database, practitioner: String, client: String, organization: String, now: Int64)
+    func careRelationship(
+        _ db: Database, practitioner: String, client: String, organization: String, now: Int64
+    )
         throws -> CareRelationship
     {
         let policy = try policy(db, organization: organization)
         let period = Int64(policy.careRelationshipDays) * 86_400_000
-        let row = try db.cachedRow(sql: """
+        let row = try db.cachedRow(
+            sql: """
                 SELECT
                     (SELECT max(ends_at) FROM appointments
                      WHERE organization_id = ?1 AND client_id = ?3 AND practitioner_id = ?2
@@ -44,9 +50,12 @@ extension BookingStore {
     }
 
     /// `practitioner`'s attended appointments starting in `range`: booked and actual minutes.
-    func contactMinutes(practitioner: String, range: Range<Int64>, for caller: Caller) async throws -> ContactMinutes {
+    func contactMinutes(practitioner: String, range: Range<Int64>, for caller: Caller) async throws
+        -> ContactMinutes
+    {
         try await read { db in
-            let row = try db.cachedRow(sql: """
+            let row = try db.cachedRow(
+                sql: """
                     SELECT coalesce(sum(ends_at - starts_at), 0), coalesce(sum(actual_end - actual_start), 0), count(*)
                     FROM appointments
                     WHERE organization_id = ? AND practitioner_id = ? AND starts_at >= ? AND starts_at < ?

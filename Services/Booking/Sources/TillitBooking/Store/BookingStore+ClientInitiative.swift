@@ -1,22 +1,27 @@
 import Foundation
 import GRDB
-import TillitStorage
 import TillitServiceKit
+import TillitStorage
 
 extension BookingStore {
     // MARK: Intake
 
     /// Stores a client's intake request.
-    func requestIntake(practitioner: String?, message: String, by caller: Caller) async throws -> IntakeRecord {
+    func requestIntake(practitioner: String?, message: String, by caller: Caller) async throws -> IntakeRecord
+    {
         let record = IntakeRecord(
-            id: Self.newID(), clientID: caller.id, practitionerID: practitioner, message: message, status: .open,
+            id: Self.newID(), clientID: caller.id, practitionerID: practitioner, message: message,
+            status: .open,
             createdAt: nowMillis, decidedBy: nil, decidedAt: nil, declineReason: "", referralSuggestion: "")
         return try await write { db in
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     INSERT INTO intake_requests (organization_id, id, client_id, practitioner_id, message, status,
                         created_at) VALUES (?, ?, ?, ?, ?, 'open', ?)
                     """,
-                arguments: [caller.organization, record.id, record.clientID, practitioner, message, record.createdAt])
+                arguments: [
+                    caller.organization, record.id, record.clientID, practitioner, message, record.createdAt,
+                ])
             try audit(db, AuditEvent("intake.request", subject: record.id, client: caller.id), by: caller)
             return record
         }
@@ -61,24 +66,29 @@ extension BookingStore {
         let now = nowMillis
         return try await write { db in
             guard
-                var record = try db.cachedRow(sql: "SELECT \(Self.intakeColumns) FROM intake_requests WHERE organization_id = ? AND id = ?",
+                var record = try db.cachedRow(
+                    sql:
+                        "SELECT \(Self.intakeColumns) FROM intake_requests WHERE organization_id = ? AND id = ?",
                     arguments: [caller.organization, id]
                 ).map(Self.intake), mayDecide(record)
             else { throw ServiceError.notFound("intake request") }
             guard record.status == .open else {
-                throw ServiceError.failedPrecondition("the intake request is already \(record.status.rawValue)")
+                throw ServiceError.failedPrecondition(
+                    "the intake request is already \(record.status.rawValue)")
             }
             record.status = status
             record.decidedBy = caller.id
             record.decidedAt = now
             record.declineReason = reason
             record.referralSuggestion = referral
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     UPDATE intake_requests SET status = ?, decided_by = ?, decided_at = ?, decline_reason = ?,
                         referral_suggestion = ? WHERE organization_id = ? AND id = ?
                     """,
                 arguments: [status.rawValue, caller.id, now, reason, referral, caller.organization, id])
-            try audit(db, AuditEvent("intake.\(status.rawValue)", subject: id, client: record.clientID), by: caller)
+            try audit(
+                db, AuditEvent("intake.\(status.rawValue)", subject: id, client: record.clientID), by: caller)
             return record
         }
     }
@@ -89,9 +99,12 @@ extension BookingStore {
         """
 
     private static func intake(_ row: Row) throws -> IntakeRecord {
-        guard let status = IntakeStatus(rawValue: row[4]) else { throw BookingStoreError.corrupt("intake_requests.status") }
+        guard let status = IntakeStatus(rawValue: row[4]) else {
+            throw BookingStoreError.corrupt("intake_requests.status")
+        }
         return IntakeRecord(
-            id: row[0], clientID: row[1], practitionerID: row[2], message: row[3], status: status, createdAt: row[5],
+            id: row[0], clientID: row[1], practitionerID: row[2], message: row[3], status: status,
+            createdAt: row[5],
             decidedBy: row[6], decidedAt: row[7], declineReason: row[8], referralSuggestion: row[9])
     }
 
@@ -104,28 +117,35 @@ extension BookingStore {
     ) async throws -> CheckInRecord {
         let now = nowMillis
         let record = CheckInRecord(
-            id: Self.newID(), practitionerID: caller.id, clientID: client, restAmount: restAmount, restUnit: restUnit,
+            id: Self.newID(), practitionerID: caller.id, clientID: client, restAmount: restAmount,
+            restUnit: restUnit,
             markedAt: now, dueAt: dueAt, status: .marked, reason: reason, closedAt: nil)
         return try await write { db in
             guard
-                try careRelationship(db, practitioner: caller.id, client: client, organization: caller.organization, now: now)
-                    .active
+                try careRelationship(
+                    db, practitioner: caller.id, client: client, organization: caller.organization, now: now
+                )
+                .active
             else { throw ServiceError.failedPrecondition("no care relationship with this client") }
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     INSERT INTO check_ins (organization_id, id, practitioner_id, client_id, rest_amount, rest_unit,
                         marked_at, due_at, status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'marked', ?)
                     """,
                 arguments: [
-                    caller.organization, record.id, caller.id, client, restAmount, restUnit.rawValue, now, dueAt, reason,
+                    caller.organization, record.id, caller.id, client, restAmount, restUnit.rawValue, now,
+                    dueAt, reason,
                 ])
             try audit(
-                db, AuditEvent("check_in.mark", subject: record.id, client: client, detail: "due \(dueAt)"), by: caller)
+                db, AuditEvent("check_in.mark", subject: record.id, client: client, detail: "due \(dueAt)"),
+                by: caller)
             return record
         }
     }
 
     /// The calling practitioner's marked check-ins due by now, oldest due first, after the page key.
-    func dueCheckIns(after: (Int64, String)?, limit: Int, for caller: Caller) async throws -> [CheckInRecord] {
+    func dueCheckIns(after: (Int64, String)?, limit: Int, for caller: Caller) async throws -> [CheckInRecord]
+    {
         let now = nowMillis
         return try await read { db in
             var sql = """
@@ -148,7 +168,8 @@ extension BookingStore {
         let now = nowMillis
         return try await write { db in
             guard
-                var record = try db.cachedRow(sql: "SELECT \(Self.checkInColumns) FROM check_ins WHERE organization_id = ? AND id = ?",
+                var record = try db.cachedRow(
+                    sql: "SELECT \(Self.checkInColumns) FROM check_ins WHERE organization_id = ? AND id = ?",
                     arguments: [caller.organization, id]
                 ).map(Self.checkIn), record.practitionerID == caller.id
             else { throw ServiceError.notFound("check-in") }
@@ -157,10 +178,12 @@ extension BookingStore {
             }
             record.status = status
             record.closedAt = now
-            try db.cachedExecute(sql: "UPDATE check_ins SET status = ?, closed_at = ? WHERE organization_id = ? AND id = ?",
+            try db.cachedExecute(
+                sql: "UPDATE check_ins SET status = ?, closed_at = ? WHERE organization_id = ? AND id = ?",
                 arguments: [status.rawValue, now, caller.organization, id])
             try audit(
-                db, AuditEvent("check_in.\(status.rawValue)", subject: id, client: record.clientID), by: caller)
+                db, AuditEvent("check_in.\(status.rawValue)", subject: id, client: record.clientID),
+                by: caller)
             return record
         }
     }
@@ -173,7 +196,8 @@ extension BookingStore {
             throw BookingStoreError.corrupt("check_ins")
         }
         return CheckInRecord(
-            id: row[0], practitionerID: row[1], clientID: row[2], restAmount: row[3], restUnit: unit, markedAt: row[5],
+            id: row[0], practitionerID: row[1], clientID: row[2], restAmount: row[3], restUnit: unit,
+            markedAt: row[5],
             dueAt: row[6], status: status, reason: row[8], closedAt: row[9])
     }
 
@@ -204,7 +228,8 @@ extension BookingStore {
                         ? "feedback is about a practitioner you attended a session with"
                         : "the appointment is not an attended appointment of yours with this practitioner")
             }
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     INSERT INTO feedback (organization_id, id, client_id, practitioner_id, appointment_id, rating,
                         text, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -213,7 +238,9 @@ extension BookingStore {
                     record.submittedAt,
                 ])
             try audit(
-                db, AuditEvent("feedback.submit", subject: record.id, client: caller.id, detail: "about \(practitioner)"),
+                db,
+                AuditEvent(
+                    "feedback.submit", subject: record.id, client: caller.id, detail: "about \(practitioner)"),
                 by: caller)
             return record
         }
@@ -245,7 +272,8 @@ extension BookingStore {
             arguments += [limit]
             return try db.cachedRows(sql: sql, arguments: arguments).map { row in
                 FeedbackRecord(
-                    id: row[0], clientID: row[1], practitionerID: row[2], appointmentID: row[3], rating: row[4],
+                    id: row[0], clientID: row[1], practitionerID: row[2], appointmentID: row[3],
+                    rating: row[4],
                     text: row[5], submittedAt: row[6])
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TillitStorage
 import TillitServiceKit
+import TillitStorage
 
 extension BookingStore {
     /// The practice's booking policy, or the defaults.
@@ -16,7 +16,8 @@ extension BookingStore {
         stored.updatedBy = caller.id
         let value = stored
         return try await write { db in
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     INSERT INTO booking_policies (organization_id, cancellation_window_minutes, minimum_notice_minutes,
                         care_relationship_days, cancellation_terms, updated_at, updated_by)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -44,7 +45,8 @@ extension BookingStore {
 
     func policy(_ db: Database, organization: String) throws -> BookingPolicyRecord {
         guard
-            let row = try db.cachedRow(sql: """
+            let row = try db.cachedRow(
+                sql: """
                     SELECT cancellation_window_minutes, minimum_notice_minutes, care_relationship_days,
                         cancellation_terms, updated_at, updated_by FROM booking_policies WHERE organization_id = ?
                     """,

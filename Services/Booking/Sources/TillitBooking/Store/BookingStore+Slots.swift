@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TillitStorage
 import TillitServiceKit
+import TillitStorage
 
 extension BookingStore {
     /// Free slots of `sessionTypeID` starting in `range` for the availability passing `filter`
@@ -16,7 +16,8 @@ extension BookingStore {
     ) async throws -> (sessionType: SessionTypeRecord, slots: [FoundSlot]) {
         try await read { db in
             let organization = caller.organization
-            guard let sessionType = try sessionType(db, sessionTypeID, organization: organization), sessionType.active
+            guard let sessionType = try sessionType(db, sessionTypeID, organization: organization),
+                sessionType.active
             else { throw ServiceError.notFound("session type") }
             let sets = try availability(db, offering: sessionType, filter: filter, organization: organization)
             guard !sets.isEmpty else { return (sessionType, []) }
@@ -25,7 +26,8 @@ extension BookingStore {
                 db, organization: organization, practitioners: practitioners, overlapping: range)
             let held = sessionType.durationMillis + sessionType.bufferMillis
             var found: [FoundSlot] = []
-            var chunkStart = max(range.lowerBound, after?.startsAt ?? range.lowerBound, min(earliestStart, range.upperBound))
+            var chunkStart = max(
+                range.lowerBound, after?.startsAt ?? range.lowerBound, min(earliestStart, range.upperBound))
             // A day first (a page usually fills there), then twice as long each round.
             var span: Int64 = 86_400_000
             while chunkStart < range.upperBound, found.count < limit {
@@ -34,9 +36,11 @@ extension BookingStore {
                 let busy = try heldTime(
                     db, organization: organization, practitioners: practitioners,
                     range: chunkStart..<(chunkEnd + held), ignoring: ignoring)
-                var finder = SlotFinder(sessionType: sessionType, during: chunkStart..<chunkEnd, earliestStart: earliestStart)
+                var finder = SlotFinder(
+                    sessionType: sessionType, during: chunkStart..<chunkEnd, earliestStart: earliestStart)
                 found += finder.slots(
-                    availability: sets, exceptions: exceptions, busy: busy, after: after, limit: limit - found.count)
+                    availability: sets, exceptions: exceptions, busy: busy, after: after,
+                    limit: limit - found.count)
                 chunkStart = chunkEnd
             }
             return (sessionType, found)
@@ -75,7 +79,9 @@ extension BookingStore {
             arguments += [filter.discipline.lowercased()]
         }
         let keys = Set(
-            try db.cachedRows(sql: sql, arguments: arguments).map { ($0[0] as String) + "/" + ($0[1] as String) })
+            try db.cachedRows(sql: sql, arguments: arguments).map {
+                ($0[0] as String) + "/" + ($0[1] as String)
+            })
         let practitioners = Array(Set(keys.map { String($0.prefix(36)) })).sorted()
         guard !practitioners.isEmpty else { return [] }
         return try availabilitySets(db, organization: organization, practitioners: practitioners).filter {
@@ -87,7 +93,8 @@ extension BookingStore {
     /// `range`, by start: one cached statement per practitioner reading integers (the place and
     /// type only of group sessions, where they decide whether a place can be joined).
     func heldTime(
-        _ db: Database, organization: String, practitioners: [String], range: Range<Int64>, ignoring: String? = nil
+        _ db: Database, organization: String, practitioners: [String], range: Range<Int64>,
+        ignoring: String? = nil
     ) throws -> [String: [BusyTime]] {
         let statement = try db.cachedStatement(sql: BookingQueries.heldTime)
         var result: [String: [BusyTime]] = [:]
@@ -95,7 +102,8 @@ extension BookingStore {
             let rows = try Row.fetchCursor(
                 statement,
                 arguments: [
-                    organization, practitioner, range.lowerBound - BookingSchema.longestHeldMillis, range.upperBound,
+                    organization, practitioner, range.lowerBound - BookingSchema.longestHeldMillis,
+                    range.upperBound,
                     ignoring,
                 ])
             var held: [BusyTime] = []

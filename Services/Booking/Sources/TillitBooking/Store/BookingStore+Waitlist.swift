@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TillitStorage
 import TillitServiceKit
+import TillitStorage
 
 extension BookingStore {
     /// Puts a client on the waitlist.
@@ -12,10 +12,12 @@ extension BookingStore {
         stored.joinedAt = nowMillis
         let value = stored
         return try await write { db in
-            guard try sessionType(db, value.sessionTypeID, organization: caller.organization)?.active == true else {
+            guard try sessionType(db, value.sessionTypeID, organization: caller.organization)?.active == true
+            else {
                 throw ServiceError.notFound("session type")
             }
-            try db.cachedExecute(sql: """
+            try db.cachedExecute(
+                sql: """
                     INSERT INTO waitlist_entries (organization_id, id, client_id, practitioner_id, session_type_id,
                         window_start, window_end, status, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?)
                     """,
@@ -40,10 +42,14 @@ extension BookingStore {
             }
             let wasOffered = record.status == .offered
             record.status = .left
-            try db.cachedExecute(sql: "UPDATE waitlist_entries SET status = 'left' WHERE organization_id = ? AND id = ?",
+            try db.cachedExecute(
+                sql: "UPDATE waitlist_entries SET status = 'left' WHERE organization_id = ? AND id = ?",
                 arguments: [caller.organization, id])
             try audit(db, AuditEvent("waitlist.leave", subject: id, client: record.clientID), by: caller)
-            if wasOffered { try passOffer(db, record, organization: caller.organization, now: now, actor: AuditActor(caller)) }
+            if wasOffered {
+                try passOffer(
+                    db, record, organization: caller.organization, now: now, actor: AuditActor(caller))
+            }
             return record
         }
     }
@@ -57,25 +63,35 @@ extension BookingStore {
         let appointmentID = Self.newID()
         return try await groupWrite { db in
             var record = try waitlistEntry(db, id, organization: caller.organization, visible: may)
-            guard record.status == .offered, let start = record.offeredStart, let practitioner = record.offeredPractitionerID,
+            guard record.status == .offered, let start = record.offeredStart,
+                let practitioner = record.offeredPractitionerID,
                 let location = record.offeredLocationID, let expires = record.offerExpiresAt
-            else { throw ServiceError.failedPrecondition("the entry has no open offer (it is \(record.status.rawValue))") }
+            else {
+                throw ServiceError.failedPrecondition(
+                    "the entry has no open offer (it is \(record.status.rawValue))")
+            }
             guard now < expires else { throw ServiceError.failedPrecondition("the offer has expired") }
-            guard let type = try sessionType(db, record.sessionTypeID, organization: caller.organization) else {
+            guard let type = try sessionType(db, record.sessionTypeID, organization: caller.organization)
+            else {
                 throw ServiceError.notFound("session type")
             }
             let appointment = try insertAppointment(
                 db,
                 NewAppointment(
-                    practitionerID: practitioner, clientID: record.clientID, sessionType: type, locationID: location,
+                    practitionerID: practitioner, clientID: record.clientID, sessionType: type,
+                    locationID: location,
                     startsAt: start),
                 id: appointmentID, rescheduledFrom: nil, now: now, by: caller)
             record.status = .booked
             record.appointmentID = appointmentID
-            try db.cachedExecute(sql: "UPDATE waitlist_entries SET status = 'booked', appointment_id = ? WHERE organization_id = ? AND id = ?",
+            try db.cachedExecute(
+                sql:
+                    "UPDATE waitlist_entries SET status = 'booked', appointment_id = ? WHERE organization_id = ? AND id = ?",
                 arguments: [appointmentID, caller.organization, id])
             try audit(
-                db, AuditEvent("waitlist.book", subject: appointmentID, client: record.clientID, detail: "entry \(id)"),
+                db,
+                AuditEvent(
+                    "waitlist.book", subject: appointmentID, client: record.clientID, detail: "entry \(id)"),
                 by: caller)
             return (record, appointment)
         }
@@ -83,7 +99,8 @@ extension BookingStore {
 
     /// Entries of the organisation (of `client` only, when given), oldest first, after the page key.
     func waitlist(
-        client: String?, status: WaitlistRecord.Status?, after: (Int64, String)?, limit: Int, for caller: Caller
+        client: String?, status: WaitlistRecord.Status?, after: (Int64, String)?, limit: Int,
+        for caller: Caller
     ) async throws -> [WaitlistRecord] {
         try await read { db in
             var sql = "SELECT \(Self.waitlistColumns) FROM waitlist_entries WHERE organization_id = ?"
@@ -112,7 +129,8 @@ extension BookingStore {
     func expireWaitlistOffers() async throws -> Int {
         let now = nowMillis
         return try await write { db in
-            let due = try db.cachedRows(sql: """
+            let due = try db.cachedRows(
+                sql: """
                     SELECT \(Self.waitlistColumns), organization_id FROM waitlist_entries
                     WHERE status = 'offered' AND offer_expires_at <= ? ORDER BY offer_expires_at
                     """,
@@ -120,12 +138,16 @@ extension BookingStore {
             for row in due {
                 let organization: String = row[13]
                 let record = try Self.waitlistEntry(row)
-                try db.cachedExecute(sql: "UPDATE waitlist_entries SET status = 'expired' WHERE organization_id = ? AND id = ?",
+                try db.cachedExecute(
+                    sql:
+                        "UPDATE waitlist_entries SET status = 'expired' WHERE organization_id = ? AND id = ?",
                     arguments: [organization, record.id])
                 let actor = AuditActor(
-                    organization: organization, actor: nil, via: ServiceName.booking.rawValue, requestID: "waitlist-expiry")
+                    organization: organization, actor: nil, via: ServiceName.booking.rawValue,
+                    requestID: "waitlist-expiry")
                 try audit.append(
-                    AuditEvent("waitlist.offer.expire", subject: record.id, client: record.clientID), by: actor, at: now,
+                    AuditEvent("waitlist.offer.expire", subject: record.id, client: record.clientID),
+                    by: actor, at: now,
                     db: db)
                 try passOffer(db, record, organization: organization, now: now, actor: actor)
             }
@@ -135,7 +157,9 @@ extension BookingStore {
 
     /// Offers the time `freed` held to the earliest waiting entry it suits, in the caller's
     /// transaction (a cancellation or a move).
-    func offerFreedSlot(_ db: Database, _ freed: AppointmentRecord, organization: String, now: Int64, actor: AuditActor)
+    func offerFreedSlot(
+        _ db: Database, _ freed: AppointmentRecord, organization: String, now: Int64, actor: AuditActor
+    )
         throws
     {
         guard freed.startsAt > now else { return }
@@ -146,7 +170,9 @@ extension BookingStore {
     }
 
     /// Offers the slot of an expired or abandoned offer to the next entry, if still free.
-    private func passOffer(_ db: Database, _ record: WaitlistRecord, organization: String, now: Int64, actor: AuditActor)
+    private func passOffer(
+        _ db: Database, _ record: WaitlistRecord, organization: String, now: Int64, actor: AuditActor
+    )
         throws
     {
         guard let practitioner = record.offeredPractitionerID, let location = record.offeredLocationID,
@@ -154,7 +180,9 @@ extension BookingStore {
             let type = try sessionType(db, record.sessionTypeID, organization: organization)
         else { return }
         let taken =
-            try db.cachedValue(Bool.self, sql: """
+            try db.cachedValue(
+                Bool.self,
+                sql: """
                     SELECT EXISTS (SELECT 1 FROM appointments WHERE organization_id = ? AND practitioner_id = ?
                         AND starts_at > ? AND starts_at < ? AND blocked_until > ? AND status IN ('booked', 'attended', 'no_show'))
                     """,
@@ -164,16 +192,20 @@ extension BookingStore {
                 ]) ?? true
         guard !taken else { return }
         try offer(
-            db, practitioner: practitioner, location: location, start: start, sessionType: record.sessionTypeID,
+            db, practitioner: practitioner, location: location, start: start,
+            sessionType: record.sessionTypeID,
             excluding: nil, organization: organization, now: now, actor: actor)
     }
 
     private func offer(
-        _ db: Database, practitioner: String, location: String, start: Int64, sessionType: String, excluding: String?,
+        _ db: Database, practitioner: String, location: String, start: Int64, sessionType: String,
+        excluding: String?,
         organization: String, now: Int64, actor: AuditActor
     ) throws {
         guard
-            let entry = try db.cachedValue(String.self, sql: """
+            let entry = try db.cachedValue(
+                String.self,
+                sql: """
                     SELECT id FROM waitlist_entries
                     WHERE organization_id = ? AND session_type_id = ? AND status = 'waiting'
                       AND window_start <= ? AND window_end > ? AND (practitioner_id IS NULL OR practitioner_id = ?)
@@ -183,17 +215,21 @@ extension BookingStore {
                     ORDER BY joined_at, rowid LIMIT 1
                     """,
                 arguments: [
-                    organization, sessionType, start, start, practitioner, excluding, organization, practitioner, start,
+                    organization, sessionType, start, start, practitioner, excluding, organization,
+                    practitioner, start,
                 ])
         else { return }
         let expires = now + waitlistOfferMillis
-        try db.cachedExecute(sql: """
+        try db.cachedExecute(
+            sql: """
                 UPDATE waitlist_entries SET status = 'offered', offered_practitioner_id = ?, offered_location_id = ?,
                     offered_start = ?, offer_expires_at = ? WHERE organization_id = ? AND id = ?
                 """,
             arguments: [practitioner, location, start, expires, organization, entry])
         try audit.append(
-            AuditEvent("waitlist.offer", subject: entry, detail: "practitioner \(practitioner) at \(start) until \(expires)"),
+            AuditEvent(
+                "waitlist.offer", subject: entry,
+                detail: "practitioner \(practitioner) at \(start) until \(expires)"),
             by: actor, at: now, db: db)
     }
 
@@ -201,7 +237,9 @@ extension BookingStore {
         _ db: Database, _ id: String, organization: String, visible: (WaitlistRecord) -> Bool
     ) throws -> WaitlistRecord {
         guard
-            let record = try db.cachedRow(sql: "SELECT \(Self.waitlistColumns) FROM waitlist_entries WHERE organization_id = ? AND id = ?",
+            let record = try db.cachedRow(
+                sql:
+                    "SELECT \(Self.waitlistColumns) FROM waitlist_entries WHERE organization_id = ? AND id = ?",
                 arguments: [organization, id]
             ).map(Self.waitlistEntry), visible(record)
         else { throw ServiceError.notFound("waitlist entry") }
