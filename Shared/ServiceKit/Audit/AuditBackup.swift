@@ -42,4 +42,13 @@ public enum AuditBackup {
     public static func checkpointPath(backup: String, organization: String) -> String {
         "\(backup).audit-\(organization).checkpoint"
     }
+
+    /// `write`, then the lines a backup command prints: each checkpoint file with its event
+    /// number, and where the backup went.
+    public static func writeReporting(_ database: ServiceDatabase, to path: String) throws -> [String] {
+        let checkpoints = try write(database, to: path)
+        return checkpoints.map {
+            "\(checkpointPath(backup: path, organization: $0.organization)): event \($0.sequence)"
+        } + ["backed up to \(path)"]
+    }
 }

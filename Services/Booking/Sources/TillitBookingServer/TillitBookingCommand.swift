@@ -68,13 +68,7 @@ extension TillitBookingCommand {
                     path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
                     logger: logger)
                 defer { try? database.close() }
-                let checkpoints = try AuditBackup.write(database.database, to: path)
-                for checkpoint in checkpoints {
-                    print(
-                        "\(AuditBackup.checkpointPath(backup: path, organization: checkpoint.organization)): "
-                            + "event \(checkpoint.sequence)")
-                }
-                print("backed up to \(path)")
+                for line in try AuditBackup.writeReporting(database.database, to: path) { print(line) }
             }
             if status != 0 { throw ExitCode(status) }
         }
