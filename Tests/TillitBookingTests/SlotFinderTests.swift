@@ -100,7 +100,7 @@ struct SlotFinderTests {
         // Another session type's appointment 09:30–10:00 local, buffer until 10:15: the 09:00
         // slot (held until 10:00) and the 10:00 slot (inside the buffer) are taken.
         let busy = BusyTime(
-            appointmentID: "x", startsAt: utc("2026-03-23T08:30:00Z"), endsAt: utc("2026-03-23T09:00:00Z"),
+            startsAt: utc("2026-03-23T08:30:00Z"), endsAt: utc("2026-03-23T09:00:00Z"),
             blockedUntil: utc("2026-03-23T09:15:00Z"), sessionTypeID: "other", locationID: Self.location,
             capacity: 1)
         #expect(
@@ -137,7 +137,7 @@ struct SlotFinderTests {
         var finder = SlotFinder(sessionType: group, during: during, earliestStart: 0)
         func place(_ n: Int) -> BusyTime {
             BusyTime(
-                appointmentID: "\(n)", startsAt: utc("2026-03-23T08:00:00Z"),
+                startsAt: utc("2026-03-23T08:00:00Z"),
                 endsAt: utc("2026-03-23T09:00:00Z"),
                 blockedUntil: utc("2026-03-23T09:00:00Z"), sessionTypeID: group.id, locationID: Self.location,
                 capacity: 3)

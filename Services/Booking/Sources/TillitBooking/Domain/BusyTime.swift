@@ -1,7 +1,5 @@
 /// Time an appointment holds on its practitioner's calendar, as slot search sees it.
 public struct BusyTime: Sendable, Equatable {
-    /// The appointment holding it.
-    public var appointmentID: String
     /// Session start (ms).
     public var startsAt: Int64
     /// Session end (ms).
@@ -17,11 +15,10 @@ public struct BusyTime: Sendable, Equatable {
 
     /// A held time.
     public init(
-        appointmentID: String, startsAt: Int64, endsAt: Int64, blockedUntil: Int64, sessionTypeID: String,
+        startsAt: Int64, endsAt: Int64, blockedUntil: Int64, sessionTypeID: String,
         locationID: String,
         capacity: Int
     ) {
-        self.appointmentID = appointmentID
         self.startsAt = startsAt
         self.endsAt = endsAt
         self.blockedUntil = blockedUntil

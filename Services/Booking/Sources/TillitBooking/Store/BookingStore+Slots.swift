@@ -111,7 +111,7 @@ extension BookingStore {
                 let capacity: Int = row[3]
                 held.append(
                     BusyTime(
-                        appointmentID: "", startsAt: row[0], endsAt: row[1], blockedUntil: row[2],
+                        startsAt: row[0], endsAt: row[1], blockedUntil: row[2],
                         sessionTypeID: capacity > 1 ? row[4] : "", locationID: capacity > 1 ? row[5] : "",
                         capacity: capacity))
             }
