@@ -45,13 +45,7 @@ extension BookingHandler {
         guard wire.occurrenceCount <= 1000 else {
             throw ServiceError.invalid("agreement.occurrence_count", "at most 1000")
         }
-        let currency = wire.price.currency
-        guard currency.utf8.count == 3, currency.utf8.allSatisfy({ (65...90).contains($0) }) else {
-            throw ServiceError.invalid("agreement.price.currency", "must be an ISO 4217 code, e.g. SEK")
-        }
-        guard wire.price.minorUnits >= 0 else {
-            throw ServiceError.invalid("agreement.price.minor_units", "must not be negative")
-        }
+        let price = try BookingWire.price(wire.price, field: "agreement.price")
         // The first occurrence: the first `weekday` on or after the start date.
         let first = start.adding(days: Int64((weekday - start.isoWeekday + 7) % 7))
         if let end, first > end {
@@ -75,7 +69,7 @@ extension BookingHandler {
             everyWeeks: Int(wire.everyWeeks),
             weekday: weekday, startMinute: Int(wire.startMinute), timeZone: zone, sessionTypeID: sessionType,
             locationID: location, firstDay: first, endDay: end, occurrenceCount: Int(wire.occurrenceCount),
-            currency: currency, priceMinorUnits: wire.price.minorUnits,
+            currency: price.currency, priceMinorUnits: price.minorUnits,
             paymentTerms: try Validation.text(wire.paymentTerms, field: "agreement.payment_terms", max: 2000),
             cancellationTerms: try Validation.text(
                 wire.cancellationTerms, field: "agreement.cancellation_terms", max: 2000),

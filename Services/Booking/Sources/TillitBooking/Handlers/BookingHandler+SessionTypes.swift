@@ -57,18 +57,12 @@ extension BookingHandler {
         guard (1...100).contains(wire.capacity) else {
             throw ServiceError.invalid("session_type.capacity", "must be from 1 to 100")
         }
-        let currency = wire.price.currency
-        guard currency.utf8.count == 3, currency.utf8.allSatisfy({ (65...90).contains($0) }) else {
-            throw ServiceError.invalid("session_type.price.currency", "must be an ISO 4217 code, e.g. SEK")
-        }
-        guard (0...100_000_000_000).contains(wire.price.minorUnits) else {
-            throw ServiceError.invalid("session_type.price.minor_units", "must be from 0 to 100000000000")
-        }
+        let price = try BookingWire.price(wire.price, field: "session_type.price")
         return SessionTypeRecord(
             id: id, name: name, durationMinutes: Int(wire.durationMinutes),
             bufferAfterMinutes: Int(wire.bufferAfterMinutes),
             modality: try BookingWire.modality(wire.modality, field: "session_type.modality"),
-            capacity: Int(wire.capacity), currency: currency, priceMinorUnits: wire.price.minorUnits,
+            capacity: Int(wire.capacity), currency: price.currency, priceMinorUnits: price.minorUnits,
             active: true,
             createdAt: 0)
     }

@@ -120,6 +120,19 @@ enum BookingWire {
         Tillit_Identity_V1_Weekday(rawValue: value) ?? .unspecified
     }
 
+    /// A price: an ISO 4217 code (three upper-case letters) and minor units from 0 to 10^11;
+    /// INVALID_ARGUMENT naming `field`.
+    static func price(_ wire: Tillit_Common_V1_Money, field: String) throws -> (currency: String, minorUnits: Int64) {
+        let currency = wire.currency
+        guard currency.utf8.count == 3, currency.utf8.allSatisfy({ (65...90).contains($0) }) else {
+            throw ServiceError.invalid("\(field).currency", "must be an ISO 4217 code, e.g. SEK")
+        }
+        guard (0...100_000_000_000).contains(wire.minorUnits) else {
+            throw ServiceError.invalid("\(field).minor_units", "must be from 0 to 100000000000")
+        }
+        return (currency, wire.minorUnits)
+    }
+
     static func timestamp(_ millis: Int64) -> Tillit_Common_V1_Timestamp {
         Tillit_Common_V1_Timestamp(millis: millis)
     }

@@ -22,11 +22,7 @@ enum WireMapping {
     }
 
     static func timestamp(millis: Int64) -> Tillit_Common_V1_Timestamp {
-        var timestamp = Tillit_Common_V1_Timestamp()
-        let (seconds, remainder) = millis.quotientAndRemainder(dividingBy: 1000)
-        timestamp.seconds = remainder < 0 ? seconds - 1 : seconds
-        timestamp.nanos = Int32((remainder < 0 ? remainder + 1000 : remainder) * 1_000_000)
-        return timestamp
+        Tillit_Common_V1_Timestamp(millis: millis)
     }
 
     static func timestamp(_ date: Date) -> Tillit_Common_V1_Timestamp {
@@ -43,7 +39,7 @@ enum WireMapping {
     }
 
     static func millis(_ timestamp: Tillit_Common_V1_Timestamp) -> Int64 {
-        timestamp.seconds &* 1000 &+ Int64(timestamp.nanos / 1_000_000)
+        timestamp.millis
     }
 
     static func accountID(_ id: String?) -> Tillit_Common_V1_AccountId? {
