@@ -19,6 +19,8 @@ let package = Package(
         .executable(name: "tillit-identity", targets: ["TillitIdentityServer"]),
         .library(name: "TillitBooking", targets: ["TillitBooking"]),
         .executable(name: "tillit-booking", targets: ["TillitBookingServer"]),
+        .library(name: "TillitNotes", targets: ["TillitNotes"]),
+        .executable(name: "tillit-notes", targets: ["TillitNotesServer"]),
         .executable(name: "tillit-bench", targets: ["TillitBench"]),
         .executable(name: "tillit", targets: ["tillit"]),
     ],
@@ -184,6 +186,33 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/Booking/Sources/TillitBookingServer",
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "TillitNotes",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                "TillitServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Services/Notes/Sources/TillitNotes",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TillitNotesServer",
+            dependencies: [
+                "TillitNotes",
+                "TillitServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Notes/Sources/TillitNotesServer",
             swiftSettings: swiftSettings
         ),
 

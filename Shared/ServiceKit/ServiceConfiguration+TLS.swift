@@ -31,6 +31,17 @@ extension ServiceConfiguration {
         }
     }
 
+    /// A client of `peer` at its configured address (`TILLIT_<PEER>_ADDR`) over
+    /// `makeClientTransportSecurity(for:)`. Close it after the host stops.
+    public func makePeerClient(_ peer: ServiceName) throws -> RPCClient {
+        guard let address = peers[peer] else {
+            throw ConfigurationError(variable: peer.addressVariable, message: "no address of \(peer.rawValue)")
+        }
+        return RPCClient(
+            host: address.host, port: address.port,
+            configuration: RPCClientConfiguration(transportSecurity: try makeClientTransportSecurity(for: peer)))
+    }
+
     /// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
     public static func isLoopback(_ host: String) -> Bool {
         let lowered = host.lowercased()

@@ -10,11 +10,7 @@ extension IdentitySigningKeySource {
     public static func connecting(configuration: ServiceConfiguration) throws -> (
         source: IdentitySigningKeySource, rpc: RPCClient
     ) {
-        let address = configuration.peers[.identity]!
-        let rpc = RPCClient(
-            host: address.host, port: address.port,
-            configuration: RPCClientConfiguration(
-                transportSecurity: try configuration.makeClientTransportSecurity(for: .identity)))
+        let rpc = try configuration.makePeerClient(.identity)
         var metadata = Metadata()
         metadata.add(Caller.callingServiceKey, configuration.service.rawValue)
         let source = IdentitySigningKeySource(

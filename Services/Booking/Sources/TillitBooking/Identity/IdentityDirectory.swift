@@ -11,13 +11,14 @@ import TillitServiceKit
 /// UNAVAILABLE (or DEADLINE_EXCEEDED), so the write that needed the answer is not made.
 public struct IdentityDirectory: Sendable {
     private let identity: Tillit_Identity_V1_Identity.Client
+    private let ask: RelayedCall
     /// How long one question may take at most (the caller's deadline may be shorter).
-    public let timeout: Duration
+    public var timeout: Duration { ask.timeout }
 
     /// A directory asking Identity through `client`.
     public init(client: RPCClient, timeout: Duration = .seconds(5)) {
         self.identity = Tillit_Identity_V1_Identity.Client(client)
-        self.timeout = timeout
+        self.ask = RelayedCall(from: .booking, to: "Identity", timeout: timeout)
     }
 
     /// The practitioner `id` as the caller may see it: NOT_FOUND unless a staff account of the
@@ -70,33 +71,6 @@ public struct IdentityDirectory: Sendable {
             }.account
         } catch let error as ServiceError where error.code == .notFound {
             throw ServiceError.notFound(what)
-        }
-    }
-
-    /// Runs `call` with the current call's token relayed; maps Identity's answer to what the
-    /// caller is told.
-    private func ask<T: Sendable>(_ call: (CallOptions) async throws -> T) async throws -> T {
-        var options = CallOptions(timeout: timeout)
-        if let context = ServerContext.current,
-            let authorization = context.metadata[Metadata.Key.authorization]
-        {
-            options.metadata.add(Metadata.Key.authorization, authorization)
-        }
-        options.metadata.add(Caller.callingServiceKey, ServiceName.booking.rawValue)
-        do {
-            return try await call(options)
-        } catch let error as RPCError {
-            switch error.code {
-            case .notFound: throw ServiceError.notFound("account")
-            case .permissionDenied: throw ServiceError.denied("Identity refused: \(error.message)")
-            case .unauthenticated:
-                throw ServiceError.unauthenticated("Identity refused the token: \(error.message)")
-            case .deadlineExceeded:
-                throw ServiceError(.deadlineExceeded, "Identity did not answer in time", cause: error)
-            case .cancelled: throw ServiceError(.cancelled, "call cancelled", cause: error)
-            default:
-                throw ServiceError.unavailable("Identity is unavailable; nothing was changed", cause: error)
-            }
         }
     }
 }
