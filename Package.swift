@@ -244,8 +244,10 @@ let package = Package(
         .target(
             name: "TillitTesting",
             dependencies: [
-                // The Identity harness and practice every service's tests sign in through.
+                // The Identity harness and practice every service's tests sign in through, and the
+                // Booking harness of the services that call Booking.
                 "TillitIdentity",
+                "TillitBooking",
                 "TillitRPC",
                 "TillitContracts",
                 "TillitServiceKit",
@@ -354,6 +356,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TillitBookingTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitNotesTests",
+            dependencies: [
+                "TillitTesting",
+                "TillitNotes",
+                // Notes calls a real Booking and a real Identity, in-process; the process tests run
+                // the three binaries.
+                "TillitBooking",
+                "TillitIdentity",
+                "TillitIdentityServer",
+                "TillitBookingServer",
+                "TillitNotesServer",
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                "TillitServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TillitNotesTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,40 +24,9 @@ struct BookingAccessPolicyMatrixTests {
 
     @Test func everyCallerOfEveryMethodGetsWhatTheRuleSays() async throws {
         try await withBooking { harness in
-            let principals: [Practice.Role: Principal] = [
-                .client: Principal(subject: "c", organization: "o", kind: .client),
-                .service: Principal(subject: "v", organization: "o", kind: .service),
-                .admin: Principal(subject: "s", organization: "o", kind: .staff, roles: [.admin]),
-                .scheduler: Principal(subject: "s", organization: "o", kind: .staff, roles: [.scheduler]),
-                .practitioner: Principal(
-                    subject: "s", organization: "o", kind: .staff, roles: [.practitioner]),
-                .supervisor: Principal(subject: "s", organization: "o", kind: .staff, roles: [.supervisor]),
-                .otherAdmin: Principal(subject: "s", organization: "p", kind: .staff, roles: [.admin]),
-            ]
-            var cells = 0
-            for method in Tillit_Booking_V1_Booking.Method.all {
-                let rule = try #require(BookingAccessPolicy.policy.rule(for: method.path))
-                for role in Practice.Role.allCases {
-                    let cell = Comment(rawValue: "\(method.method) × \(role.rawValue) (rule: \(rule))")
-                    let (outcome, _, message) = await attempt {
-                        try await harness.bookingRPC.call(
-                            method, payload: Data(), options: harness.options(role))
-                    }
-                    let gateRefused = message.hasPrefix(AccessPolicy.refusalPrefix)
-                    if let principal = principals[role] {
-                        if rule.admits(principal) {
-                            #expect(!gateRefused, cell)
-                            #expect(outcome != .failed(.unauthenticated), cell)
-                        } else {
-                            #expect(outcome == .failed(.permissionDenied), cell)
-                            #expect(gateRefused, cell)
-                        }
-                    } else {
-                        #expect(outcome == .failed(.unauthenticated), cell)
-                    }
-                    cells += 1
-                }
-            }
+            let cells = try await expectGateMatchesPolicy(
+                BookingAccessPolicy.policy, methods: Tillit_Booking_V1_Booking.Method.all, rpc: harness.bookingRPC,
+                options: harness.options)
             #expect(cells == Tillit_Booking_V1_Booking.Method.all.count * Practice.Role.allCases.count)
         }
     }

@@ -336,7 +336,7 @@ public nonisolated struct Tillit_Notes_V1_Note: @unchecked Sendable {
     set {_uniqueStorage()._status = newValue}
   }
 
-  /// Starts at 1; each edit of the draft (and each return to draft) adds 1.
+  /// Starts at 1; each edit of the draft adds 1 (a return to draft does not change the body).
   public var version: UInt32 {
     get {_storage._version}
     set {_uniqueStorage()._version = newValue}

@@ -14,6 +14,7 @@
 #include "tillit/common/v1/common.pb-c.h"
 #include "tillit/health/v1/health.pb-c.h"
 #include "tillit/identity/v1/identity.pb-c.h"
+#include "tillit/notes/v1/notes.pb-c.h"
 #include "tillit/rpc/v1/frame.pb-c.h"
 #include "tillit/testing/v1/echo.pb-c.h"
 #include "tillit_client.h"

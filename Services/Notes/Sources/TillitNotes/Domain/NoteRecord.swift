@@ -16,7 +16,7 @@ public struct NoteRecord: Sendable, Equatable {
     public var template: NoteTemplate
     /// Its status.
     public var status: NoteStatus
-    /// 1, plus one per edit and return.
+    /// 1, plus one per edit (the body's associated data).
     public var version: Int
     /// The appointment it is about, or empty.
     public var appointmentID: String

@@ -70,17 +70,16 @@ extension NotesStore {
             let comment = try seal(record, now)
             record.status = .draft
             record.signedAt = nil
-            record.version += 1
             record.returnComment = comment
             record.returnedAt = now
             record.updatedAt = now
             try db.cachedExecute(
                 sql: """
-                    UPDATE notes SET status = 'draft', signed_at = NULL, version = ?, return_comment = ?,
-                        returned_at = ?, updated_at = ?
+                    UPDATE notes SET status = 'draft', signed_at = NULL, return_comment = ?, returned_at = ?,
+                        updated_at = ?
                     WHERE organization_id = ? AND id = ?
                     """,
-                arguments: [record.version, comment, now, now, caller.organization, id])
+                arguments: [comment, now, now, caller.organization, id])
             try audit(db, Self.event("return", record), by: caller)
             return record
         }

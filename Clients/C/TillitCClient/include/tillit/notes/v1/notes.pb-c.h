@@ -198,7 +198,7 @@ struct  Tillit__Notes__V1__Note
   Tillit__Notes__V1__NoteKind kind;
   Tillit__Notes__V1__NoteStatus status;
   /*
-   * Starts at 1; each edit of the draft (and each return to draft) adds 1.
+   * Starts at 1; each edit of the draft adds 1 (a return to draft does not change the body).
    */
   uint32_t version;
   Tillit__Notes__V1__NoteBody *body;

@@ -3,36 +3,45 @@ import TillitBooking
 import TillitContracts
 import TillitRPC
 import TillitServiceKit
-import TillitTesting
 
-/// A real Identity and a real Booking, in-process on ephemeral loopback ports over mutual TLS,
+/// Booking's tests and every service that calls Booking (Notes, Supervision) run against this:
+/// a real Identity and a real Booking, in-process on ephemeral loopback ports over mutual TLS,
 /// each with its own SQLite file; the practice of `Practice.make`; a session type and the
 /// practitioner's weekly availability at the practice's location.
-struct BookingHarness: Sendable {
-    let identity: IdentityHarness
-    let practice: Practice
-    let booking: Tillit_Booking_V1_Booking.Client
-    let bookingRPC: RPCClient
-    let bookingHost: ServiceHost
-    let bookingDirectory: String
+public struct BookingHarness: Sendable {
+    /// The Identity it runs against.
+    public let identity: IdentityHarness
+    /// The practice of `Practice.make`.
+    public let practice: Practice
+    /// A Booking client.
+    public let booking: Tillit_Booking_V1_Booking.Client
+    /// The connection to Booking.
+    public let bookingRPC: RPCClient
+    /// Booking's host.
+    public let bookingHost: ServiceHost
+    /// Booking's data folder.
+    public let bookingDirectory: String
+    /// The port Booking listens on.
+    public let bookingPort: Int
     /// Booking's clock (bookings, windows, check-ins); tokens are checked on Identity's.
-    let clock: TestClock
+    public let clock: TestClock
     /// The practice's (only) location.
-    let location: String
+    public let location: String
     /// The link from Booking to Identity (`cut()` it to take Identity away from Booking).
-    let identityLink: TCPRelay
+    public let identityLink: TCPRelay
 
     /// Call options for `role`.
-    func options(_ role: Practice.Role) -> CallOptions {
+    public func options(_ role: Practice.Role) -> CallOptions {
         var options = practice.options(role)
         options.timeout = .seconds(30)
         return options
     }
 
-    func id(_ role: Practice.Role) -> String { practice.id(role) }
+    /// The account id of `role`.
+    public func id(_ role: Practice.Role) -> String { practice.id(role) }
 
     /// Creates a session type (as admin).
-    func sessionType(
+    public func sessionType(
         name: String = "Samtal 50", minutes: UInt32 = 50, buffer: UInt32 = 10, capacity: UInt32 = 1
     ) async throws -> Tillit_Booking_V1_SessionType {
         try await booking.createSessionType(
@@ -50,7 +59,7 @@ struct BookingHarness: Sendable {
 
     /// Sets the practitioner's weekly availability at the location (as the scheduler).
     @discardableResult
-    func availability(
+    public func availability(
         _ rules: [(Tillit_Identity_V1_Weekday, Int, Int)], zone: String = "Europe/Stockholm",
         step: UInt32 = 0,
         practitioner: String? = nil
@@ -74,13 +83,14 @@ struct BookingHarness: Sendable {
 
     /// Every weekday 09:00–17:00.
     @discardableResult
-    func weekdays() async throws -> Tillit_Booking_V1_Availability {
+    public func weekdays(practitioner: String? = nil) async throws -> Tillit_Booking_V1_Availability {
         try await availability(
-            [.monday, .tuesday, .wednesday, .thursday, .friday].map { ($0, 9 * 60, 17 * 60) })
+            [.monday, .tuesday, .wednesday, .thursday, .friday].map { ($0, 9 * 60, 17 * 60) },
+            practitioner: practitioner)
     }
 
     /// A booking request for the practice's client with the practitioner.
-    func request(
+    public func request(
         _ type: Tillit_Booking_V1_SessionType, at start: Date, key: String = UUID().uuidString,
         client: String? = nil
     ) -> Tillit_Booking_V1_BookAppointmentRequest {
@@ -95,7 +105,7 @@ struct BookingHarness: Sendable {
     }
 
     /// Slots of `type` in `[from, from + days)`.
-    func slots(
+    public func slots(
         _ type: Tillit_Booking_V1_SessionType, from: Date, days: Double, zone: String = "Europe/Stockholm",
         as role: Practice.Role = .client, pageSize: UInt32 = 500
     ) async throws -> [Tillit_Booking_V1_Slot] {
@@ -113,7 +123,7 @@ struct BookingHarness: Sendable {
 }
 
 /// An instant from RFC 3339 text (tests write times the way people read them).
-func instant(_ text: String) -> Date {
+public func instant(_ text: String) -> Date {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
     guard let date = formatter.date(from: text) else { fatalError("not RFC 3339: \(text)") }
@@ -123,7 +133,7 @@ func instant(_ text: String) -> Date {
 /// Runs `body` against a real Identity (with `Practice.make`) and a real Booking pointed at it.
 /// Booking's clock starts at `start` (default: next Monday 08:00 UTC, so the policy's minimum
 /// notice does not hide the first slots).
-func withBooking<T: Sendable>(
+public func withBooking<T: Sendable>(
     start: Date? = nil, dataDirectory: String? = nil,
     _ body: @Sendable (BookingHarness) async throws -> T
 ) async throws -> T {
@@ -153,13 +163,13 @@ func withBooking<T: Sendable>(
                     identity: identity, practice: practice,
                     booking: Tillit_Booking_V1_Booking.Client(service.rpc),
                     bookingRPC: service.rpc, bookingHost: service.host,
-                    bookingDirectory: service.dataDirectory,
+                    bookingDirectory: service.dataDirectory, bookingPort: service.port,
                     clock: clock, location: organization.locations[0].id, identityLink: link))
         }
     }
 }
 
 /// Monday 2026-03-23 06:00 UTC (07:00 in Stockholm): a week before Europe's spring change.
-func defaultBookingStart() -> Date {
+public func defaultBookingStart() -> Date {
     instant("2026-03-23T06:00:00Z")
 }
