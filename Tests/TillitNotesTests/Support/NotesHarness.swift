@@ -114,6 +114,13 @@ struct NotesHarness: Sendable {
         try raw().write { try $0.execute(sql: sql, arguments: arguments) }
     }
 
+    /// The names of the triggers guarding the audit chain.
+    func auditTriggers() throws -> [String] {
+        try raw().read {
+            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+        }
+    }
+
     /// The number of rows of `table` in Notes' database file.
     func rows(_ table: String) throws -> Int {
         try raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 }

@@ -35,7 +35,7 @@ extension NotesStore {
         let addenda = try db.cachedRows(
             sql: """
                 SELECT \(NoteRecord.columns) FROM notes
-                WHERE organization_id = ? AND addendum_of = ? ORDER BY created_at, id
+                WHERE organization_id = ? AND addendum_of = ? ORDER BY created_at, rowid
                 """,
             arguments: [caller.organization, record.id]
         ).map(NoteRecord.init(row:)).filter { NoteAccess.shows($0, on: basis, caller: caller) }
@@ -44,7 +44,7 @@ extension NotesStore {
             ? try db.cachedRows(
                 sql: """
                     SELECT id, note_id, author_id, created_at, body FROM note_comments
-                    WHERE organization_id = ? AND note_id = ? ORDER BY created_at, id
+                    WHERE organization_id = ? AND note_id = ? ORDER BY created_at, rowid
                     """,
                 arguments: [caller.organization, record.id]
             ).map(CommentRecord.init(row:)) : []
@@ -108,7 +108,7 @@ extension NotesStore {
                     SELECT \(NoteRecord.columns) FROM notes
                     WHERE organization_id = ? AND client_id = ? AND kind != 'process'
                       AND status IN ('signed', 'cosigned') AND addendum_of IS NULL
-                    ORDER BY created_at, id
+                    ORDER BY created_at, rowid
                     """,
                 arguments: [caller.organization, client]
             ).map(NoteRecord.init(row:))
