@@ -225,6 +225,7 @@ let package = Package(
                 "TillitServiceKit",
                 "TillitIdentity",
                 "TillitBooking",
+                "TillitNotes",
                 "TillitStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

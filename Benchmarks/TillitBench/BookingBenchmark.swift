@@ -325,14 +325,3 @@ struct BookingBenchmark: AsyncParsableCommand {
         print("added \(count) past appointments in \(String(format: "%.1f", (clock.now - start).seconds)) s")
     }
 }
-
-/// A counter shared by the benchmark's tasks.
-private final class BenchCounter: Sendable {
-    private let value = Atomic<Int>(0)
-
-    /// The value before adding one.
-    func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
-
-    /// The value now.
-    var count: Int { value.load(ordering: .relaxed) }
-}

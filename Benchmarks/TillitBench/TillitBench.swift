@@ -8,7 +8,8 @@ struct TillitBench: AsyncParsableCommand {
         commandName: "tillit-bench",
         abstract: "Benchmarks of Tillit's building blocks (build with -c release).",
         subcommands: [
-            RPCBenchmark.self, TokenBenchmark.self, IdentityBenchmark.self, BookingBenchmark.self, HostileBenchmark.self,
+            RPCBenchmark.self, TokenBenchmark.self, IdentityBenchmark.self, BookingBenchmark.self, NotesBenchmark.self,
+            HostileBenchmark.self,
             BenchServer.self,
         ]
     )
