@@ -21,4 +21,6 @@ public enum Built {
     public static var identity: String { path("tillit-identity") }
     /// The Booking service, `tillit-booking`.
     public static var booking: String { path("tillit-booking") }
+    /// The Notes service, `tillit-notes`.
+    public static var notes: String { path("tillit-notes") }
 }
