@@ -19,7 +19,9 @@ import TillitStorage
 struct NotesBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notes",
-        abstract: "Notes created + signed per second, read p99 at 32 in flight, rewrap of 100k data keys (release).")
+        abstract:
+            "Notes created + signed per second, read p99 at 32 in flight, rewrap of 100k data keys (release)."
+    )
 
     @Option(help: "Calls in flight (one practitioner each).") var inFlight = 32
     @Option(help: "Notes created and signed (one call each).") var notes = 5_000
@@ -34,7 +36,9 @@ struct NotesBenchmark: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let environment = ["TILLIT_DATA_DIR": directory]
-        func configuration(_ service: ServiceName, _ peers: [ServiceName: Int] = [:]) throws -> ServiceConfiguration {
+        func configuration(_ service: ServiceName, _ peers: [ServiceName: Int] = [:]) throws
+            -> ServiceConfiguration
+        {
             var variables = environment
             variables[service.addressVariable] = "127.0.0.1:0"
             for (peer, port) in peers { variables[peer.addressVariable] = "127.0.0.1:\(port)" }
@@ -51,7 +55,8 @@ struct NotesBenchmark: AsyncParsableCommand {
         let version1 = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         let version2 = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         let process = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
-        let keys = try NoteKeyRing(clinical: [1: version1, 2: version2], clinicalVersion: 2, process: [1: process])
+        let keys = try NoteKeyRing(
+            clinical: [1: version1, 2: version2], clinicalVersion: 2, process: [1: process])
         let oldKeys = try NoteKeyRing(clinical: [1: version1], process: [1: process])
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await identityGroup.run() }
@@ -61,7 +66,8 @@ struct NotesBenchmark: AsyncParsableCommand {
             let bookingGroup = bookingHost.makeServiceGroup(signals: [])
             tasks.addTask { try await bookingGroup.run() }
             let bookingPort = try await bookingHost.server.localPort
-            let notesConfiguration = try configuration(.notes, [.identity: identityPort, .booking: bookingPort])
+            let notesConfiguration = try configuration(
+                .notes, [.identity: identityPort, .booking: bookingPort])
             let notesHost = try NotesServer.makeHost(
                 configuration: notesConfiguration, notes: NotesConfiguration(), keys: keys, logger: logger)
             let notesGroup = notesHost.makeServiceGroup(signals: [])
@@ -70,7 +76,8 @@ struct NotesBenchmark: AsyncParsableCommand {
                 RPCClient(
                     host: "127.0.0.1", port: port,
                     configuration: RPCClientConfiguration(
-                        transportSecurity: try TLSSettings.clientSecurity(for: service, environment: environment)))
+                        transportSecurity: try TLSSettings.clientSecurity(
+                            for: service, environment: environment)))
             }
             let identityRPC = try client(.identity, identityPort)
             let bookingRPC = try client(.booking, bookingPort)
@@ -82,7 +89,8 @@ struct NotesBenchmark: AsyncParsableCommand {
             }
             try await measure(
                 identity: Tillit_Identity_V1_Identity.Client(identityRPC),
-                booking: Tillit_Booking_V1_Booking.Client(bookingRPC), notes: Tillit_Notes_V1_Notes.Client(notesRPC),
+                booking: Tillit_Booking_V1_Booking.Client(bookingRPC),
+                notes: Tillit_Notes_V1_Notes.Client(notesRPC),
                 databasePath: notesConfiguration.databasePath, oldKeys: oldKeys)
             await notesGroup.triggerGracefulShutdown()
             await bookingGroup.triggerGracefulShutdown()
@@ -97,8 +105,10 @@ struct NotesBenchmark: AsyncParsableCommand {
     ) async throws {
         let practice = try await BenchPractice.bootstrap(identity)
         let admin = practice.admin
-        _ = try await identity.updateOrganization(.with { $0.staffTotpRequired.value = false }, options: admin)
-        let location = try await identity.getOrganization(.init(), options: admin).organization.locations[0].id
+        _ = try await identity.updateOrganization(
+            .with { $0.staffTotpRequired.value = false }, options: admin)
+        let location = try await identity.getOrganization(.init(), options: admin).organization.locations[0]
+            .id
         let type = try await booking.createSessionType(
             .with {
                 $0.sessionType.name = "Samtal"
@@ -181,7 +191,8 @@ struct NotesBenchmark: AsyncParsableCommand {
                 }, options: person.options)
         }
 
-        let (signedRate, signedStats, signedIDs) = try await run(count: self.notes, people: everyone) { person, _ in
+        let (signedRate, signedStats, signedIDs) = try await run(count: self.notes, people: everyone) {
+            person, _ in
             try await notes.createNote(
                 .with {
                     $0.clientID.value = person.client
@@ -256,7 +267,8 @@ struct NotesBenchmark: AsyncParsableCommand {
         let next = BenchCounter()
         let clock = ContinuousClock()
         let started = clock.now
-        let results = try await withThrowingTaskGroup(of: ([UInt64], [(author: String, id: String)]).self) { group in
+        let results = try await withThrowingTaskGroup(of: ([UInt64], [(author: String, id: String)]).self) {
+            group in
             for person in people {
                 group.addTask {
                     var latencies: [UInt64] = []
@@ -308,7 +320,8 @@ struct NotesBenchmark: AsyncParsableCommand {
                 let body = try cipher.seal(
                     Data("x".utf8), dataKey: dataKey,
                     context: NoteCipher.bodyContext(organization: organization, note: id, version: 1))
-                let wrapped = try cipher.wrap(dataKey, keyClass: .clinical, organization: organization, note: id)
+                let wrapped = try cipher.wrap(
+                    dataKey, keyClass: .clinical, organization: organization, note: id)
                 try statement.execute(arguments: [
                     organization, id, client, writer, now, now, now, body, wrapped.bytes, wrapped.version,
                 ])

@@ -25,7 +25,8 @@ struct BookingAccessPolicyMatrixTests {
     @Test func everyCallerOfEveryMethodGetsWhatTheRuleSays() async throws {
         try await withBooking { harness in
             let cells = try await expectGateMatchesPolicy(
-                BookingAccessPolicy.policy, methods: Tillit_Booking_V1_Booking.Method.all, rpc: harness.bookingRPC,
+                BookingAccessPolicy.policy, methods: Tillit_Booking_V1_Booking.Method.all,
+                rpc: harness.bookingRPC,
                 options: harness.options)
             #expect(cells == Tillit_Booking_V1_Booking.Method.all.count * Practice.Role.allCases.count)
         }

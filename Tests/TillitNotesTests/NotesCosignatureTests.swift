@@ -34,7 +34,8 @@ struct NotesCosignatureTests {
             #expect(returned.status == .draft && returned.version == 1)
             let seen = try await harness.read(note.id, as: trainee)
             #expect(seen.note.returnComment == "Beskriv vad du observerade, inte vad du tror")
-            #expect(try await harness.notes.listAwaitingCosignature(.init(), options: supervisor).notes.isEmpty)
+            #expect(
+                try await harness.notes.listAwaitingCosignature(.init(), options: supervisor).notes.isEmpty)
 
             _ = try await harness.notes.updateDraft(
                 .with {

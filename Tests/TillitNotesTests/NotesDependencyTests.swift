@@ -22,10 +22,11 @@ struct NotesDependencyTests {
                 try await harness.write("Ny", as: author)
             }
             await expectCode(.unavailable, "sign with Booking down") {
-                try await harness.notes.signNote(.with {
-                    $0.noteID = draft.id
-                    $0.expectedVersion = 1
-                }, options: author)
+                try await harness.notes.signNote(
+                    .with {
+                        $0.noteID = draft.id
+                        $0.expectedVersion = 1
+                    }, options: author)
             }
             #expect(try harness.rows("notes") == rows)
             #expect(try harness.rows("audit_events") == events)
@@ -54,7 +55,9 @@ struct NotesDependencyTests {
             }
             #expect(try harness.rows("notes") == rows)
             harness.identityLink.restore()
-            #expect(try await harness.read(note.id, as: harness.options(token: harness.colleague.token)).basis == .consentedColleague)
+            #expect(
+                try await harness.read(note.id, as: harness.options(token: harness.colleague.token)).basis
+                    == .consentedColleague)
         }
     }
 

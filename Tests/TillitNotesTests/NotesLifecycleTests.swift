@@ -14,13 +14,15 @@ struct NotesLifecycleTests {
     static func soap(_ subjective: String, plan: String = "Ses om en vecka") -> Tillit_Notes_V1_NoteBody {
         .with {
             $0.template = .soap
-            $0.sections = zip(["subjective", "objective", "assessment", "plan"], [subjective, "Lugn", "Stabil", plan])
-                .map { heading, text in
-                    .with {
-                        $0.heading = heading
-                        $0.text = text
-                    }
+            $0.sections = zip(
+                ["subjective", "objective", "assessment", "plan"], [subjective, "Lugn", "Stabil", plan]
+            )
+            .map { heading, text in
+                .with {
+                    $0.heading = heading
+                    $0.text = text
                 }
+            }
         }
     }
 
@@ -36,10 +38,11 @@ struct NotesLifecycleTests {
             ).note
             #expect(draft.status == .draft && draft.version == 1)
             await expectCode(.invalidArgument, "a SOAP note with an empty plan cannot be signed") {
-                try await harness.notes.signNote(.with {
-                    $0.noteID = draft.id
-                    $0.expectedVersion = 1
-                }, options: author)
+                try await harness.notes.signNote(
+                    .with {
+                        $0.noteID = draft.id
+                        $0.expectedVersion = 1
+                    }, options: author)
             }
             let edited = try await harness.notes.updateDraft(
                 .with {
@@ -94,7 +97,8 @@ struct NotesLifecycleTests {
             // Rewrapping (a new wrapped key at a newer version, the body untouched) is the one
             // change a signed row allows; a draft may still be deleted.
             try harness.execute(
-                "UPDATE notes SET wrapped_key = wrapped_key, kek_version = kek_version + 1 WHERE id = ?", [note.id])
+                "UPDATE notes SET wrapped_key = wrapped_key, kek_version = kek_version + 1 WHERE id = ?",
+                [note.id])
             try harness.execute("DELETE FROM notes WHERE id = ?", [draft.id])
             #expect(throws: DatabaseError.self) {
                 try harness.execute("UPDATE notes SET kek_version = 0 WHERE id = ?", [note.id])
@@ -179,7 +183,8 @@ struct NotesLifecycleTests {
             _ = try await harness.write("Nytt utkast", sign: false, as: author)
             let stale = try await harness.notes.listStaleDrafts(.init(), options: author)
             #expect(stale.notes.map(\.id) == [old.id])
-            let none = try await harness.notes.listStaleDrafts(.with { $0.olderThanDays = 30 }, options: author)
+            let none = try await harness.notes.listStaleDrafts(
+                .with { $0.olderThanDays = 30 }, options: author)
             #expect(none.notes.isEmpty)
         }
     }
@@ -207,11 +212,15 @@ struct NotesLifecycleTests {
             await create { $0.body.sections = [] }
             await create { $0.clientID.value = "" }
             await create { $0.clientID.value = "not-a-uuid" }
-            await create { $0.body = Self.soap("x"); $0.body.sections.removeLast() }
+            await create {
+                $0.body = Self.soap("x"); $0.body.sections.removeLast()
+            }
             await create { $0.body = NotesHarness.body("text", heading: String(repeating: "h", count: 101)) }
             await create { $0.body = NotesHarness.body("nul \u{0} byte") }
             await create { $0.idempotencyKey = String(repeating: "k", count: 101) }
-            await create { $0.sign = true; $0.body = NotesHarness.body("   ") }
+            await create {
+                $0.sign = true; $0.body = NotesHarness.body("   ")
+            }
             #expect(try harness.rows("notes") == 0)
             // The limit itself is allowed.
             _ = try await harness.write(String(repeating: "a", count: 65_536), as: author)

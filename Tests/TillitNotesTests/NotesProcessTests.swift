@@ -37,14 +37,16 @@ struct NotesProcessTests {
             identity.clock.set(Date().addingTimeInterval(-60))
             let organization = world.booking.practice.organization
             let author = bearer(
-                try await identity.signIn(organization: organization, email: "practitioner@stigen.se").login.tokens
+                try await identity.signIn(organization: organization, email: "practitioner@stigen.se").login
+                    .tokens
                     .accessToken)
             let client = world.booking.practice.id(.client)
             try await withTemporaryDirectory { folder in
                 let data = folder.appendingPathComponent("data").path
                 var child = try start(dataDirectory: data, world: world)
                 var address = try await child.boundAddress()
-                let rpc = RPCClient(host: address.host, port: address.port, configuration: try .tls(to: .notes))
+                let rpc = RPCClient(
+                    host: address.host, port: address.port, configuration: try .tls(to: .notes))
                 let notes = Tillit_Notes_V1_Notes.Client(rpc)
                 let acknowledged = Acknowledged()
                 let victim = child
@@ -81,7 +83,8 @@ struct NotesProcessTests {
                 #expect(written.count >= 40)
                 child = try start(dataDirectory: data, world: world)
                 address = try await child.boundAddress()
-                let again = RPCClient(host: address.host, port: address.port, configuration: try .tls(to: .notes))
+                let again = RPCClient(
+                    host: address.host, port: address.port, configuration: try .tls(to: .notes))
                 defer { again.close() }
                 let restarted = Tillit_Notes_V1_Notes.Client(again)
                 for (id, text) in written {
@@ -91,9 +94,11 @@ struct NotesProcessTests {
                 }
                 #expect(await child.stop() == 0, "\(child.log)")
                 // The chain, verified from the file with the service's audit key.
-                let configuration = try ServiceConfiguration(service: .notes, environment: ["TILLIT_DATA_DIR": data])
+                let configuration = try ServiceConfiguration(
+                    service: .notes, environment: ["TILLIT_DATA_DIR": data])
                 let keys = try AuditKeys.load(configuration)
-                let database = try NotesDatabase.open(path: configuration.databasePath, auditKeys: keys, logger: quietLogger)
+                let database = try NotesDatabase.open(
+                    path: configuration.databasePath, auditKeys: keys, logger: quietLogger)
                 defer { try? database.close() }
                 let verification = try await database.database.read { db in
                     try AuditTrail(keys: keys).verify(organization: organization, db: db)

@@ -112,7 +112,9 @@ struct NotesReadAccessTests {
             await expectCode(.notFound, "another client") {
                 try await harness.read(note.id, as: harness.options(token: other.tokens.accessToken))
             }
-            await expectCode(.notFound, "another practice's admin (gate admits admins, the note is not theirs)") {
+            await expectCode(
+                .notFound, "another practice's admin (gate admits admins, the note is not theirs)"
+            ) {
                 try await harness.read(note.id, as: harness.options(.otherAdmin))
             }
             await expectCode(.notFound, "another practice's emergency access") {

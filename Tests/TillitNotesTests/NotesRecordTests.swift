@@ -71,7 +71,8 @@ struct NotesRecordTests {
             }
             await expectCode(.permissionDenied, "a client exporting another client's record") {
                 try await harness.notes.exportRecord(
-                    .with { $0.clientID.value = harness.practice.otherClient }, options: harness.options(.client))
+                    .with { $0.clientID.value = harness.practice.otherClient },
+                    options: harness.options(.client))
             }
         }
     }
@@ -86,13 +87,17 @@ struct NotesRecordTests {
             let log = try await harness.notes.listAccessLog(.init(), options: harness.options(.client))
             let readers = Set(log.entries.filter { $0.action == "notes.read" }.map(\.actor.value))
             #expect(readers == [harness.colleague.id, harness.id(.client)])
-            #expect(log.entries.contains { $0.action == "notes.create" && $0.actor.value == harness.id(.practitioner) })
+            #expect(
+                log.entries.contains {
+                    $0.action == "notes.create" && $0.actor.value == harness.id(.practitioner)
+                })
             let asAdmin = try await harness.notes.listAccessLog(
                 .with { $0.clientID.value = harness.id(.client) }, options: harness.options(.admin))
             #expect(asAdmin.entries.count == log.entries.count)
             await expectCode(.permissionDenied, "another client's log") {
                 try await harness.notes.listAccessLog(
-                    .with { $0.clientID.value = harness.practice.otherClient }, options: harness.options(.client))
+                    .with { $0.clientID.value = harness.practice.otherClient },
+                    options: harness.options(.client))
             }
         }
     }

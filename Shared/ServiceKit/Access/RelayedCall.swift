@@ -57,7 +57,8 @@ public struct RelayedCall: Sendable {
                 throw ServiceError(.deadlineExceeded, "\(dependency) did not answer in time", cause: error)
             case .cancelled: throw ServiceError(.cancelled, "call cancelled", cause: error)
             default:
-                throw ServiceError.unavailable("\(dependency) is unavailable; nothing was changed", cause: error)
+                throw ServiceError.unavailable(
+                    "\(dependency) is unavailable; nothing was changed", cause: error)
             }
         }
     }

@@ -48,10 +48,12 @@ struct NotesHarness: Sendable {
     static func body(_ text: String, heading: String = "") -> Tillit_Notes_V1_NoteBody {
         .with {
             $0.template = .free
-            $0.sections = [.with {
-                $0.heading = heading
-                $0.text = text
-            }]
+            $0.sections = [
+                .with {
+                    $0.heading = heading
+                    $0.text = text
+                }
+            ]
         }
     }
 
@@ -117,7 +119,9 @@ struct NotesHarness: Sendable {
     /// The names of the triggers guarding the audit chain.
     func auditTriggers() throws -> [String] {
         try raw().read {
-            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'")
+            try String.fetchAll(
+                $0, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'"
+            )
         }
     }
 
@@ -151,7 +155,8 @@ func withNotesWorld<T: Sendable>(_ body: @Sendable (NotesWorld) async throws -> 
     try await withBooking { booking in
         let practice = booking.practice
         let admin = booking.options(.admin)
-        func staff(_ email: String, licence: Tillit_Identity_V1_LicenceStatus, supervisor: String = "") async throws
+        func staff(_ email: String, licence: Tillit_Identity_V1_LicenceStatus, supervisor: String = "")
+            async throws
             -> (id: String, token: String)
         {
             let account = try await booking.identity.identity.createStaffAccount(
@@ -165,7 +170,8 @@ func withNotesWorld<T: Sendable>(_ body: @Sendable (NotesWorld) async throws -> 
                     $0.initialPassword = IdentityHarness.password
                 }, options: admin
             ).account
-            let login = try await booking.identity.signIn(organization: practice.organization, email: email).login
+            let login = try await booking.identity.signIn(organization: practice.organization, email: email)
+                .login
             return (account.id.value, login.tokens.accessToken)
         }
         let colleague = try await staff("colleague@stigen.se", licence: .licensed)
@@ -192,7 +198,8 @@ extension NotesWorld {
         let start = booking.clock.now().addingTimeInterval(Double(day) * 86_400 + 3 * 3600)
         var request = booking.request(sessionType, at: start, client: client)
         request.practitionerID.value = practitioner
-        return try await booking.booking.bookAppointment(request, options: booking.options(.scheduler)).appointment
+        return try await booking.booking.bookAppointment(request, options: booking.options(.scheduler))
+            .appointment
     }
 }
 

@@ -21,7 +21,8 @@ public struct NotesDatabase: Sendable {
         -> NotesDatabase
     {
         let database = try ServiceDatabase.open(
-            configuration: configuration, migrations: NotesSchema.migrations(auditKeys: auditKeys), logger: logger)
+            configuration: configuration, migrations: NotesSchema.migrations(auditKeys: auditKeys),
+            logger: logger)
         return NotesDatabase(database: database, groupCommit: GroupCommitWriter(writer: database.writer))
     }
 

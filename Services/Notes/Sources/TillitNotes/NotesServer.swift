@@ -22,7 +22,8 @@ public enum NotesServer {
     ///   the access policy disagrees with the proto.
     public static func makeHost(
         configuration: ServiceConfiguration, notes: NotesConfiguration? = nil, keys: NoteKeyRing? = nil,
-        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, tokenClock: (@Sendable () -> Date)? = nil
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        tokenClock: (@Sendable () -> Date)? = nil
     ) throws -> ServiceHost {
         let notes = try notes ?? NotesConfiguration(environment: ProcessInfo.processInfo.environment)
         // No handler blocks a thread: SQLite runs behind GRDB's async API, the others over RPC.
@@ -33,14 +34,16 @@ public enum NotesServer {
         try DataDirectory.prepare(configuration.dataDirectory)
         let keys = try keys ?? NoteKeyRing.load(notes, dataDirectory: configuration.dataDirectory)
         let auditKeys = try AuditKeys.load(configuration)
-        let database = try NotesDatabase.open(path: configuration.databasePath, auditKeys: auditKeys, logger: logger)
+        let database = try NotesDatabase.open(
+            path: configuration.databasePath, auditKeys: auditKeys, logger: logger)
         let (verifier, revocations, identity) = try AccessTokenVerifier.trustingIdentity(
             configuration: configuration, logger: logger, now: tokenClock ?? now)
         let booking = try configuration.makePeerClient(.booking)
         let store = NotesStore(database: database, audit: AuditTrail(keys: auditKeys), now: now)
         let handler = NotesHandler(
             store: store,
-            dependencies: NotesDependencies(booking: booking, identity: identity, timeout: notes.dependencyTimeout),
+            dependencies: NotesDependencies(
+                booking: booking, identity: identity, timeout: notes.dependencyTimeout),
             cipher: NoteCipher(keys: keys), configuration: notes)
         return try ServiceHost(
             configuration: configuration,

@@ -42,7 +42,8 @@ extension TillitNotesCommand {
                 let notes = try NotesConfiguration(environment: ProcessInfo.processInfo.environment)
                 TillitLogging.bootstrap(configuration)
                 let logger = Logger(label: "tillit.notes")
-                let host = try NotesServer.makeHost(configuration: configuration, notes: notes, logger: logger)
+                let host = try NotesServer.makeHost(
+                    configuration: configuration, notes: notes, logger: logger)
                 logger.info(
                     "starting",
                     metadata: [
@@ -67,7 +68,8 @@ extension TillitNotesCommand {
                 TillitLogging.bootstrap(configuration)
                 let logger = Logger(label: "tillit.notes.backup")
                 let database = try NotesDatabase.open(
-                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration), logger: logger)
+                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
+                    logger: logger)
                 defer { try? database.close() }
                 for line in try AuditBackup.writeReporting(database.database, to: path) { print(line) }
             }

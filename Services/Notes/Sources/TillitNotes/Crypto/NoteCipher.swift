@@ -26,7 +26,8 @@ public struct NoteCipher: Sendable {
     }
 
     /// `dataKey` wrapped under the current key of `keyClass`, with the version used.
-    public func wrap(_ dataKey: SymmetricKey, keyClass: NoteKeyClass, organization: String, note: String) throws
+    public func wrap(_ dataKey: SymmetricKey, keyClass: NoteKeyClass, organization: String, note: String)
+        throws
         -> WrappedKey
     {
         let bytes = dataKey.withUnsafeBytes { Data($0) }
@@ -48,13 +49,15 @@ public struct NoteCipher: Sendable {
             guard bytes.count == 32 else { throw ServiceError(.dataLoss, "a data key is not 256 bits") }
             return SymmetricKey(data: bytes)
         } catch {
-            throw ServiceError(.dataLoss, "the note's data key cannot be unwrapped (damaged or tampered)", cause: error)
+            throw ServiceError(
+                .dataLoss, "the note's data key cannot be unwrapped (damaged or tampered)", cause: error)
         }
     }
 
     /// `wrapped` rewrapped under the current key of its class (its data key unchanged).
     public func rewrap(_ wrapped: WrappedKey, organization: String, note: String) throws -> WrappedKey {
-        try wrap(unwrap(wrapped, organization: organization, note: note), keyClass: wrapped.keyClass,
+        try wrap(
+            unwrap(wrapped, organization: organization, note: note), keyClass: wrapped.keyClass,
             organization: organization, note: note)
     }
 
@@ -62,7 +65,9 @@ public struct NoteCipher: Sendable {
     /// `nonce ‖ ciphertext ‖ tag`.
     public func seal(_ plaintext: Data, dataKey: SymmetricKey, context: String) throws -> Data {
         do {
-            guard let combined = try AES.GCM.seal(plaintext, using: dataKey, authenticating: Data(context.utf8)).combined
+            guard
+                let combined = try AES.GCM.seal(plaintext, using: dataKey, authenticating: Data(context.utf8))
+                    .combined
             else { throw ServiceError(.internalError, "AES-GCM gave no combined form") }
             return combined
         } catch {

@@ -15,7 +15,9 @@ public struct NoteKeyRing: Sendable {
 
     /// A ring of the two classes; throws `ConfigurationError` for a missing current version, a
     /// key that is not 32 bytes, or a key used for both classes.
-    public init(clinical: [Int: Data], clinicalVersion: Int? = nil, process: [Int: Data], processVersion: Int? = nil)
+    public init(
+        clinical: [Int: Data], clinicalVersion: Int? = nil, process: [Int: Data], processVersion: Int? = nil
+    )
         throws
     {
         let shared = Set(clinical.values).intersection(process.values)
@@ -74,7 +76,8 @@ public struct NoteKeyRing: Sendable {
         do {
             return try SecretBox(keys: keys.mapValues { SymmetricKey(data: $0) }, currentVersion: current)
         } catch {
-            throw ConfigurationError(variable: variable, message: "keys are 32 bytes; version \(current) must exist")
+            throw ConfigurationError(
+                variable: variable, message: "keys are 32 bytes; version \(current) must exist")
         }
     }
 }

@@ -34,7 +34,8 @@ public enum NoteAccess: Sendable, Equatable {
             return .colleagueIfConsented
         }
         if caller.isAdmin { return .denied("admins read notes only through emergency access") }
-        return .denied("only the author, consented colleagues, the client and the co-signing supervisor read notes")
+        return .denied(
+            "only the author, consented colleagues, the client and the co-signing supervisor read notes")
     }
 
     /// Whether `addendum` is shown to a reader on `basis` with its original: the author and the

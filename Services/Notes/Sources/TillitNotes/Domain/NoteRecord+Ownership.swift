@@ -16,10 +16,12 @@ extension NoteRecord {
     public func requireOwnDraft(_ caller: Caller, expectedVersion: Int) throws {
         try requireAuthor(caller, to: "change a note")
         guard status == .draft else {
-            throw ServiceError.failedPrecondition("the note is \(status.rawValue) and locked; add an addendum")
+            throw ServiceError.failedPrecondition(
+                "the note is \(status.rawValue) and locked; add an addendum")
         }
         guard version == expectedVersion else {
-            throw ServiceError.aborted("the draft is at version \(version), not \(expectedVersion); read it again")
+            throw ServiceError.aborted(
+                "the draft is at version \(version), not \(expectedVersion); read it again")
         }
     }
 }

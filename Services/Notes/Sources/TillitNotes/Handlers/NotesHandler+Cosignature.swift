@@ -24,7 +24,9 @@ extension NotesHandler {
         let id = try Self.noteID(request.noteID)
         let key = try Validation.name(request.requestKey, field: "request_key", max: 100)
         let record = try await store.note(id, for: caller)
-        guard record.supervisorID == caller.id, record.kind.isRecord else { throw ServiceError.notFound("note") }
+        guard record.supervisorID == caller.id, record.kind.isRecord else {
+            throw ServiceError.notFound("note")
+        }
         if record.status == .awaitingCosignature {
             try await requireCurrentSupervisor(of: record, caller: caller)
         }
@@ -37,13 +39,17 @@ extension NotesHandler {
     {
         let caller = try Caller.current(context)
         let id = try Self.noteID(request.noteID)
-        let comment = try Validation.text(request.comment, field: "comment", max: configuration.maximumCommentBytes)
+        let comment = try Validation.text(
+            request.comment, field: "comment", max: configuration.maximumCommentBytes)
         guard !comment.isEmpty else { throw ServiceError.invalid("comment", "must say what to change") }
         guard comment.utf8.count <= configuration.maximumCommentBytes else {
-            throw ServiceError.invalid("comment", "must be at most \(configuration.maximumCommentBytes) bytes")
+            throw ServiceError.invalid(
+                "comment", "must be at most \(configuration.maximumCommentBytes) bytes")
         }
         let record = try await store.note(id, for: caller)
-        guard record.supervisorID == caller.id, record.kind.isRecord else { throw ServiceError.notFound("note") }
+        guard record.supervisorID == caller.id, record.kind.isRecord else {
+            throw ServiceError.notFound("note")
+        }
         if record.status == .awaitingCosignature {
             try await requireCurrentSupervisor(of: record, caller: caller)
         }
@@ -52,7 +58,8 @@ extension NotesHandler {
             let key = try cipher.unwrap(note.wrappedKey, organization: note.organization, note: note.id)
             return try cipher.seal(
                 Data(comment.utf8), dataKey: key,
-                context: NoteCipher.returnContext(organization: note.organization, note: note.id, returnedAt: at))
+                context: NoteCipher.returnContext(
+                    organization: note.organization, note: note.id, returnedAt: at))
         }
         return .with {
             $0.note = NotesWire.summary(returned)
@@ -63,6 +70,7 @@ extension NotesHandler {
     /// PERMISSION_DENIED unless Identity still names the caller as `note`'s author's supervisor.
     func requireCurrentSupervisor(of note: NoteRecord, caller: Caller) async throws {
         let current = try await dependencies.supervisor(of: note.authorID)
-        try caller.require(current == caller.id, "co-sign: Identity no longer names you as the author's supervisor")
+        try caller.require(
+            current == caller.id, "co-sign: Identity no longer names you as the author's supervisor")
     }
 }

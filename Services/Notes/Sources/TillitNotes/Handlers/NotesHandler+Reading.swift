@@ -31,7 +31,9 @@ extension NotesHandler {
             try await store.recordRefusedRead(record, reason: why, for: caller)
             throw ServiceError.denied(why)
         case .colleagueIfConsented:
-            if try await colleagueMayRead(client: record.clientID, caller: caller) { return .consentedColleague }
+            if try await colleagueMayRead(client: record.clientID, caller: caller) {
+                return .consentedColleague
+            }
             let why =
                 "reading another practitioner's note needs a care relationship with the client and the client's consent to share their record with you"
             try await store.recordRefusedRead(record, reason: why, for: caller)
@@ -44,10 +46,13 @@ extension NotesHandler {
     {
         let caller = try Caller.current(context)
         let page = try Page(request.page, maximum: 200)
-        let range = request.hasDuring ? try request.during.validMillis(field: "during", maximumDays: 731) : nil
+        let range =
+            request.hasDuring ? try request.during.validMillis(field: "during", maximumDays: 731) : nil
         let rows: [NoteRecord]
         if caller.isClient {
-            let client = request.clientID.value.isEmpty ? caller.id : try Self.accountID(request.clientID, field: "client_id")
+            let client =
+                request.clientID.value.isEmpty
+                ? caller.id : try Self.accountID(request.clientID, field: "client_id")
             try caller.require(client == caller.id, "list another client's notes")
             rows = try await store.notes(
                 ofClient: client, range: range, ownBy: nil, othersFinal: true, page: page, for: caller)
@@ -56,7 +61,8 @@ extension NotesHandler {
             let client = try Self.accountID(request.clientID, field: "client_id")
             let others = request.mineOnly ? false : try await colleagueMayRead(client: client, caller: caller)
             rows = try await store.notes(
-                ofClient: client, range: range, ownBy: caller.id, othersFinal: others, page: page, for: caller)
+                ofClient: client, range: range, ownBy: caller.id, othersFinal: others, page: page, for: caller
+            )
         }
         let (notes, next) = page.split(rows) { "\($0.createdAt)/\($0.id)" }
         return .with {
@@ -65,7 +71,8 @@ extension NotesHandler {
         }
     }
 
-    func listStaleDrafts(_ request: Tillit_Notes_V1_ListStaleDraftsRequest, context: ServerContext) async throws
+    func listStaleDrafts(_ request: Tillit_Notes_V1_ListStaleDraftsRequest, context: ServerContext)
+        async throws
         -> Tillit_Notes_V1_ListStaleDraftsResponse
     {
         let caller = try Caller.current(context)
@@ -82,7 +89,8 @@ extension NotesHandler {
         }
     }
 
-    func emergencyAccess(_ request: Tillit_Notes_V1_EmergencyAccessRequest, context: ServerContext) async throws
+    func emergencyAccess(_ request: Tillit_Notes_V1_EmergencyAccessRequest, context: ServerContext)
+        async throws
         -> Tillit_Notes_V1_EmergencyAccessResponse
     {
         let caller = try Caller.current(context)
@@ -94,7 +102,8 @@ extension NotesHandler {
         let readable: @Sendable (NoteRecord) -> Bool = { $0.kind.isRecord && $0.status != .draft }
         guard readable(record) else { throw ServiceError.notFound("note") }
         let reading = try await store.read(
-            id, basis: .emergency, action: "emergency_access", detail: "EMERGENCY reason: \(reason)", for: caller,
+            id, basis: .emergency, action: "emergency_access", detail: "EMERGENCY reason: \(reason)",
+            for: caller,
             stillAllowed: readable)
         let view = try wire.view(reading)
         return .with { $0.view = view }
@@ -103,7 +112,9 @@ extension NotesHandler {
     /// A stated reason: 10–1,000 characters.
     static func reason(_ text: String, field: String = "reason") throws -> String {
         let reason = try Validation.text(text, field: field, max: 1000)
-        guard reason.count >= 10 else { throw ServiceError.invalid(field, "must say why, in at least 10 characters") }
+        guard reason.count >= 10 else {
+            throw ServiceError.invalid(field, "must say why, in at least 10 characters")
+        }
         return reason
     }
 }

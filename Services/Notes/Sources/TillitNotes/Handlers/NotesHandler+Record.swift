@@ -15,7 +15,9 @@ extension NotesHandler {
             throw ServiceError.invalid("text", "must be at most \(configuration.maximumCommentBytes) bytes")
         }
         let note = try await store.note(id, for: caller)
-        guard NoteAccess.decide(note, caller: caller) == .allowed(.client) else { throw ServiceError.notFound("note") }
+        guard NoteAccess.decide(note, caller: caller) == .allowed(.client) else {
+            throw ServiceError.notFound("note")
+        }
         guard note.kind == .shared else {
             throw ServiceError.failedPrecondition("comments are added to shared notes only")
         }
@@ -23,9 +25,11 @@ extension NotesHandler {
         let commentID = NotesStore.newID()
         let body = try cipher.seal(
             Data(text.utf8), dataKey: key,
-            context: NoteCipher.commentContext(organization: caller.organization, note: id, comment: commentID))
+            context: NoteCipher.commentContext(
+                organization: caller.organization, note: id, comment: commentID))
         let comment = try await store.addComment(
-            CommentRecord(id: commentID, noteID: id, authorID: caller.id, createdAt: nowMillis, body: body), to: note,
+            CommentRecord(id: commentID, noteID: id, authorID: caller.id, createdAt: nowMillis, body: body),
+            to: note,
             for: caller)
         return .with {
             $0.comment.id = comment.id
@@ -43,7 +47,9 @@ extension NotesHandler {
         let client: String
         var detail = ""
         if caller.isClient {
-            client = request.clientID.value.isEmpty ? caller.id : try Self.accountID(request.clientID, field: "client_id")
+            client =
+                request.clientID.value.isEmpty
+                ? caller.id : try Self.accountID(request.clientID, field: "client_id")
             try caller.require(client == caller.id, "export another client's record")
         } else {
             try caller.require(caller.isAdmin, "export a client's record")
@@ -81,7 +87,9 @@ extension NotesHandler {
                     $0.action = record.event.action
                     $0.noteID = record.event.subject ?? ""
                     $0.outcome = record.event.outcome.rawValue.uppercased()
-                    $0.emergency = record.event.detail.hasPrefix("EMERGENCY") || record.event.detail.contains("; EMERGENCY")
+                    $0.emergency =
+                        record.event.detail.hasPrefix("EMERGENCY")
+                        || record.event.detail.contains("; EMERGENCY")
                     $0.requestID = record.actor.requestID
                 }
             }
@@ -94,7 +102,9 @@ extension NotesHandler {
     {
         let caller = try Caller.current(context)
         try caller.require(caller.isAdmin, "rewrap data keys")
-        guard request.batchSize <= 10_000 else { throw ServiceError.invalid("batch_size", "must be at most 10000") }
+        guard request.batchSize <= 10_000 else {
+            throw ServiceError.invalid("batch_size", "must be at most 10000")
+        }
         let batch = request.batchSize == 0 ? 1000 : Int(request.batchSize)
         let (rewrapped, remaining) = try await store.rewrap(batch: batch, cipher: cipher, for: caller)
         return .with {

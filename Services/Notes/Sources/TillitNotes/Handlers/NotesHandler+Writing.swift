@@ -16,12 +16,15 @@ extension NotesHandler {
         let kind = try NotesWire.kind(request.kind)
         let (template, bytes) = try wire.body(request.body, forSigning: request.sign)
         let appointment =
-            request.appointmentID.isEmpty ? "" : try Validation.id(request.appointmentID, field: "appointment_id")
+            request.appointmentID.isEmpty
+            ? "" : try Validation.id(request.appointmentID, field: "appointment_id")
         let key =
             request.idempotencyKey.isEmpty
             ? nil : try Validation.name(request.idempotencyKey, field: "idempotency_key", max: 100)
         let hash = key == nil ? nil : try Self.requestHash(request)
-        if let key, let hash, let earlier = try await store.replayedCreate(key: key, requestHash: hash, for: caller) {
+        if let key, let hash,
+            let earlier = try await store.replayedCreate(key: key, requestHash: hash, for: caller)
+        {
             return .with { $0.note = NotesWire.summary(earlier) }
         }
         try await requireCareRelationship(with: client, caller: caller)
@@ -31,7 +34,8 @@ extension NotesHandler {
         let (body, wrapped) = try seal(bytes, note: id, version: 1, kind: kind, caller: caller)
         let record = NoteRecord(
             id: id, organization: caller.organization, clientID: client, authorID: caller.id, kind: kind,
-            template: template, status: request.sign ? (supervisor == nil ? .signed : .awaitingCosignature) : .draft,
+            template: template,
+            status: request.sign ? (supervisor == nil ? .signed : .awaitingCosignature) : .draft,
             version: 1, appointmentID: appointment, addendumOf: nil, createdAt: now, updatedAt: now,
             signedAt: request.sign ? now : nil, supervisorID: supervisor, cosignedBy: nil, cosignedAt: nil,
             cosignKey: nil, returnComment: nil, returnedAt: nil, body: body, wrappedKey: wrapped)
@@ -55,7 +59,8 @@ extension NotesHandler {
         let key = try cipher.unwrap(current.wrappedKey, organization: caller.organization, note: id)
         let body = try cipher.seal(
             bytes, dataKey: key,
-            context: NoteCipher.bodyContext(organization: caller.organization, note: id, version: version + 1))
+            context: NoteCipher.bodyContext(organization: caller.organization, note: id, version: version + 1)
+        )
         let updated = try await store.updateDraft(
             id, expectedVersion: version, template: template, body: body, for: caller)
         return .with {
@@ -103,12 +108,16 @@ extension NotesHandler {
         let supervisor = try await supervisorIfNeeded(kind: original.kind, caller: caller)
         let addendumID = NotesStore.newID()
         let now = nowMillis
-        let (body, wrapped) = try seal(bytes, note: addendumID, version: 1, kind: original.kind, caller: caller)
+        let (body, wrapped) = try seal(
+            bytes, note: addendumID, version: 1, kind: original.kind, caller: caller)
         let record = NoteRecord(
-            id: addendumID, organization: caller.organization, clientID: original.clientID, authorID: caller.id,
-            kind: original.kind, template: template, status: supervisor == nil ? .signed : .awaitingCosignature,
+            id: addendumID, organization: caller.organization, clientID: original.clientID,
+            authorID: caller.id,
+            kind: original.kind, template: template,
+            status: supervisor == nil ? .signed : .awaitingCosignature,
             version: 1, appointmentID: original.appointmentID, addendumOf: original.id, createdAt: now,
-            updatedAt: now, signedAt: now, supervisorID: supervisor, cosignedBy: nil, cosignedAt: nil, cosignKey: nil,
+            updatedAt: now, signedAt: now, supervisorID: supervisor, cosignedBy: nil, cosignedAt: nil,
+            cosignKey: nil,
             returnComment: nil, returnedAt: nil, body: body, wrappedKey: wrapped)
         let stored = try await store.addAddendum(record, for: caller)
         return .with {
@@ -138,13 +147,16 @@ extension NotesHandler {
         let body = try cipher.seal(
             bytes, dataKey: dataKey,
             context: NoteCipher.bodyContext(organization: caller.organization, note: note, version: version))
-        let wrapped = try cipher.wrap(dataKey, keyClass: kind.keyClass, organization: caller.organization, note: note)
+        let wrapped = try cipher.wrap(
+            dataKey, keyClass: kind.keyClass, organization: caller.organization, note: note)
         return (body, wrapped)
     }
 
     /// A required `expected_version` (≥ 1).
     static func expectedVersion(_ value: UInt32) throws -> Int {
-        guard value >= 1 else { throw ServiceError.invalid("expected_version", "must be the version you read (≥ 1)") }
+        guard value >= 1 else {
+            throw ServiceError.invalid("expected_version", "must be the version you read (≥ 1)")
+        }
         return Int(value)
     }
 }

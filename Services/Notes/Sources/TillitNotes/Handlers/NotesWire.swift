@@ -35,30 +35,42 @@ struct NotesWire {
         case .birp: template = .birp
         default: throw ServiceError.invalid("\(field).template", "must be FREE, SOAP, DAP or BIRP")
         }
-        guard !body.sections.isEmpty else { throw ServiceError.invalid("\(field).sections", "must not be empty") }
+        guard !body.sections.isEmpty else {
+            throw ServiceError.invalid("\(field).sections", "must not be empty")
+        }
         guard body.sections.count <= configuration.maximumSections else {
-            throw ServiceError.invalid("\(field).sections", "must be at most \(configuration.maximumSections)")
+            throw ServiceError.invalid(
+                "\(field).sections", "must be at most \(configuration.maximumSections)")
         }
         let total = body.sections.reduce(0) { $0 + $1.text.utf8.count + $1.heading.utf8.count }
         guard total <= configuration.maximumBodyBytes else {
             throw ServiceError.invalid(
-                field, "is \(total) bytes; a note holds at most \(configuration.maximumBodyBytes) bytes of text")
+                field,
+                "is \(total) bytes; a note holds at most \(configuration.maximumBodyBytes) bytes of text")
         }
         for (index, section) in body.sections.enumerated() {
             _ = try Validation.text(section.heading, field: "\(field).sections[\(index)].heading", max: 100)
-            _ = try Validation.text(section.text, field: "\(field).sections[\(index)].text", max: configuration.maximumBodyBytes)
+            _ = try Validation.text(
+                section.text, field: "\(field).sections[\(index)].text", max: configuration.maximumBodyBytes)
         }
         if let headings = template.headings {
             guard body.sections.map(\.heading) == headings else {
                 throw ServiceError.invalid(
-                    "\(field).sections", "\(template.rawValue.uppercased()) has the sections \(headings.joined(separator: ", ")), in that order")
+                    "\(field).sections",
+                    "\(template.rawValue.uppercased()) has the sections \(headings.joined(separator: ", ")), in that order"
+                )
             }
         }
         if forSigning {
-            let empty = body.sections.contains { $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-            let allEmpty = body.sections.allSatisfy { $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            let empty = body.sections.contains {
+                $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            }
+            let allEmpty = body.sections.allSatisfy {
+                $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            }
             guard template.headings == nil ? !allEmpty : !empty else {
-                throw ServiceError.invalid("\(field).sections", "every section needs text before the note is signed")
+                throw ServiceError.invalid(
+                    "\(field).sections", "every section needs text before the note is signed")
             }
         }
         return (template, try body.serializedBytes())
@@ -68,7 +80,8 @@ struct NotesWire {
     func openBody(_ record: NoteRecord, dataKey: SymmetricKey) throws -> Tillit_Notes_V1_NoteBody {
         let bytes = try cipher.open(
             record.body, dataKey: dataKey,
-            context: NoteCipher.bodyContext(organization: record.organization, note: record.id, version: record.version))
+            context: NoteCipher.bodyContext(
+                organization: record.organization, note: record.id, version: record.version))
         do {
             return try Tillit_Notes_V1_NoteBody(serializedBytes: bytes)
         } catch {
@@ -77,7 +90,9 @@ struct NotesWire {
     }
 
     /// `record` on the wire; with `decrypt`, its body and return comment opened.
-    func note(_ record: NoteRecord, decrypt: Bool, showReturnComment: Bool = true) throws -> Tillit_Notes_V1_Note {
+    func note(_ record: NoteRecord, decrypt: Bool, showReturnComment: Bool = true) throws
+        -> Tillit_Notes_V1_Note
+    {
         var note = Self.summary(record)
         guard decrypt else { return note }
         let key = try cipher.unwrap(record.wrappedKey, organization: record.organization, note: record.id)
@@ -85,7 +100,8 @@ struct NotesWire {
         if showReturnComment, let sealed = record.returnComment, let at = record.returnedAt {
             let text = try cipher.open(
                 sealed, dataKey: key,
-                context: NoteCipher.returnContext(organization: record.organization, note: record.id, returnedAt: at))
+                context: NoteCipher.returnContext(
+                    organization: record.organization, note: record.id, returnedAt: at))
             note.returnComment = String(decoding: text, as: UTF8.self)
         }
         return note
@@ -99,11 +115,14 @@ struct NotesWire {
         let privateToThem = reading.basis == .author || reading.basis == .supervisor
         var view = Tillit_Notes_V1_NoteView()
         view.note = try note(record, decrypt: true, showReturnComment: privateToThem)
-        view.addenda = try reading.addenda.map { try note($0, decrypt: true, showReturnComment: privateToThem) }
+        view.addenda = try reading.addenda.map {
+            try note($0, decrypt: true, showReturnComment: privateToThem)
+        }
         view.comments = try reading.comments.map { comment in
             let text = try cipher.open(
                 comment.body, dataKey: key,
-                context: NoteCipher.commentContext(organization: record.organization, note: record.id, comment: comment.id))
+                context: NoteCipher.commentContext(
+                    organization: record.organization, note: record.id, comment: comment.id))
             return .with {
                 $0.id = comment.id
                 $0.noteID = comment.noteID

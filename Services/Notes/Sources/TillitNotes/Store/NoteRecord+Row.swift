@@ -20,10 +20,12 @@ extension NoteRecord {
             throw NotesStoreError.corrupt("notes.key_class")
         }
         self.init(
-            id: row[0], organization: row[1], clientID: row[2], authorID: row[3], kind: kind, template: template,
+            id: row[0], organization: row[1], clientID: row[2], authorID: row[3], kind: kind,
+            template: template,
             status: status, version: row[7], appointmentID: row[8], addendumOf: row[9], createdAt: row[10],
             updatedAt: row[11], signedAt: row[12], supervisorID: row[13], cosignedBy: row[14],
-            cosignedAt: row[15], cosignKey: row[16], returnComment: row[17], returnedAt: row[18], body: row[19],
+            cosignedAt: row[15], cosignKey: row[16], returnComment: row[17], returnedAt: row[18],
+            body: row[19],
             wrappedKey: WrappedKey(bytes: row[20], keyClass: keyClass, version: row[22]))
     }
 

@@ -9,8 +9,11 @@ extension NotesStore {
     }
 
     /// Verifies the caller's organisation's chain (`AuditTrail.verify`).
-    func verifyAuditChain(for caller: Caller, checkpoint: AuditCheckpoint?) async throws -> AuditVerification {
-        try await read { db in try audit.verify(organization: caller.organization, checkpoint: checkpoint, db: db) }
+    func verifyAuditChain(for caller: Caller, checkpoint: AuditCheckpoint?) async throws -> AuditVerification
+    {
+        try await read { db in
+            try audit.verify(organization: caller.organization, checkpoint: checkpoint, db: db)
+        }
     }
 
     /// The head of the caller's organisation's chain.

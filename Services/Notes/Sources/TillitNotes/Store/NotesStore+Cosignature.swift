@@ -18,7 +18,8 @@ extension NotesStore {
                     """,
                 arguments: [caller.organization, caller.id, after?.0, after?.1, page.size + 1])
             try audit(
-                db, AuditEvent("notes.list_awaiting_cosignature", detail: "\(min(rows.count, page.size)) notes"),
+                db,
+                AuditEvent("notes.list_awaiting_cosignature", detail: "\(min(rows.count, page.size)) notes"),
                 by: caller)
             return try rows.map(NoteRecord.init(row:))
         }
@@ -27,7 +28,9 @@ extension NotesStore {
     /// Co-signs note `id` as the caller (its supervisor). A note the caller already co-signed
     /// with the same `key` answers it again (`repeated`); any other co-signed note is
     /// FAILED_PRECONDITION.
-    func cosign(_ id: String, key: String, for caller: Caller) async throws -> (note: NoteRecord, repeated: Bool) {
+    func cosign(_ id: String, key: String, for caller: Caller) async throws -> (
+        note: NoteRecord, repeated: Bool
+    ) {
         let now = nowMillis
         return try await write { db in
             var record = try supervised(db, id, caller: caller)
@@ -38,7 +41,8 @@ extension NotesStore {
                 return (record, true)
             }
             guard record.status == .awaitingCosignature else {
-                throw ServiceError.failedPrecondition("the note is \(record.status.rawValue), not awaiting co-signature")
+                throw ServiceError.failedPrecondition(
+                    "the note is \(record.status.rawValue), not awaiting co-signature")
             }
             record.status = .cosigned
             record.cosignedBy = caller.id
@@ -65,7 +69,8 @@ extension NotesStore {
         return try await write { db in
             var record = try supervised(db, id, caller: caller)
             guard record.status == .awaitingCosignature else {
-                throw ServiceError.failedPrecondition("the note is \(record.status.rawValue), not awaiting co-signature")
+                throw ServiceError.failedPrecondition(
+                    "the note is \(record.status.rawValue), not awaiting co-signature")
             }
             let comment = try seal(record, now)
             record.status = .draft
@@ -89,7 +94,9 @@ extension NotesStore {
     /// learns nothing of other supervisors' notes).
     private func supervised(_ db: Database, _ id: String, caller: Caller) throws -> NoteRecord {
         let record = try note(db, id, organization: caller.organization)
-        guard record.supervisorID == caller.id, record.kind.isRecord else { throw ServiceError.notFound("note") }
+        guard record.supervisorID == caller.id, record.kind.isRecord else {
+            throw ServiceError.notFound("note")
+        }
         return record
     }
 }

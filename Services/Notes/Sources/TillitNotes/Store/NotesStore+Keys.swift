@@ -7,7 +7,9 @@ extension NotesStore {
     /// Rewraps up to `batch` of the caller's organisation's data keys that are not under their
     /// class's current key version, in one transaction (so an interrupted run loses nothing and
     /// the next call continues); answers how many were rewrapped and how many remain.
-    func rewrap(batch: Int, cipher: NoteCipher, for caller: Caller) async throws -> (rewrapped: Int, remaining: Int) {
+    func rewrap(batch: Int, cipher: NoteCipher, for caller: Caller) async throws -> (
+        rewrapped: Int, remaining: Int
+    ) {
         let clinical = cipher.keys.currentVersion(.clinical)
         let process = cipher.keys.currentVersion(.process)
         let organization = caller.organization
@@ -28,7 +30,8 @@ extension NotesStore {
                 let wrapped = WrappedKey(bytes: row[1], keyClass: keyClass, version: row[3])
                 let next = try cipher.rewrap(wrapped, organization: organization, note: id)
                 try db.cachedExecute(
-                    sql: "UPDATE notes SET wrapped_key = ?, kek_version = ? WHERE organization_id = ? AND id = ?",
+                    sql:
+                        "UPDATE notes SET wrapped_key = ?, kek_version = ? WHERE organization_id = ? AND id = ?",
                     arguments: [next.bytes, next.version, organization, id])
             }
             let remaining =
@@ -44,7 +47,8 @@ extension NotesStore {
                     db,
                     AuditEvent(
                         "notes.rewrap",
-                        detail: "\(rows.count) data keys to versions \(clinical)/\(process); \(remaining) remain"),
+                        detail:
+                            "\(rows.count) data keys to versions \(clinical)/\(process); \(remaining) remain"),
                     by: caller)
             }
             return (rows.count, remaining)

@@ -25,7 +25,9 @@ extension NotesStore {
         try await read { db in try replayed(db, key: key, requestHash: requestHash, caller: caller) }
     }
 
-    private func replayed(_ db: Database, key: String, requestHash: Data, caller: Caller) throws -> NoteRecord? {
+    private func replayed(_ db: Database, key: String, requestHash: Data, caller: Caller) throws
+        -> NoteRecord?
+    {
         guard
             let row = try db.cachedRow(
                 sql: """
@@ -52,8 +54,12 @@ extension NotesStore {
                 return earlier
             }
             try insert(db, note, idempotencyKey: idempotencyKey, requestHash: requestHash)
-            try audit(db, Self.event("create", note, detail: "\(note.kind.rawValue) \(note.template.rawValue)"), by: caller)
-            if note.status != .draft { try audit(db, Self.event("sign", note, detail: note.status.rawValue), by: caller) }
+            try audit(
+                db, Self.event("create", note, detail: "\(note.kind.rawValue) \(note.template.rawValue)"),
+                by: caller)
+            if note.status != .draft {
+                try audit(db, Self.event("sign", note, detail: note.status.rawValue), by: caller)
+            }
             return note
         }
     }
@@ -67,7 +73,9 @@ extension NotesStore {
         }
     }
 
-    private func insert(_ db: Database, _ note: NoteRecord, idempotencyKey: String?, requestHash: Data?) throws {
+    private func insert(_ db: Database, _ note: NoteRecord, idempotencyKey: String?, requestHash: Data?)
+        throws
+    {
         var arguments = note.insertArguments
         arguments += [idempotencyKey, requestHash]
         try db.cachedExecute(
@@ -125,7 +133,9 @@ extension NotesStore {
     }
 
     /// The caller's draft `id` at `expectedVersion` (`NoteRecord.requireOwnDraft`).
-    private func ownDraft(_ db: Database, _ id: String, expectedVersion: Int, caller: Caller) throws -> NoteRecord {
+    private func ownDraft(_ db: Database, _ id: String, expectedVersion: Int, caller: Caller) throws
+        -> NoteRecord
+    {
         let record = try note(db, id, organization: caller.organization)
         try record.requireOwnDraft(caller, expectedVersion: expectedVersion)
         return record

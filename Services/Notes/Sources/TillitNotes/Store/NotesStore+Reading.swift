@@ -18,7 +18,9 @@ extension NotesStore {
             }
             let reading = try reading(db, record, basis: basis, caller: caller)
             try audit(
-                db, Self.event(action, record, detail: "as \(basis.rawValue)" + (detail.isEmpty ? "" : "; \(detail)")),
+                db,
+                Self.event(
+                    action, record, detail: "as \(basis.rawValue)" + (detail.isEmpty ? "" : "; \(detail)")),
                 by: caller)
             return reading
         }
@@ -31,7 +33,9 @@ extension NotesStore {
         }
     }
 
-    private func reading(_ db: Database, _ record: NoteRecord, basis: ReadBasis, caller: Caller) throws -> NoteReading {
+    private func reading(_ db: Database, _ record: NoteRecord, basis: ReadBasis, caller: Caller) throws
+        -> NoteReading
+    {
         let addenda = try db.cachedRows(
             sql: """
                 SELECT \(NoteRecord.columns) FROM notes
@@ -75,7 +79,9 @@ extension NotesStore {
                     after?.0, after?.1, page.size + 1,
                 ])
             try audit(
-                db, AuditEvent("notes.list", subject: nil, client: client, detail: "\(min(rows.count, page.size)) notes"),
+                db,
+                AuditEvent(
+                    "notes.list", subject: nil, client: client, detail: "\(min(rows.count, page.size)) notes"),
                 by: caller)
             return try rows.map(NoteRecord.init(row:))
         }
@@ -93,7 +99,9 @@ extension NotesStore {
                     ORDER BY updated_at, id LIMIT ?6
                     """,
                 arguments: [caller.organization, caller.id, before, after?.0, after?.1, page.size + 1])
-            try audit(db, AuditEvent("notes.list_stale_drafts", detail: "\(min(rows.count, page.size)) drafts"), by: caller)
+            try audit(
+                db, AuditEvent("notes.list_stale_drafts", detail: "\(min(rows.count, page.size)) drafts"),
+                by: caller)
             return try rows.map(NoteRecord.init(row:))
         }
     }
@@ -112,7 +120,9 @@ extension NotesStore {
                     """,
                 arguments: [caller.organization, client]
             ).map(NoteRecord.init(row:))
-            let readings = try notes.map { try reading(db, $0, basis: caller.isClient ? .client : .emergency, caller: caller) }
+            let readings = try notes.map {
+                try reading(db, $0, basis: caller.isClient ? .client : .emergency, caller: caller)
+            }
             try audit(
                 db,
                 AuditEvent(
