@@ -40,9 +40,9 @@ public struct AuditTrail: Sendable {
     /// Appends `event` to `actor.organization`'s chain inside the caller's write transaction,
     /// sealed with the current key.
     public func append(_ event: AuditEvent, by actor: AuditActor, at: Int64, db: Database) throws {
+        // Through the statement cache: every audited call runs this.
         let last = try Row.fetchOne(
-            db,
-            sql: "SELECT seq, hash FROM audit_heads WHERE organization_id = ?",
+            db.cachedStatement(sql: "SELECT seq, hash FROM audit_heads WHERE organization_id = ?"),
             arguments: [actor.organization])
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
         let previous: Data = last?["hash"] ?? Self.genesis

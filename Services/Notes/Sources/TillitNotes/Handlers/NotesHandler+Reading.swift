@@ -9,8 +9,14 @@ extension NotesHandler {
     {
         let caller = try Caller.current(context)
         let id = try Self.noteID(request.noteID)
-        let record = try await store.note(id, for: caller)
+        // One transaction decides, reads and records when the note itself settles it.
+        let (direct, record) = try await store.readDeciding(id, for: caller)
+        if let direct {
+            let view = try wire.view(direct)
+            return .with { $0.view = view }
+        }
         let decision = NoteAccess.decide(record, caller: caller)
+        if case .denied(let why) = decision { throw ServiceError.denied(why) }  // recorded already
         let basis = try await readBasis(record, decision: decision, caller: caller)
         let reading = try await store.read(id, basis: basis, for: caller) {
             NoteAccess.decide($0, caller: caller) == decision

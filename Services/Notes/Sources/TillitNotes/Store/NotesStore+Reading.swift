@@ -26,6 +26,31 @@ extension NotesStore {
         }
     }
 
+    /// Reads note `id` deciding on the stored row in the same transaction (`NoteAccess.decide`):
+    /// allowed → the reading, recorded; denied → the refusal recorded (outcome denied), then
+    /// PERMISSION_DENIED; hidden → NOT_FOUND; a colleague → nothing recorded yet, the record
+    /// returned for the handler to ask Booking and Identity (then `read(_:basis:…)`). One
+    /// transaction for every reader whose right follows from the note itself.
+    func readDeciding(_ id: String, for caller: Caller) async throws -> (reading: NoteReading?, record: NoteRecord) {
+        try await write { db in
+            let record = try note(db, id, organization: caller.organization)
+            switch NoteAccess.decide(record, caller: caller) {
+            case .allowed(let basis):
+                let reading = try reading(db, record, basis: basis, caller: caller)
+                try audit(db, Self.event("read", record, detail: "as \(basis.rawValue)"), by: caller)
+                return (reading, record)
+            case .colleagueIfConsented:
+                return (nil, record)
+            case .hidden:
+                throw ServiceError.notFound("note")
+            case .denied(let why):
+                // Recorded, and committed: the handler answers PERMISSION_DENIED.
+                try audit(db, Self.event("read", record, outcome: .denied, detail: why), by: caller)
+                return (nil, record)
+            }
+        }
+    }
+
     /// Records a refused read of `note` (outcome denied) and commits it.
     func recordRefusedRead(_ note: NoteRecord, reason: String, for caller: Caller) async throws {
         try await write { db in
