@@ -47,7 +47,10 @@ struct DemoNotesSeeder: Sendable {
         Note(
             kind: .session, template: .soap,
             sections: [
-                ("subjective", "Ida reports sleeping four to five hours a night since the move; worries at bedtime."),
+                (
+                    "subjective",
+                    "Ida reports sleeping four to five hours a night since the move; worries at bedtime."
+                ),
                 ("objective", "Alert, tired; speech normal. PHQ-9 of 11 (moderate)."),
                 ("assessment", "Insomnia with worry; no risk to self or others stated."),
                 ("plan", "Sleep diary for two weeks; stimulus control explained. Next session in a week."),
@@ -65,7 +68,9 @@ struct DemoNotesSeeder: Sendable {
 
     /// Writes the demo notes (nil when Björn has two-factor already and so cannot be signed in).
     func seed() async throws -> Record? {
-        func find(_ kind: Tillit_Identity_V1_AccountKind, _ email: String) async throws -> Tillit_Identity_V1_Account {
+        func find(_ kind: Tillit_Identity_V1_AccountKind, _ email: String) async throws
+            -> Tillit_Identity_V1_Account
+        {
             var request = Tillit_Identity_V1_ListAccountsRequest()
             request.kind = kind
             request.page.pageSize = 200
@@ -74,7 +79,8 @@ struct DemoNotesSeeder: Sendable {
                 if let account = response.accounts.first(where: { $0.email == email }) { return account }
                 request.page.pageToken = response.page.nextPageToken
             } while !request.page.pageToken.isEmpty
-            throw RPCError(code: .failedPrecondition, message: "the demo account \(email) is missing in Identity")
+            throw RPCError(
+                code: .failedPrecondition, message: "the demo account \(email) is missing in Identity")
         }
         let bjorn = try await find(.staff, "bjorn@\(DemoSeeder.domain)")
         let ida = try await find(.client, "ida@example.net")
@@ -90,7 +96,8 @@ struct DemoNotesSeeder: Sendable {
             let scoped = DemoSeeder.bearer(session.tokens.accessToken)
             let enrolment = try await identity.enrolTotp(.init(), options: scoped)
             guard let secret = Base32.decode(enrolment.secret) else {
-                throw RPCError(code: .internalError, message: "EnrolTotp returned a secret that is not Base32")
+                throw RPCError(
+                    code: .internalError, message: "EnrolTotp returned a secret that is not Base32")
             }
             enrolled = true
             let totp = TOTP(secret: secret)

@@ -158,7 +158,9 @@ struct DemoSeeder: Sendable {
                     identity: identity, booking: Tillit_Booking_V1_Booking.Client(bookingRPC),
                     options: Self.bearer(token))
             }
-            let seeded = try await asSetup(identity, record: &record, token: &token) { try await seeder($0).seed() }
+            let seeded = try await asSetup(identity, record: &record, token: &token) {
+                try await seeder($0).seed()
+            }
             record.booking = seeded
             try save(record)
             say(DemoBookingSeeder.hints(seeded, organization: record.organizationId, fresh: true))
@@ -174,7 +176,9 @@ struct DemoSeeder: Sendable {
     /// Waits for Notes to be SERVING, then has `DemoNotesSeeder` write the demo notes (signing
     /// the setup admin in unless `token` is still that session's) and remembers them in
     /// `demo.json`.
-    private func seedNotes(_ notes: ServiceTarget, record: Record, token: String?, until end: ContinuousClock.Instant)
+    private func seedNotes(
+        _ notes: ServiceTarget, record: Record, token: String?, until end: ContinuousClock.Instant
+    )
         async
     {
         var record = record
@@ -197,7 +201,8 @@ struct DemoSeeder: Sendable {
             let password = record.password
             let seeded = try await asSetup(identity, record: &record, token: &token) { token in
                 try await DemoNotesSeeder(
-                    identity: identity, notes: Tillit_Notes_V1_Notes.Client(notesRPC), options: Self.bearer(token),
+                    identity: identity, notes: Tillit_Notes_V1_Notes.Client(notesRPC),
+                    options: Self.bearer(token),
                     organization: organization, password: password
                 ).seed()
             }

@@ -19,7 +19,9 @@ enum NoteBodyInput {
 
     /// `text` as a body of `template`; a usage error for text outside the template's sections,
     /// an unknown or repeated section, or a body without any text.
-    static func parse(_ text: String, template: Tillit_Notes_V1_NoteTemplate) throws -> Tillit_Notes_V1_NoteBody {
+    static func parse(_ text: String, template: Tillit_Notes_V1_NoteTemplate) throws
+        -> Tillit_Notes_V1_NoteBody
+    {
         var preamble: [Substring] = []
         var sections: [(heading: String, lines: [Substring])] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -42,7 +44,8 @@ enum NoteBodyInput {
             let expected = headings.map { "## \($0)" }.joined(separator: ", ")
             guard joined(preamble).isEmpty else {
                 throw CLIError(
-                    .usage, "the \(word) note has text before its first section: start each section with a "
+                    .usage,
+                    "the \(word) note has text before its first section: start each section with a "
                         + "line of its own (\(expected))")
             }
             var texts: [String: String] = [:]
@@ -150,7 +153,8 @@ enum NoteBodyInput {
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CLIError(.usage, "the editor exited with status \(process.terminationStatus): nothing written")
+            throw CLIError(
+                .usage, "the editor exited with status \(process.terminationStatus): nothing written")
         }
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw CLIError(.usage, "the editor left no file: nothing written")

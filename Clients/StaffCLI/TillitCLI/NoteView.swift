@@ -84,7 +84,9 @@ struct NoteView: Codable, Sendable {
         pairs.append(("Updated", Display.date(updatedAt)))
         if let signedAt { pairs.append(("Signed", Display.date(signedAt))) }
         if let supervisorId { pairs.append(("Supervisor", context.account(supervisorId))) }
-        if let cosignedAt { pairs.append(("Co-signed", "\(Display.date(cosignedAt)) by \(context.account(cosignedBy))")) }
+        if let cosignedAt {
+            pairs.append(("Co-signed", "\(Display.date(cosignedAt)) by \(context.account(cosignedBy))"))
+        }
         if let returnedAt { pairs.append(("Returned", Display.date(returnedAt))) }
         if let returnComment { pairs.append(("Return comment", returnComment)) }
         return Display.fields(pairs)

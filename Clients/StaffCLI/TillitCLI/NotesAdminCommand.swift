@@ -88,7 +88,8 @@ struct NotesRewrapCommand: AsyncParsableCommand, AuthenticatedCommand {
     func run() async throws {
         try await CLIErrors.reporting {
             let result = try await withNotes { call in
-                var result = Result(rewrapped: 0, remaining: 0, batches: 0, keyVersion: 0, processKeyVersion: 0)
+                var result = Result(
+                    rewrapped: 0, remaining: 0, batches: 0, keyVersion: 0, processKeyVersion: 0)
                 while true {
                     let response = try await call.client.rewrapKeys(
                         .with { $0.batchSize = batchSize }, options: call.options)
@@ -100,7 +101,8 @@ struct NotesRewrapCommand: AsyncParsableCommand, AuthenticatedCommand {
                     guard response.rewrapped > 0 || response.remaining == 0 else {
                         throw CLIError(
                             .internalError,
-                            "notes rewrapped nothing but says \(response.remaining) data keys remain; see its log")
+                            "notes rewrapped nothing but says \(response.remaining) data keys remain; see its log"
+                        )
                     }
                     if !output.json, response.rewrapped > 0 {
                         Terminal.say(

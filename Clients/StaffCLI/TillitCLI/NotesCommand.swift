@@ -51,7 +51,9 @@ struct NoteBodyOptions: ParsableArguments, Sendable {
 
     /// The body: read from `--file` or written in `$EDITOR` starting from `initial`, then parsed
     /// as `template`.
-    func body(template: Tillit_Notes_V1_NoteTemplate, initial: String? = nil) throws -> Tillit_Notes_V1_NoteBody {
+    func body(template: Tillit_Notes_V1_NoteTemplate, initial: String? = nil) throws
+        -> Tillit_Notes_V1_NoteBody
+    {
         let text = try NoteBodyInput.read(file: file, initial: initial ?? NoteBodyInput.skeleton(template))
         return try NoteBodyInput.parse(text, template: template)
     }

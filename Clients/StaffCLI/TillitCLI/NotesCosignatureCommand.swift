@@ -6,7 +6,8 @@ import TillitContracts
 struct NotesQueueCommand: AsyncParsableCommand, AuthenticatedCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
-        abstract: "Notes of your pre-licensed supervisees awaiting your co-signature, oldest first (supervisors).",
+        abstract:
+            "Notes of your pre-licensed supervisees awaiting your co-signature, oldest first (supervisors).",
         discussion: """
             `tillit notes show <id>` reads one (basis: supervisor); then `tillit notes cosign <id>` \
             or `tillit notes return <id> --comment "…"`.
@@ -24,7 +25,8 @@ struct NotesQueueCommand: AsyncParsableCommand, AuthenticatedCommand {
                 var request = Tillit_Notes_V1_ListAwaitingCosignatureRequest()
                 let notes = try await NotesCall.all { page in
                     request.page = page
-                    let response = try await call.client.listAwaitingCosignature(request, options: call.options)
+                    let response = try await call.client.listAwaitingCosignature(
+                        request, options: call.options)
                     return (response.notes, response.page)
                 }
                 return (notes, await call.context(names: !output.json))
@@ -89,7 +91,8 @@ struct NotesCosignCommand: AsyncParsableCommand, AuthenticatedCommand {
 struct NotesReturnCommand: AsyncParsableCommand, AuthenticatedCommand {
     static let configuration = CommandConfiguration(
         commandName: "return",
-        abstract: "Return a note awaiting your co-signature to its author's drafts, with a comment (supervisors).",
+        abstract:
+            "Return a note awaiting your co-signature to its author's drafts, with a comment (supervisors).",
         discussion: """
             The author sees the comment (`tillit notes show`), edits the draft and signs it again.
 

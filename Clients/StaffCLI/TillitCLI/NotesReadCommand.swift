@@ -110,7 +110,8 @@ struct NotesShowCommand: AsyncParsableCommand, AuthenticatedCommand {
     func run() async throws {
         try await CLIErrors.reporting {
             let (view, context) = try await withNotes { call in
-                let view = try await call.client.getNote(.with { $0.noteID = noteID }, options: call.options).view
+                let view = try await call.client.getNote(.with { $0.noteID = noteID }, options: call.options)
+                    .view
                 return (view, await call.context(names: !output.json))
             }
             let reading = NoteReadingView(view)

@@ -59,7 +59,8 @@ struct NotesExportCommand: AsyncParsableCommand, AuthenticatedCommand {
     @Option(help: "The client's account id (an admin; a client: their own).") var client: String?
     @Option(help: "Why an admin exports (10–1,000 characters).") var reason: String?
     @Option(help: "text or json.") var format: Format?
-    @Option(name: .customLong("output"), help: "Write the record to this new file instead of standard output.")
+    @Option(
+        name: .customLong("output"), help: "Write the record to this new file instead of standard output.")
     var outputFile: String?
     @OptionGroup var addresses: ServiceAddressOptions
     @OptionGroup var output: OutputOptions
@@ -75,7 +76,8 @@ struct NotesExportCommand: AsyncParsableCommand, AuthenticatedCommand {
 
     func validate() throws {
         if outputFile == nil, output.json, format == .text {
-            throw ValidationError("--json prints the record as JSON: leave out --format text, or add --output")
+            throw ValidationError(
+                "--json prints the record as JSON: leave out --format text, or add --output")
         }
     }
 
@@ -138,7 +140,8 @@ struct NotesAccessLogCommand: AsyncParsableCommand, AuthenticatedCommand {
             let (entries, context) = try await withNotes { call in
                 var request = Tillit_Notes_V1_ListAccessLogRequest()
                 if let client { request.clientID.value = call.account(client) }
-                let entries = try await NotesCall.all(pageSize: UInt32(min(limit, 200)), limit: limit) { page in
+                let entries = try await NotesCall.all(pageSize: UInt32(min(limit, 200)), limit: limit) {
+                    page in
                     request.page = page
                     let response = try await call.client.listAccessLog(request, options: call.options)
                     return (response.entries, response.page)
@@ -175,7 +178,8 @@ enum PrivateFile {
             while written < buffer.count {
                 let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
                 guard result > 0 else {
-                    throw CLIError(.internalError, "cannot write \(path) (\(String(cString: strerror(errno))))")
+                    throw CLIError(
+                        .internalError, "cannot write \(path) (\(String(cString: strerror(errno))))")
                 }
                 written += result
             }

@@ -84,7 +84,8 @@ struct NotesEditCommand: AsyncParsableCommand, AuthenticatedCommand {
             var current: Tillit_Notes_V1_Note?
             if body.file == nil || body.template == nil {
                 let note = try await withNotes { call in
-                    try await call.client.getNote(.with { $0.noteID = noteID }, options: call.options).view.note
+                    try await call.client.getNote(.with { $0.noteID = noteID }, options: call.options).view
+                        .note
                 }
                 guard note.status == .draft else {
                     throw CLIError(
@@ -205,6 +206,7 @@ enum NotesSession {
     /// ` (version 1)`, or who must co-sign a note awaiting co-signature.
     static func statusSuffix(_ view: NoteView, _ context: NotesContext) -> String {
         view.status == "awaiting-cosignature"
-            ? " (awaiting co-signature by \(context.account(view.supervisorId)))" : " (version \(view.version))"
+            ? " (awaiting co-signature by \(context.account(view.supervisorId)))"
+            : " (version \(view.version))"
     }
 }

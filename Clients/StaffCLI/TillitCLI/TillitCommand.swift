@@ -29,7 +29,8 @@ public struct TillitCommand: AsyncParsableCommand {
         subcommands: [
             LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, OrgCommand.self, StaffCommand.self,
             ClientCommand.self, ConsentCommand.self, MFACommand.self, PasswordCommand.self, AuditCommand.self,
-            SessionsCommand.self, BookingCommand.self, NotesCommand.self, HealthCommand.self, StackCommand.self,
+            SessionsCommand.self, BookingCommand.self, NotesCommand.self, HealthCommand.self,
+            StackCommand.self,
             CertsCommand.self,
         ])
 
