@@ -24,8 +24,8 @@ enum NoteBodyInput {
     {
         var preamble: [Substring] = []
         var sections: [(heading: String, lines: [Substring])] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = line.hasSuffix("\r") ? line.dropLast() : line
+        // A "\r\n" is one Character (a newline), so Windows line ends split too.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if let heading = heading(of: line) {
                 sections.append((heading, []))
             } else if sections.isEmpty {
