@@ -166,9 +166,12 @@ struct DemoNotesSeeder: Sendable {
         }
         var lines = [
             fresh ? "demo: notes seeded." : "demo: notes demo data is already seeded.",
-            "  notes by Björn Ek for Ida Nilsson (\(record.clientId)):",
+            "  signed notes by Björn Ek for Ida Nilsson (\(record.clientId)):",
         ]
-        lines += record.notes.map { "    \($0[0]) note (signed)  \($0[1])" }
+        let width = record.notes.map { $0[0].count }.max() ?? 0
+        lines += record.notes.map {
+            "    " + "\($0[0]) note".padding(toLength: width + 7, withPad: " ", startingAt: 0) + $0[1]
+        }
         lines.append("  try: tillit notes list --client \(record.clientId)   (as bjorn)")
         return lines.joined(separator: "\n")
     }

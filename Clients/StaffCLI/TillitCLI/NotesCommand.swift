@@ -23,8 +23,8 @@ struct NotesCommand: AsyncParsableCommand {
               tillit notes write --client <id> --template soap --file session.md --sign
               tillit notes list --client <id>
               tillit notes show <note id>
-              tillit notes export --format json --output record.json          # as the client
-              tillit notes access-log --client <id>                           # as an admin
+              tillit notes export --format json --output record.json   # a client
+              tillit notes access-log --client <id>                    # an admin
             """,
         subcommands: [
             NotesWriteCommand.self, NotesEditCommand.self, NotesSignCommand.self, NotesAddendumCommand.self,

@@ -131,7 +131,7 @@ struct NotesEmergencyCommand: AsyncParsableCommand, AuthenticatedCommand {
             the read as an emergency. Process notes and drafts are never readable this way.
 
             Example:
-              tillit notes emergency 3f9a… --reason "client missing; police asked for the risk assessment"
+              tillit notes emergency 3f9a… --reason "client missing; police asked"
             """)
 
     @Argument(help: "The note id.") var noteID: String

@@ -12,7 +12,7 @@ struct NotesCommentCommand: AsyncParsableCommand, AuthenticatedCommand {
             10,000 bytes).
 
             Example:
-              tillit notes comment 3f9a… --text "I remember it differently: it was in March."
+              tillit notes comment 3f9a… --text "It was in March, not May."
             """)
 
     @Argument(help: "The shared note's id.") var noteID: String
@@ -47,8 +47,8 @@ struct NotesExportCommand: AsyncParsableCommand, AuthenticatedCommand {
             --output, a summary line (one JSON document with --json) goes to standard output.
 
             Examples:
-              tillit notes export --format json --output my-record.json        # as the client
-              tillit notes export --client 9e0b… --reason "request of the client by letter" > record.txt
+              tillit notes export --format json --output my-record.json     # a client
+              tillit notes export --client 9e0b… --reason "asked by letter" > r.txt
             """)
 
     /// How the record is written.
@@ -58,7 +58,8 @@ struct NotesExportCommand: AsyncParsableCommand, AuthenticatedCommand {
 
     @Option(help: "The client's account id (an admin; a client: their own).") var client: String?
     @Option(help: "Why an admin exports (10–1,000 characters).") var reason: String?
-    @Option(help: "text or json.") var format: Format?
+    @Option(help: "How the record is written (default: text, or json with --json alone).")
+    var format: Format?
     @Option(
         name: .customLong("output"), help: "Write the record to this new file instead of standard output.")
     var outputFile: String?
@@ -122,7 +123,7 @@ struct NotesAccessLogCommand: AsyncParsableCommand, AuthenticatedCommand {
             its outcome (success, denied, failure); emergency reads are flagged.
 
             Examples:
-              tillit notes access-log                          # as a client: your own record
+              tillit notes access-log                     # a client: your own record
               tillit notes access-log --client 9e0b… --limit 20 --json
             """)
 

@@ -16,7 +16,7 @@ struct NotesWriteCommand: AsyncParsableCommand, AuthenticatedCommand {
 
             Examples:
               tillit notes write --client 9e0b… --template soap --file session.md --sign
-              tillit notes write --client 9e0b… --kind shared                  # in $EDITOR
+              tillit notes write --client 9e0b… --kind shared           # in $EDITOR
               tillit notes write --client 9e0b… --kind process --file - < thoughts.txt
             """)
 
