@@ -314,6 +314,8 @@ let package = Package(
                 "TillitIdentityServer",
                 // `tillit-booking` built for the booking commands' and the stack's tests.
                 "TillitBookingServer",
+                // `tillit-notes` built for the notes commands' and the stack's tests.
+                "TillitNotesServer",
                 // Built so the tests can run `tillit-bench serve` as a stand-in service.
                 "TillitBench",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

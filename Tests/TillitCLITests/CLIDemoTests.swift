@@ -3,17 +3,18 @@ import Testing
 import TillitCLI
 import TillitTesting
 
-/// `tillit stack up --demo` with the real `tillit-identity` and `tillit-booking` (both on ports
-/// they pick, port 0): seeds Identity's and then Booking's demo data once, prints how to log in,
-/// and on a second start only prints the hints again; a demo practitioner who logs in as the
-/// hints say finds the booking demo data.
+/// `tillit stack up --demo` with the real `tillit-identity`, `tillit-booking` and `tillit-notes`
+/// (all on ports they pick, port 0): seeds Identity's, then Booking's, then Notes' demo data
+/// once, prints how to log in, and on a second start only prints the hints again; a demo
+/// practitioner who logs in as the hints say (two-factor enrolment first, even though the seeder
+/// wrote notes as him) finds the booking demo data and his demo notes.
 @Suite(.timeLimit(.minutes(6))) struct CLIDemoTests {
     /// Starts `tillit stack up --demo` on the data in `folder` and waits for every marker.
     private func stackUp(folder: URL, until markers: [String]) async throws -> StackUpProcess {
         let stack = try StackUpProcess([
             "--demo", "--bin-dir", try StackUpProcess.binaries(in: folder).path, "--data-dir",
             folder.appendingPathComponent("data").path, "--identity-addr", "127.0.0.1:0", "--booking-addr",
-            "127.0.0.1:0",
+            "127.0.0.1:0", "--notes-addr", "127.0.0.1:0",
         ])
         for marker in markers {
             guard await stack.waitFor(marker, timeout: .seconds(150)) else {
@@ -29,11 +30,13 @@ import TillitTesting
     private func demoUser(_ folder: URL, _ stack: StackUpProcess) throws -> CLIUser {
         let identity = try #require(stack.serving("identity"), "\(stack.output)")
         let booking = try #require(stack.serving("booking"), "\(stack.output)")
+        let notes = try #require(stack.serving("notes"), "\(stack.output)")
         return CLIUser(
             configDirectory: folder.appendingPathComponent("config-bjorn"),
             identityAddress: identity.address.description,
             environment: [
                 "TILLIT_BOOKING_ADDR": booking.address.description,
+                "TILLIT_NOTES_ADDR": notes.address.description,
                 "TILLIT_TLS_CA": folder.appendingPathComponent("data/tls/ca.pem").path,
             ])
     }
@@ -44,7 +47,10 @@ import TillitTesting
         defer { try? FileManager.default.removeItem(at: folder) }
 
         let first = try await stackUp(
-            folder: folder, until: ["all staff enrol two-factor at first login", "demo: booking seeded."])
+            folder: folder,
+            until: [
+                "all staff enrol two-factor at first login", "demo: booking seeded.", "demo: notes seeded.",
+            ])
         let text = first.output
         #expect(text.contains("demo: seeded Demo Practice"), "\(text)")
         #expect(text.contains("admin@demo.tillit.test") && text.contains(DemoSeederPassword.value))
@@ -52,6 +58,10 @@ import TillitTesting
         #expect(text.contains("appointments booked: 3"), "\(text)")
         let line = try #require(text.split(separator: "\n").first { $0.contains("organisation id:") })
         let org = String(line.split(separator: " ").last!)
+        let hint = try #require(
+            text.split(separator: "\n").first { $0.contains("try: tillit notes list --client ") }, "\(text)")
+        let words = hint.split(separator: " ").map(String.init)
+        let ida = try #require(words.firstIndex(of: "--client").map { words[$0 + 1] }, "\(hint)")
 
         // Björn logs in as the hints say (two-factor enrolment first) and finds the demo data.
         let bjorn = try demoUser(folder, first)
@@ -85,18 +95,36 @@ import TillitTesting
         ])
         #expect(window.status == 0 && window.stdout.hasPrefix("outside"), "\(window)")
         #expect(window.stdout.contains("112") && window.stdout.contains("90101"), "\(window)")
+        // His demo notes for Ida: a signed SOAP session note and a signed shared note.
+        let notes = try await bjorn.run(["notes", "list", "--client", ida, "--json"])
+        #expect(notes.status == 0, "\(notes)")
+        let listed = notes.jsonArray ?? []
+        #expect(Set(listed.compactMap { $0["kind"] as? String }) == ["session", "shared"], "\(notes)")
+        #expect(
+            listed.allSatisfy { $0["status"] as? String == "signed" && $0["authorId"] as? String == bjornID })
+        let session = try #require(listed.first { $0["kind"] as? String == "session" }?["id"] as? String)
+        let shown = try await bjorn.run(["notes", "show", session])
+        #expect(shown.status == 0 && shown.stdout.contains("## subjective"), "\(shown)")
+        #expect(shown.stdout.contains("Björn Ek") && shown.stdout.contains("Ida Nilsson"), "\(shown)")
         #expect(try await first.stop() == 0, "\(first.output)")
 
         // A second start: nothing is seeded again (Identity's or Booking's).
         let second = try await stackUp(
-            folder: folder, until: ["demo: booking demo data is already seeded.", "booking     SERVING"])
+            folder: folder,
+            until: [
+                "demo: booking demo data is already seeded.", "demo: notes demo data is already seeded.",
+                "booking     SERVING", "notes       SERVING",
+            ])
         #expect(second.output.contains("already seeded") && second.output.contains(org), "\(second.output)")
         #expect(!second.output.contains("demo: seeded") && !second.output.contains("demo: booking seeded."))
+        #expect(!second.output.contains("demo: notes seeded."), "\(second.output)")
         let again = try demoUser(folder, second)
         let after = try await again.run(["booking", "appointments", "list", "--practitioner", "me", "--json"])
         #expect(after.status == 0 && after.jsonArray?.count == appointments.count, "\(after)")
         let typesAfter = try await again.run(["booking", "session-types", "list", "--json"])
         #expect(typesAfter.jsonArray?.count == 4, "\(typesAfter)")
+        let notesAfter = try await again.run(["notes", "list", "--client", ida, "--json"])
+        #expect(notesAfter.status == 0 && notesAfter.jsonArray?.count == 2, "\(notesAfter)")
         #expect(try await second.stop() == 0, "\(second.output)")
     }
 }

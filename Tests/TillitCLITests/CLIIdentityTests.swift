@@ -309,6 +309,11 @@ import TillitTesting
             ["booking", "agreements", "list"], ["booking", "waitlist"], ["booking", "waitlist", "join"],
             ["booking", "waitlist", "leave"], ["booking", "waitlist", "accept"],
             ["booking", "waitlist", "list"],
+            ["notes"], ["notes", "write"], ["notes", "edit"], ["notes", "sign"], ["notes", "addendum"],
+            ["notes", "list"], ["notes", "drafts"], ["notes", "show"], ["notes", "comment"],
+            ["notes", "export"],
+            ["notes", "access-log"], ["notes", "verify-audit"], ["notes", "rewrap"], ["notes", "queue"],
+            ["notes", "cosign"], ["notes", "return"], ["notes", "emergency"],
         ]
         for command in commands {
             let result = try await runTillit(command + ["--help"])

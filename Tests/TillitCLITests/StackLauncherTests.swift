@@ -9,7 +9,7 @@ import TillitTesting
 
 /// The stack launcher with real child processes (`tillit-bench serve` answers Health and writes
 /// its ready file) on ports they bind themselves.
-@Suite(.timeLimit(.minutes(3))) struct StackLauncherTests {
+@Suite(.timeLimit(.minutes(4))) struct StackLauncherTests {
     /// The environment of a test's children: a crash ends them at once (no backtracer).
     static var childEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
@@ -255,27 +255,31 @@ import TillitTesting
         #expect(Self.started(events).allSatisfy { !isAlive($0) })
     }
 
-    /// `tillit stack up` with the real `tillit-identity` and `tillit-booking`, both told port 0:
-    /// Booking starts after Identity is SERVING, with the address Identity reported, and is
-    /// SERVING (and not degraded: it reaches Identity) at the address it reported; `tillit
-    /// health` says so for both; SIGTERM stops both.
-    @Test func stackUpStartsBookingAfterIdentityWithIdentitysReportedAddress() async throws {
+    /// `tillit stack up` with the real `tillit-identity`, `tillit-booking` and `tillit-notes`,
+    /// all told port 0: Booking starts after Identity is SERVING, with the address Identity
+    /// reported, Notes after both, with both reported addresses; each is SERVING (and not
+    /// degraded: it reaches Identity) at the address it reported; `tillit health` says so for
+    /// each; SIGTERM stops them all.
+    @Test func stackUpStartsBookingAfterIdentityAndNotesAfterBothWithTheirReportedAddresses() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tillit-stack-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
         let bin = try StackUpProcess.binaries(in: folder)
         let data = folder.appendingPathComponent("data")
         let stack = try StackUpProcess([
             "--bin-dir", bin.path, "--data-dir", data.path, "--identity-addr", "127.0.0.1:0",
-            "--booking-addr",
-            "127.0.0.1:0",
+            "--booking-addr", "127.0.0.1:0", "--notes-addr", "127.0.0.1:0",
         ])
         #expect(await stack.waitFor("booking     SERVING"), "\(stack.output)")
+        #expect(await stack.waitFor("notes       SERVING"), "\(stack.output)")
         let identity = try #require(stack.serving("identity"), "\(stack.output)")
         let booking = try #require(stack.serving("booking"), "\(stack.output)")
+        let notes = try #require(stack.serving("notes"), "\(stack.output)")
         defer {
-            for pid in [identity.pid, booking.pid] where isAlive(pid) { kill(pid, SIGKILL) }
+            for pid in [identity.pid, booking.pid, notes.pid] where isAlive(pid) { kill(pid, SIGKILL) }
         }
-        #expect(identity.address.port != 0 && booking.address.port != 0, "\(stack.output)")
+        #expect(
+            identity.address.port != 0 && booking.address.port != 0 && notes.address.port != 0,
+            "\(stack.output)")
         let identityServing = try #require(stack.firstLine("identity", "SERVING"))
         let bookingStarting = try #require(stack.firstLine("booking", "STARTING"))
         #expect(identityServing < bookingStarting, "\(stack.output)")
@@ -287,29 +291,53 @@ import TillitTesting
         let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         let given = variables.first { $0.hasPrefix("TILLIT_IDENTITY_ADDR=") }
         #expect(given == "TILLIT_IDENTITY_ADDR=\(identity.address)")
+        // Notes starts once both are SERVING, and is given both bound addresses.
+        let notesStarting = try #require(stack.firstLine("notes", "STARTING"))
+        let bookingServing = try #require(stack.firstLine("booking", "SERVING"))
+        #expect(identityServing < notesStarting && bookingServing < notesStarting, "\(stack.output)")
+        #expect(stack.firstLine("notes", "WAITING") != nil, "\(stack.output)")
+        #expect(stack.output.contains("for identity, booking to be SERVING"), "\(stack.output)")
+        let notesEnviron = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(notes.pid)/environ"))
+        let notesVariables = Set(notesEnviron.split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
+        #expect(notesVariables.contains("TILLIT_IDENTITY_ADDR=\(identity.address)"), "\(notesVariables)")
+        #expect(notesVariables.contains("TILLIT_BOOKING_ADDR=\(booking.address)"), "\(notesVariables)")
 
         let tls = ["TILLIT_TLS_CA": data.appendingPathComponent("tls/ca.pem").path]
-        for (service, address) in [("identity", identity.address), ("booking", booking.address)] {
+        for (service, address) in [
+            ("identity", identity.address), ("booking", booking.address), ("notes", notes.address),
+        ] {
             let health = try await runTillit(
                 ["health", service, "--\(service)-addr", address.description, "--json", "--timeout", "10"],
                 environment: tls)
             #expect(health.status == 0, "\(health.output)")
             #expect(health.output.contains("\"status\":\"SERVING\""), "\(health.output)")
         }
-        // Booking's list of ended sessions is fresh: it polls Identity at the right address.
+        // Booking's and Notes' lists of ended sessions are fresh: they poll Identity at the right
+        // address.
+        for (service, address) in [("booking", booking.address), ("notes", notes.address)] {
+            #expect(
+                await eventually(timeout: .seconds(30), interval: .milliseconds(500)) {
+                    let health = try? await runTillit(
+                        [
+                            "health", service, "--\(service)-addr", address.description, "--json",
+                            "--timeout", "10",
+                        ],
+                        environment: tls)
+                    return health?.status == 0 && health?.output.contains("degraded") == false
+                }, "\(service)")
+        }
+        // `tillit health` (all) probes Notes too, at its address.
+        let all = try await runTillit(
+            [
+                "health", "--identity-addr", identity.address.description, "--booking-addr",
+                booking.address.description, "--notes-addr", notes.address.description, "--timeout", "10",
+            ], environment: tls)
+        let notesRow = all.output.split(separator: "\n").first { $0.hasPrefix("notes ") }
         #expect(
-            await eventually(timeout: .seconds(30), interval: .milliseconds(500)) {
-                let health = try? await runTillit(
-                    [
-                        "health", "booking", "--booking-addr", booking.address.description, "--json",
-                        "--timeout", "10",
-                    ],
-                    environment: tls)
-                return health?.status == 0 && health?.output.contains("degraded") == false
-            })
+            notesRow?.contains("\(notes.address)") == true && notesRow?.contains("SERVING") == true, "\(all)")
 
         #expect(try await stack.stop() == 0, "\(stack.output)")
-        #expect(!isAlive(identity.pid) && !isAlive(booking.pid))
+        #expect(!isAlive(identity.pid) && !isAlive(booking.pid) && !isAlive(notes.pid))
         #expect(stack.output.contains("All services stopped."), "\(stack.output)")
     }
 }

@@ -13,7 +13,9 @@ import TillitServiceKit
 /// setup admin (`DemoBookingSeeder`: session types, the practitioners' weekly availability at
 /// the demo locations, a few appointments), once: `demo.json` remembers that too, and a run
 /// that finds Identity seeded but not Booking (Booking was down, or added later) signs the
-/// setup admin in again with its TOTP secret and seeds Booking then.
+/// setup admin in again with its TOTP secret and seeds Booking then. When the stack also runs
+/// Notes, Notes' demo data follows in the same way (`DemoNotesSeeder`: a few notes by a demo
+/// practitioner for the client he has a demo appointment with).
 struct DemoSeeder: Sendable {
     /// The password of every demo account.
     static let password = "tillit-demo-password"
@@ -32,13 +34,16 @@ struct DemoSeeder: Sendable {
         var setupTotpLastStep: Int64?
         /// What Booking's demo data is; absent until it was seeded.
         var booking: DemoBookingSeeder.Record?
+        /// What Notes' demo data is; absent until it was seeded.
+        var notes: DemoNotesSeeder.Record?
     }
 
-    /// Booking in the stack: how it is reached, and where it is once it is SERVING.
-    struct BookingTarget: Sendable {
-        /// TLS trusting the stack's CA, expecting Booking's name.
+    /// A service in the stack after Identity (Booking, Notes): how it is reached, and where it
+    /// is once it is SERVING.
+    struct ServiceTarget: Sendable {
+        /// TLS trusting the stack's CA, expecting the service's name.
         let security: TransportSecurity
-        /// Booking's reported address, nil until it is SERVING.
+        /// The service's reported address, nil until it is SERVING.
         let address: @Sendable () -> ServiceAddress?
     }
 
@@ -49,7 +54,9 @@ struct DemoSeeder: Sendable {
     /// How Identity is reached (TLS trusting the stack's CA).
     let security: TransportSecurity
     /// Booking, when the stack runs it (nil: Identity's demo data only).
-    var booking: BookingTarget?
+    var booking: ServiceTarget?
+    /// Notes, when the stack runs it and Booking (nil: no demo notes).
+    var notes: ServiceTarget?
     /// Prints a line.
     let say: @Sendable (String) -> Void
 
@@ -88,35 +95,51 @@ struct DemoSeeder: Sendable {
         guard let booking else { return }
         if let seeded = record.booking {
             say(DemoBookingSeeder.hints(seeded, organization: record.organizationId, fresh: false))
+        } else {
+            guard let seeded = await seedBooking(booking, record: record, token: token, until: end) else {
+                return
+            }
+            (record, token) = seeded
+        }
+        guard let notes else { return }
+        if let seeded = record.notes {
+            say(DemoNotesSeeder.hints(seeded, fresh: false))
             return
         }
-        await seedBooking(booking, record: record, token: token, until: end)
+        await seedNotes(notes, record: record, token: token, until: end)
     }
 
-    /// Waits for Booking to be SERVING, signs the setup admin in unless `token` is still that
-    /// session's, seeds Booking and remembers it in `demo.json`.
-    private func seedBooking(
-        _ booking: BookingTarget, record: Record, token: String?, until end: ContinuousClock.Instant
-    )
-        async
+    /// Waits until `target` (`name`) is SERVING and returns where; nil when `end` passes first
+    /// (said) or the seeder is cancelled.
+    private func serving(_ target: ServiceTarget, _ name: String, until end: ContinuousClock.Instant) async
+        -> ServiceAddress?
     {
-        var record = record
-        var address: ServiceAddress?
         while true {
-            if let reported = booking.address(),
-                await HealthProbe.check(reported, timeout: .seconds(2), security: booking.security)
+            if let reported = target.address(),
+                await HealthProbe.check(reported, timeout: .seconds(2), security: target.security)
                     == .serving
             {
-                address = reported
-                break
+                return reported
             }
             guard ContinuousClock.now < end, !Task.isCancelled else {
-                if !Task.isCancelled { say("demo: booking did not become SERVING; no booking demo data") }
-                return
+                if !Task.isCancelled { say("demo: \(name) did not become SERVING; no \(name) demo data") }
+                return nil
             }
             try? await Task.sleep(for: .milliseconds(200))
         }
-        guard let address else { return }
+    }
+
+    /// Waits for Booking to be SERVING, signs the setup admin in unless `token` is still that
+    /// session's, seeds Booking and remembers it in `demo.json`. Returns the record and the
+    /// setup admin's token (nil when it has none), or nil when Booking was not seeded.
+    private func seedBooking(
+        _ booking: ServiceTarget, record: Record, token: String?, until end: ContinuousClock.Instant
+    )
+        async -> (Record, String?)?
+    {
+        var record = record
+        var token = token
+        guard let address = await serving(booking, "booking", until: end) else { return nil }
         say("demo: seeding booking (session types, weekly availability, appointments)…")
         let identityRPC = RPCClient(
             host: self.address.host, port: self.address.port,
@@ -135,29 +158,82 @@ struct DemoSeeder: Sendable {
                     identity: identity, booking: Tillit_Booking_V1_Booking.Client(bookingRPC),
                     options: Self.bearer(token))
             }
-            let seeded: DemoBookingSeeder.Record
-            if let token {
-                do {
-                    seeded = try await seeder(token).seed()
-                } catch let error as RPCError where error.code == .unauthenticated {
-                    // The token of the Identity seeding expired while Booking came up.
-                    let fresh = try await signInSetup(identity, record: &record)
-                    try save(record)
-                    seeded = try await seeder(fresh).seed()
-                }
-            } else {
-                let fresh = try await signInSetup(identity, record: &record)
-                try save(record)
-                seeded = try await seeder(fresh).seed()
+            let seeded = try await asSetup(identity, record: &record, token: &token) {
+                try await seeder($0).seed()
             }
             record.booking = seeded
             try save(record)
             say(DemoBookingSeeder.hints(seeded, organization: record.organizationId, fresh: true))
+            return (record, token)
         } catch let error as RPCError {
             say("demo: seeding booking failed: \(error.code): \(error.message)")
         } catch {
             say("demo: seeding booking failed: \(error)")
         }
+        return nil
+    }
+
+    /// Waits for Notes to be SERVING, then has `DemoNotesSeeder` write the demo notes (signing
+    /// the setup admin in unless `token` is still that session's) and remembers them in
+    /// `demo.json`.
+    private func seedNotes(
+        _ notes: ServiceTarget, record: Record, token: String?, until end: ContinuousClock.Instant
+    )
+        async
+    {
+        var record = record
+        var token = token
+        guard let address = await serving(notes, "notes", until: end) else { return }
+        say("demo: seeding notes (a session note and a shared note by Björn for Ida)…")
+        let identityRPC = RPCClient(
+            host: self.address.host, port: self.address.port,
+            configuration: RPCClientConfiguration(transportSecurity: security))
+        let notesRPC = RPCClient(
+            host: address.host, port: address.port,
+            configuration: RPCClientConfiguration(transportSecurity: notes.security))
+        defer {
+            identityRPC.close()
+            notesRPC.close()
+        }
+        do {
+            let identity = Tillit_Identity_V1_Identity.Client(identityRPC)
+            let organization = record.organizationId
+            let password = record.password
+            let seeded = try await asSetup(identity, record: &record, token: &token) { token in
+                try await DemoNotesSeeder(
+                    identity: identity, notes: Tillit_Notes_V1_Notes.Client(notesRPC),
+                    options: Self.bearer(token),
+                    organization: organization, password: password
+                ).seed()
+            }
+            say(DemoNotesSeeder.hints(seeded, fresh: true))
+            guard let seeded else { return }
+            record.notes = seeded
+            try save(record)
+        } catch let error as RPCError {
+            say("demo: seeding notes failed: \(error.code): \(error.message)")
+        } catch {
+            say("demo: seeding notes failed: \(error)")
+        }
+    }
+
+    /// Runs `body` with the setup admin's token: `token` if it still works, else a fresh
+    /// sign-in (recorded in `record`, saved, and passed back in `token`).
+    private func asSetup<T>(
+        _ identity: Tillit_Identity_V1_Identity.Client, record: inout Record, token: inout String?,
+        _ body: (String) async throws -> T
+    ) async throws -> T {
+        if let current = token {
+            do {
+                return try await body(current)
+            } catch let error as RPCError where error.code == .unauthenticated {
+                // The token of an earlier step expired while this service came up.
+            }
+        }
+        let fresh = try await signInSetup(identity, record: &record)
+        try save(record)
+        token = fresh
+        return try await body(fresh)
     }
 
     /// Signs the setup admin in with its password and a TOTP code of a step after the last one

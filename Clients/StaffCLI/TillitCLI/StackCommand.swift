@@ -32,17 +32,21 @@ struct StackUpCommand: AsyncParsableCommand {
 
             Booking (and every service but Identity) starts once Identity is SERVING, with the \
             address Identity reported in TILLIT_IDENTITY_ADDR, and is restarted if Identity comes \
-            back at another address.
+            back at another address. Notes also waits for Booking (TILLIT_BOOKING_ADDR), which it \
+            asks about care relationships.
 
             With --demo, once Identity is SERVING and its database is empty, a demo practice is \
             created through the API and the way to log in is printed (again on later runs); once \
             Booking is SERVING too, its demo data (session types, the practitioners' weekly \
-            availability, a few appointments) is created through Booking's API, also once.
+            availability, a few appointments) is created through Booking's API, also once; then, \
+            once Notes is SERVING, a few demo notes (Björn's signed session note and a shared note \
+            for his client Ida), also once.
 
             Examples:
               tillit stack up --data-dir ./.tillit-data
               tillit stack up --demo
-              tillit stack up --identity-addr 127.0.0.1:0 --booking-addr 127.0.0.1:0   # any free ports
+              tillit stack up --identity-addr 127.0.0.1:0 --booking-addr 127.0.0.1:0 \\
+                --notes-addr 127.0.0.1:0                                              # any free ports
             """)
 
     @Option(help: "The folder for databases, keys and logs.")
@@ -88,22 +92,27 @@ struct StackUpCommand: AsyncParsableCommand {
             let path = binaries.appendingPathComponent("tillit-\(name.rawValue)").path
             return FileManager.default.isExecutableFile(atPath: path) ? path : nil
         }
-        // Every other service checks tokens with Identity's keys and asks it about accounts: it
-        // starts once Identity is SERVING, with the address Identity reported (its port may be 0).
-        let identityDependency =
-            executable(.identity) == nil
-            ? []
-            : [
-                StackDependency(
-                    service: ServiceName.identity.rawValue,
-                    environmentVariable: ServiceName.identity.addressVariable)
-            ]
+        // A dependency of the stack (when it is built): the dependent starts once it is SERVING,
+        // with the address it reported (its port may be 0).
+        func dependency(_ name: ServiceName) -> [StackDependency] {
+            executable(name) == nil
+                ? [] : [StackDependency(service: name.rawValue, environmentVariable: name.addressVariable)]
+        }
+        // Every other service checks tokens with Identity's keys and asks it about accounts;
+        // Notes also asks Booking about care relationships.
+        func dependencies(of name: ServiceName) -> [StackDependency] {
+            switch name {
+            case .identity: []
+            case .notes: dependency(.identity) + dependency(.booking)
+            default: dependency(.identity)
+            }
+        }
         let specs = try ServiceName.allCases.compactMap { name throws -> StackServiceSpec? in
             guard let path = executable(name) else { return nil }
             return StackServiceSpec(
                 name: name.rawValue, executable: path, environment: environment,
                 address: resolved[name]!, transportSecurity: try security(name),
-                dependencies: name == .identity ? [] : identityDependency)
+                dependencies: dependencies(of: name))
         }
         guard !specs.isEmpty else {
             Terminal.say(
@@ -114,20 +123,23 @@ struct StackUpCommand: AsyncParsableCommand {
         Terminal.say(
             "Starting \(specs.map(\.name).joined(separator: ", ")); data in \(dataDirectory.path). Ctrl-C stops."
         )
-        // The demo seeder talks to Identity and Booking at the addresses they reported (their
-        // ports may be 0 here).
+        // The demo seeder talks to Identity, Booking and Notes at the addresses they reported
+        // (their ports may be 0 here).
         let runsBooking = specs.contains { $0.name == ServiceName.booking.rawValue }
+        let runsNotes = runsBooking && specs.contains { $0.name == ServiceName.notes.rawValue }
         let seeding =
             demo
             ? DemoSeeding(
                 dataDirectory: dataDirectory, security: try security(.identity),
-                bookingSecurity: runsBooking ? try security(.booking) : nil) : nil
+                bookingSecurity: runsBooking ? try security(.booking) : nil,
+                notesSecurity: runsNotes ? try security(.notes) : nil) : nil
         let launcher = StackLauncher(services: specs, logDirectory: logDirectory) { event in
             Terminal.say(Self.describe(event))
             if let seeding, case .serving(let service, _, let address) = event {
                 switch service {
                 case ServiceName.identity.rawValue: seeding.start(identity: address)
                 case ServiceName.booking.rawValue: seeding.booking(at: address)
+                case ServiceName.notes.rawValue: seeding.notes(at: address)
                 default: break
                 }
             }
