@@ -487,28 +487,20 @@ import TillitTesting
         #expect(returned.status == 0, "\(returned)")
         #expect(
             returned.stdout
-                == "Returned session note to Pelle Praktikant as a draft (version 2): \(noteID)\n",
+                == "Returned session note to Pelle Praktikant as a draft (version 1): \(noteID)\n",
             "\(returned)")
         // The author reads the returned draft and the supervisor's comment.
-        await withKnownIssue(
-            """
-            Notes: ReturnNote raises the version without sealing the body again under the new \
-            version, so the returned draft no longer decrypts (DATA_LOSS)
-            """
-        ) {
-            let seen = try await trainee.run(["notes", "show", noteID])
-            #expect(seen.status == 0, "\(seen)")
-            #expect(seen.stdout.contains("Return comment: Add the plan."), "\(seen)")
-            #expect(seen.stdout.contains("Status:") && seen.stdout.contains("draft"), "\(seen)")
-        }
+        // (A return keeps the body and its version; the next edit makes version 2.)
+        let seen = try await trainee.run(["notes", "show", noteID])
+        #expect(seen.status == 0, "\(seen)")
+        #expect(seen.stdout.contains("Return comment: Add the plan."), "\(seen)")
+        #expect(seen.stdout.contains("Status:") && seen.stdout.contains("draft"), "\(seen)")
         let second = try Self.file(
             practice.files, "second.md", "We talked about sleep.\n## Plan\nA sleep diary.\n")
-        // With --template and --file the edit does not read the draft first (see above).
-        let edited = try await trainee.run([
-            "notes", "edit", noteID, "--version", "2", "--file", second, "--template", "free",
-        ])
-        #expect(edited.status == 0 && edited.stdout.hasSuffix("version 3\n"), "\(edited)")
-        let resigned = try await trainee.run(["notes", "sign", noteID, "--version", "3", "--json"])
+        // The edit reads the draft's template from Notes.
+        let edited = try await trainee.run(["notes", "edit", noteID, "--version", "1", "--file", second])
+        #expect(edited.status == 0 && edited.stdout.hasSuffix("version 2\n"), "\(edited)")
+        let resigned = try await trainee.run(["notes", "sign", noteID, "--version", "2", "--json"])
         #expect(resigned.value("status") as? String == "awaiting-cosignature", "\(resigned)")
 
         let notTheirs = try await trainee.run(["notes", "cosign", noteID])
