@@ -137,7 +137,7 @@ extension BookingHandler {
         let records = try await store.agreements(
             client: caller.isClient ? caller.id : nil,
             practitioner: !caller.isClient && !Self.runsCalendars(caller) ? caller.id : nil, status: status,
-            before: try Self.timeKey(page), limit: page.size + 1, for: caller)
+            before: try page.timeKey(), limit: page.size + 1, for: caller)
         let (kept, next) = page.split(records) { "\($0.proposedAt)/\($0.id)" }
         return .with {
             $0.agreements = kept.map(\.proto)

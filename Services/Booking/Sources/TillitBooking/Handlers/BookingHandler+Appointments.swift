@@ -154,7 +154,7 @@ extension BookingHandler {
             ? try request.during.validMillis(field: "during", maximumDays: 366)
             : nowMillis..<(nowMillis + 62 * 86_400_000)
         let page = try Page(request.page)
-        let after = try Self.timeKey(page)
+        let after = try page.timeKey()
         let filter = AppointmentFilter(
             practitioner: practitioner, client: client, during: during,
             status: try BookingWire.status(request.status, field: "status"), after: after,

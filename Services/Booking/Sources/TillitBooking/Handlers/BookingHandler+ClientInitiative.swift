@@ -32,7 +32,7 @@ extension BookingHandler {
         let records = try await store.intakeRequests(
             status: status, clientID: caller.isClient ? caller.id : nil,
             practitionerOrAnyone: !caller.isClient && !Self.runsCalendars(caller) ? caller.id : nil,
-            before: try Self.timeKey(page), limit: page.size + 1, for: caller)
+            before: try page.timeKey(), limit: page.size + 1, for: caller)
         let (kept, next) = page.split(records) { "\($0.createdAt)/\($0.id)" }
         return .with {
             $0.intakes = kept.map(\.proto)
@@ -123,7 +123,7 @@ extension BookingHandler {
         let caller = try Caller.current(context)
         let page = try Page(request.page)
         let records = try await store.dueCheckIns(
-            after: try Self.timeKey(page), limit: page.size + 1, for: caller)
+            after: try page.timeKey(), limit: page.size + 1, for: caller)
         let (kept, next) = page.split(records) { "\($0.dueAt)/\($0.id)" }
         return .with {
             $0.checkIns = kept.map(\.proto)
@@ -187,7 +187,7 @@ extension BookingHandler {
         }
         let page = try Page(request.page)
         let records = try await store.feedback(
-            practitioner: practitioner, client: client, before: try Self.timeKey(page), limit: page.size + 1,
+            practitioner: practitioner, client: client, before: try page.timeKey(), limit: page.size + 1,
             for: caller)
         let (kept, next) = page.split(records) { "\($0.submittedAt)/\($0.id)" }
         return .with {

@@ -75,7 +75,7 @@ extension BookingHandler {
             }
         let page = try Page(request.page)
         let records = try await store.waitlist(
-            client: caller.isClient ? caller.id : nil, status: status, after: try Self.timeKey(page),
+            client: caller.isClient ? caller.id : nil, status: status, after: try page.timeKey(),
             limit: page.size + 1, for: caller)
         let (kept, next) = page.split(records) { "\($0.joinedAt)/\($0.id)" }
         return .with {

@@ -28,16 +28,6 @@ struct BookingHandler: Tillit_Booking_V1_BookingService {
         id.value.isEmpty ? nil : try Validation.id(id.value, field: field)
     }
 
-    /// A `(millis, id)` page key from its token text `<millis>/<id>`.
-    static func timeKey(_ page: Page) throws -> (Int64, String)? {
-        guard let after = page.after else { return nil }
-        let parts = after.split(separator: "/")
-        guard parts.count == 2, let millis = Int64(parts[0]), parts[1].count == 36 else {
-            throw ServiceError.invalid("page.page_token", "is not a token this service issued")
-        }
-        return (millis, String(parts[1]))
-    }
-
     /// Whether the caller runs every calendar (admin, scheduler).
     static func runsCalendars(_ caller: Caller) -> Bool {
         caller.isStaff(anyOf: [.admin, .scheduler])

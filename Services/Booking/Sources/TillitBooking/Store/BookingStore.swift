@@ -8,7 +8,7 @@ import TillitStorage
 /// transaction with all its SQL and its audit event, taking and returning domain values
 /// (records, never protos). Every method takes the organisation from the caller and returns
 /// nothing of another organisation.
-struct BookingStore: AuditReading {
+struct BookingStore: AuditChainStore {
     /// The database.
     let database: BookingDatabase
     /// The organisation audit chains.
@@ -17,6 +17,9 @@ struct BookingStore: AuditReading {
     let now: @Sendable () -> Date
     /// How long a freed slot stays offered to a waitlist entry.
     var waitlistOfferMillis: Int64 = 2 * 3_600_000
+
+    /// The database of the audit chain (`AuditChainStore`).
+    var auditDatabase: ServiceDatabase { database.database }
 
     /// Now, in milliseconds since the epoch.
     var nowMillis: Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }

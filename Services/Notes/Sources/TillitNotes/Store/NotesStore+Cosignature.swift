@@ -7,7 +7,7 @@ extension NotesStore {
     /// A page of the notes awaiting the caller's co-signature, oldest signature first; recorded
     /// as one list event.
     func awaitingCosignature(page: Page, for caller: Caller) async throws -> [NoteRecord] {
-        let after = try Self.timeKey(page)
+        let after = try page.timeKey()
         return try await write { db in
             let rows = try db.cachedRows(
                 sql: """

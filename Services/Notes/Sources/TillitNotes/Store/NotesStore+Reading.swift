@@ -31,7 +31,9 @@ extension NotesStore {
     /// PERMISSION_DENIED; hidden → NOT_FOUND; a colleague → nothing recorded yet, the record
     /// returned for the handler to ask Booking and Identity (then `read(_:basis:…)`). One
     /// transaction for every reader whose right follows from the note itself.
-    func readDeciding(_ id: String, for caller: Caller) async throws -> (reading: NoteReading?, record: NoteRecord) {
+    func readDeciding(_ id: String, for caller: Caller) async throws -> (
+        reading: NoteReading?, record: NoteRecord
+    ) {
         try await write { db in
             let record = try note(db, id, organization: caller.organization)
             switch NoteAccess.decide(record, caller: caller) {
@@ -87,7 +89,7 @@ extension NotesStore {
         ofClient client: String, range: Range<Int64>?, ownBy author: String?, othersFinal: Bool, page: Page,
         for caller: Caller
     ) async throws -> [NoteRecord] {
-        let after = try Self.timeKey(page)
+        let after = try page.timeKey()
         return try await write { db in
             let rows = try db.cachedRows(
                 sql: """
@@ -114,7 +116,7 @@ extension NotesStore {
 
     /// The caller's drafts not changed since `before`, oldest first.
     func staleDrafts(before: Int64, page: Page, for caller: Caller) async throws -> [NoteRecord] {
-        let after = try Self.timeKey(page)
+        let after = try page.timeKey()
         return try await write { db in
             let rows = try db.cachedRows(
                 sql: """
@@ -158,13 +160,4 @@ extension NotesStore {
         }
     }
 
-    /// A `(millis, id)` page key from its token text `<millis>/<id>`.
-    static func timeKey(_ page: Page) throws -> (Int64, String)? {
-        guard let after = page.after else { return nil }
-        let parts = after.split(separator: "/")
-        guard parts.count == 2, let millis = Int64(parts[0]), parts[1].count == 36 else {
-            throw ServiceError.invalid("page.page_token", "is not a token this service issued")
-        }
-        return (millis, String(parts[1]))
-    }
 }

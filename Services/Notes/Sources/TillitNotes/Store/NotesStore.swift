@@ -9,13 +9,16 @@ import TillitStorage
 /// store never sees a key but the rewrap's). Every method takes the organisation from the caller
 /// and returns nothing of another organisation. Audited reads are writes (their audit event
 /// commits with them), so they go through the group-commit writer too.
-struct NotesStore: AuditReading {
+struct NotesStore: AuditChainStore {
     /// The database.
     let database: NotesDatabase
     /// The organisation audit chains.
     let audit: AuditTrail
     /// The clock (tests move it).
     let now: @Sendable () -> Date
+
+    /// The database of the audit chain (`AuditChainStore`).
+    var auditDatabase: ServiceDatabase { database.database }
 
     /// Now, in milliseconds since the epoch.
     var nowMillis: Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
