@@ -240,7 +240,7 @@ struct NotesBenchmark: AsyncParsableCommand {
         // schema's triggers), then RewrapKeys in batches of 10,000 until none remain.
         let inserted = try insertOldNotes(
             count: rewrap, databasePath: databasePath, organization: practice.organization,
-            author: everyone[0].client, keys: oldKeys)
+            keys: oldKeys)
         print("wrote \(rewrap) notes under key version 1 in \(String(format: "%.1f", inserted)) s")
         let clock = ContinuousClock()
         let started = clock.now
@@ -295,10 +295,10 @@ struct NotesBenchmark: AsyncParsableCommand {
         return (Double(count) / elapsed, LatencyStats(results.0), results.1)
     }
 
-    /// Inserts `count` signed session notes by `author` for a client, each with its own data key
+    /// Inserts `count` signed session notes of one author for one client, each with its own data key
     /// wrapped under `keys` (version 1); returns the seconds it took.
     private func insertOldNotes(
-        count: Int, databasePath: String, organization: String, author: String, keys: NoteKeyRing
+        count: Int, databasePath: String, organization: String, keys: NoteKeyRing
     ) throws -> Double {
         let cipher = NoteCipher(keys: keys)
         let queue = try DatabaseQueue(path: databasePath)
@@ -327,7 +327,6 @@ struct NotesBenchmark: AsyncParsableCommand {
                 ])
             }
         }
-        _ = author
         return (clock.now - start).seconds
     }
 }

@@ -53,10 +53,11 @@ extension NotesHandler {
         if record.status == .awaitingCosignature {
             try await requireCurrentSupervisor(of: record, caller: caller)
         }
+        // Unwrapped here, not on the writer: a rewrap changes the wrapping, never the data key.
         let cipher = self.cipher
+        let key = try cipher.unwrap(record.wrappedKey, organization: record.organization, note: record.id)
         let returned = try await store.returnToDraft(id, for: caller) { note, at in
-            let key = try cipher.unwrap(note.wrappedKey, organization: note.organization, note: note.id)
-            return try cipher.seal(
+            try cipher.seal(
                 Data(comment.utf8), dataKey: key,
                 context: NoteCipher.returnContext(
                     organization: note.organization, note: note.id, returnedAt: at))

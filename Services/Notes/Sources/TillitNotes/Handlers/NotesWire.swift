@@ -62,13 +62,11 @@ struct NotesWire {
             }
         }
         if forSigning {
-            let empty = body.sections.contains {
-                $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            // Free text needs some text; a structured template needs every section.
+            let filled = body.sections.map {
+                !$0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             }
-            let allEmpty = body.sections.allSatisfy {
-                $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            }
-            guard template.headings == nil ? !allEmpty : !empty else {
+            guard template.headings == nil ? filled.contains(true) : !filled.contains(false) else {
                 throw ServiceError.invalid(
                     "\(field).sections", "every section needs text before the note is signed")
             }
