@@ -21,6 +21,8 @@ let package = Package(
         .executable(name: "tillit-booking", targets: ["TillitBookingServer"]),
         .library(name: "TillitNotes", targets: ["TillitNotes"]),
         .executable(name: "tillit-notes", targets: ["TillitNotesServer"]),
+        .library(name: "TillitSupervision", targets: ["TillitSupervision"]),
+        .executable(name: "tillit-supervision", targets: ["TillitSupervisionServer"]),
         .executable(name: "tillit-bench", targets: ["TillitBench"]),
         .executable(name: "tillit", targets: ["tillit"]),
     ],
@@ -216,6 +218,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "TillitSupervision",
+            dependencies: [
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                "TillitServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Supervision/Sources/TillitSupervision",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TillitSupervisionServer",
+            dependencies: [
+                "TillitSupervision",
+                "TillitServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Supervision/Sources/TillitSupervisionServer",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tools
         .executableTarget(
             name: "TillitBench",
@@ -226,6 +253,7 @@ let package = Package(
                 "TillitIdentity",
                 "TillitBooking",
                 "TillitNotes",
+                "TillitSupervision",
                 "TillitStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -249,10 +277,13 @@ let package = Package(
                 // Booking harness of the services that call Booking.
                 "TillitIdentity",
                 "TillitBooking",
+                // The Notes harness of the services that call Notes.
+                "TillitNotes",
                 "TillitRPC",
                 "TillitContracts",
                 "TillitServiceKit",
                 "TillitStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -381,6 +412,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TillitNotesTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitSupervisionTests",
+            dependencies: [
+                "TillitTesting",
+                "TillitSupervision",
+                // Supervision calls a real Notes, Booking and Identity, in-process; the process
+                // tests run the four binaries.
+                "TillitNotes",
+                "TillitBooking",
+                "TillitIdentity",
+                "TillitIdentityServer",
+                "TillitBookingServer",
+                "TillitNotesServer",
+                "TillitSupervisionServer",
+                "TillitRPC",
+                "TillitContracts",
+                "TillitStorage",
+                "TillitServiceKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TillitSupervisionTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ import TillitRPC
 import TillitServiceKit
 import TillitStorage
 
-/// `tillit-bench notes`: a real Identity, Booking and Notes in this process (TLS, fresh data
+/// `tillit-bench notes`: the services in this process (`BenchStack`: TLS, fresh data
 /// folder, `synchronous=FULL`), 32 practitioners each with a client they have an appointment
 /// with; measures durable create + sign (encrypt, care check with Booking, audit) at 32 in
 /// flight, reading one note with its audit record at 32 in flight, and rewrapping 100,000 data
@@ -30,27 +30,6 @@ struct NotesBenchmark: AsyncParsableCommand {
     @Option(help: "Data keys to rewrap.") var rewrap = 100_000
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tillit-bench-notes-\(UUID().uuidString)"
-        ).path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let environment = ["TILLIT_DATA_DIR": directory]
-        func configuration(_ service: ServiceName, _ peers: [ServiceName: Int] = [:]) throws
-            -> ServiceConfiguration
-        {
-            var variables = environment
-            variables[service.addressVariable] = "127.0.0.1:0"
-            for (peer, port) in peers { variables[peer.addressVariable] = "127.0.0.1:\(port)" }
-            var configuration = try ServiceConfiguration(service: service, environment: variables)
-            configuration.shutdownGracePeriod = .seconds(5)
-            return configuration
-        }
-        var identitySettings = IdentityConfiguration()
-        identitySettings.passwordParameters = PasswordParameters(n: 1024, r: 8, p: 1)
-        let identityHost = try IdentityServer.makeHost(
-            configuration: try configuration(.identity), identity: identitySettings, logger: logger)
-        let identityGroup = identityHost.makeServiceGroup(signals: [])
         // Version 1 wraps the notes written for the rewrap; version 2 is current.
         let version1 = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         let version2 = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
@@ -58,44 +37,10 @@ struct NotesBenchmark: AsyncParsableCommand {
         let keys = try NoteKeyRing(
             clinical: [1: version1, 2: version2], clinicalVersion: 2, process: [1: process])
         let oldKeys = try NoteKeyRing(clinical: [1: version1], process: [1: process])
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await identityGroup.run() }
-            let identityPort = try await identityHost.server.localPort
-            let bookingHost = try BookingServer.makeHost(
-                configuration: try configuration(.booking, [.identity: identityPort]), logger: logger)
-            let bookingGroup = bookingHost.makeServiceGroup(signals: [])
-            tasks.addTask { try await bookingGroup.run() }
-            let bookingPort = try await bookingHost.server.localPort
-            let notesConfiguration = try configuration(
-                .notes, [.identity: identityPort, .booking: bookingPort])
-            let notesHost = try NotesServer.makeHost(
-                configuration: notesConfiguration, notes: NotesConfiguration(), keys: keys, logger: logger)
-            let notesGroup = notesHost.makeServiceGroup(signals: [])
-            tasks.addTask { try await notesGroup.run() }
-            func client(_ service: ServiceName, _ port: Int) throws -> RPCClient {
-                RPCClient(
-                    host: "127.0.0.1", port: port,
-                    configuration: RPCClientConfiguration(
-                        transportSecurity: try TLSSettings.clientSecurity(
-                            for: service, environment: environment)))
-            }
-            let identityRPC = try client(.identity, identityPort)
-            let bookingRPC = try client(.booking, bookingPort)
-            let notesRPC = try client(.notes, try await notesHost.server.localPort)
-            defer {
-                identityRPC.close()
-                bookingRPC.close()
-                notesRPC.close()
-            }
+        try await BenchStack.with(notesKeys: keys) { stack in
             try await measure(
-                identity: Tillit_Identity_V1_Identity.Client(identityRPC),
-                booking: Tillit_Booking_V1_Booking.Client(bookingRPC),
-                notes: Tillit_Notes_V1_Notes.Client(notesRPC),
-                databasePath: notesConfiguration.databasePath, oldKeys: oldKeys)
-            await notesGroup.triggerGracefulShutdown()
-            await bookingGroup.triggerGracefulShutdown()
-            await identityGroup.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+                identity: stack.identity, booking: stack.booking, notes: stack.notes,
+                databasePath: stack.databasePaths[.notes]!, oldKeys: oldKeys)
         }
     }
 

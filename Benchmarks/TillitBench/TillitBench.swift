@@ -8,7 +8,9 @@ struct TillitBench: AsyncParsableCommand {
         commandName: "tillit-bench",
         abstract: "Benchmarks of Tillit's building blocks (build with -c release).",
         subcommands: [
-            RPCBenchmark.self, TokenBenchmark.self, IdentityBenchmark.self, BookingBenchmark.self, NotesBenchmark.self,
+            RPCBenchmark.self, TokenBenchmark.self, IdentityBenchmark.self, BookingBenchmark.self,
+            NotesBenchmark.self,
+            SupervisionBenchmark.self,
             HostileBenchmark.self,
             BenchServer.self,
         ]

@@ -188,12 +188,6 @@ public struct ServiceConfiguration: Sendable {
     private static func integer(
         _ variable: String, in environment: [String: String], default value: Int, range: ClosedRange<Int>
     ) throws -> Int {
-        guard let text = environment[variable], !text.isEmpty else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw ConfigurationError(
-                variable: variable,
-                message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
+        try ConfigurationError.integer(variable, in: environment, range: range) ?? value
     }
 }

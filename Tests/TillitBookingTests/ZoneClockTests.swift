@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TillitBooking
+import TillitServiceKit
 
 /// Local wall times across DST changes in Europe/Stockholm and America/New_York: one defined
 /// outcome for a wall time that does not exist (forward by the gap) and one that exists twice

@@ -1048,18 +1048,31 @@ private func cBookingVerifyCareRelationshipResponse(_ a: CArena) -> UnsafeMutabl
 }
 
 private func swiftBookingDirectContactHoursRequest() -> Tillit_Booking_V1_DirectContactHoursRequest {
-    try! Tillit_Booking_V1_DirectContactHoursRequest(textFormatString: #"practitioner_id { value: "value 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" } during { start { seconds: -1750000000123 nanos: -2000006 } end { seconds: -1750000000123 nanos: -2000006 } }"#)
+    try! Tillit_Booking_V1_DirectContactHoursRequest(textFormatString: #"practitioner_id { value: "value 1: \303\205sa \305\201ukasz \320\226\320\270\320\267\320\275\321\214 hyv\303\244 \346\227\245\346\234\254 \360\237\247\240" } during { start { seconds: -1750000000123 nanos: -2000006 } end { seconds: -1750000000123 nanos: -2000006 } } periods { start { seconds: -1750000000123 nanos: -2000006 } end { seconds: -1750000000123 nanos: -2000006 } } periods { start { seconds: -1750000000123 nanos: -2000006 } end { seconds: -1750000000123 nanos: -2000006 } }"#)
 }
 
 private func cBookingDirectContactHoursRequest(_ a: CArena) -> UnsafeMutablePointer<Tillit__Booking__V1__DirectContactHoursRequest> {
     a.message(tillit__booking__v1__direct_contact_hours_request__init) { (m: inout Tillit__Booking__V1__DirectContactHoursRequest) in
         m.practitioner_id = cCommonAccountId(a)
         m.during = cCommonTimeRange(a)
+        (m.n_periods, m.periods) = a.array([cCommonTimeRange(a), cCommonTimeRange(a)])
+    }
+}
+
+private func swiftBookingDirectContactPeriod() -> Tillit_Booking_V1_DirectContactPeriod {
+    try! Tillit_Booking_V1_DirectContactPeriod(textFormatString: #"attended_minutes: 18446744073709551614 actual_minutes: 18446744073709551613 appointments: 4000000003"#)
+}
+
+private func cBookingDirectContactPeriod(_ a: CArena) -> UnsafeMutablePointer<Tillit__Booking__V1__DirectContactPeriod> {
+    a.message(tillit__booking__v1__direct_contact_period__init) { (m: inout Tillit__Booking__V1__DirectContactPeriod) in
+        m.attended_minutes = 18446744073709551614
+        m.actual_minutes = 18446744073709551613
+        m.appointments = 4000000003
     }
 }
 
 private func swiftBookingDirectContactHoursResponse() -> Tillit_Booking_V1_DirectContactHoursResponse {
-    try! Tillit_Booking_V1_DirectContactHoursResponse(textFormatString: #"attended_minutes: 18446744073709551614 actual_minutes: 18446744073709551613 appointments: 4000000003"#)
+    try! Tillit_Booking_V1_DirectContactHoursResponse(textFormatString: #"attended_minutes: 18446744073709551614 actual_minutes: 18446744073709551613 appointments: 4000000003 periods { attended_minutes: 18446744073709551614 actual_minutes: 18446744073709551613 appointments: 4000000003 } periods { attended_minutes: 18446744073709551614 actual_minutes: 18446744073709551613 appointments: 4000000003 }"#)
 }
 
 private func cBookingDirectContactHoursResponse(_ a: CArena) -> UnsafeMutablePointer<Tillit__Booking__V1__DirectContactHoursResponse> {
@@ -1067,6 +1080,7 @@ private func cBookingDirectContactHoursResponse(_ a: CArena) -> UnsafeMutablePoi
         m.attended_minutes = 18446744073709551614
         m.actual_minutes = 18446744073709551613
         m.appointments = 4000000003
+        (m.n_periods, m.periods) = a.array([cBookingDirectContactPeriod(a), cBookingDirectContactPeriod(a)])
     }
 }
 
@@ -1277,6 +1291,7 @@ extension InteropCase {
         .make(swiftBookingVerifyCareRelationshipRequest(), c: tillit__booking__v1__verify_care_relationship_request__init) { a, m in m = cBookingVerifyCareRelationshipRequest(a).pointee },
         .make(swiftBookingVerifyCareRelationshipResponse(), c: tillit__booking__v1__verify_care_relationship_response__init) { a, m in m = cBookingVerifyCareRelationshipResponse(a).pointee },
         .make(swiftBookingDirectContactHoursRequest(), c: tillit__booking__v1__direct_contact_hours_request__init) { a, m in m = cBookingDirectContactHoursRequest(a).pointee },
+        .make(swiftBookingDirectContactPeriod(), c: tillit__booking__v1__direct_contact_period__init) { a, m in m = cBookingDirectContactPeriod(a).pointee },
         .make(swiftBookingDirectContactHoursResponse(), c: tillit__booking__v1__direct_contact_hours_response__init) { a, m in m = cBookingDirectContactHoursResponse(a).pointee },
         .make(swiftBookingCheckContactWindowRequest(), c: tillit__booking__v1__check_contact_window_request__init) { a, m in m = cBookingCheckContactWindowRequest(a).pointee },
         .make(swiftBookingCheckContactWindowResponse(), c: tillit__booking__v1__check_contact_window_response__init) { a, m in m = cBookingCheckContactWindowResponse(a).pointee },

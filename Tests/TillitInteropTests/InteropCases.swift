@@ -160,7 +160,7 @@ private func cStatus(_ arena: CArena) -> UnsafeMutablePointer<Tillit__Rpc__V1__S
 
 extension InteropCase {
     /// Every message of proto/, each with every field set, plus a few edge cases.
-    static let all: [InteropCase] = rpc + health + common + testing + identity + booking + notes
+    static let all: [InteropCase] = rpc + health + common + testing + identity + booking + notes + supervision
 
     // tillit.rpc.v1
     static let rpc: [InteropCase] = [

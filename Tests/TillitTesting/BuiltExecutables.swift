@@ -23,4 +23,6 @@ public enum Built {
     public static var booking: String { path("tillit-booking") }
     /// The Notes service, `tillit-notes`.
     public static var notes: String { path("tillit-notes") }
+    /// The Supervision service, `tillit-supervision`.
+    public static var supervision: String { path("tillit-supervision") }
 }

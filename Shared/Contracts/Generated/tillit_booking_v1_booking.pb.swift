@@ -3252,7 +3252,8 @@ public nonisolated struct Tillit_Booking_V1_DirectContactHoursRequest: Sendable 
   /// Clears the value of `practitionerID`. Subsequent reads from it will return its default value.
   public mutating func clearPractitionerID() {self._practitionerID = nil}
 
-  /// Attended appointments starting in [start, end), at most 731 days.
+  /// Attended appointments starting in [start, end), at most 731 days. Absent when `periods` is
+  /// given.
   public var during: Tillit_Common_V1_TimeRange {
     get {_during ?? Tillit_Common_V1_TimeRange()}
     set {_during = newValue}
@@ -3262,12 +3263,33 @@ public nonisolated struct Tillit_Booking_V1_DirectContactHoursRequest: Sendable 
   /// Clears the value of `during`. Subsequent reads from it will return its default value.
   public mutating func clearDuring() {self._during = nil}
 
+  /// Instead of `during`: up to 400 ranges answered one by one in one read (a report's weeks or
+  /// months), each at most 731 days; the totals are then their sum.
+  public var periods: [Tillit_Common_V1_TimeRange] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _practitionerID: Tillit_Common_V1_AccountId? = nil
   fileprivate var _during: Tillit_Common_V1_TimeRange? = nil
+}
+
+/// The attended minutes of one requested period.
+public nonisolated struct Tillit_Booking_V1_DirectContactPeriod: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var attendedMinutes: UInt64 = 0
+
+  public var actualMinutes: UInt64 = 0
+
+  public var appointments: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
 }
 
 /// Attended minutes (booked length of each attended appointment, whatever its actual length;
@@ -3282,6 +3304,9 @@ public nonisolated struct Tillit_Booking_V1_DirectContactHoursResponse: Sendable
   public var actualMinutes: UInt64 = 0
 
   public var appointments: UInt32 = 0
+
+  /// One per requested period, in order (empty when `during` was asked).
+  public var periods: [Tillit_Booking_V1_DirectContactPeriod] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -7343,7 +7368,7 @@ nonisolated extension Tillit_Booking_V1_VerifyCareRelationshipResponse: SwiftPro
 
 nonisolated extension Tillit_Booking_V1_DirectContactHoursRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DirectContactHoursRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}practitioner_id\0\u{1}during\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}practitioner_id\0\u{1}during\0\u{1}periods\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -7353,6 +7378,7 @@ nonisolated extension Tillit_Booking_V1_DirectContactHoursRequest: SwiftProtobuf
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._practitionerID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._during) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.periods) }()
       default: break
       }
     }
@@ -7369,19 +7395,23 @@ nonisolated extension Tillit_Booking_V1_DirectContactHoursRequest: SwiftProtobuf
     try { if let v = self._during {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
+    if !self.periods.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.periods, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Tillit_Booking_V1_DirectContactHoursRequest, rhs: Tillit_Booking_V1_DirectContactHoursRequest) -> Bool {
     if lhs._practitionerID != rhs._practitionerID {return false}
     if lhs._during != rhs._during {return false}
+    if lhs.periods != rhs.periods {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
 }
 
-nonisolated extension Tillit_Booking_V1_DirectContactHoursResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".DirectContactHoursResponse"
+nonisolated extension Tillit_Booking_V1_DirectContactPeriod: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DirectContactPeriod"
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}attended_minutes\0\u{3}actual_minutes\0\u{1}appointments\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
@@ -7411,10 +7441,55 @@ nonisolated extension Tillit_Booking_V1_DirectContactHoursResponse: SwiftProtobu
     try unknownFields.traverse(visitor: &visitor)
   }
 
+  public static func ==(lhs: Tillit_Booking_V1_DirectContactPeriod, rhs: Tillit_Booking_V1_DirectContactPeriod) -> Bool {
+    if lhs.attendedMinutes != rhs.attendedMinutes {return false}
+    if lhs.actualMinutes != rhs.actualMinutes {return false}
+    if lhs.appointments != rhs.appointments {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Tillit_Booking_V1_DirectContactHoursResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DirectContactHoursResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}attended_minutes\0\u{3}actual_minutes\0\u{1}appointments\0\u{1}periods\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.attendedMinutes) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.actualMinutes) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.appointments) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.periods) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.attendedMinutes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.attendedMinutes, fieldNumber: 1)
+    }
+    if self.actualMinutes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.actualMinutes, fieldNumber: 2)
+    }
+    if self.appointments != 0 {
+      try visitor.visitSingularUInt32Field(value: self.appointments, fieldNumber: 3)
+    }
+    if !self.periods.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.periods, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
   public static func ==(lhs: Tillit_Booking_V1_DirectContactHoursResponse, rhs: Tillit_Booking_V1_DirectContactHoursResponse) -> Bool {
     if lhs.attendedMinutes != rhs.attendedMinutes {return false}
     if lhs.actualMinutes != rhs.actualMinutes {return false}
     if lhs.appointments != rhs.appointments {return false}
+    if lhs.periods != rhs.periods {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

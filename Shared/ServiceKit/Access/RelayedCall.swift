@@ -9,7 +9,8 @@ import TillitRPC
 ///
 /// The other service unreachable, slow or failing answers UNAVAILABLE (or DEADLINE_EXCEEDED),
 /// so the write that needed the answer is not made; its NOT_FOUND, PERMISSION_DENIED and
-/// UNAUTHENTICATED pass on as such.
+/// UNAUTHENTICATED, and its refusals of the request itself (INVALID_ARGUMENT,
+/// FAILED_PRECONDITION, ABORTED, ALREADY_EXISTS) pass on as such.
 public struct RelayedCall: Sendable {
     /// The service making the call (named in `x-calling-service`).
     public let from: ServiceName
@@ -51,8 +52,9 @@ public struct RelayedCall: Sendable {
             case .permissionDenied: throw ServiceError.denied("\(dependency) refused: \(error.message)")
             case .unauthenticated:
                 throw ServiceError.unauthenticated("\(dependency) refused the token: \(error.message)")
-            case .invalidArgument:
-                throw ServiceError(.invalidArgument, "\(dependency): \(error.message)", cause: error)
+            case .invalidArgument, .failedPrecondition, .aborted, .alreadyExists:
+                // The dependency answered: what it said is the answer.
+                throw ServiceError(error.code, "\(dependency): \(error.message)", cause: error)
             case .deadlineExceeded:
                 throw ServiceError(.deadlineExceeded, "\(dependency) did not answer in time", cause: error)
             case .cancelled: throw ServiceError(.cancelled, "call cancelled", cause: error)

@@ -16,6 +16,7 @@
 #include "tillit/identity/v1/identity.pb-c.h"
 #include "tillit/notes/v1/notes.pb-c.h"
 #include "tillit/rpc/v1/frame.pb-c.h"
+#include "tillit/supervision/v1/supervision.pb-c.h"
 #include "tillit/testing/v1/echo.pb-c.h"
 #include "tillit_client.h"
 

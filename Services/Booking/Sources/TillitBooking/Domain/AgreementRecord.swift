@@ -1,3 +1,5 @@
+import TillitServiceKit
+
 /// An agreement, as stored, with the occurrences its series made.
 public struct AgreementRecord: Sendable, Equatable {
     /// Lower-case UUID.

@@ -44,15 +44,8 @@ public struct BookingConfiguration: Sendable {
     }
 
     private static func integer(_ variable: String, in environment: [String: String], range: ClosedRange<Int>)
-        throws
-        -> Int?
+        throws -> Int?
     {
-        guard let text = environment[variable], !text.isEmpty else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError(
-                variable: variable,
-                message: "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return value
+        try ConfigurationError.integer(variable, in: environment, range: range)
     }
 }

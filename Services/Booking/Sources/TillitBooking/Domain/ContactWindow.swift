@@ -1,4 +1,5 @@
 import TillitContracts
+import TillitServiceKit
 
 /// The practice's contact hours (Identity's contact policy) applied to an instant: inside or
 /// not, which out-of-hours rule applies, and when the hours start next.

@@ -1,3 +1,5 @@
+import TillitServiceKit
+
 /// Computes free slots of one session type from availability, exceptions and held time. Pure:
 /// the store reads the rows (indexed range reads), this decides.
 ///

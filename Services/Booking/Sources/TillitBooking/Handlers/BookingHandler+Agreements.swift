@@ -182,8 +182,8 @@ extension AgreementRecord {
             $0.timeZone = timeZone
             $0.sessionTypeID = sessionTypeID
             $0.locationID = locationID
-            $0.startDate = Self.date(firstDay)
-            if let endDay { $0.endDate = Self.date(endDay) }
+            $0.startDate = Tillit_Common_V1_Date(firstDay)
+            if let endDay { $0.endDate = Tillit_Common_V1_Date(endDay) }
             $0.occurrenceCount = UInt32(occurrenceCount)
             $0.price.currency = currency
             $0.price.minorUnits = priceMinorUnits
@@ -209,15 +209,6 @@ extension AgreementRecord {
                     $0.problem = occurrence.problem
                 }
             }
-        }
-    }
-
-    private static func date(_ date: CivilDate) -> Tillit_Common_V1_Date {
-        let (year, month, day) = date.components
-        return .with {
-            $0.year = Int32(year)
-            $0.month = Int32(month)
-            $0.day = Int32(day)
         }
     }
 }

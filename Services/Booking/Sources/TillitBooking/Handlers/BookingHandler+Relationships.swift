@@ -37,12 +37,34 @@ extension BookingHandler {
                 caller.isAdmin || caller.has(.supervisor) || practitioner == caller.id,
                 "read another practitioner's contact hours")
         }
-        let during = try request.during.validMillis(field: "during", maximumDays: 731)
-        let minutes = try await store.contactMinutes(practitioner: practitioner, range: during, for: caller)
+        let ranges: [Range<Int64>]
+        if request.periods.isEmpty {
+            ranges = [try request.during.validMillis(field: "during", maximumDays: 731)]
+        } else {
+            guard !request.hasDuring else {
+                throw ServiceError.invalid("during", "must be absent when periods are given")
+            }
+            guard request.periods.count <= 400 else {
+                throw ServiceError.invalid("periods", "must be at most 400")
+            }
+            ranges = try request.periods.enumerated().map {
+                try $1.validMillis(field: "periods[\($0)]", maximumDays: 731)
+            }
+        }
+        let minutes = try await store.contactMinutes(practitioner: practitioner, ranges: ranges, for: caller)
         return .with {
-            $0.attendedMinutes = UInt64(minutes.booked)
-            $0.actualMinutes = UInt64(minutes.actual)
-            $0.appointments = UInt32(minutes.appointments)
+            $0.attendedMinutes = UInt64(minutes.reduce(0) { $0 + $1.booked })
+            $0.actualMinutes = UInt64(minutes.reduce(0) { $0 + $1.actual })
+            $0.appointments = UInt32(minutes.reduce(0) { $0 + $1.appointments })
+            if !request.periods.isEmpty {
+                $0.periods = minutes.map { period in
+                    .with {
+                        $0.attendedMinutes = UInt64(period.booked)
+                        $0.actualMinutes = UInt64(period.actual)
+                        $0.appointments = UInt32(period.appointments)
+                    }
+                }
+            }
         }
     }
 

@@ -49,22 +49,25 @@ extension BookingStore {
         return relationship
     }
 
-    /// `practitioner`'s attended appointments starting in `range`: booked and actual minutes.
-    func contactMinutes(practitioner: String, range: Range<Int64>, for caller: Caller) async throws
-        -> ContactMinutes
+    /// `practitioner`'s attended appointments starting in each of `ranges` (one read): booked
+    /// and actual minutes per range, in order.
+    func contactMinutes(practitioner: String, ranges: [Range<Int64>], for caller: Caller) async throws
+        -> [ContactMinutes]
     {
         try await read { db in
-            let row = try db.cachedRow(
-                sql: """
-                    SELECT coalesce(sum(ends_at - starts_at), 0), coalesce(sum(actual_end - actual_start), 0), count(*)
-                    FROM appointments
-                    WHERE organization_id = ? AND practitioner_id = ? AND starts_at >= ? AND starts_at < ?
-                      AND status = 'attended'
-                    """,
-                arguments: [caller.organization, practitioner, range.lowerBound, range.upperBound])!
-            let booked: Int64 = row[0]
-            let actual: Int64 = row[1]
-            return ContactMinutes(booked: booked / 60_000, actual: actual / 60_000, appointments: row[2])
+            try ranges.map { range in
+                let row = try db.cachedRow(
+                    sql: """
+                        SELECT coalesce(sum(ends_at - starts_at), 0), coalesce(sum(actual_end - actual_start), 0), count(*)
+                        FROM appointments
+                        WHERE organization_id = ? AND practitioner_id = ? AND starts_at >= ? AND starts_at < ?
+                          AND status = 'attended'
+                        """,
+                    arguments: [caller.organization, practitioner, range.lowerBound, range.upperBound])!
+                let booked: Int64 = row[0]
+                let actual: Int64 = row[1]
+                return ContactMinutes(booked: booked / 60_000, actual: actual / 60_000, appointments: row[2])
+            }
         }
     }
 }

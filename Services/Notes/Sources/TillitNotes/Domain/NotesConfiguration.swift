@@ -36,12 +36,9 @@ public struct NotesConfiguration: Sendable {
     /// Reads the settings from `environment`; `ConfigurationError` naming a malformed variable.
     public init(environment: [String: String]) throws {
         self.init()
-        if let text = environment["TILLIT_NOTES_DEPENDENCY_TIMEOUT_MILLIS"], !text.isEmpty {
-            guard let millis = Int(text), (100...30_000).contains(millis) else {
-                throw ConfigurationError(
-                    variable: "TILLIT_NOTES_DEPENDENCY_TIMEOUT_MILLIS",
-                    message: "'\(text)' is not a whole number from 100 to 30000")
-            }
+        if let millis = try ConfigurationError.integer(
+            "TILLIT_NOTES_DEPENDENCY_TIMEOUT_MILLIS", in: environment, range: 100...30_000)
+        {
             dependencyTimeout = .milliseconds(millis)
         }
         (clinicalKeys, clinicalKeyVersion) = try Self.ring(

@@ -105,6 +105,7 @@ typedef struct Tillit__Booking__V1__ListWaitlistResponse Tillit__Booking__V1__Li
 typedef struct Tillit__Booking__V1__VerifyCareRelationshipRequest Tillit__Booking__V1__VerifyCareRelationshipRequest;
 typedef struct Tillit__Booking__V1__VerifyCareRelationshipResponse Tillit__Booking__V1__VerifyCareRelationshipResponse;
 typedef struct Tillit__Booking__V1__DirectContactHoursRequest Tillit__Booking__V1__DirectContactHoursRequest;
+typedef struct Tillit__Booking__V1__DirectContactPeriod Tillit__Booking__V1__DirectContactPeriod;
 typedef struct Tillit__Booking__V1__DirectContactHoursResponse Tillit__Booking__V1__DirectContactHoursResponse;
 typedef struct Tillit__Booking__V1__CheckContactWindowRequest Tillit__Booking__V1__CheckContactWindowRequest;
 typedef struct Tillit__Booking__V1__CheckContactWindowResponse Tillit__Booking__V1__CheckContactWindowResponse;
@@ -1895,13 +1896,35 @@ struct  Tillit__Booking__V1__DirectContactHoursRequest
   ProtobufCMessage base;
   Tillit__Common__V1__AccountId *practitioner_id;
   /*
-   * Attended appointments starting in [start, end), at most 731 days.
+   * Attended appointments starting in [start, end), at most 731 days. Absent when `periods` is
+   * given.
    */
   Tillit__Common__V1__TimeRange *during;
+  /*
+   * Instead of `during`: up to 400 ranges answered one by one in one read (a report's weeks or
+   * months), each at most 731 days; the totals are then their sum.
+   */
+  size_t n_periods;
+  Tillit__Common__V1__TimeRange **periods;
 };
 #define TILLIT__BOOKING__V1__DIRECT_CONTACT_HOURS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__direct_contact_hours_request__descriptor) \
-    , NULL, NULL }
+    , NULL, NULL, 0,NULL }
+
+
+/*
+ * The attended minutes of one requested period.
+ */
+struct  Tillit__Booking__V1__DirectContactPeriod
+{
+  ProtobufCMessage base;
+  uint64_t attended_minutes;
+  uint64_t actual_minutes;
+  uint32_t appointments;
+};
+#define TILLIT__BOOKING__V1__DIRECT_CONTACT_PERIOD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__direct_contact_period__descriptor) \
+    , 0, 0, 0 }
 
 
 /*
@@ -1914,10 +1937,15 @@ struct  Tillit__Booking__V1__DirectContactHoursResponse
   uint64_t attended_minutes;
   uint64_t actual_minutes;
   uint32_t appointments;
+  /*
+   * One per requested period, in order (empty when `during` was asked).
+   */
+  size_t n_periods;
+  Tillit__Booking__V1__DirectContactPeriod **periods;
 };
 #define TILLIT__BOOKING__V1__DIRECT_CONTACT_HOURS_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tillit__booking__v1__direct_contact_hours_response__descriptor) \
-    , 0, 0, 0 }
+    , 0, 0, 0, 0,NULL }
 
 
 /*
@@ -3642,6 +3670,25 @@ Tillit__Booking__V1__DirectContactHoursRequest *
 void   tillit__booking__v1__direct_contact_hours_request__free_unpacked
                      (Tillit__Booking__V1__DirectContactHoursRequest *message,
                       ProtobufCAllocator *allocator);
+/* Tillit__Booking__V1__DirectContactPeriod methods */
+void   tillit__booking__v1__direct_contact_period__init
+                     (Tillit__Booking__V1__DirectContactPeriod         *message);
+size_t tillit__booking__v1__direct_contact_period__get_packed_size
+                     (const Tillit__Booking__V1__DirectContactPeriod   *message);
+size_t tillit__booking__v1__direct_contact_period__pack
+                     (const Tillit__Booking__V1__DirectContactPeriod   *message,
+                      uint8_t             *out);
+size_t tillit__booking__v1__direct_contact_period__pack_to_buffer
+                     (const Tillit__Booking__V1__DirectContactPeriod   *message,
+                      ProtobufCBuffer     *buffer);
+Tillit__Booking__V1__DirectContactPeriod *
+       tillit__booking__v1__direct_contact_period__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tillit__booking__v1__direct_contact_period__free_unpacked
+                     (Tillit__Booking__V1__DirectContactPeriod *message,
+                      ProtobufCAllocator *allocator);
 /* Tillit__Booking__V1__DirectContactHoursResponse methods */
 void   tillit__booking__v1__direct_contact_hours_response__init
                      (Tillit__Booking__V1__DirectContactHoursResponse         *message);
@@ -3964,6 +4011,9 @@ typedef void (*Tillit__Booking__V1__VerifyCareRelationshipResponse_Closure)
                   void *closure_data);
 typedef void (*Tillit__Booking__V1__DirectContactHoursRequest_Closure)
                  (const Tillit__Booking__V1__DirectContactHoursRequest *message,
+                  void *closure_data);
+typedef void (*Tillit__Booking__V1__DirectContactPeriod_Closure)
+                 (const Tillit__Booking__V1__DirectContactPeriod *message,
                   void *closure_data);
 typedef void (*Tillit__Booking__V1__DirectContactHoursResponse_Closure)
                  (const Tillit__Booking__V1__DirectContactHoursResponse *message,
@@ -4522,6 +4572,7 @@ extern const ProtobufCMessageDescriptor tillit__booking__v1__list_waitlist_respo
 extern const ProtobufCMessageDescriptor tillit__booking__v1__verify_care_relationship_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__verify_care_relationship_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_hours_request__descriptor;
+extern const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_period__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_hours_response__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__check_contact_window_request__descriptor;
 extern const ProtobufCMessageDescriptor tillit__booking__v1__check_contact_window_response__descriptor;

@@ -3967,6 +3967,51 @@ void   tillit__booking__v1__direct_contact_hours_request__free_unpacked
   assert(message->base.descriptor == &tillit__booking__v1__direct_contact_hours_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tillit__booking__v1__direct_contact_period__init
+                     (Tillit__Booking__V1__DirectContactPeriod         *message)
+{
+  static const Tillit__Booking__V1__DirectContactPeriod init_value = TILLIT__BOOKING__V1__DIRECT_CONTACT_PERIOD__INIT;
+  *message = init_value;
+}
+size_t tillit__booking__v1__direct_contact_period__get_packed_size
+                     (const Tillit__Booking__V1__DirectContactPeriod *message)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__direct_contact_period__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tillit__booking__v1__direct_contact_period__pack
+                     (const Tillit__Booking__V1__DirectContactPeriod *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__direct_contact_period__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tillit__booking__v1__direct_contact_period__pack_to_buffer
+                     (const Tillit__Booking__V1__DirectContactPeriod *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tillit__booking__v1__direct_contact_period__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tillit__Booking__V1__DirectContactPeriod *
+       tillit__booking__v1__direct_contact_period__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tillit__Booking__V1__DirectContactPeriod *)
+     protobuf_c_message_unpack (&tillit__booking__v1__direct_contact_period__descriptor,
+                                allocator, len, data);
+}
+void   tillit__booking__v1__direct_contact_period__free_unpacked
+                     (Tillit__Booking__V1__DirectContactPeriod *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tillit__booking__v1__direct_contact_period__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tillit__booking__v1__direct_contact_hours_response__init
                      (Tillit__Booking__V1__DirectContactHoursResponse         *message)
 {
@@ -9617,7 +9662,7 @@ const ProtobufCMessageDescriptor tillit__booking__v1__verify_care_relationship_r
   (ProtobufCMessageInit) tillit__booking__v1__verify_care_relationship_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tillit__booking__v1__direct_contact_hours_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor tillit__booking__v1__direct_contact_hours_request__field_descriptors[3] =
 {
   {
     "practitioner_id",
@@ -9643,15 +9688,28 @@ static const ProtobufCFieldDescriptor tillit__booking__v1__direct_contact_hours_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "periods",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tillit__Booking__V1__DirectContactHoursRequest, n_periods),
+    offsetof(Tillit__Booking__V1__DirectContactHoursRequest, periods),
+    &tillit__common__v1__time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tillit__booking__v1__direct_contact_hours_request__field_indices_by_name[] = {
   1,   /* field[1] = during */
+  2,   /* field[2] = periods */
   0,   /* field[0] = practitioner_id */
 };
 static const ProtobufCIntRange tillit__booking__v1__direct_contact_hours_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_hours_request__descriptor =
 {
@@ -9661,14 +9719,78 @@ const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_hours_reque
   "Tillit__Booking__V1__DirectContactHoursRequest",
   "tillit.booking.v1",
   sizeof(Tillit__Booking__V1__DirectContactHoursRequest),
-  2,
+  3,
   tillit__booking__v1__direct_contact_hours_request__field_descriptors,
   tillit__booking__v1__direct_contact_hours_request__field_indices_by_name,
   1,  tillit__booking__v1__direct_contact_hours_request__number_ranges,
   (ProtobufCMessageInit) tillit__booking__v1__direct_contact_hours_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tillit__booking__v1__direct_contact_hours_response__field_descriptors[3] =
+static const ProtobufCFieldDescriptor tillit__booking__v1__direct_contact_period__field_descriptors[3] =
+{
+  {
+    "attended_minutes",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__DirectContactPeriod, attended_minutes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "actual_minutes",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__DirectContactPeriod, actual_minutes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "appointments",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tillit__Booking__V1__DirectContactPeriod, appointments),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tillit__booking__v1__direct_contact_period__field_indices_by_name[] = {
+  1,   /* field[1] = actual_minutes */
+  2,   /* field[2] = appointments */
+  0,   /* field[0] = attended_minutes */
+};
+static const ProtobufCIntRange tillit__booking__v1__direct_contact_period__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_period__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tillit.booking.v1.DirectContactPeriod",
+  "DirectContactPeriod",
+  "Tillit__Booking__V1__DirectContactPeriod",
+  "tillit.booking.v1",
+  sizeof(Tillit__Booking__V1__DirectContactPeriod),
+  3,
+  tillit__booking__v1__direct_contact_period__field_descriptors,
+  tillit__booking__v1__direct_contact_period__field_indices_by_name,
+  1,  tillit__booking__v1__direct_contact_period__number_ranges,
+  (ProtobufCMessageInit) tillit__booking__v1__direct_contact_period__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tillit__booking__v1__direct_contact_hours_response__field_descriptors[4] =
 {
   {
     "attended_minutes",
@@ -9706,16 +9828,29 @@ static const ProtobufCFieldDescriptor tillit__booking__v1__direct_contact_hours_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "periods",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tillit__Booking__V1__DirectContactHoursResponse, n_periods),
+    offsetof(Tillit__Booking__V1__DirectContactHoursResponse, periods),
+    &tillit__booking__v1__direct_contact_period__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tillit__booking__v1__direct_contact_hours_response__field_indices_by_name[] = {
   1,   /* field[1] = actual_minutes */
   2,   /* field[2] = appointments */
   0,   /* field[0] = attended_minutes */
+  3,   /* field[3] = periods */
 };
 static const ProtobufCIntRange tillit__booking__v1__direct_contact_hours_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_hours_response__descriptor =
 {
@@ -9725,7 +9860,7 @@ const ProtobufCMessageDescriptor tillit__booking__v1__direct_contact_hours_respo
   "Tillit__Booking__V1__DirectContactHoursResponse",
   "tillit.booking.v1",
   sizeof(Tillit__Booking__V1__DirectContactHoursResponse),
-  3,
+  4,
   tillit__booking__v1__direct_contact_hours_response__field_descriptors,
   tillit__booking__v1__direct_contact_hours_response__field_indices_by_name,
   1,  tillit__booking__v1__direct_contact_hours_response__number_ranges,

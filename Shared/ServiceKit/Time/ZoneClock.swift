@@ -1,7 +1,8 @@
 import Foundation
 
-/// Local wall time ↔ instants in one IANA time zone, with the DST rules Booking documents
-/// (docs/booking.md "Local times and DST"):
+/// Local wall time ↔ instants in one IANA time zone, with the DST rules docs/booking.md
+/// documents ("Local times and DST"; Booking resolves availability with it, Supervision its
+/// report periods):
 ///
 /// - A wall time that exists once is that instant.
 /// - A wall time in a spring-forward gap (02:30 on the night clocks go 02:00 → 03:00) does not

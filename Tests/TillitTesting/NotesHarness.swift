@@ -5,47 +5,48 @@ import TillitIdentity
 import TillitNotes
 import TillitRPC
 import TillitServiceKit
-import TillitTesting
 
 /// A real Identity, Booking and Notes, in-process on ephemeral loopback ports over mutual TLS,
 /// each with its own SQLite file; the practice of `Practice.make` plus a second (licensed)
 /// practitioner, the colleague, and a pre-licensed practitioner, the trainee, supervised by the
 /// practice's supervisor. The practitioner and the trainee each have a booked appointment with
 /// the client (a care relationship); the colleague has none until `book(_:)`.
-struct NotesHarness: Sendable {
+public struct NotesHarness: Sendable {
     /// Identity, Booking and the people.
-    let world: NotesWorld
-    let notes: Tillit_Notes_V1_Notes.Client
-    let notesRPC: RPCClient
-    let notesDirectory: String
+    public let world: NotesWorld
+    public let notes: Tillit_Notes_V1_Notes.Client
+    public let notesRPC: RPCClient
+    public let notesDirectory: String
+    /// Notes' port on loopback.
+    public let notesPort: Int
     /// The links from Notes to Booking and to Identity (`cut()` them to take a dependency away).
-    let bookingLink: TCPRelay
-    let identityLink: TCPRelay
+    public let bookingLink: TCPRelay
+    public let identityLink: TCPRelay
 
-    var booking: BookingHarness { world.booking }
+    public var booking: BookingHarness { world.booking }
     /// The colleague and the trainee: ids and access tokens.
-    var colleague: (id: String, token: String) { world.colleague }
-    var trainee: (id: String, token: String) { world.trainee }
+    public var colleague: (id: String, token: String) { world.colleague }
+    public var trainee: (id: String, token: String) { world.trainee }
 
-    var practice: Practice { booking.practice }
-    var identity: Tillit_Identity_V1_Identity.Client { booking.identity.identity }
+    public var practice: Practice { booking.practice }
+    public var identity: Tillit_Identity_V1_Identity.Client { booking.identity.identity }
 
-    func id(_ role: Practice.Role) -> String { practice.id(role) }
+    public func id(_ role: Practice.Role) -> String { practice.id(role) }
 
     /// Call options for `role`.
-    func options(_ role: Practice.Role) -> CallOptions {
+    public func options(_ role: Practice.Role) -> CallOptions {
         booking.options(role)
     }
 
     /// Call options carrying `token`.
-    func options(token: String) -> CallOptions {
+    public func options(token: String) -> CallOptions {
         var options = IdentityHarness.auth(token)
         options.timeout = .seconds(30)
         return options
     }
 
     /// A free-text body.
-    static func body(_ text: String, heading: String = "") -> Tillit_Notes_V1_NoteBody {
+    public static func body(_ text: String, heading: String = "") -> Tillit_Notes_V1_NoteBody {
         .with {
             $0.template = .free
             $0.sections = [
@@ -59,7 +60,7 @@ struct NotesHarness: Sendable {
 
     /// Writes a note about the client (or `client`) as `options`' caller.
     @discardableResult
-    func write(
+    public func write(
         _ text: String, kind: Tillit_Notes_V1_NoteKind = .session, sign: Bool = true, client: String? = nil,
         as options: CallOptions
     ) async throws -> Tillit_Notes_V1_Note {
@@ -74,20 +75,20 @@ struct NotesHarness: Sendable {
     }
 
     /// Reads a note as `options`' caller.
-    func read(_ id: String, as options: CallOptions) async throws -> Tillit_Notes_V1_NoteView {
+    public func read(_ id: String, as options: CallOptions) async throws -> Tillit_Notes_V1_NoteView {
         try await notes.getNote(.with { $0.noteID = id }, options: options).view
     }
 
     /// Books an appointment with `practitioner` (`NotesWorld.book`).
     @discardableResult
-    func book(_ practitioner: String, client: String? = nil, day: Int = 1) async throws
+    public func book(_ practitioner: String, client: String? = nil, day: Int = 1) async throws
         -> Tillit_Booking_V1_Appointment
     {
         try await world.book(practitioner, client: client, day: day)
     }
 
     /// Records the client's `share_with_practitioner` consent naming `practitioner` (as the client).
-    func consent(to practitioner: String) async throws -> String {
+    public func consent(to practitioner: String) async throws -> String {
         try await identity.recordConsent(
             .with {
                 $0.clientID.value = id(.client)
@@ -98,26 +99,26 @@ struct NotesHarness: Sendable {
     }
 
     /// Revokes consent `consentID` (as the client).
-    func revoke(_ consentID: String) async throws {
+    public func revoke(_ consentID: String) async throws {
         _ = try await identity.revokeConsent(.with { $0.consentID = consentID }, options: options(.client))
     }
 
     /// Notes' database file.
-    var databasePath: String { (notesDirectory as NSString).appendingPathComponent("notes.db") }
+    public var databasePath: String { (notesDirectory as NSString).appendingPathComponent("notes.db") }
 
     /// A raw connection to Notes' database file beside the running service (what someone with
     /// the file could do; the schema's triggers still apply).
-    func raw() throws -> DatabaseQueue {
+    public func raw() throws -> DatabaseQueue {
         try DatabaseQueue(path: databasePath)
     }
 
     /// Runs `sql` on a raw connection (outside the service; triggers apply).
-    func execute(_ sql: String, _ arguments: StatementArguments = []) throws {
+    public func execute(_ sql: String, _ arguments: StatementArguments = []) throws {
         try raw().write { try $0.execute(sql: sql, arguments: arguments) }
     }
 
     /// The names of the triggers guarding the audit chain.
-    func auditTriggers() throws -> [String] {
+    public func auditTriggers() throws -> [String] {
         try raw().read {
             try String.fetchAll(
                 $0, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events'"
@@ -126,22 +127,22 @@ struct NotesHarness: Sendable {
     }
 
     /// The number of rows of `table` in Notes' database file.
-    func rows(_ table: String) throws -> Int {
+    public func rows(_ table: String) throws -> Int {
         try raw().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }
 }
 
 /// What Notes runs against: a real Identity and Booking with the practice, the colleague, the
 /// trainee, a session type, weekday availability and the two appointments.
-struct NotesWorld: Sendable {
-    let booking: BookingHarness
-    let colleague: (id: String, token: String)
-    let trainee: (id: String, token: String)
-    let sessionType: Tillit_Booking_V1_SessionType
+public struct NotesWorld: Sendable {
+    public let booking: BookingHarness
+    public let colleague: (id: String, token: String)
+    public let trainee: (id: String, token: String)
+    public let sessionType: Tillit_Booking_V1_SessionType
 }
 
 /// Runs `body` against a real Identity, Booking and Notes (`NotesHarness`).
-func withNotes<T: Sendable>(
+public func withNotes<T: Sendable>(
     dataDirectory: String? = nil, keys: NoteKeyRing? = nil, _ body: @Sendable (NotesHarness) async throws -> T
 ) async throws -> T {
     try await withNotesWorld { world in
@@ -151,7 +152,7 @@ func withNotes<T: Sendable>(
 
 /// Runs `body` with a real Identity and Booking set up for Notes (`NotesWorld`); start Notes
 /// on it (several times, for restarts) with `withNotesService`.
-func withNotesWorld<T: Sendable>(_ body: @Sendable (NotesWorld) async throws -> T) async throws -> T {
+public func withNotesWorld<T: Sendable>(_ body: @Sendable (NotesWorld) async throws -> T) async throws -> T {
     try await withBooking { booking in
         let practice = booking.practice
         let admin = booking.options(.admin)
@@ -192,7 +193,7 @@ extension NotesWorld {
     /// Books an appointment of the client (or `client`) with `practitioner` `day` days from now
     /// at 09:00 UTC (as the scheduler): a care relationship.
     @discardableResult
-    func book(_ practitioner: String, client: String? = nil, day: Int = 1) async throws
+    public func book(_ practitioner: String, client: String? = nil, day: Int = 1) async throws
         -> Tillit_Booking_V1_Appointment
     {
         let start = booking.clock.now().addingTimeInterval(Double(day) * 86_400 + 3 * 3600)
@@ -206,7 +207,7 @@ extension NotesWorld {
 /// Runs `body` against a Notes started on `world` (in `dataDirectory`, or a fresh folder) with
 /// `keys` (default: key files in the data folder); Notes runs on Booking's clock for its own
 /// times and on Identity's for tokens, reaching both through relays the test can cut.
-func withNotesService<T: Sendable>(
+public func withNotesService<T: Sendable>(
     _ world: NotesWorld, dataDirectory: String? = nil, keys: NoteKeyRing? = nil,
     _ body: @Sendable (NotesHarness) async throws -> T
 ) async throws -> T {
@@ -238,6 +239,6 @@ func withNotesService<T: Sendable>(
         try await body(
             NotesHarness(
                 world: world, notes: Tillit_Notes_V1_Notes.Client(service.rpc), notesRPC: service.rpc,
-                notesDirectory: service.dataDirectory, bookingLink: toBooking, identityLink: toIdentity))
+                notesDirectory: service.dataDirectory, notesPort: service.port, bookingLink: toBooking, identityLink: toIdentity))
     }
 }
