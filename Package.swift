@@ -347,6 +347,8 @@ let package = Package(
                 "TillitBookingServer",
                 // `tillit-notes` built for the notes commands' and the stack's tests.
                 "TillitNotesServer",
+                // `tillit-supervision` built for the supervision commands' and the stack's tests.
+                "TillitSupervisionServer",
                 // Built so the tests can run `tillit-bench serve` as a stand-in service.
                 "TillitBench",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

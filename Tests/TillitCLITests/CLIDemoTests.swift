@@ -3,9 +3,9 @@ import Testing
 import TillitCLI
 import TillitTesting
 
-/// `tillit stack up --demo` with the real `tillit-identity`, `tillit-booking` and `tillit-notes`
-/// (all on ports they pick, port 0): seeds Identity's, then Booking's, then Notes' demo data
-/// once, prints how to log in, and on a second start only prints the hints again; a demo
+/// `tillit stack up --demo` with the real `tillit-identity`, `tillit-booking`, `tillit-notes` and
+/// `tillit-supervision` (all on ports they pick, port 0): seeds Identity's, then Booking's, then
+/// Notes', then Supervision's demo data once, prints how to log in, and on a second start only prints the hints again; a demo
 /// practitioner who logs in as the hints say (two-factor enrolment first, even though the seeder
 /// wrote notes as him) finds the booking demo data and his demo notes.
 @Suite(.timeLimit(.minutes(6))) struct CLIDemoTests {
@@ -14,7 +14,7 @@ import TillitTesting
         let stack = try StackUpProcess([
             "--demo", "--bin-dir", try StackUpProcess.binaries(in: folder).path, "--data-dir",
             folder.appendingPathComponent("data").path, "--identity-addr", "127.0.0.1:0", "--booking-addr",
-            "127.0.0.1:0", "--notes-addr", "127.0.0.1:0",
+            "127.0.0.1:0", "--notes-addr", "127.0.0.1:0", "--supervision-addr", "127.0.0.1:0",
         ])
         for marker in markers {
             guard await stack.waitFor(marker, timeout: .seconds(150)) else {
@@ -31,12 +31,14 @@ import TillitTesting
         let identity = try #require(stack.serving("identity"), "\(stack.output)")
         let booking = try #require(stack.serving("booking"), "\(stack.output)")
         let notes = try #require(stack.serving("notes"), "\(stack.output)")
+        let supervision = try #require(stack.serving("supervision"), "\(stack.output)")
         return CLIUser(
             configDirectory: folder.appendingPathComponent("config-bjorn"),
             identityAddress: identity.address.description,
             environment: [
                 "TILLIT_BOOKING_ADDR": booking.address.description,
                 "TILLIT_NOTES_ADDR": notes.address.description,
+                "TILLIT_SUPERVISION_ADDR": supervision.address.description,
                 "TILLIT_TLS_CA": folder.appendingPathComponent("data/tls/ca.pem").path,
             ])
     }
@@ -50,6 +52,7 @@ import TillitTesting
             folder: folder,
             until: [
                 "all staff enrol two-factor at first login", "demo: booking seeded.", "demo: notes seeded.",
+                "demo: supervision seeded.",
             ])
         let text = first.output
         #expect(text.contains("demo: seeded Demo Practice"), "\(text)")
@@ -106,6 +109,19 @@ import TillitTesting
         let shown = try await bjorn.run(["notes", "show", session])
         #expect(shown.status == 0 && shown.stdout.contains("## subjective"), "\(shown)")
         #expect(shown.stdout.contains("Björn Ek") && shown.stdout.contains("Ida Nilsson"), "\(shown)")
+        // Supervision's demo data: the practice's categories (any staff member reads them), and
+        // Dana's supervision of the pre-licensed Gustav, which Björn, in neither role, does not see.
+        let categories = try await bjorn.run(["supervision", "categories", "--json"])
+        #expect(categories.status == 0, "\(categories)")
+        #expect(categories.stdout.contains("\"case review\"") && categories.stdout.contains("\"ethics\""))
+        let relationships = try await bjorn.run(["supervision", "relationships", "list", "--json"])
+        #expect(relationships.status == 0 && relationships.jsonArray?.isEmpty == true, "\(relationships)")
+        let record = try #require(
+            FileManager.default.contents(atPath: folder.appendingPathComponent("data/demo.json").path))
+        let seeded = try JSONSerialization.jsonObject(with: record) as? [String: Any]
+        let supervision = try #require(
+            seeded?["supervision"] as? [String: Any], "demo.json: \(String(decoding: record, as: UTF8.self))")
+        #expect((supervision["relationshipId"] as? String)?.isEmpty == false)
         #expect(try await first.stop() == 0, "\(first.output)")
 
         // A second start: nothing is seeded again (Identity's or Booking's).
@@ -113,11 +129,14 @@ import TillitTesting
             folder: folder,
             until: [
                 "demo: booking demo data is already seeded.", "demo: notes demo data is already seeded.",
-                "booking     SERVING", "notes       SERVING",
+                "demo: supervision demo data is already seeded.", "booking     SERVING",
+                "notes       SERVING",
+                "supervision SERVING",
             ])
         #expect(second.output.contains("already seeded") && second.output.contains(org), "\(second.output)")
         #expect(!second.output.contains("demo: seeded") && !second.output.contains("demo: booking seeded."))
         #expect(!second.output.contains("demo: notes seeded."), "\(second.output)")
+        #expect(!second.output.contains("demo: supervision seeded."), "\(second.output)")
         let again = try demoUser(folder, second)
         let after = try await again.run(["booking", "appointments", "list", "--practitioner", "me", "--json"])
         #expect(after.status == 0 && after.jsonArray?.count == appointments.count, "\(after)")

@@ -25,8 +25,16 @@ import TillitTesting
         var files: URL { stack.identity.folder }
     }
 
-    static func practice(environment: [String: String] = [:]) async throws -> Practice {
-        let stack = try await NotesStack.start(environment: environment)
+    /// The practice on a new stack (Notes started with `environment`), or on `running`.
+    static func practice(environment: [String: String] = [:], on running: NotesStack? = nil) async throws
+        -> Practice
+    {
+        let stack: NotesStack
+        if let running {
+            stack = running
+        } else {
+            stack = try await NotesStack.start(environment: environment)
+        }
         do {
             let (organization, _) = try await stack.identity.bootstrapWithAdmin(password: password)
             let admin = stack.user("admin")

@@ -11,15 +11,15 @@ final class StackUpProcess: Sendable {
     private let process: Process
     private let chunks = Recorder<String>()
 
-    /// A folder holding links to the built `tillit-identity`, `tillit-booking` and `tillit-notes`
-    /// only, as `--bin-dir` (so services built later are not started by these tests on default
+    /// A folder holding links to the built `tillit-identity`, `tillit-booking`, `tillit-notes`
+    /// and `tillit-supervision` only, as `--bin-dir` (so services built later are not started by these tests on default
     /// ports).
     static func binaries(in folder: URL) throws -> URL {
         let bin = folder.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         for (name, path) in [
             ("tillit-identity", Built.identity), ("tillit-booking", BookingStack.executable),
-            ("tillit-notes", NotesStack.executable),
+            ("tillit-notes", NotesStack.executable), ("tillit-supervision", Built.supervision),
         ] {
             let link = bin.appendingPathComponent(name).path
             try? FileManager.default.removeItem(atPath: link)

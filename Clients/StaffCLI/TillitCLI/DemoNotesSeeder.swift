@@ -68,22 +68,10 @@ struct DemoNotesSeeder: Sendable {
 
     /// Writes the demo notes (nil when Björn has two-factor already and so cannot be signed in).
     func seed() async throws -> Record? {
-        func find(_ kind: Tillit_Identity_V1_AccountKind, _ email: String) async throws
-            -> Tillit_Identity_V1_Account
-        {
-            var request = Tillit_Identity_V1_ListAccountsRequest()
-            request.kind = kind
-            request.page.pageSize = 200
-            repeat {
-                let response = try await identity.listAccounts(request, options: options)
-                if let account = response.accounts.first(where: { $0.email == email }) { return account }
-                request.page.pageToken = response.page.nextPageToken
-            } while !request.page.pageToken.isEmpty
-            throw RPCError(
-                code: .failedPrecondition, message: "the demo account \(email) is missing in Identity")
-        }
-        let bjorn = try await find(.staff, "bjorn@\(DemoSeeder.domain)")
-        let ida = try await find(.client, "ida@example.net")
+        let bjorn = try await DemoSeeder.account(
+            identity, options: options, kind: .staff, email: "bjorn@\(DemoSeeder.domain)")
+        let ida = try await DemoSeeder.account(
+            identity, options: options, kind: .client, email: "ida@example.net")
         if bjorn.totpEnabled { return nil }
 
         var login = Tillit_Identity_V1_LoginRequest()

@@ -36,6 +36,8 @@ struct DemoSeeder: Sendable {
         var booking: DemoBookingSeeder.Record?
         /// What Notes' demo data is; absent until it was seeded.
         var notes: DemoNotesSeeder.Record?
+        /// What Supervision's demo data is; absent until it was seeded.
+        var supervision: DemoSupervisionSeeder.Record?
     }
 
     /// A service in the stack after Identity (Booking, Notes): how it is reached, and where it
@@ -57,6 +59,8 @@ struct DemoSeeder: Sendable {
     var booking: ServiceTarget?
     /// Notes, when the stack runs it and Booking (nil: no demo notes).
     var notes: ServiceTarget?
+    /// Supervision, when the stack runs it, Booking and Notes (nil: no supervision demo data).
+    var supervision: ServiceTarget? = nil
     /// Prints a line.
     let say: @Sendable (String) -> Void
 
@@ -104,9 +108,18 @@ struct DemoSeeder: Sendable {
         guard let notes else { return }
         if let seeded = record.notes {
             say(DemoNotesSeeder.hints(seeded, fresh: false))
+        } else {
+            guard let seeded = await seedNotes(notes, record: record, token: token, until: end) else {
+                return
+            }
+            (record, token) = seeded
+        }
+        guard let supervision else { return }
+        if let seeded = record.supervision {
+            say(DemoSupervisionSeeder.hints(seeded, fresh: false))
             return
         }
-        await seedNotes(notes, record: record, token: token, until: end)
+        _ = await seedSupervision(supervision, record: record, token: token, until: end)
     }
 
     /// Waits until `target` (`name`) is SERVING and returns where; nil when `end` passes first
@@ -129,91 +142,105 @@ struct DemoSeeder: Sendable {
         }
     }
 
-    /// Waits for Booking to be SERVING, signs the setup admin in unless `token` is still that
-    /// session's, seeds Booking and remembers it in `demo.json`. Returns the record and the
-    /// setup admin's token (nil when it has none), or nil when Booking was not seeded.
-    private func seedBooking(
-        _ booking: ServiceTarget, record: Record, token: String?, until end: ContinuousClock.Instant
-    )
-        async -> (Record, String?)?
-    {
+    /// Waits for `target` (`name`) to be SERVING, then runs `body` with Identity's client, the
+    /// service's connection and the setup admin's token (signing the setup admin in unless
+    /// `token` is still that session's), keeps what it seeded in `record` (`keep`), saves
+    /// `demo.json` and prints `hints`. Returns the record and the setup admin's token, or nil
+    /// when nothing was seeded (said).
+    private func seedStep<Seeded>(
+        _ target: ServiceTarget, _ name: String, doing what: String, record: Record, token: String?,
+        until end: ContinuousClock.Instant,
+        _ body: (Tillit_Identity_V1_Identity.Client, RPCClient, String) async throws -> Seeded,
+        keep: (inout Record, Seeded) -> Void, hints: (Seeded) -> String
+    ) async -> (Record, String?)? {
         var record = record
         var token = token
-        guard let address = await serving(booking, "booking", until: end) else { return nil }
-        say("demo: seeding booking (session types, weekly availability, appointments)…")
+        guard let address = await serving(target, name, until: end) else { return nil }
+        say("demo: seeding \(name) (\(what))…")
         let identityRPC = RPCClient(
             host: self.address.host, port: self.address.port,
             configuration: RPCClientConfiguration(transportSecurity: security))
-        let bookingRPC = RPCClient(
+        let serviceRPC = RPCClient(
             host: address.host, port: address.port,
-            configuration: RPCClientConfiguration(transportSecurity: booking.security))
+            configuration: RPCClientConfiguration(transportSecurity: target.security))
         defer {
             identityRPC.close()
-            bookingRPC.close()
+            serviceRPC.close()
         }
         do {
             let identity = Tillit_Identity_V1_Identity.Client(identityRPC)
-            func seeder(_ token: String) -> DemoBookingSeeder {
-                DemoBookingSeeder(
-                    identity: identity, booking: Tillit_Booking_V1_Booking.Client(bookingRPC),
-                    options: Self.bearer(token))
-            }
             let seeded = try await asSetup(identity, record: &record, token: &token) {
-                try await seeder($0).seed()
+                try await body(identity, serviceRPC, $0)
             }
-            record.booking = seeded
+            keep(&record, seeded)
             try save(record)
-            say(DemoBookingSeeder.hints(seeded, organization: record.organizationId, fresh: true))
+            say(hints(seeded))
             return (record, token)
         } catch let error as RPCError {
-            say("demo: seeding booking failed: \(error.code): \(error.message)")
+            say("demo: seeding \(name) failed: \(error.code): \(error.message)")
         } catch {
-            say("demo: seeding booking failed: \(error)")
+            say("demo: seeding \(name) failed: \(error)")
         }
         return nil
     }
 
-    /// Waits for Notes to be SERVING, then has `DemoNotesSeeder` write the demo notes (signing
-    /// the setup admin in unless `token` is still that session's) and remembers them in
-    /// `demo.json`.
+    /// Booking's demo data (`DemoBookingSeeder`).
+    private func seedBooking(
+        _ booking: ServiceTarget, record: Record, token: String?, until end: ContinuousClock.Instant
+    ) async -> (Record, String?)? {
+        let organization = record.organizationId
+        return await seedStep(
+            booking, "booking", doing: "session types, weekly availability, appointments", record: record,
+            token: token, until: end
+        ) { identity, rpc, token in
+            try await DemoBookingSeeder(
+                identity: identity, booking: Tillit_Booking_V1_Booking.Client(rpc),
+                options: Self.bearer(token)
+            ).seed()
+        } keep: {
+            $0.booking = $1
+        } hints: {
+            DemoBookingSeeder.hints($0, organization: organization, fresh: true)
+        }
+    }
+
+    /// Notes' demo data (`DemoNotesSeeder`).
     private func seedNotes(
         _ notes: ServiceTarget, record: Record, token: String?, until end: ContinuousClock.Instant
-    )
-        async
-    {
-        var record = record
-        var token = token
-        guard let address = await serving(notes, "notes", until: end) else { return }
-        say("demo: seeding notes (a session note and a shared note by Björn for Ida)…")
-        let identityRPC = RPCClient(
-            host: self.address.host, port: self.address.port,
-            configuration: RPCClientConfiguration(transportSecurity: security))
-        let notesRPC = RPCClient(
-            host: address.host, port: address.port,
-            configuration: RPCClientConfiguration(transportSecurity: notes.security))
-        defer {
-            identityRPC.close()
-            notesRPC.close()
+    ) async -> (Record, String?)? {
+        let organization = record.organizationId
+        let password = record.password
+        return await seedStep(
+            notes, "notes", doing: "a session note and a shared note by Björn for Ida", record: record,
+            token: token, until: end
+        ) { identity, rpc, token in
+            try await DemoNotesSeeder(
+                identity: identity, notes: Tillit_Notes_V1_Notes.Client(rpc), options: Self.bearer(token),
+                organization: organization, password: password
+            ).seed()
+        } keep: { record, seeded in
+            if let seeded { record.notes = seeded }
+        } hints: {
+            DemoNotesSeeder.hints($0, fresh: true)
         }
-        do {
-            let identity = Tillit_Identity_V1_Identity.Client(identityRPC)
-            let organization = record.organizationId
-            let password = record.password
-            let seeded = try await asSetup(identity, record: &record, token: &token) { token in
-                try await DemoNotesSeeder(
-                    identity: identity, notes: Tillit_Notes_V1_Notes.Client(notesRPC),
-                    options: Self.bearer(token),
-                    organization: organization, password: password
-                ).seed()
-            }
-            say(DemoNotesSeeder.hints(seeded, fresh: true))
-            guard let seeded else { return }
-            record.notes = seeded
-            try save(record)
-        } catch let error as RPCError {
-            say("demo: seeding notes failed: \(error.code): \(error.message)")
-        } catch {
-            say("demo: seeding notes failed: \(error)")
+    }
+
+    /// Supervision's demo data (`DemoSupervisionSeeder`).
+    private func seedSupervision(
+        _ supervision: ServiceTarget, record: Record, token: String?, until end: ContinuousClock.Instant
+    ) async -> (Record, String?)? {
+        await seedStep(
+            supervision, "supervision", doing: "Dana supervises Gustav, hour categories", record: record,
+            token: token, until: end
+        ) { identity, rpc, token in
+            try await DemoSupervisionSeeder(
+                identity: identity, supervision: Tillit_Supervision_V1_Supervision.Client(rpc),
+                options: Self.bearer(token)
+            ).seed()
+        } keep: {
+            $0.supervision = $1
+        } hints: {
+            DemoSupervisionSeeder.hints($0, fresh: true)
         }
     }
 
@@ -436,7 +463,25 @@ struct DemoSeeder: Sendable {
         return location
     }
 
-    /// Call options carrying `token`.
+    /// The account of `kind` with `email`, read with the setup admin's `options`;
+    /// FAILED_PRECONDITION when the demo account is missing.
+    static func account(
+        _ identity: Tillit_Identity_V1_Identity.Client, options: CallOptions,
+        kind: Tillit_Identity_V1_AccountKind,
+        email: String
+    ) async throws -> Tillit_Identity_V1_Account {
+        var request = Tillit_Identity_V1_ListAccountsRequest()
+        request.kind = kind
+        request.page.pageSize = 200
+        repeat {
+            let response = try await identity.listAccounts(request, options: options)
+            if let account = response.accounts.first(where: { $0.email == email }) { return account }
+            request.page.pageToken = response.page.nextPageToken
+        } while !request.page.pageToken.isEmpty
+        throw RPCError(code: .failedPrecondition, message: "the demo account \(email) is missing in Identity")
+    }
+
+    /// Call options with `authorization: Bearer <token>`.
     static func bearer(_ token: String) -> CallOptions {
         var metadata = Metadata()
         metadata.add("authorization", "Bearer \(token)")

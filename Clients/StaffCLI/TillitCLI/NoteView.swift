@@ -54,6 +54,20 @@ struct NoteView: Codable, Sendable {
         returnedAt = note.hasReturnedAt ? note.returnedAt.date : nil
     }
 
+    /// A co-signature queue for people: oldest first, as listed.
+    static func queue(_ views: [NoteView], _ names: AccountNames) -> String {
+        views.isEmpty
+            ? "No notes await your co-signature."
+            : Terminal.table(
+                header: ["SIGNED", "KIND", "CLIENT", "AUTHOR", "ADDENDUM OF", "ID"],
+                rows: views.map {
+                    [
+                        Display.date($0.signedAt), $0.kind, names.account($0.clientId), names.account($0.authorId),
+                        $0.addendumOf ?? "-", $0.id,
+                    ]
+                })
+    }
+
     /// `session note`, `shared note`, `process note`, or `addendum` for an addendum.
     var what: String {
         addendumOf == nil ? "\(kind) note" : "addendum"
@@ -63,7 +77,7 @@ struct NoteView: Codable, Sendable {
     static let header = ["CREATED", "KIND", "STATUS", "VERSION", "CLIENT", "AUTHOR", "ADDENDUM OF", "ID"]
 
     /// One table row, with `context`'s names.
-    func row(_ context: NotesContext) -> [String] {
+    func row(_ context: AccountNames) -> [String] {
         [
             Display.date(createdAt), kind, status, String(version), context.account(clientId),
             context.account(authorId), addendumOf ?? "-", id,
@@ -71,7 +85,7 @@ struct NoteView: Codable, Sendable {
     }
 
     /// Label/value lines of the facts, for people.
-    func fields(_ context: NotesContext) -> String {
+    func fields(_ context: AccountNames) -> String {
         var pairs: [(String, String)] = [
             (addendumOf == nil ? "Note" : "Addendum", id), ("Kind", kind), ("Status", status),
             ("Version", String(version)), ("Client", context.account(clientId)),
@@ -101,7 +115,7 @@ struct NoteView: Codable, Sendable {
     }
 
     /// The facts, then the body.
-    func text(_ context: NotesContext) -> String {
+    func text(_ context: AccountNames) -> String {
         let body = bodyText
         return body.isEmpty ? fields(context) : fields(context) + "\n\n" + body
     }
@@ -142,7 +156,7 @@ struct NoteReadingView: Codable, Sendable {
     }
 
     /// The note with its body, each addendum and each comment, and the read basis, for people.
-    func text(_ context: NotesContext) -> String {
+    func text(_ context: AccountNames) -> String {
         var parts = [note.text(context) + "\n\nRead as: \(basis)"]
         for addendum in addenda {
             parts.append(
@@ -172,7 +186,7 @@ struct RecordExportView: Codable, Sendable {
     }
 
     /// The record as readable text.
-    func text(_ context: NotesContext) -> String {
+    func text(_ context: AccountNames) -> String {
         var parts = [
             "Record of \(context.account(clientId)) (\(clientId)), exported \(Display.date(exportedAt)): "
                 + "\(notes.count) \(notes.count == 1 ? "note" : "notes")"
@@ -213,7 +227,7 @@ struct AccessLogEntryView: Codable, Sendable {
     static let header = ["AT", "WHO", "ACTION", "OUTCOME", "NOTE", "VIA", "EMERGENCY"]
 
     /// One table row, with `context`'s names.
-    func row(_ context: NotesContext) -> [String] {
+    func row(_ context: AccountNames) -> [String] {
         [
             Display.date(at), context.account(actorId), action, outcome, noteId ?? "-", via ?? "-",
             emergency ? "EMERGENCY" : "-",

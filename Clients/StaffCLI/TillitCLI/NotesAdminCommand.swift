@@ -22,28 +22,13 @@ struct NotesVerifyAuditCommand: AsyncParsableCommand, AuthenticatedCommand {
 
     func run() async throws {
         try await CLIErrors.reporting {
-            var request = Tillit_Identity_V1_VerifyAuditChainRequest()
-            if let checkpoint {
-                let saved = try AuditCheckpointFile.read(checkpoint)
-                request.checkpoint.sequence = UInt64(saved.sequence)
-                request.checkpoint.hash = saved.hash
-                request.checkpoint.organizationID = saved.organization
-            }
-            let response = try await withNotes { call in
-                try await call.client.verifyAuditChain(request, options: call.options)
-            }
-            let result = AuditVerifyCommand.Result(
-                intact: response.intact, eventsChecked: response.eventsChecked,
-                firstBrokenSequence: response.intact ? nil : response.firstBrokenSequence,
-                problem: response.intact ? nil : response.problem)
-            try output.emit(result) {
-                result.intact
-                    ? "Notes' audit chain intact: \(result.eventsChecked) events checked."
-                    : "Notes' audit chain BROKEN at event \(response.firstBrokenSequence): \(response.problem)"
-            }
-            if !result.intact {
-                throw CLIError(
-                    .internalError, "Notes' audit chain is broken; keep a copy of notes.db and investigate")
+            try await AuditChainCheck.run(
+                "Notes'", database: "notes.db", checkpoint: checkpoint, output: output
+            ) {
+                request in
+                try await withNotes { call in
+                    try await call.client.verifyAuditChain(request, options: call.options)
+                }
             }
         }
     }

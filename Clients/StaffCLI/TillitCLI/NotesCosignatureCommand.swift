@@ -23,7 +23,7 @@ struct NotesQueueCommand: AsyncParsableCommand, AuthenticatedCommand {
         try await CLIErrors.reporting {
             let (notes, context) = try await withNotes { call in
                 var request = Tillit_Notes_V1_ListAwaitingCosignatureRequest()
-                let notes = try await NotesCall.all { page in
+                let notes = try await Pages.all { page in
                     request.page = page
                     let response = try await call.client.listAwaitingCosignature(
                         request, options: call.options)
@@ -32,18 +32,7 @@ struct NotesQueueCommand: AsyncParsableCommand, AuthenticatedCommand {
                 return (notes, await call.context(names: !output.json))
             }
             let views = notes.map(NoteView.init)
-            try output.emit(views) {
-                views.isEmpty
-                    ? "No notes await your co-signature."
-                    : Terminal.table(
-                        header: ["SIGNED", "KIND", "CLIENT", "AUTHOR", "ADDENDUM OF", "ID"],
-                        rows: views.map {
-                            [
-                                Display.date($0.signedAt), $0.kind, context.account($0.clientId),
-                                context.account($0.authorId), $0.addendumOf ?? "-", $0.id,
-                            ]
-                        })
-            }
+            try output.emit(views) { NoteView.queue(views, context) }
         }
     }
 }

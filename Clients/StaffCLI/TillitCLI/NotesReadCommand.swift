@@ -30,7 +30,7 @@ struct NotesListCommand: AsyncParsableCommand, AuthenticatedCommand {
                 var request = Tillit_Notes_V1_ListNotesRequest()
                 if let client { request.clientID.value = call.account(client) }
                 request.mineOnly = mine
-                let notes = try await NotesCall.all { page in
+                let notes = try await Pages.all { page in
                     request.page = page
                     let response = try await call.client.listNotes(request, options: call.options)
                     return (response.notes, response.page)
@@ -72,7 +72,7 @@ struct NotesDraftsCommand: AsyncParsableCommand, AuthenticatedCommand {
             let (notes, context) = try await withNotes { call in
                 var request = Tillit_Notes_V1_ListStaleDraftsRequest()
                 request.olderThanDays = olderThanDays
-                let notes = try await NotesCall.all { page in
+                let notes = try await Pages.all { page in
                     request.page = page
                     let response = try await call.client.listStaleDrafts(request, options: call.options)
                     return (response.notes, response.page)

@@ -141,7 +141,7 @@ struct NotesAccessLogCommand: AsyncParsableCommand, AuthenticatedCommand {
             let (entries, context) = try await withNotes { call in
                 var request = Tillit_Notes_V1_ListAccessLogRequest()
                 if let client { request.clientID.value = call.account(client) }
-                let entries = try await NotesCall.all(pageSize: UInt32(min(limit, 200)), limit: limit) {
+                let entries = try await Pages.all(pageSize: UInt32(min(limit, 200)), limit: limit) {
                     page in
                     request.page = page
                     let response = try await call.client.listAccessLog(request, options: call.options)

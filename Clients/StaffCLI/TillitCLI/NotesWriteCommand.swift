@@ -204,7 +204,7 @@ enum NotesSession {
     }
 
     /// ` (version 1)`, or who must co-sign a note awaiting co-signature.
-    static func statusSuffix(_ view: NoteView, _ context: NotesContext) -> String {
+    static func statusSuffix(_ view: NoteView, _ context: AccountNames) -> String {
         view.status == "awaiting-cosignature"
             ? " (awaiting co-signature by \(context.account(view.supervisorId)))"
             : " (version \(view.version))"

@@ -33,14 +33,16 @@ struct StackUpCommand: AsyncParsableCommand {
             Booking (and every service but Identity) starts once Identity is SERVING, with the \
             address Identity reported in TILLIT_IDENTITY_ADDR, and is restarted if Identity comes \
             back at another address. Notes also waits for Booking (TILLIT_BOOKING_ADDR), which it \
-            asks about care relationships.
+            asks about care relationships; Supervision waits for Identity, Booking and Notes \
+            (TILLIT_NOTES_ADDR too).
 
             With --demo, once Identity is SERVING and its database is empty, a demo practice is \
             created through the API and the way to log in is printed (again on later runs); once \
             Booking is SERVING too, its demo data (session types, the practitioners' weekly \
             availability, a few appointments) is created through Booking's API, also once; then, \
             once Notes is SERVING, a few demo notes (Björn's signed session note and a shared note \
-            for his client Ida), also once.
+            for his client Ida), also once; and once Supervision is SERVING, Dana's supervision of \
+            the pre-licensed Gustav (every note co-signed) and the practice's hour categories.
 
             Examples:
               tillit stack up --data-dir ./.tillit-data
@@ -99,11 +101,12 @@ struct StackUpCommand: AsyncParsableCommand {
                 ? [] : [StackDependency(service: name.rawValue, environmentVariable: name.addressVariable)]
         }
         // Every other service checks tokens with Identity's keys and asks it about accounts;
-        // Notes also asks Booking about care relationships.
+        // Notes also asks Booking about care relationships; Supervision asks all three.
         func dependencies(of name: ServiceName) -> [StackDependency] {
             switch name {
             case .identity: []
             case .notes: dependency(.identity) + dependency(.booking)
+            case .supervision: dependency(.identity) + dependency(.booking) + dependency(.notes)
             default: dependency(.identity)
             }
         }
@@ -123,16 +126,18 @@ struct StackUpCommand: AsyncParsableCommand {
         Terminal.say(
             "Starting \(specs.map(\.name).joined(separator: ", ")); data in \(dataDirectory.path). Ctrl-C stops."
         )
-        // The demo seeder talks to Identity, Booking and Notes at the addresses they reported
+        // The demo seeder talks to each service at the address it reported
         // (their ports may be 0 here).
         let runsBooking = specs.contains { $0.name == ServiceName.booking.rawValue }
         let runsNotes = runsBooking && specs.contains { $0.name == ServiceName.notes.rawValue }
+        let runsSupervision = runsNotes && specs.contains { $0.name == ServiceName.supervision.rawValue }
         let seeding =
             demo
             ? DemoSeeding(
                 dataDirectory: dataDirectory, security: try security(.identity),
                 bookingSecurity: runsBooking ? try security(.booking) : nil,
-                notesSecurity: runsNotes ? try security(.notes) : nil) : nil
+                notesSecurity: runsNotes ? try security(.notes) : nil,
+                supervisionSecurity: runsSupervision ? try security(.supervision) : nil) : nil
         let launcher = StackLauncher(services: specs, logDirectory: logDirectory) { event in
             Terminal.say(Self.describe(event))
             if let seeding, case .serving(let service, _, let address) = event {
@@ -140,6 +145,7 @@ struct StackUpCommand: AsyncParsableCommand {
                 case ServiceName.identity.rawValue: seeding.start(identity: address)
                 case ServiceName.booking.rawValue: seeding.booking(at: address)
                 case ServiceName.notes.rawValue: seeding.notes(at: address)
+                case ServiceName.supervision.rawValue: seeding.supervision(at: address)
                 default: break
                 }
             }

@@ -11,7 +11,7 @@ public struct TillitCommand: AsyncParsableCommand {
             `tillit login --org <id> --email <e-mail>`. Every command takes --json and --help.
 
             Service addresses: --identity-addr, --booking-addr (etc.), else TILLIT_IDENTITY_ADDR, \
-            TILLIT_BOOKING_ADDR (etc.), else the local stack (identity 127.0.0.1:7101, booking 7102, notes 7103). Connections use TLS and trust TILLIT_TLS_CA, else \
+            TILLIT_BOOKING_ADDR (etc.), else the local stack (identity 127.0.0.1:7101, booking 7102, notes 7103, supervision 7104). Connections use TLS and trust TILLIT_TLS_CA, else \
             the local stack's CA (<TILLIT_DATA_DIR or ./.tillit-data>/tls/ca.pem); TILLIT_TLS=off for \
             plaintext. The session is kept in \
             $TILLIT_CONFIG_DIR, $XDG_CONFIG_HOME/tillit or ~/.config/tillit (session.json, mode 0600).
@@ -29,7 +29,8 @@ public struct TillitCommand: AsyncParsableCommand {
         subcommands: [
             LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, OrgCommand.self, StaffCommand.self,
             ClientCommand.self, ConsentCommand.self, MFACommand.self, PasswordCommand.self, AuditCommand.self,
-            SessionsCommand.self, BookingCommand.self, NotesCommand.self, HealthCommand.self,
+            SessionsCommand.self, BookingCommand.self, NotesCommand.self, SupervisionCommand.self,
+            HealthCommand.self,
             StackCommand.self,
             CertsCommand.self,
         ])
