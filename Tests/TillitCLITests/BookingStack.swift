@@ -27,38 +27,19 @@ final class BookingStack: Sendable {
     /// Starts Identity, then Booking against it, and waits until both are SERVING.
     static func start() async throws -> BookingStack {
         let identity = try await IdentityStack.start()
-        var environment = [
+        let environment = [
             "TILLIT_DATA_DIR": identity.folder.appendingPathComponent("data").path,
             "TILLIT_BOOKING_ADDR": "127.0.0.1:0",
             "TILLIT_IDENTITY_ADDR": identity.address,
         ]
-        environment.merge(TestPKI.main.environment(for: "booking")) { $1 }
-        let child: ChildProcess
-        let bound: ServiceAddress
         do {
-            child = try ChildProcess(executable: executable, environment: environment, name: "booking")
+            let (child, port) = try await ServingChild.start(
+                executable, name: "booking", environment: environment)
+            return BookingStack(identity: identity, booking: child, bookingPort: port)
         } catch {
             identity.tearDown()
             throw error
         }
-        do {
-            bound = try await child.boundAddress()
-        } catch {
-            child.stopInBackground()
-            identity.tearDown()
-            throw error
-        }
-        let stack = BookingStack(identity: identity, booking: child, bookingPort: bound.port)
-        let end = ContinuousClock.now + .seconds(60)
-        let security = try TestPKI.main.client(serverName: "booking")
-        while await HealthProbe.check(bound, timeout: .seconds(2), security: security) != .serving {
-            guard ContinuousClock.now < end, child.exitStatus == nil else {
-                stack.tearDown()
-                throw CLIError(.unavailable, "tillit-booking did not become SERVING; log:\n\(child.log)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return stack
     }
 
     /// A user of `tillit` with their own config folder, told where Identity and Booking are.

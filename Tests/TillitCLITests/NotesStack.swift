@@ -57,26 +57,8 @@ final class NotesStack: Sendable {
             "TILLIT_IDENTITY_ADDR": booking.identity.address,
             "TILLIT_BOOKING_ADDR": booking.bookingAddress,
         ]
-        environment.merge(TestPKI.main.environment(for: "notes")) { $1 }
         environment.merge(extra) { $1 }
-        let child = try ChildProcess(executable: executable, environment: environment, name: "notes")
-        let bound: ServiceAddress
-        do {
-            bound = try await child.boundAddress()
-        } catch {
-            child.stopInBackground()
-            throw error
-        }
-        let end = ContinuousClock.now + .seconds(60)
-        let security = try TestPKI.main.client(serverName: "notes")
-        while await HealthProbe.check(bound, timeout: .seconds(2), security: security) != .serving {
-            guard ContinuousClock.now < end, child.exitStatus == nil else {
-                child.stopInBackground()
-                throw CLIError(.unavailable, "tillit-notes did not become SERVING; log:\n\(child.log)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return (child, bound.port)
+        return try await ServingChild.start(executable, name: "notes", environment: environment)
     }
 
     /// A user of `tillit` with their own config folder, told where Identity, Booking and (the

@@ -32,34 +32,16 @@ final class SupervisionStack: Sendable {
     static func start() async throws -> SupervisionStack {
         let notes = try await NotesStack.start()
         do {
-            var environment = [
-                "TILLIT_DATA_DIR": notes.identity.folder.appendingPathComponent("data").path,
-                "TILLIT_SUPERVISION_ADDR": "127.0.0.1:0",
-                "TILLIT_IDENTITY_ADDR": notes.identity.address,
-                "TILLIT_BOOKING_ADDR": notes.booking.bookingAddress,
-                "TILLIT_NOTES_ADDR": notes.notesAddress,
-            ]
-            environment.merge(TestPKI.main.environment(for: "supervision")) { $1 }
-            let child = try ChildProcess(
-                executable: executable, environment: environment, name: "supervision")
-            let bound: ServiceAddress
-            do {
-                bound = try await child.boundAddress()
-            } catch {
-                child.stopInBackground()
-                throw error
-            }
-            let end = ContinuousClock.now + .seconds(60)
-            let security = try TestPKI.main.client(serverName: "supervision")
-            while await HealthProbe.check(bound, timeout: .seconds(2), security: security) != .serving {
-                guard ContinuousClock.now < end, child.exitStatus == nil else {
-                    child.stopInBackground()
-                    throw CLIError(
-                        .unavailable, "tillit-supervision did not become SERVING; log:\n\(child.log)")
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            return SupervisionStack(notes: notes, child: child, port: bound.port)
+            let (child, port) = try await ServingChild.start(
+                executable, name: "supervision",
+                environment: [
+                    "TILLIT_DATA_DIR": notes.identity.folder.appendingPathComponent("data").path,
+                    "TILLIT_SUPERVISION_ADDR": "127.0.0.1:0",
+                    "TILLIT_IDENTITY_ADDR": notes.identity.address,
+                    "TILLIT_BOOKING_ADDR": notes.booking.bookingAddress,
+                    "TILLIT_NOTES_ADDR": notes.notesAddress,
+                ])
+            return SupervisionStack(notes: notes, child: child, port: port)
         } catch {
             notes.tearDown()
             throw error

@@ -34,19 +34,11 @@ extension TillitBookingCommand {
             abstract: "Run the Booking service until SIGTERM or SIGINT (the default).")
 
         func run() async throws {
-            let status = await ServiceExit.run("tillit-booking") {
-                let configuration = try ServiceConfiguration(service: .booking)
-                let booking = try BookingConfiguration(environment: ProcessInfo.processInfo.environment)
-                TillitLogging.bootstrap(configuration)
-                let logger = Logger(label: "tillit.booking")
-                let host = try BookingServer.makeHost(
-                    configuration: configuration, booking: booking, logger: logger)
-                logger.info(
-                    "starting",
-                    metadata: [
-                        "address": "\(configuration.listenAddress.host):\(configuration.listenAddress.port)"
-                    ])
-                try await host.run()
+            let status = await ServiceExit.serve(.booking) { configuration, logger in
+                try BookingServer.makeHost(
+                    configuration: configuration,
+                    booking: try BookingConfiguration(environment: ProcessInfo.processInfo.environment),
+                    logger: logger)
             }
             if status != 0 { throw ExitCode(status) }
         }
@@ -60,16 +52,9 @@ extension TillitBookingCommand {
         @Argument(help: "Where to write the backup (replaced if it exists).") var path: String
 
         func run() async throws {
-            let status = await ServiceExit.run("tillit-booking backup") {
-                let configuration = try ServiceConfiguration(service: .booking)
-                TillitLogging.bootstrap(configuration)
-                let logger = Logger(label: "tillit.booking.backup")
-                let database = try BookingDatabase.open(
-                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
-                    logger: logger)
-                defer { try? database.close() }
-                for line in try AuditBackup.writeReporting(database.database, to: path) { print(line) }
-            }
+            let status = await ServiceExit.backup(
+                .booking, to: path, open: BookingDatabase.open(path:auditKeys:logger:), database: \.database,
+                close: { try $0.close() })
             if status != 0 { throw ExitCode(status) }
         }
     }

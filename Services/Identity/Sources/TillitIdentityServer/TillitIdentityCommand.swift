@@ -33,19 +33,11 @@ extension TillitIdentityCommand {
             abstract: "Run the Identity service until SIGTERM or SIGINT (the default).")
 
         func run() async throws {
-            let status = await ServiceExit.run("tillit-identity") {
-                let configuration = try ServiceConfiguration(service: .identity)
-                let identity = try IdentityConfiguration(environment: ProcessInfo.processInfo.environment)
-                TillitLogging.bootstrap(configuration)
-                let logger = Logger(label: "tillit.identity")
-                let host = try IdentityServer.makeHost(
-                    configuration: configuration, identity: identity, logger: logger)
-                logger.info(
-                    "starting",
-                    metadata: [
-                        "address": "\(configuration.listenAddress.host):\(configuration.listenAddress.port)"
-                    ])
-                try await host.run()
+            let status = await ServiceExit.serve(.identity) { configuration, logger in
+                try IdentityServer.makeHost(
+                    configuration: configuration,
+                    identity: try IdentityConfiguration(environment: ProcessInfo.processInfo.environment),
+                    logger: logger)
             }
             if status != 0 { throw ExitCode(status) }
         }
@@ -67,16 +59,10 @@ extension TillitIdentityCommand {
         @Argument(help: "Where to write the backup (replaced if it exists).") var path: String
 
         func run() async throws {
-            let status = await ServiceExit.run("tillit-identity backup") {
-                let configuration = try ServiceConfiguration(service: .identity)
-                TillitLogging.bootstrap(configuration)
-                let logger = Logger(label: "tillit.identity.backup")
-                let database = try IdentityDatabase.open(
-                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
-                    logger: logger)
-                defer { try? database.close() }
-                for line in try AuditBackup.writeReporting(database.database, to: path) { print(line) }
-            }
+            let status = await ServiceExit.backup(
+                .identity, to: path, open: IdentityDatabase.open(path:auditKeys:logger:),
+                database: \.database,
+                close: { try $0.close() })
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -37,19 +37,11 @@ extension TillitNotesCommand {
             abstract: "Run the Notes service until SIGTERM or SIGINT (the default).")
 
         func run() async throws {
-            let status = await ServiceExit.run("tillit-notes") {
-                let configuration = try ServiceConfiguration(service: .notes)
-                let notes = try NotesConfiguration(environment: ProcessInfo.processInfo.environment)
-                TillitLogging.bootstrap(configuration)
-                let logger = Logger(label: "tillit.notes")
-                let host = try NotesServer.makeHost(
-                    configuration: configuration, notes: notes, logger: logger)
-                logger.info(
-                    "starting",
-                    metadata: [
-                        "address": "\(configuration.listenAddress.host):\(configuration.listenAddress.port)"
-                    ])
-                try await host.run()
+            let status = await ServiceExit.serve(.notes) { configuration, logger in
+                try NotesServer.makeHost(
+                    configuration: configuration,
+                    notes: try NotesConfiguration(environment: ProcessInfo.processInfo.environment),
+                    logger: logger)
             }
             if status != 0 { throw ExitCode(status) }
         }
@@ -63,16 +55,9 @@ extension TillitNotesCommand {
         @Argument(help: "Where to write the backup (replaced if it exists).") var path: String
 
         func run() async throws {
-            let status = await ServiceExit.run("tillit-notes backup") {
-                let configuration = try ServiceConfiguration(service: .notes)
-                TillitLogging.bootstrap(configuration)
-                let logger = Logger(label: "tillit.notes.backup")
-                let database = try NotesDatabase.open(
-                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
-                    logger: logger)
-                defer { try? database.close() }
-                for line in try AuditBackup.writeReporting(database.database, to: path) { print(line) }
-            }
+            let status = await ServiceExit.backup(
+                .notes, to: path, open: NotesDatabase.open(path:auditKeys:logger:), database: \.database,
+                close: { try $0.close() })
             if status != 0 { throw ExitCode(status) }
         }
     }

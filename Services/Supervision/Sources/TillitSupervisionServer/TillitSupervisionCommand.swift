@@ -9,7 +9,8 @@ import TillitSupervision
 struct TillitSupervisionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tillit-supervision",
-        abstract: "Tillit's Supervision service: relationships, the co-signature queue, hours, consultations, incidents.",
+        abstract:
+            "Tillit's Supervision service: relationships, the co-signature queue, hours, consultations, incidents.",
         discussion: """
             Configured through the environment: TILLIT_SUPERVISION_ADDR (default 127.0.0.1:7104), \
             TILLIT_IDENTITY_ADDR (default 127.0.0.1:7101: keys, ended sessions, accounts, consent, the \
@@ -35,19 +36,11 @@ extension TillitSupervisionCommand {
             abstract: "Run the Supervision service until SIGTERM or SIGINT (the default).")
 
         func run() async throws {
-            let status = await ServiceExit.run("tillit-supervision") {
-                let configuration = try ServiceConfiguration(service: .supervision)
-                let supervision = try SupervisionConfiguration(environment: ProcessInfo.processInfo.environment)
-                TillitLogging.bootstrap(configuration)
-                let logger = Logger(label: "tillit.supervision")
-                let host = try SupervisionServer.makeHost(
-                    configuration: configuration, supervision: supervision, logger: logger)
-                logger.info(
-                    "starting",
-                    metadata: [
-                        "address": "\(configuration.listenAddress.host):\(configuration.listenAddress.port)"
-                    ])
-                try await host.run()
+            let status = await ServiceExit.serve(.supervision) { configuration, logger in
+                try SupervisionServer.makeHost(
+                    configuration: configuration,
+                    supervision: try SupervisionConfiguration(
+                        environment: ProcessInfo.processInfo.environment), logger: logger)
             }
             if status != 0 { throw ExitCode(status) }
         }
@@ -56,21 +49,16 @@ extension TillitSupervisionCommand {
     /// `tillit-supervision backup <path>`: an online backup with the audit checkpoints beside it.
     struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Back up supervision.db (online) and write each organisation's audit checkpoint beside it.")
+            abstract:
+                "Back up supervision.db (online) and write each organisation's audit checkpoint beside it.")
 
         @Argument(help: "Where to write the backup (replaced if it exists).") var path: String
 
         func run() async throws {
-            let status = await ServiceExit.run("tillit-supervision backup") {
-                let configuration = try ServiceConfiguration(service: .supervision)
-                TillitLogging.bootstrap(configuration)
-                let logger = Logger(label: "tillit.supervision.backup")
-                let database = try SupervisionDatabase.open(
-                    path: configuration.databasePath, auditKeys: try AuditKeys.load(configuration),
-                    logger: logger)
-                defer { try? database.close() }
-                for line in try AuditBackup.writeReporting(database.database, to: path) { print(line) }
-            }
+            let status = await ServiceExit.backup(
+                .supervision, to: path, open: SupervisionDatabase.open(path:auditKeys:logger:),
+                database: \.database,
+                close: { try $0.close() })
             if status != 0 { throw ExitCode(status) }
         }
     }
