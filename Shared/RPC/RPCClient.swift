@@ -113,7 +113,7 @@ public final class RPCClient: Sendable {
                 attempts += 1
                 // Never processed, so safe to send again. Every pooled connection may be closing
                 // at once (they go idle together), so allow one attempt per slot plus a new one.
-                guard attempts <= slots.count else { throw notSent.rpcError }
+                guard attempts <= slots.count + 1 else { throw notSent.rpcError }
                 // The connection is closing; its GOAWAY or close may not have reached the pool
                 // yet. Retire it now so that the retry gets another connection.
                 for slot in slots { slot.connectionGoingAway(connection.channel) }

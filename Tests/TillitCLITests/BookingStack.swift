@@ -31,6 +31,8 @@ final class BookingStack: Sendable {
             "TILLIT_DATA_DIR": identity.folder.appendingPathComponent("data").path,
             "TILLIT_BOOKING_ADDR": "127.0.0.1:0",
             "TILLIT_IDENTITY_ADDR": identity.address,
+            // Loaded machines: relayed questions get time; a service down is refused at once anyway.
+            "TILLIT_BOOKING_IDENTITY_TIMEOUT_MILLIS": "30000",
         ]
         do {
             let (child, port) = try await ServingChild.start(

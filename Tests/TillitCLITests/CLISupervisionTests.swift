@@ -70,7 +70,8 @@ import TillitTesting
         // Identity names Sam as Pelle's supervisor; review mode is refused for a pre-licensed one.
         let review = try await admin.run([
             "supervision", "relationships", "add", "--supervisor", practice.supervisorID, "--supervisee",
-            practice.traineeID, "--mode", "review", "--starts-on", "2026-01-01",
+            practice.traineeID, "--mode", "review", "--starts-on", "2026-01-01", "--agreement-approved-on",
+            "2026-01-01",
         ])
         #expect(review.status == CLIExitCode.invalidInput.rawValue, "\(review)")
         let added = try await admin.run([
@@ -323,5 +324,72 @@ import TillitTesting
             down.stderr.hasPrefix(
                 "tillit: supervision at \(practice.stack.supervisionAddress) is not reachable"),
             "\(down)")
+    }
+
+    /// Across the real processes: with Notes stopped, approving exits 69 and Supervision records
+    /// nothing (its audit chain does not grow) and Notes still has the note awaiting
+    /// co-signature once it is back; a note the supervisor co-signed in Notes directly is
+    /// approved through Supervision with the same request key (the answer that was lost), and a
+    /// new key is told it is co-signed already (exit 67).
+    @Test func notesDownAlreadyCosignedAndRetriedApproveAcrossProcesses() async throws {
+        let practice = try await Self.practice()
+        defer { practice.stack.tearDown() }
+        let (admin, trainee) = (practice.admin, practice.trainee)
+        let added = try await admin.run([
+            "supervision", "relationships", "add", "--supervisor", practice.supervisorID, "--supervisee",
+            practice.traineeID, "--mode", "cosign-all", "--starts-on", "2026-01-01",
+            "--agreement-approved-on",
+            "2026-01-01",
+        ])
+        #expect(added.status == 0, "\(added)")
+        _ = try await CLINotesTests.appointment(
+            admin, practitioner: practice.traineeID, client: practice.notes.clientID, hoursAhead: 30)
+        var noteIDs: [String] = []
+        for name in ["first", "second"] {
+            let body = try CLINotesTests.file(practice.files, "\(name).md", "The \(name) session.\n")
+            let written = try await trainee.run([
+                "notes", "write", "--client", practice.notes.clientID, "--file", body, "--sign",
+            ])
+            #expect(written.status == 0, "\(written)")
+            noteIDs.append(CLINotesTests.printedID(written))
+        }
+        func eventsChecked() async throws -> Int? {
+            let audit = try await admin.run(["supervision", "verify-audit", "--json"])
+            return audit.value("eventsChecked") as? Int
+        }
+        let eventsBefore = try #require(try await eventsChecked())
+
+        await practice.stack.notes.notesChild.stop()
+        let down = try await practice.supervisor.run([
+            "supervision", "approve", noteIDs[0], "--request-key", "k1",
+        ])
+        #expect(down.status == CLIExitCode.unavailable.rawValue, "\(down)")
+        let eventsWhileDown = try await eventsChecked()
+        #expect(eventsWhileDown == eventsBefore, "nothing recorded while Notes is down")
+
+        try await practice.stack.notes.restartNotes()
+        try await practice.stack.restartSupervision()
+        let supervisor = practice.stack.user("supervisor")
+        let shown = try await supervisor.run(["notes", "show", noteIDs[0], "--json"])
+        #expect(shown.value("note", "status") as? String == "awaiting-cosignature", "\(shown)")
+        let approved = try await supervisor.run([
+            "supervision", "approve", noteIDs[0], "--request-key", "k1", "--json",
+        ])
+        #expect(approved.status == 0 && approved.value("status") as? String == "cosigned", "\(approved)")
+
+        // Co-signed in Notes directly; the same approval through Supervision answers the same.
+        let direct = try await supervisor.run(["notes", "cosign", noteIDs[1], "--request-key", "lost"])
+        #expect(direct.status == 0, "\(direct)")
+        let same = try await supervisor.run([
+            "supervision", "approve", noteIDs[1], "--request-key", "lost", "--json",
+        ])
+        #expect(same.status == 0 && same.value("status") as? String == "cosigned", "\(same)")
+        let other = try await supervisor.run([
+            "supervision", "approve", noteIDs[1], "--request-key", "another",
+        ])
+        #expect(other.status == CLIExitCode.conflict.rawValue, "\(other)")
+        #expect(other.stderr.contains("co-signed"), "\(other)")
+        let queue = try await supervisor.run(["supervision", "queue"])
+        #expect(queue.stdout == "No notes await your co-signature.\n", "\(queue)")
     }
 }

@@ -56,6 +56,8 @@ final class NotesStack: Sendable {
             "TILLIT_NOTES_ADDR": "127.0.0.1:0",
             "TILLIT_IDENTITY_ADDR": booking.identity.address,
             "TILLIT_BOOKING_ADDR": booking.bookingAddress,
+            // Loaded machines: relayed questions get time; a service down is refused at once anyway.
+            "TILLIT_NOTES_DEPENDENCY_TIMEOUT_MILLIS": "30000",
         ]
         environment.merge(extra) { $1 }
         return try await ServingChild.start(executable, name: "notes", environment: environment)

@@ -9,7 +9,7 @@ import TillitTesting
 /// the first three as `NotesStack` starts them, then Supervision told their bound addresses, on
 /// a port it picks itself (port 0, read back from its ready file), with the test PKI's
 /// certificate for `supervision` and the same data folder. Supervision can be stopped to see
-/// what the CLI says when it is down.
+/// what the CLI says when it is down, and restarted after Notes was.
 final class SupervisionStack: Sendable {
     /// The built `tillit-supervision`.
     static var executable: String { Built.supervision }
@@ -32,20 +32,35 @@ final class SupervisionStack: Sendable {
     static func start() async throws -> SupervisionStack {
         let notes = try await NotesStack.start()
         do {
-            let (child, port) = try await ServingChild.start(
-                executable, name: "supervision",
-                environment: [
-                    "TILLIT_DATA_DIR": notes.identity.folder.appendingPathComponent("data").path,
-                    "TILLIT_SUPERVISION_ADDR": "127.0.0.1:0",
-                    "TILLIT_IDENTITY_ADDR": notes.identity.address,
-                    "TILLIT_BOOKING_ADDR": notes.booking.bookingAddress,
-                    "TILLIT_NOTES_ADDR": notes.notesAddress,
-                ])
+            let (child, port) = try await startSupervision(notes)
             return SupervisionStack(notes: notes, child: child, port: port)
         } catch {
             notes.tearDown()
             throw error
         }
+    }
+
+    /// Stops Supervision and starts it again on the same data, told where Identity, Booking and
+    /// (the current) Notes are: after `notes.restartNotes()`, which moves Notes to a new port.
+    func restartSupervision() async throws {
+        await supervisionChild.stop()
+        let (child, port) = try await Self.startSupervision(notes)
+        supervision.withLock { $0 = (child, port) }
+    }
+
+    private static func startSupervision(_ notes: NotesStack) async throws -> (child: ChildProcess, port: Int)
+    {
+        try await ServingChild.start(
+            executable, name: "supervision",
+            environment: [
+                "TILLIT_DATA_DIR": notes.identity.folder.appendingPathComponent("data").path,
+                "TILLIT_SUPERVISION_ADDR": "127.0.0.1:0",
+                "TILLIT_IDENTITY_ADDR": notes.identity.address,
+                "TILLIT_BOOKING_ADDR": notes.booking.bookingAddress,
+                "TILLIT_NOTES_ADDR": notes.notesAddress,
+                // Loaded machines: relayed questions get time; a service down is refused at once anyway.
+                "TILLIT_SUPERVISION_DEPENDENCY_TIMEOUT_MILLIS": "30000",
+            ])
     }
 
     /// A user of `tillit` with their own config folder, told where every service is.

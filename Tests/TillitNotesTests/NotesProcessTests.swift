@@ -18,6 +18,8 @@ struct NotesProcessTests {
         environment["TILLIT_IDENTITY_ADDR"] = "127.0.0.1:\(world.booking.identity.port)"
         environment["TILLIT_BOOKING_ADDR"] = "127.0.0.1:\(world.booking.bookingPort)"
         environment["TILLIT_DATA_DIR"] = dataDirectory
+        // A durability test, not a timing one: a loaded machine must not time out its questions.
+        environment["TILLIT_NOTES_DEPENDENCY_TIMEOUT_MILLIS"] = "30000"
         return try ChildProcess(executable: Built.notes, environment: environment, name: "notes")
     }
 

@@ -20,6 +20,8 @@ struct SupervisionProcessTests {
         environment["TILLIT_BOOKING_ADDR"] = "127.0.0.1:\(notes.booking.bookingPort)"
         environment["TILLIT_NOTES_ADDR"] = "127.0.0.1:\(notes.notesPort)"
         environment["TILLIT_DATA_DIR"] = dataDirectory
+        // A durability test, not a timing one: a loaded machine must not time out its questions.
+        environment["TILLIT_SUPERVISION_DEPENDENCY_TIMEOUT_MILLIS"] = "30000"
         return try ChildProcess(executable: Built.supervision, environment: environment, name: "supervision")
     }
 
@@ -57,9 +59,11 @@ struct SupervisionProcessTests {
                 let data = folder.appendingPathComponent("data").path
                 var child = try start(dataDirectory: data, notes: notes)
                 var address = try await child.boundAddress()
-                let rpc = RPCClient(host: address.host, port: address.port, configuration: try .tls(to: .supervision))
+                let rpc = RPCClient(
+                    host: address.host, port: address.port, configuration: try .tls(to: .supervision))
                 let supervision = Tillit_Supervision_V1_Supervision.Client(rpc)
-                _ = try await supervision.setCategories(.with { $0.categories = ["Individuell"] }, options: admin)
+                _ = try await supervision.setCategories(
+                    .with { $0.categories = ["Individuell"] }, options: admin)
                 _ = try await supervision.createRelationship(
                     .with {
                         $0.supervisorID.value = practice.id(.supervisor)
@@ -80,7 +84,8 @@ struct SupervisionProcessTests {
                                         .with {
                                             $0.superviseeID.value = notes.trainee.id
                                             $0.kind = .individual
-                                            $0.date = SupervisionHarness.date(2026, 6, 1 + (writer + index) % 28)
+                                            $0.date = SupervisionHarness.date(
+                                                2026, 6, 1 + (writer + index) % 28)
                                             $0.minutes = 45
                                             $0.category = "Individuell"
                                         }, options: trainee
@@ -104,7 +109,8 @@ struct SupervisionProcessTests {
                 #expect(written.count >= 40)
                 child = try start(dataDirectory: data, notes: notes)
                 address = try await child.boundAddress()
-                let again = RPCClient(host: address.host, port: address.port, configuration: try .tls(to: .supervision))
+                let again = RPCClient(
+                    host: address.host, port: address.port, configuration: try .tls(to: .supervision))
                 defer { again.close() }
                 let report = try await Tillit_Supervision_V1_Supervision.Client(again).hoursReport(
                     .with {
@@ -124,7 +130,9 @@ struct SupervisionProcessTests {
                 let stored = try await database.database.read { db in
                     try Set(String.fetchAll(db, sql: "SELECT id FROM sessions"))
                 }
-                #expect(written.isSubset(of: stored), "\(written.subtracting(stored).count) acknowledged entries lost")
+                #expect(
+                    written.isSubset(of: stored),
+                    "\(written.subtracting(stored).count) acknowledged entries lost")
                 let verification = try await database.database.read { db in
                     try AuditTrail(keys: keys).verify(organization: organization, db: db)
                 }

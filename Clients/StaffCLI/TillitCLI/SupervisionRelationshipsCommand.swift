@@ -53,7 +53,7 @@ struct SupervisionRelationshipsAddCommand: AsyncParsableCommand, AuthenticatedCo
         discussion: """
             The supervisor must hold the supervisor role; for a pre-licensed supervisee it must be \
             the supervisor Identity names for them (`tillit staff update --supervisor`). Hours count \
-            from --agreement-approved-on; without it none count until the agreement is approved.
+            from --agreement-approved-on, the day the supervision agreement was approved.
 
             Example:
               tillit supervision relationships add --supervisor me --supervisee 4d2a… \\
@@ -64,16 +64,15 @@ struct SupervisionRelationshipsAddCommand: AsyncParsableCommand, AuthenticatedCo
     @Option(help: "The supervisee's account id.") var supervisee: String
     @Option(help: "none, review or cosign-all.") var mode: String
     @Option(help: "The first day (default: today).") var startsOn: String?
-    @Option(help: "The day the supervision agreement was approved.") var agreementApprovedOn: String?
+    @Option(help: "The day the supervision agreement was approved (hours count from then).")
+    var agreementApprovedOn: String
     @OptionGroup var addresses: ServiceAddressOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         try await CLIErrors.reporting {
             let mode = try Names.value(self.mode, in: Names.cosignatureModes, what: "mode")
-            let approved = try agreementApprovedOn.map {
-                try CivilDates.wire($0, option: "--agreement-approved-on")
-            }
+            let approved = try CivilDates.wire(agreementApprovedOn, option: "--agreement-approved-on")
             let explicitStart = try startsOn.map { try CivilDates.wire($0, option: "--starts-on") }
             let (relationship, names) = try await withSupervision { call in
                 var request = Tillit_Supervision_V1_CreateRelationshipRequest()
@@ -85,7 +84,7 @@ struct SupervisionRelationshipsAddCommand: AsyncParsableCommand, AuthenticatedCo
                 } else {
                     request.startsOn = .init(try await call.today())
                 }
-                if let approved { request.agreementApprovedOn = approved }
+                request.agreementApprovedOn = approved
                 let response = try await call.client.createRelationship(request, options: call.options)
                 return (response.relationship, await call.context(names: !output.json))
             }
