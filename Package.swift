@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "TillitSupervision", targets: ["TillitSupervision"]),
         .executable(name: "tillit-supervision", targets: ["TillitSupervisionServer"]),
         .executable(name: "tillit-bench", targets: ["TillitBench"]),
+        .executable(name: "tillit-integration", targets: ["TillitIntegrationRunner"]),
         .executable(name: "tillit", targets: ["tillit"]),
     ],
     dependencies: [
@@ -270,9 +271,46 @@ let package = Package(
         // MARK: Tests
         // Shared test helpers (as HummingbirdTesting): every test target uses these instead of
         // its own copies — outcomes and RPC error expectations, a test clock, child processes.
+        // What the test helpers and the integration runner share, free of Swift Testing: child
+        // processes, the test PKI, TCP relays, the built executables' paths.
+        .target(
+            name: "TillitHarnessKit",
+            dependencies: [
+                "TillitRPC",
+                "TillitServiceKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TillitHarnessKit",
+            swiftSettings: swiftSettings
+        ),
+        // The journeys across the four real services (docs/integration.md), run by
+        // TillitIntegrationTests on local processes and by `tillit-integration` against a stack.
+        .target(
+            name: "TillitIntegration",
+            dependencies: [
+                "TillitHarnessKit",
+                "TillitCLI",
+                "TillitRPC",
+                "TillitContracts",
+                "TillitServiceKit",
+            ],
+            path: "Tests/TillitIntegration",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TillitIntegrationRunner",
+            dependencies: [
+                "TillitIntegration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/TillitIntegrationRunner",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TillitTesting",
             dependencies: [
+                "TillitHarnessKit",
                 // The Identity harness and practice every service's tests sign in through, and the
                 // Booking harness of the services that call Booking.
                 "TillitIdentity",
@@ -451,6 +489,20 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Tests/TillitInteropTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TillitIntegrationTests",
+            dependencies: [
+                "TillitIntegration",
+                "TillitTesting",
+                // The four services built, to run as processes.
+                "TillitIdentityServer",
+                "TillitBookingServer",
+                "TillitNotesServer",
+                "TillitSupervisionServer",
+            ],
+            path: "Tests/TillitIntegrationTests",
             swiftSettings: swiftSettings
         ),
     ]

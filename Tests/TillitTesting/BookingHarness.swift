@@ -152,6 +152,8 @@ public func withBooking<T: Sendable>(
             makeHost: { configuration in
                 var settings = BookingConfiguration()
                 settings.housekeepingInterval = .milliseconds(200)
+                // Generous: on a busy machine Identity may take seconds; a cut link is refused at once.
+                settings.identityTimeout = .seconds(30)
                 return try BookingServer.makeHost(
                     configuration: configuration, booking: settings, logger: quietLogger,
                     now: { clock.now() },

@@ -230,7 +230,9 @@ public func withNotesService<T: Sendable>(
         ],
         makeHost: { configuration in
             var settings = NotesConfiguration()
-            settings.dependencyTimeout = .seconds(5)
+            // Generous: on a machine kept busy by a parallel build Identity may take seconds; a
+            // cut link is refused at once anyway.
+            settings.dependencyTimeout = .seconds(30)
             return try NotesServer.makeHost(
                 configuration: configuration, notes: settings, keys: keys, logger: quietLogger,
                 now: { bookingClock.now() }, tokenClock: { identityClock.now() })
@@ -239,6 +241,7 @@ public func withNotesService<T: Sendable>(
         try await body(
             NotesHarness(
                 world: world, notes: Tillit_Notes_V1_Notes.Client(service.rpc), notesRPC: service.rpc,
-                notesDirectory: service.dataDirectory, notesPort: service.port, bookingLink: toBooking, identityLink: toIdentity))
+                notesDirectory: service.dataDirectory, notesPort: service.port, bookingLink: toBooking,
+                identityLink: toIdentity))
     }
 }

@@ -64,16 +64,3 @@ extension ServiceAddressOptions {
         return try resolve(environment: environment)[.identity]!
     }
 }
-
-extension Tillit_Common_V1_Timestamp {
-    /// As a `Date`.
-    var date: Date { Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1_000_000_000) }
-
-    /// The instant `date`.
-    init(_ date: Date) {
-        self.init()
-        let seconds = date.timeIntervalSince1970.rounded(.down)
-        self.seconds = Int64(seconds)
-        nanos = Int32((date.timeIntervalSince1970 - seconds) * 1_000_000_000)
-    }
-}

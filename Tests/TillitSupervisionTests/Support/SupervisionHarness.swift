@@ -97,12 +97,15 @@ struct SupervisionHarness: Sendable {
 
     /// The number of rows of `table` in Supervision's file.
     func rows(_ table: String) throws -> Int {
-        try DatabaseQueue(path: databasePath).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+        try DatabaseQueue(path: databasePath).read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0
+        }
     }
 }
 
 /// Runs `body` against a real Identity, Booking, Notes and Supervision (`SupervisionHarness`).
-func withSupervision<T: Sendable>(_ body: @Sendable (SupervisionHarness) async throws -> T) async throws -> T {
+func withSupervision<T: Sendable>(_ body: @Sendable (SupervisionHarness) async throws -> T) async throws -> T
+{
     try await withNotes { notes in
         let other = try await notes.identity.createStaffAccount(
             .with {
@@ -149,7 +152,9 @@ func withSupervisionService<T: Sendable>(
         ],
         makeHost: { configuration in
             var settings = SupervisionConfiguration()
-            settings.dependencyTimeout = .seconds(5)
+            // Generous: on a machine kept busy by a parallel build a dependency may take seconds;
+            // a cut link is refused at once anyway.
+            settings.dependencyTimeout = .seconds(30)
             return try SupervisionServer.makeHost(
                 configuration: configuration, supervision: settings, logger: quietLogger,
                 now: { bookingClock.now() }, tokenClock: { identityClock.now() })
@@ -170,7 +175,8 @@ func withSupervisionService<T: Sendable>(
         ).relationship
         return try await body(
             SupervisionHarness(
-                notes: notes, supervision: supervision, supervisionRPC: service.rpc, supervisionDirectory: service.dataDirectory,
+                notes: notes, supervision: supervision, supervisionRPC: service.rpc,
+                supervisionDirectory: service.dataDirectory,
                 notesLink: toNotes, bookingLink: toBooking, identityLink: toIdentity,
                 otherSupervisor: otherSupervisor, relationship: relationship))
     }
@@ -179,6 +185,8 @@ func withSupervisionService<T: Sendable>(
 extension SupervisionHarness {
     /// The integer `sql` selects from Supervision's file.
     func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-        try DatabaseQueue(path: databasePath).read { try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0 }
+        try DatabaseQueue(path: databasePath).read {
+            try Int.fetchOne($0, sql: sql, arguments: arguments) ?? 0
+        }
     }
 }

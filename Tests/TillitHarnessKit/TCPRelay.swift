@@ -10,16 +10,18 @@ public final class TCPRelay: Sendable {
     /// The port to connect to instead of the target's.
     public let port: Int
     private let listener: any Channel
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     private struct State {
         var cut = false
+        var target: Int
         var channels: [ObjectIdentifier: any Channel] = [:]
     }
 
-    private init(port: Int, listener: any Channel) {
+    private init(port: Int, listener: any Channel, target: Int) {
         self.port = port
         self.listener = listener
+        state = Mutex(State(target: target))
     }
 
     /// Starts relaying connections to `127.0.0.1:target`.
@@ -29,16 +31,18 @@ public final class TCPRelay: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { inbound in
                 guard let relay = box.relay, !relay.isCut else { return inbound.close() }
-                return ClientBootstrap(group: inbound.eventLoop).connect(host: "127.0.0.1", port: target)
-                    .flatMapThrowing { outbound in
-                        try inbound.pipeline.syncOperations.addHandler(Forward(partner: outbound))
-                        try outbound.pipeline.syncOperations.addHandler(Forward(partner: inbound))
-                        relay.track(inbound)
-                        relay.track(outbound)
-                    }
+                return ClientBootstrap(group: inbound.eventLoop).connect(
+                    host: "127.0.0.1", port: relay.target
+                )
+                .flatMapThrowing { outbound in
+                    try inbound.pipeline.syncOperations.addHandler(Forward(partner: outbound))
+                    try outbound.pipeline.syncOperations.addHandler(Forward(partner: inbound))
+                    relay.track(inbound)
+                    relay.track(outbound)
+                }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let relay = TCPRelay(port: listener.localAddress?.port ?? 0, listener: listener)
+        let relay = TCPRelay(port: listener.localAddress?.port ?? 0, listener: listener, target: target)
         box.set(relay)
         return relay
     }
@@ -53,6 +57,12 @@ public final class TCPRelay: Sendable {
         for channel in channels { channel.close(promise: nil) }
     }
 
+    /// Relays new connections to `127.0.0.1:target` from now on (a restarted service on its new
+    /// port); connections relayed before are left as they are.
+    public func retarget(to target: Int) {
+        state.withLock { $0.target = target }
+    }
+
     /// Relays new connections again.
     public func restore() {
         state.withLock { $0.cut = false }
@@ -65,6 +75,8 @@ public final class TCPRelay: Sendable {
     }
 
     fileprivate var isCut: Bool { state.withLock { $0.cut } }
+
+    fileprivate var target: Int { state.withLock { $0.target } }
 
     fileprivate func track(_ channel: any Channel) {
         let key = ObjectIdentifier(channel)

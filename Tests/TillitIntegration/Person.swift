@@ -1,0 +1,23 @@
+import Foundation
+import TillitContracts
+import TillitRPC
+
+/// Someone of a journey, signed in: their account id and access token.
+public struct Person: Sendable {
+    /// Their account id.
+    public let id: String
+    /// Their e-mail (to sign in again).
+    public let email: String
+    /// A current access token.
+    public let token: String
+
+    /// Call options with `authorization: Bearer <token>`.
+    public var options: CallOptions {
+        var metadata = Metadata()
+        metadata.add("authorization", "Bearer \(token)")
+        return CallOptions(metadata: metadata)
+    }
+
+    /// `id` in its wire form.
+    public var accountID: Tillit_Common_V1_AccountId { .with { $0.value = id } }
+}

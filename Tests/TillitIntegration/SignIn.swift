@@ -1,0 +1,51 @@
+import Foundation
+import TillitContracts
+import TillitRPC
+import TillitServiceKit
+
+/// Signing people in against a real Identity on the real clock: with a password, or enrolling
+/// two-factor (TOTP) first, as an admin or supervisor must. A TOTP code is accepted once per
+/// 30-second step, so each sign-in with a code uses a step of its own.
+public enum SignIn {
+    /// `email` signed in with the practice's password alone.
+    public static func password(
+        _ identity: Tillit_Identity_V1_Identity.Client, organization: String, email: String,
+        password: String = CarePractice.password
+    ) async throws -> Person {
+        var login = Tillit_Identity_V1_LoginRequest()
+        login.organizationID.value = organization
+        login.email = email
+        login.password = password
+        let session = try await identity.login(login)
+        guard !session.totpEnrolmentRequired else {
+            throw IntegrationFailure("\(email) must enrol two-factor; sign in with enrollingTOTP")
+        }
+        return Person(id: session.account.id.value, email: email, token: session.tokens.accessToken)
+    }
+
+    /// `email` signed in after enrolling a TOTP secret: the first login allows only enrolment;
+    /// the code of the current step confirms it, the next step's code signs in.
+    public static func enrollingTOTP(
+        _ identity: Tillit_Identity_V1_Identity.Client, organization: String, email: String,
+        password: String = CarePractice.password
+    ) async throws -> Person {
+        var login = Tillit_Identity_V1_LoginRequest()
+        login.organizationID.value = organization
+        login.email = email
+        login.password = password
+        let first = try await identity.login(login)
+        var metadata = Metadata()
+        metadata.add("authorization", "Bearer \(first.tokens.accessToken)")
+        let scoped = CallOptions(metadata: metadata)
+        let enrolment = try await identity.enrolTotp(.init(), options: scoped)
+        guard let secret = Base32.decode(enrolment.secret) else {
+            throw IntegrationFailure("EnrolTotp answered a secret that is not Base32")
+        }
+        let totp = TOTP(secret: secret)
+        let step = TOTP.step(at: Date())
+        _ = try await identity.confirmTotp(.with { $0.code = totp.code(step: step) }, options: scoped)
+        login.totpCode = totp.code(step: step + 1)
+        let session = try await identity.login(login)
+        return Person(id: session.account.id.value, email: email, token: session.tokens.accessToken)
+    }
+}
