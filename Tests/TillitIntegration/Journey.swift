@@ -20,6 +20,12 @@ public struct Journey: Sendable {
         },
         Journey(
             name:
+                "3: an agreement after an intake; four weeks at the agreed local time; one moved; the top-up"
+        ) {
+            try await Journeys.agreementSeries($0)
+        },
+        Journey(
+            name:
                 "4: a pre-licensed practitioner's note returned, fixed, co-signed; the export and access log"
         ) {
             try await Journeys.coSignature($0)
