@@ -496,7 +496,8 @@ let package = Package(
             dependencies: [
                 "TillitIntegration",
                 "TillitTesting",
-                // The four services built, to run as processes.
+                // The four services and `tillit` built, to run as processes.
+                "tillit",
                 "TillitIdentityServer",
                 "TillitBookingServer",
                 "TillitNotesServer",

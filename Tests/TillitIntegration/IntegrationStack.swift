@@ -16,6 +16,8 @@ public final class IntegrationStack: Sendable {
     public let addresses: [ServiceName: ServiceAddress]
     /// Identity's bootstrap secret: every journey bootstraps a practice of its own.
     public let bootstrapSecret: String
+    /// The CA certificate file the services' certificates chain to (for `tillit`).
+    public let caFile: String?
     private let securities: [ServiceName: TransportSecurity]
     private let processes: LocalProcesses?
     private let rpcs: [ServiceName: RPCClient]
@@ -25,9 +27,10 @@ public final class IntegrationStack: Sendable {
 
     private init(
         addresses: [ServiceName: ServiceAddress], securities: [ServiceName: TransportSecurity],
-        bootstrapSecret: String, processes: LocalProcesses?
+        bootstrapSecret: String, caFile: String?, processes: LocalProcesses?
     ) {
         self.addresses = addresses
+        self.caFile = caFile
         self.securities = securities
         self.bootstrapSecret = bootstrapSecret
         self.processes = processes
@@ -81,7 +84,8 @@ public final class IntegrationStack: Sendable {
         let processes = try await LocalProcesses.start()
         let stack = IntegrationStack(
             addresses: processes.addresses, securities: try processes.securities(),
-            bootstrapSecret: LocalProcesses.bootstrapSecret, processes: processes)
+            bootstrapSecret: LocalProcesses.bootstrapSecret, caFile: TestPKI.main.files.caCertificate,
+            processes: processes)
         do {
             let result = try await body(stack)
             stack.close()
@@ -115,7 +119,8 @@ public final class IntegrationStack: Sendable {
             throw IntegrationFailure("TILLIT_IDENTITY_BOOTSTRAP_SECRET must be Identity's bootstrap secret")
         }
         return IntegrationStack(
-            addresses: addresses, securities: securities, bootstrapSecret: secret, processes: nil)
+            addresses: addresses, securities: securities, bootstrapSecret: secret,
+            caFile: environment["TILLIT_TLS_CA"], processes: nil)
     }
 
     /// Closes the clients.

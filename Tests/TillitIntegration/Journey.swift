@@ -42,6 +42,9 @@ public struct Journey: Sendable {
         Journey(name: "9: a second practice reaches nothing of the first, through any service") {
             try await Journeys.tenantIsolation($0)
         },
+        Journey(name: "10: the co-signature journey with every staff step through the real tillit binary") {
+            try await Journeys.staffAtTheirTerminals($0)
+        },
     ]
 
     /// Journey 8, which kills and restarts services: only on a stack that started them.

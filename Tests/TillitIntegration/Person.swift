@@ -10,6 +10,9 @@ public struct Person: Sendable {
     public let email: String
     /// A current access token.
     public let token: String
+    /// The TOTP secret (Base32) of an account that enrolled two-factor, and the last step whose
+    /// code was used (a code is accepted once): for signing in again, e.g. with `tillit login`.
+    public var totp: (secret: String, lastStep: Int64)? = nil
 
     /// Call options with `authorization: Bearer <token>`.
     public var options: CallOptions {

@@ -46,6 +46,19 @@ public enum SignIn {
         _ = try await identity.confirmTotp(.with { $0.code = totp.code(step: step) }, options: scoped)
         login.totpCode = totp.code(step: step + 1)
         let session = try await identity.login(login)
-        return Person(id: session.account.id.value, email: email, token: session.tokens.accessToken)
+        return Person(
+            id: session.account.id.value, email: email, token: session.tokens.accessToken,
+            totp: (enrolment.secret, step + 1))
+    }
+
+    /// A TOTP code for `person` of a step later than the last one used, waiting (at most about
+    /// 30 seconds) until Identity accepts that step (the current one or the next).
+    public static func nextCode(for person: Person) async throws -> (code: String, step: Int64) {
+        guard let (secret, last) = person.totp, let key = Base32.decode(secret) else {
+            throw IntegrationFailure("\(person.email) has no TOTP secret")
+        }
+        let step = max(TOTP.step(at: Date()), last + 1)
+        while TOTP.step(at: Date()) + 1 < step { try await Task.sleep(for: .milliseconds(500)) }
+        return (TOTP(secret: key).code(step: step), step)
     }
 }
