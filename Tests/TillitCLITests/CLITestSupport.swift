@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TillitServiceKit
 import TillitTesting
 
 /// The output and exit status of a finished command.
@@ -15,21 +16,13 @@ func runTillit(_ arguments: [String], environment: [String: String] = [:]) async
 }
 
 private func runTillitBlocking(_ arguments: [String], environment: [String: String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Built.tillit)
-    process.arguments = arguments
     var merged = ProcessInfo.processInfo.environment
     merged.merge(environment) { $1 }
     merged["NO_COLOR"] = "1"
     merged["SWIFT_BACKTRACE"] = "enable=no"
-    process.environment = merged
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    let run = try SpawnedProcess.run(
+        executable: Built.tillit, arguments: arguments, environment: merged, mergeErrors: true)
+    return CommandResult(status: run.status, output: String(decoding: run.standardOutput, as: UTF8.self))
 }
 
 /// Whether a process with this id exists.

@@ -128,9 +128,6 @@ struct CLIUser: Sendable {
     private func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws
         -> TillitRun
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Built.tillit)
-        process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         merged["TILLIT_CONFIG_DIR"] = configDirectory.path
         merged["TILLIT_IDENTITY_ADDR"] = identityAddress
@@ -139,25 +136,12 @@ struct CLIUser: Sendable {
         merged["SWIFT_BACKTRACE"] = "enable=no"
         merged.merge(self.environment) { $1 }
         merged.merge(environment) { $1 }
-        process.environment = merged
-        let output = Pipe()
-        let errors = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let errorData = Recorder<Data>()
-        let reader = Thread { errorData.append(errors.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while errorData.all.isEmpty { usleep(1000) }
+        let run = try SpawnedProcess.run(
+            executable: Built.tillit, arguments: arguments, environment: merged,
+            input: Data((stdin ?? "").utf8))
         return TillitRun(
-            status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
-            stderr: String(decoding: errorData.all[0], as: UTF8.self))
+            status: run.status, stdout: String(decoding: run.standardOutput, as: UTF8.self),
+            stderr: String(decoding: run.standardError, as: UTF8.self))
     }
 
     /// Logs in a staff account whose first login only allows two-factor enrolment (the default

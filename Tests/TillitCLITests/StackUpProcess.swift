@@ -8,7 +8,9 @@ import TillitTesting
 /// (a test that failed early), it gets SIGTERM too, so it stops its services, and SIGKILL only
 /// if it has not exited 30 seconds later.
 final class StackUpProcess: Sendable {
-    private let process: Process
+    private let process: SpawnedProcess
+    /// Kept: the reading end must outlive `init` for the output to be collected.
+    private let outputPipe: Pipe
     private let chunks = Recorder<String>()
 
     /// A folder holding links to the built `tillit-identity`, `tillit-booking`, `tillit-notes`
@@ -30,33 +32,34 @@ final class StackUpProcess: Sendable {
 
     /// Starts `tillit stack up arguments` with cheap password hashing and no colour.
     init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: Built.tillit)
-        process.arguments = ["stack", "up"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["TILLIT_IDENTITY_SCRYPT_LOG2_N"] = "10"
         environment["SWIFT_BACKTRACE"] = "enable=no"
         environment.merge(extra) { $1 }
-        process.environment = environment
         let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
+        outputPipe = output
+        let null = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/null"))
+        defer { try? null.close() }
+        process = try SpawnedProcess.spawn(
+            executable: Built.tillit, arguments: ["stack", "up"] + arguments, environment: environment,
+            standardInput: null.fileDescriptor, standardOutput: output.fileHandleForWriting.fileDescriptor,
+            standardError: FileHandle.standardError.fileDescriptor)
+        try? output.fileHandleForWriting.close()
         let chunks = self.chunks
         output.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
             if chunk.isEmpty { handle.readabilityHandler = nil }
             chunks.append(String(decoding: chunk, as: UTF8.self))
         }
-        try process.run()
     }
 
     deinit {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.pid, SIGTERM)
         let end = ContinuousClock.now + .seconds(30)
         while process.isRunning, ContinuousClock.now < end { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { kill(process.pid, SIGKILL) }
         process.waitUntilExit()
     }
 
@@ -94,9 +97,8 @@ final class StackUpProcess: Sendable {
     /// SIGTERM, then waits (on a thread of its own) for it to exit; its exit status.
     @discardableResult
     func stop() async throws -> Int32 {
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
         let process = self.process
-        try await onOwnThread { process.waitUntilExit() }
-        return process.terminationStatus
+        return try await onOwnThread { process.waitUntilExit() }
     }
 }

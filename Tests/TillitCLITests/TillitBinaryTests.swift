@@ -37,7 +37,7 @@ import TillitTesting
             .write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
 
-        let process = Process()
+        let process = TestProcess()
         process.executableURL = URL(fileURLWithPath: Built.tillit)
         process.arguments = [
             "stack", "up", "--bin-dir", folder.path, "--data-dir", folder.appendingPathComponent("data").path,
@@ -114,17 +114,19 @@ private struct UnreachableIdentity: RevokedSessionSource {
             }
         ) { running in
             #expect(await eventually { !running.host.health.problems().isEmpty })
-            let json = try await runTillit([
-                // The service is in this busy test process: give it time to answer.
-                "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--json", "--timeout",
-                "30",
-            ], environment: ["TILLIT_TLS_CA": TestPKI.main.files.caCertificate])
+            let json = try await runTillit(
+                [
+                    // The service is in this busy test process: give it time to answer.
+                    "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--json", "--timeout",
+                    "30",
+                ], environment: ["TILLIT_TLS_CA": TestPKI.main.files.caCertificate])
             #expect(json.status == 0, "\(json.output)")
             #expect(json.output.contains("\"status\":\"SERVING\""), "\(json.output)")
             #expect(json.output.contains("\"degraded\":\"revoked-session list is stale"), "\(json.output)")
-            let table = try await runTillit([
-                "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--timeout", "30",
-            ], environment: ["TILLIT_TLS_CA": TestPKI.main.files.caCertificate])
+            let table = try await runTillit(
+                [
+                    "health", "booking", "--booking-addr", "127.0.0.1:\(running.port)", "--timeout", "30",
+                ], environment: ["TILLIT_TLS_CA": TestPKI.main.files.caCertificate])
             #expect(table.status == 0, "\(table.output)")
             #expect(table.output.contains("degraded: revoked-session list is stale"), "\(table.output)")
         }

@@ -11,11 +11,10 @@ import TillitServiceKit
 /// Start servers on port 0 and learn the bound address with `boundAddress(timeout:)`; never
 /// pick a "free" port first (another test may take it in between).
 public final class ChildProcess: Sendable {
-    private let process: Process
-    private let status = Mutex<Int32?>(nil)
+    private let process: SpawnedProcess
 
     /// The process id.
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
     /// The temporary folder holding the log and the ready file.
     public let folder: URL
     /// Where the child's standard output and error go.
@@ -40,27 +39,23 @@ public final class ChildProcess: Sendable {
         merged[ReadyFile.environmentVariable] = readyFile
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = merged
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [weak self] process in
-            self?.status.withLock { $0 = process.terminationStatus }
-        }
+        defer { try? log.close() }
+        let null = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/null"))
+        defer { try? null.close() }
         do {
-            try process.run()
+            // posix_spawn, not Foundation's Process (see SpawnedProcess).
+            process = try SpawnedProcess.spawn(
+                executable: executable, arguments: arguments, environment: merged,
+                standardInput: null.fileDescriptor, standardOutput: log.fileDescriptor,
+                standardError: log.fileDescriptor)
         } catch {
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
-        try? log.close()
     }
 
     deinit {
-        if status.withLock({ $0 }) == nil {
+        if process.isRunning {
             kill(pid, SIGKILL)
             process.waitUntilExit()
         }
@@ -68,7 +63,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// The exit status once it has exited (the signal number if a signal ended it).
-    public var exitStatus: Int32? { status.withLock { $0 } }
+    public var exitStatus: Int32? { process.exitStatus }
 
     /// What the child has written to standard output and error so far.
     public var log: String {
@@ -132,9 +127,7 @@ public final class ChildProcess: Sendable {
             while exitStatus == nil, ContinuousClock.now < end { usleep(10_000) }
             if exitStatus == nil { kill(pid, SIGKILL) }
         }
-        process.waitUntilExit()
-        // The termination handler may run just after waitUntilExit returns.
-        return process.terminationStatus
+        return process.waitUntilExit()
     }
 
     /// The child did not become ready.

@@ -13,8 +13,8 @@ struct IdentityProcessTests {
             .deletingLastPathComponent().appendingPathComponent("tillit-identity")
     }
 
-    private static func process(environment: [String: String]) -> (Process, Pipe) {
-        let process = Process()
+    private static func process(environment: [String: String]) -> (TestProcess, Pipe) {
+        let process = TestProcess()
         process.executableURL = executable
         // No backtrace collector: a crashing child must end at once, not hang the suite.
         process.environment = environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
@@ -102,7 +102,8 @@ struct IdentityProcessTests {
                 process.arguments = ["backup", backup]
                 try process.run()
                 let output = try await onOwnThread {
-                    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    let text = String(
+                        decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                     process.waitUntilExit()
                     return text
                 }

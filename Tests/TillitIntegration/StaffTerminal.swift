@@ -43,31 +43,14 @@ public struct StaffTerminal: Sendable {
 
     /// Runs `tillit arguments`, with `stdin` as its standard input.
     public func run(_ arguments: [String], stdin: String? = nil) async throws -> Run {
-        let environment = self.environment
-        let errorFile = folder.appendingPathComponent("stderr-\(UUID()).txt")
+        let environment = ProcessInfo.processInfo.environment.merging(self.environment) { $1 }
         return try await onOwnThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Built.tillit)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let input = Pipe()
-            let output = Pipe()
-            _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-            let error = try FileHandle(forWritingTo: errorFile)
-            defer { try? FileManager.default.removeItem(at: errorFile) }
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = error
-            try process.run()
-            try? error.close()
-            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-            try? input.fileHandleForWriting.close()
-            let stdout = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let stderr = (try? Data(contentsOf: errorFile)) ?? Data()
+            let run = try SpawnedProcess.run(
+                executable: Built.tillit, arguments: arguments, environment: environment,
+                input: stdin.map { Data($0.utf8) })
             return Run(
-                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: String(decoding: stderr, as: UTF8.self))
+                status: run.status, stdout: String(decoding: run.standardOutput, as: UTF8.self),
+                stderr: String(decoding: run.standardError, as: UTF8.self))
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TillitIntegration
+import TillitServiceKit
 import TillitTesting
 
 /// The example peers a practice's own scripts start from, against the four real processes: the C
@@ -19,21 +20,12 @@ import TillitTesting
         -> (status: Int32, stdout: String, stderr: String)
     {
         try await onOwnThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            let run = try SpawnedProcess.run(
+                executable: executable, arguments: arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
             return (
-                process.terminationStatus, String(decoding: stdout, as: UTF8.self),
-                String(decoding: stderr, as: UTF8.self)
+                run.status, String(decoding: run.standardOutput, as: UTF8.self),
+                String(decoding: run.standardError, as: UTF8.self)
             )
         }
     }

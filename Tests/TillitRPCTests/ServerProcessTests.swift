@@ -9,11 +9,11 @@ import TillitTesting
 /// A server in its own process (`tillit-bench serve`), killed with SIGKILL or stopped with
 /// SIGTERM while a call is in flight.
 final class ServerProcess: Sendable {
-    let process: Process
+    let process: TestProcess
     let port: Int
     private let lines = Mutex<[String]>([])
 
-    private init(process: Process, port: Int) {
+    private init(process: TestProcess, port: Int) {
         self.process = process
         self.port = port
     }
@@ -30,7 +30,7 @@ final class ServerProcess: Sendable {
     }
 
     private static func startBlocking(port: Int) throws -> ServerProcess {
-        let process = Process()
+        let process = TestProcess()
         process.executableURL = executable
         process.arguments = ["serve", "--port", String(port)]
         let output = Pipe()

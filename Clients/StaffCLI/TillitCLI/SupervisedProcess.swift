@@ -1,51 +1,34 @@
 import Foundation
 import Synchronization
+import TillitServiceKit
 
 /// A child process whose exit can be awaited, and which is stopped with SIGTERM, then SIGKILL
 /// after a grace period.
 final class SupervisedProcess: Sendable {
-    private struct State {
-        var status: Int32?
-        var waiters: [CheckedContinuation<Int32, Never>] = []
-    }
-
-    private let process: Process
-    private let state = Mutex(State())
+    private let process: SpawnedProcess
 
     /// The process id.
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     /// Starts `executable` with `arguments` and `environment`; its output goes to `logFile`.
     init(executable: String, arguments: [String], environment: [String: String], logFile: URL) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
         if !FileManager.default.fileExists(atPath: logFile.path) {
             _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         }
         let log = try FileHandle(forWritingTo: logFile)
+        defer { try? log.close() }
         try log.seekToEnd()
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [weak self] process in
-            self?.exited(status: process.terminationStatus)
-        }
-        try process.run()
-    }
-
-    private func exited(status: Int32) {
-        let waiters = state.withLock { state in
-            state.status = status
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: status) }
+        let null = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/null"))
+        defer { try? null.close() }
+        // posix_spawn, not Foundation's Process (see SpawnedProcess).
+        process = try SpawnedProcess.spawn(
+            executable: executable, arguments: arguments, environment: environment,
+            standardInput: null.fileDescriptor, standardOutput: log.fileDescriptor,
+            standardError: log.fileDescriptor)
     }
 
     /// The exit status, once it has exited.
-    var exitStatus: Int32? { state.withLock { $0.status } }
+    var exitStatus: Int32? { process.exitStatus }
 
     /// Whether it still runs: not exited, and not a zombie waiting to be reaped (which has
     /// already closed its sockets).
@@ -63,14 +46,7 @@ final class SupervisedProcess: Sendable {
 
     /// Waits for the process to exit; returns its status.
     func waitForExit() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let status = state.withLock { state -> Int32? in
-                if let status = state.status { return status }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let status { continuation.resume(returning: status) }
-        }
+        await process.exit()
     }
 
     /// SIGTERM, then SIGKILL if it has not exited after `grace`; returns when it has exited.
