@@ -136,9 +136,10 @@ import TillitTesting
     }
 
     @Test func callAfterIdleGoAwayUsesANewConnection() async throws {
-        // Not shorter: on a loaded machine a connection could go idle between its set-up and
-        // its first call.
-        let configuration = RPCServerConfiguration(idleTimeout: .seconds(1))
+        // Not shorter: on a loaded machine (CI, 600 tests in parallel on two cores) a new
+        // connection went idle between its set-up and its first call with 1 s, so the retry on
+        // a fresh connection was refused too.
+        let configuration = RPCServerConfiguration(idleTimeout: .seconds(3))
         try await withEchoServer(configuration: configuration) { _, client in
             for round in 0..<3 {
                 let text = try await client.unary(
@@ -147,7 +148,7 @@ import TillitTesting
                 ).text
                 #expect(text == "round \(round)")
                 // Long enough for the server to close the idle connection with GOAWAY.
-                try await Task.sleep(for: .milliseconds(1_600))
+                try await Task.sleep(for: .milliseconds(3_600))
             }
         }
     }
