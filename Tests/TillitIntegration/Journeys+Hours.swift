@@ -58,13 +58,17 @@ extension Journeys {
             try check(session.supervisorID == dana.accountID, "the one supervisor is Dana")
             entries.append(session.id)
         }
-        let report = try await stack.supervision.hoursReport(
-            .with {
-                $0.superviseeID = gustav.accountID
-                $0.period = .custom
-                $0.from = .init(today.adding(days: -9))
-                $0.to = .init(today)
-            }, options: dana.options)
+        // The last ten days as one period, read by Dana.
+        func tenDays() async throws -> Tillit_Supervision_V1_HoursReportResponse {
+            try await stack.supervision.hoursReport(
+                .with {
+                    $0.superviseeID = gustav.accountID
+                    $0.period = .custom
+                    $0.from = .init(today.adding(days: -9))
+                    $0.to = .init(today)
+                }, options: dana.options)
+        }
+        let report = try await tenDays()
         try check(report.total.supervisionMinutes == 90, "90 supervision minutes: \(report.total)")
         try check(
             report.total.directContactMinutes == 50, "50 direct-contact minutes from Booking: \(report.total)"
@@ -108,13 +112,7 @@ extension Journeys {
             }, options: dana.options
         ).session
         try check(correction.corrects == entries[1], "the correction names the entry it corrects")
-        let after = try await stack.supervision.hoursReport(
-            .with {
-                $0.superviseeID = gustav.accountID
-                $0.period = .custom
-                $0.from = .init(today.adding(days: -9))
-                $0.to = .init(today)
-            }, options: dana.options)
+        let after = try await tenDays()
         try check(
             after.total.supervisionMinutes == 105, "the corrected total counts the new entry: \(after.total)")
     }

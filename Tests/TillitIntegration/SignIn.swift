@@ -7,16 +7,24 @@ import TillitServiceKit
 /// two-factor (TOTP) first, as an admin or supervisor must. A TOTP code is accepted once per
 /// 30-second step, so each sign-in with a code uses a step of its own.
 public enum SignIn {
+    /// A login of `email` with `password`.
+    static func request(organization: String, email: String, password: String)
+        -> Tillit_Identity_V1_LoginRequest
+    {
+        .with {
+            $0.organizationID.value = organization
+            $0.email = email
+            $0.password = password
+        }
+    }
+
     /// `email` signed in with the practice's password alone.
     public static func password(
         _ identity: Tillit_Identity_V1_Identity.Client, organization: String, email: String,
         password: String = CarePractice.password
     ) async throws -> Person {
-        var login = Tillit_Identity_V1_LoginRequest()
-        login.organizationID.value = organization
-        login.email = email
-        login.password = password
-        let session = try await identity.login(login)
+        let session = try await identity.login(
+            request(organization: organization, email: email, password: password))
         guard !session.totpEnrolmentRequired else {
             throw IntegrationFailure("\(email) must enrol two-factor; sign in with enrollingTOTP")
         }
@@ -29,10 +37,7 @@ public enum SignIn {
         _ identity: Tillit_Identity_V1_Identity.Client, organization: String, email: String,
         password: String = CarePractice.password
     ) async throws -> Person {
-        var login = Tillit_Identity_V1_LoginRequest()
-        login.organizationID.value = organization
-        login.email = email
-        login.password = password
+        var login = request(organization: organization, email: email, password: password)
         let first = try await identity.login(login)
         var metadata = Metadata()
         metadata.add("authorization", "Bearer \(first.tokens.accessToken)")
