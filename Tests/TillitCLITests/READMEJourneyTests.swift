@@ -9,8 +9,7 @@ import TillitTesting
 /// taken from the output of the lines before (run with `--json`), each line exiting 0. A
 /// `tillit login` line is run with the two-factor enrolment the README describes.
 @Suite(.timeLimit(.minutes(6))) struct READMEJourneyTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = SourceTree.root
 
     /// The block's command lines, comments removed.
     static func commands() throws -> [String] {

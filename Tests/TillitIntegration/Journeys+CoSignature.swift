@@ -6,10 +6,8 @@ import TillitServiceKit
 extension Journeys {
     /// Today's date in the practice's zone.
     static func today() -> CivilDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: CarePractice.timeZone)!
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        ZoneClock(identifier: CarePractice.timeZone)!.date(
+            atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
     /// Dana's co-sign-all supervision of Gustav, started by the admin, the agreement approved

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TillitServiceKit
+import TillitTesting
 
 /// `docker-compose.yml` names only what exists: its services are the four services (plus the
 /// one-shot `certs` and the `integration` runner), each listens on its default port and is
@@ -8,8 +9,7 @@ import TillitServiceKit
 /// every program it runs is an executable product of the package. (CI also runs
 /// `docker-compose config -q`; no container engine runs here.)
 @Suite(.timeLimit(.minutes(1))) struct ComposeFileTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = SourceTree.root
 
     static func read(_ path: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)

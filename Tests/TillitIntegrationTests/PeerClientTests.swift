@@ -10,9 +10,7 @@ import TillitTesting
 /// team's slots and books the first; a retry with the same idempotency key answers the same
 /// appointment, which Booking then holds.
 @Suite(.timeLimit(.minutes(6))) struct PeerClientTests {
-    /// The repository's root folder.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = SourceTree.root
 
     /// Runs `executable arguments` with `environment`; its status, standard output and error.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:])

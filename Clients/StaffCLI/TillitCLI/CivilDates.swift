@@ -28,9 +28,6 @@ enum CivilDates {
 
     /// Today's date in `zone`.
     static func today(in zone: TimeZone, now: Date = Date()) -> CivilDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return CivilDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        ZoneClock(zone: zone).date(atMillis: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)))
     }
 }
