@@ -57,7 +57,11 @@ import TillitTesting
 
     @Test func frameOfExactlyTheMaximumSizeIsAccepted() async throws {
         let limit = 256 * 1024
-        try await withEchoServer(configuration: RPCServerConfiguration(maximumFrameSize: limit)) {
+        // A generous frame read timeout: on the loaded CI machine the 256 KiB frame once took
+        // longer than the default 10 s to arrive (DEADLINE_EXCEEDED); this test is about size.
+        let configuration = RPCServerConfiguration(
+            maximumFrameSize: limit, limits: RPCServerLimits(frameReadTimeout: .seconds(120)))
+        try await withEchoServer(configuration: configuration) {
             server, _ in
             let connection = try await RawConnection.connect(port: try await server.localPort)
             defer { connection.close() }
