@@ -264,7 +264,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Benchmarks/TillitBench",
+            path: "Tools/TillitBench",
             swiftSettings: swiftSettings
         ),
 
