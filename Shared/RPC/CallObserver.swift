@@ -14,6 +14,8 @@ public struct CallSummary: Sendable {
     public var duration: Duration
     /// The request id.
     public var requestID: String
+    /// The W3C trace id (32 hex digits), or empty for a frame refused before it was decoded.
+    public var traceID: String
     /// The remote address.
     public var peer: String
     /// The underlying error for failures, never sent to the caller.
@@ -21,14 +23,15 @@ public struct CallSummary: Sendable {
 
     /// A summary; the server makes these, tests and custom observers may too.
     public init(
-        path: String, code: StatusCode, message: String, duration: Duration, requestID: String, peer: String,
-        cause: (any Error)?
+        path: String, code: StatusCode, message: String, duration: Duration, requestID: String,
+        traceID: String = "", peer: String, cause: (any Error)?
     ) {
         self.path = path
         self.code = code
         self.message = message
         self.duration = duration
         self.requestID = requestID
+        self.traceID = traceID
         self.peer = peer
         self.cause = cause
     }
@@ -40,7 +43,7 @@ public protocol CallObserver: Sendable {
     func callFinished(_ summary: CallSummary)
 }
 
-/// Logs one line per call: method, status, duration, request id. Failures with code INTERNAL or
+/// Logs one line per call: method, status, duration, request id, trace id. Failures with code INTERNAL or
 /// UNKNOWN are logged at error level with their cause.
 public struct LoggingCallObserver: CallObserver {
     private let logger: Logger
@@ -61,6 +64,7 @@ public struct LoggingCallObserver: CallObserver {
             "request_id": .string(summary.requestID),
             "peer": .string(summary.peer),
         ]
+        if !summary.traceID.isEmpty { metadata["trace_id"] = .string(summary.traceID) }
         switch summary.code {
         case .internalError, .unknown, .dataLoss:
             if let cause = summary.cause { metadata["cause"] = .string(String(describing: cause)) }

@@ -73,10 +73,8 @@ public final class RPCClient: Sendable {
             if metadata[Metadata.Key.requestID] == nil {
                 metadata[Metadata.Key.requestID] = current.requestID
             }
-            if metadata[Metadata.Key.traceparent] == nil,
-                let trace = current.metadata[Metadata.Key.traceparent]
-            {
-                metadata[Metadata.Key.traceparent] = trace
+            if metadata[Metadata.Key.traceparent] == nil {
+                metadata[Metadata.Key.traceparent] = current.trace.headerForChildren
             }
         }
         guard timeout > .zero else {

@@ -35,6 +35,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let serial: UInt64
         let path: String
         let requestID: String
+        let traceID: String
         let started: ContinuousClock.Instant
         let state: CallState
         var task: Task<Void, Never>?
@@ -201,17 +202,18 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let started = ContinuousClock.now
         let metadata = Metadata(wireEntries: frame.metadata)
         let requestID = metadata[Metadata.Key.requestID].flatMap(RequestID.accepting) ?? RequestID.make()
+        let trace = TraceContext(receiving: metadata[Metadata.Key.traceparent])
 
         if draining {
             reject(
-                callID, path: frame.method, requestID: requestID, started: started,
+                callID, path: frame.method, requestID: requestID, traceID: trace.traceID, started: started,
                 RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"))
             return
         }
         if calls.count >= shared.configuration.maximumConcurrentCallsPerConnection {
             let limit = shared.configuration.maximumConcurrentCallsPerConnection
             reject(
-                callID, path: frame.method, requestID: requestID, started: started,
+                callID, path: frame.method, requestID: requestID, traceID: trace.traceID, started: started,
                 RPCError(
                     code: .resourceExhausted, message: "more than \(limit) calls in flight on one connection")
             )
@@ -221,7 +223,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             // The path is the caller's: shown truncated, in the answer and in the logs.
             let path = FrameInspector.preview(frame.method)
             reject(
-                callID, path: path, requestID: requestID, started: started,
+                callID, path: path, requestID: requestID, traceID: trace.traceID, started: started,
                 RPCError(code: .unimplemented, message: "unknown method \(path)"))
             return
         }
@@ -237,13 +239,15 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         peerCertificateNames = peerNames
         let serverContext = ServerContext(
             method: route.descriptor, metadata: metadata, requestID: requestID,
-            deadline: deadline, peer: peer, peerCertificateNames: peerNames, logger: shared.logger)
+            deadline: deadline, peer: peer, peerCertificateNames: peerNames, trace: trace,
+            logger: shared.logger)
 
         let serial = nextSerial
         nextSerial &+= 1
         let state = CallState()
         let call = Call(
-            serial: serial, path: route.descriptor.path, requestID: requestID, started: started, state: state)
+            serial: serial, path: route.descriptor.path, requestID: requestID, traceID: trace.traceID,
+            started: started, state: state)
         calls[callID] = call
 
         let eventLoop = context.eventLoop
@@ -325,8 +329,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                 observers,
                 CallSummary(
                     path: context.method.path, code: failure?.code ?? .ok, message: failure?.message ?? "",
-                    duration: ContinuousClock.now - started, requestID: context.requestID, peer: context.peer,
-                    cause: failure?.cause))
+                    duration: ContinuousClock.now - started, requestID: context.requestID,
+                    traceID: context.trace.traceID, peer: context.peer, cause: failure?.cause))
         }
 
         private func outcome() async -> Result<Data, RPCError> {
@@ -360,16 +364,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let started = ContinuousClock.now
         if draining {
             reject(
-                callID, path: path, requestID: RequestID.make(), started: started,
+                callID, path: path, requestID: RequestID.make(), traceID: "", started: started,
                 RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"))
             return
         }
-        reject(callID, path: path, requestID: RequestID.make(), started: started, error)
+        reject(callID, path: path, requestID: RequestID.make(), traceID: "", started: started, error)
     }
 
     /// Answers a call without running a handler.
     private func reject(
-        _ callID: UInt64, path: String, requestID: String, started: ContinuousClock.Instant, _ error: RPCError
+        _ callID: UInt64, path: String, requestID: String, traceID: String, started: ContinuousClock.Instant,
+        _ error: RPCError
     ) {
         var metadata = Metadata()
         metadata[Metadata.Key.requestID] = requestID
@@ -378,7 +383,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             shared.observers,
             CallSummary(
                 path: path, code: error.code, message: error.message, duration: ContinuousClock.now - started,
-                requestID: requestID, peer: peer, cause: nil))
+                requestID: requestID, traceID: traceID, peer: peer, cause: nil))
     }
 
     /// The handler's response is ready: write it, if the call is still the one that started it.
@@ -427,7 +432,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             CallSummary(
                 path: call.path, code: error.code, message: error.message,
                 duration: ContinuousClock.now - call.started,
-                requestID: call.requestID, peer: peer, cause: error.cause))
+                requestID: call.requestID, traceID: call.traceID, peer: peer, cause: error.cause))
     }
 
     fileprivate static func report(_ observers: [any CallObserver], _ summary: CallSummary) {

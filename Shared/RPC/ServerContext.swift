@@ -27,7 +27,9 @@ public struct ServerContext: Sendable {
     /// verified against its trust roots (e.g. `["identity", "localhost"]` for a service);
     /// empty for plaintext and for callers without a certificate.
     public let peerCertificateNames: [String]
-    /// The server's logger; `logger` adds the request id to it when asked for (most calls never
+    /// The W3C trace context: the caller's trace id (or a new one) and this call's span.
+    public let trace: TraceContext
+    /// The server's logger; `logger` adds the request and trace ids to it when asked for (most calls never
     /// log, so the metadata is not built for every call).
     private var baseLogger: Logger
     private var values: [ObjectIdentifier: any Sendable] = [:]
@@ -40,6 +42,7 @@ public struct ServerContext: Sendable {
         deadline: ContinuousClock.Instant?,
         peer: String,
         peerCertificateNames: [String] = [],
+        trace: TraceContext? = nil,
         logger: Logger
     ) {
         self.method = method
@@ -48,14 +51,16 @@ public struct ServerContext: Sendable {
         self.deadline = deadline
         self.peer = peer
         self.peerCertificateNames = peerCertificateNames
+        self.trace = trace ?? TraceContext(receiving: metadata[Metadata.Key.traceparent])
         self.baseLogger = logger
     }
 
-    /// A logger carrying the request id.
+    /// A logger carrying the request id and the trace id.
     public var logger: Logger {
         get {
             var logger = baseLogger
             logger[metadataKey: "request_id"] = .string(requestID)
+            logger[metadataKey: "trace_id"] = .string(trace.traceID)
             return logger
         }
         set { baseLogger = newValue }

@@ -47,7 +47,8 @@ import TillitRPC
         observer.callFinished(
             CallSummary(
                 path: "/tillit.testing.v1.Echo/Echo", code: .notFound, message: "no such thing",
-                duration: .microseconds(1234), requestID: "req-1", peer: "127.0.0.1:5000", cause: nil))
+                duration: .microseconds(1234), requestID: "req-1",
+                traceID: "0af7651916cd43dd8448eb211c80319c", peer: "127.0.0.1:5000", cause: nil))
         observer.callFinished(
             CallSummary(
                 path: "/tillit.testing.v1.Echo/Echo", code: .internalError, message: "internal error",
@@ -58,6 +59,8 @@ import TillitRPC
         #expect(lines[0].contains("method=/tillit.testing.v1.Echo/Echo"))
         #expect(lines[0].contains("status=NOT_FOUND"))
         #expect(lines[0].contains("duration_us=1234"))
+        #expect(lines[0].contains("trace_id=0af7651916cd43dd8448eb211c80319c"))
+        #expect(!lines[1].contains("trace_id"))
         #expect(lines[0].contains("request_id=req-1"))
         #expect(lines[1].contains("level=error"))
     }

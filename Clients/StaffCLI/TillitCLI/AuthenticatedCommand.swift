@@ -59,6 +59,7 @@ extension AuthenticatedCommand {
     private static func call(_ connection: IdentityConnection, _ session: Session) -> IdentityCall {
         var metadata = Metadata()
         metadata.add("authorization", "Bearer \(session.accessToken)")
+        metadata.add(Metadata.Key.traceparent, CommandTrace.header)
         return IdentityCall(
             client: connection.client, options: CallOptions(metadata: metadata), session: session,
             address: connection.address)
