@@ -79,7 +79,7 @@ public struct LoggingCallObserver: CallObserver {
 }
 
 /// Counts calls per method and status (`tillit_rpc_calls_total`) and records their latency per
-/// method (`tillit_rpc_call_duration_nanoseconds`), through swift-metrics.
+/// method (`tillit_rpc_call_duration_seconds`), through swift-metrics.
 public final class MetricsCallObserver: CallObserver {
     private struct CounterKey: Hashable {
         var path: String
@@ -99,7 +99,7 @@ public final class MetricsCallObserver: CallObserver {
                 dimensions: [("method", key.path), ("code", key.code.description)])
         }.increment()
         timers.value(for: summary.path) { path in
-            Metrics.Timer(label: "tillit_rpc_call_duration_nanoseconds", dimensions: [("method", path)])
+            Metrics.Timer(label: "tillit_rpc_call_duration_seconds", dimensions: [("method", path)])
         }.recordNanoseconds(summary.duration.nanoseconds)
     }
 }

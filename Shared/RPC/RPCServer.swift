@@ -69,7 +69,7 @@ public final class RPCServer: Service, Sendable {
         self.configuration = configuration
         self.shared = ServerConnectionHandler.Shared(
             router: Router(services: services, interceptors: interceptors),
-            configuration: configuration, observers: observers, logger: logger)
+            configuration: configuration, observers: observers, logger: logger, metrics: RPCServerMetrics())
         self.group = eventLoopGroup
         self.limiter = ConnectionLimiter(limits: configuration.limits, logger: logger)
         self.partialFrames = PartialFrameBudget(limit: configuration.limits.maximumPartialFrameBytes)

@@ -29,6 +29,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let configuration: RPCServerConfiguration
         let observers: [any CallObserver]
         let logger: Logger
+        let metrics: RPCServerMetrics
     }
 
     private struct Call {
@@ -43,7 +44,17 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     let shared: Shared
-    private var calls: [UInt64: Call] = [:]
+    private var calls: [UInt64: Call] = [:] {
+        didSet {
+            // One place sees every call start and end, whichever path ends it.
+            if calls.count != countedCalls {
+                shared.metrics.callsInFlight.increment(by: Double(calls.count - countedCalls))
+                countedCalls = calls.count
+            }
+        }
+    }
+    /// `calls.count` as last reported to the in-flight gauge.
+    private var countedCalls = 0
     private var nextSerial: UInt64 = 0
     private(set) var context: ChannelHandlerContext?
     private var draining = false
@@ -89,6 +100,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        // Added once per accepted connection (after any TLS handshake), removed when it closes.
+        shared.metrics.connections.increment()
+        shared.metrics.connectionsAccepted.increment()
         executor = EventLoopExecutor(context.eventLoop)
         lastActivity = context.eventLoop.now
         if let address = context.channel.remoteAddress {
@@ -99,6 +113,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        shared.metrics.connections.decrement()
         idleTimer?.cancel()
         graceTimer?.cancel()
         frameTimer?.cancel()
@@ -518,6 +533,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     /// A framing error: say why in a GOAWAY, then close. Other connections are unaffected.
     func fail(_ error: FrameError) {
         guard let context, context.channel.isActive else { return }
+        shared.metrics.frameError(error)
         shared.logger.notice(
             "closing connection", metadata: ["peer": .string(peer), "reason": .string(error.status.message)])
         draining = true

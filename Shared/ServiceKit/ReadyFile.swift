@@ -11,11 +11,13 @@ import Glibc
 /// it learns the address it actually bound — also when it was told port 0 — and that the answer
 /// on that address comes from this process.
 ///
-/// The content is two lines, `host:port` and `pid <n>`:
+/// The content is two lines, `host:port` and `pid <n>`, and a third, `metrics host:port`, when
+/// the service serves metrics (`MetricsEndpoint`):
 ///
 /// ```
 /// 127.0.0.1:40123
 /// pid 4242
+/// metrics 127.0.0.1:40124
 /// ```
 ///
 /// It is written atomically (a temporary file in the same folder, fsync, rename) with mode 0600,
@@ -25,12 +27,15 @@ public enum ReadyFile {
     public static let environmentVariable = "TILLIT_READY_FILE"
 
     /// Writes `address` and `pid` to `path` atomically, mode 0600; replaces an existing file.
-    public static func write(address: ServiceAddress, pid: Int32, to path: String) throws {
+    public static func write(
+        address: ServiceAddress, pid: Int32, metrics: ServiceAddress? = nil, to path: String
+    ) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporary = (folder as NSString).appendingPathComponent(
             ".\(url.lastPathComponent).\(pid).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        let content = Array("\(address.description)\npid \(pid)\n".utf8)
+        let content = Array(
+            "\(address.description)\npid \(pid)\n\(metrics.map { "metrics \($0.description)\n" } ?? "")".utf8)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("cannot create \(temporary)") }
         var ok = false
@@ -66,12 +71,24 @@ public enum ReadyFile {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let lines = String(decoding: data, as: UTF8.self).split(
             separator: "\n", omittingEmptySubsequences: true)
-        guard lines.count == 2, let address = ServiceAddress(parsing: String(lines[0])),
+        guard lines.count == 2 || lines.count == 3, let address = ServiceAddress(parsing: String(lines[0])),
             lines[1].hasPrefix("pid "), let pid = Int32(lines[1].dropFirst(4)), pid > 0
         else {
             return nil
         }
         return (address, pid)
+    }
+
+    /// The metrics address in the ready file at `path`; nil when there is none (no file yet, or
+    /// the service serves no metrics).
+    public static func metricsAddress(from path: String) -> ServiceAddress? {
+        guard read(from: path) != nil, let data = FileManager.default.contents(atPath: path) else {
+            return nil
+        }
+        let lines = String(decoding: data, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: true)
+        guard lines.count == 3, lines[2].hasPrefix("metrics ") else { return nil }
+        return ServiceAddress(parsing: String(lines[2].dropFirst("metrics ".count)))
     }
 
     /// Removes the ready file at `path`, if there is one.
@@ -84,13 +101,18 @@ public enum ReadyFile {
     public struct Writer: Service {
         let server: RPCServer
         let host: String
+        let metrics: MetricsEndpoint?
         let path: String
         let logger: Logger
 
-        /// A writer of `path` for `server`, which listens on `host`.
-        public init(server: RPCServer, host: String, path: String, logger: Logger) {
+        /// A writer of `path` for `server`, which listens on `host`, and for its `metrics`
+        /// endpoint, if any.
+        public init(
+            server: RPCServer, host: String, metrics: MetricsEndpoint? = nil, path: String, logger: Logger
+        ) {
             self.server = server
             self.host = host
+            self.metrics = metrics
             self.path = path
             self.logger = logger
         }
@@ -99,7 +121,11 @@ public enum ReadyFile {
         public func run() async throws {
             if let port = try? await server.localPort {
                 let address = ServiceAddress(host: host, port: port)
-                try ReadyFile.write(address: address, pid: getpid(), to: path)
+                var metricsAddress: ServiceAddress?
+                if let metrics, let metricsPort = try? await metrics.localPort {
+                    metricsAddress = ServiceAddress(host: metrics.address.host, port: metricsPort)
+                }
+                try ReadyFile.write(address: address, pid: getpid(), metrics: metricsAddress, to: path)
                 logger.info("ready", metadata: ["address": "\(address)", "readyFile": "\(path)"])
             }
             try? await gracefulShutdown()

@@ -35,6 +35,10 @@ public struct ServiceConfiguration: Sendable {
     /// `ReadyFile`); nil (unset or empty) writes none.
     public var readyFile: String?
     // MARK: end ready file
+    /// Where Prometheus scrapes this service's metrics over plain HTTP, `GET /metrics`
+    /// (`TILLIT_<SERVICE>_METRICS_ADDR`, `host:port`, port 0 picks one and the ready file
+    /// reports it); nil (unset or empty) serves none. See `MetricsEndpoint`.
+    public var metricsAddress: ServiceAddress?
     /// Keys sealing the audit chain by version (`TILLIT_AUDIT_KEYS`, `<version>:<base64 of 32
     /// bytes>[,…]`, versions ≥ 1); empty means the key file `auditKeyFile`.
     public var auditKeys: [Int: Data]
@@ -116,6 +120,16 @@ public struct ServiceConfiguration: Sendable {
         // MARK: ready file (stack launcher)
         self.readyFile = environment[ReadyFile.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
         // MARK: end ready file
+        if let text = environment[service.metricsAddressVariable], !text.isEmpty {
+            guard let address = ServiceAddress(parsing: text) else {
+                throw ConfigurationError(
+                    variable: service.metricsAddressVariable,
+                    message: "'\(text)' is not host:port (e.g. 127.0.0.1:\(service.defaultMetricsPort))")
+            }
+            self.metricsAddress = address
+        } else {
+            self.metricsAddress = nil
+        }
         if let text = environment["TILLIT_AUDIT_KEYS"], !text.isEmpty {
             self.auditKeys = try VersionedKeys.parse(text, variable: "TILLIT_AUDIT_KEYS", minimumVersion: 1)
         } else {

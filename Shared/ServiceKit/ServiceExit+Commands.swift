@@ -12,6 +12,8 @@ extension ServiceExit {
         await run("tillit-\(service.rawValue)") {
             let configuration = try ServiceConfiguration(service: service)
             TillitLogging.bootstrap(configuration)
+            // Before anything makes a counter: a metric made earlier would record nowhere.
+            ServiceMetrics.bootstrap()
             let logger = Logger(label: "tillit.\(service.rawValue)")
             let host = try makeHost(configuration, logger)
             logger.info(

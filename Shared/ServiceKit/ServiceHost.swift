@@ -16,6 +16,8 @@ public struct ServiceHost: Sendable {
     public let health: HealthService
     private let logger: Logger
     private let companions: [any Service]
+    /// Serves Prometheus metrics when `configuration.metricsAddress` is set.
+    public let metrics: MetricsEndpoint?
 
     /// A host for `services`. With a `verifier`, every call passes `policy` (every method but
     /// the public ones needs a valid token that the method's rule admits).
@@ -71,7 +73,9 @@ public struct ServiceHost: Sendable {
         self.configuration = configuration
         self.logger = logger
         // The poller starts first and stops last: the server never runs on a list no one updates.
-        self.companions = (revocations.map { [$0] } ?? []) + companions
+        let metrics = configuration.metricsAddress.map { MetricsEndpoint(address: $0, logger: logger) }
+        self.metrics = metrics
+        self.companions = (revocations.map { [$0] } ?? []) + (metrics.map { [$0] } ?? []) + companions
         let health = HealthService(services: services.flatMap { $0.methods.map(\.descriptor.service) })
         if let revocations {
             health.addCondition { revocations.problem }
@@ -108,7 +112,8 @@ public struct ServiceHost: Sendable {
             // Tells the stack launcher (or a test) the address actually bound, once it is.
             services.append(
                 ReadyFile.Writer(
-                    server: server, host: configuration.listenAddress.host, path: readyFile, logger: logger))
+                    server: server, host: configuration.listenAddress.host, metrics: metrics, path: readyFile,
+                    logger: logger))
         }
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(

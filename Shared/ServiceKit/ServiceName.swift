@@ -16,8 +16,18 @@ public enum ServiceName: String, Sendable, CaseIterable {
         }
     }
 
+    /// The conventional metrics port (compose): identity 9101, booking 9102, notes 9103,
+    /// supervision 9104.
+    public var defaultMetricsPort: Int { defaultPort + 2000 }
+
     /// The environment variable with this service's address, e.g. `TILLIT_BOOKING_ADDR`.
     public var addressVariable: String {
         "TILLIT_\(rawValue.uppercased())_ADDR"
+    }
+
+    /// The environment variable naming where the service serves Prometheus metrics, e.g.
+    /// `TILLIT_BOOKING_METRICS_ADDR`.
+    public var metricsAddressVariable: String {
+        "TILLIT_\(rawValue.uppercased())_METRICS_ADDR"
     }
 }

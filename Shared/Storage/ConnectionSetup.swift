@@ -10,22 +10,25 @@ enum ConnectionSetup {
     /// WAL *after* `prepareDatabase` and sets `synchronous = NORMAL` while doing so, so
     /// `ServiceDatabase.open` applies the level to the writer again once the pool exists.
     ///
-    /// The busy timeout is set twice for a similar reason: GRDB gives pool readers its own
-    /// 10-second timeout (`readonlyBusyMode` is not public), so `prepareDatabase` overrides it
-    /// with `PRAGMA busy_timeout` so that every connection waits the configured time.
+    /// The writer waits for a busy database through `BusyRetry`, which counts its retries.
+    /// GRDB gives pool readers its own 10-second timeout (`readonlyBusyMode` is not public), so
+    /// `prepareDatabase` overrides it on readers with `PRAGMA busy_timeout`, so that every
+    /// connection waits the configured time.
     static func poolConfiguration(for configuration: DatabaseConfiguration) -> Configuration {
         var grdb = Configuration()
         grdb.readonly = configuration.readOnly
         grdb.foreignKeysEnabled = true
-        grdb.busyMode = .timeout(configuration.busyTimeoutSeconds)
+        let busyTimeoutMilliseconds = Int((configuration.busyTimeoutSeconds * 1000).rounded())
+        grdb.busyMode = BusyRetry.mode(timeoutMilliseconds: busyTimeoutMilliseconds)
         grdb.maximumReaderCount = configuration.maximumReaderCount
         grdb.label = "Tillit.\(URL(fileURLWithPath: configuration.path).lastPathComponent)"
         // Keep statement arguments (row data) out of error descriptions and logs.
         grdb.publicStatementArguments = false
         let level = configuration.synchronous
-        let busyTimeoutMilliseconds = Int((configuration.busyTimeoutSeconds * 1000).rounded())
         grdb.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
+            if db.configuration.readonly {
+                try db.execute(sql: "PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
+            }
             try applySynchronous(level, to: db)
         }
         return grdb

@@ -80,7 +80,9 @@ public final class GroupCommitWriter: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let finishers = try await writer.write { db in batch.map { $0.run(db) } }
+                let finishers = try await WriteTimer.timed(.group) {
+                    try await writer.write { db in batch.map { $0.run(db) } }
+                }
                 for finish in finishers { finish() }
             } catch {
                 // The transaction did not commit: every write of it failed.

@@ -131,9 +131,22 @@ import TillitTesting
                 "demo: booking demo data is already seeded.", "demo: notes demo data is already seeded.",
                 "demo: supervision demo data is already seeded.", "booking     SERVING",
                 "notes       SERVING",
-                "supervision SERVING",
+                "supervision SERVING", "supervision METRICS",
             ])
         #expect(second.output.contains("already seeded") && second.output.contains(org), "\(second.output)")
+        // The launcher prints each service's metrics URL; Booking's answers with its calls so far.
+        let metricsLine = try #require(
+            second.output.split(separator: "\n").first { $0.hasPrefix("booking") && $0.contains("METRICS") },
+            "\(second.output)")
+        let url = try #require(metricsLine.split(separator: " ").last.map(String.init))
+        let port = try #require(
+            url.split(separator: ":").last?.split(separator: "/").first.flatMap { Int($0) }, "\(url)")
+        #expect(url == "http://127.0.0.1:\(port)/metrics")
+        let scraped = try PrometheusText(try await HTTPScrape.get(port: port).body)
+        #expect(
+            (scraped.value(
+                "tillit_rpc_calls_total", ["method": "/tillit.health.v1.Health/Check", "code": "OK"]) ?? 0)
+                >= 1, "\(scraped.samples.prefix(20))")
         #expect(!second.output.contains("demo: seeded") && !second.output.contains("demo: booking seeded."))
         #expect(!second.output.contains("demo: notes seeded."), "\(second.output)")
         #expect(!second.output.contains("demo: supervision seeded."), "\(second.output)")

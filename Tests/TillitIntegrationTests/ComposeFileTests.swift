@@ -25,10 +25,15 @@ import TillitTesting
     /// Every Swift source of the package, as one text.
     static func swiftSources() throws -> String {
         var text = ""
-        for folder in ["Shared", "Services", "Clients", "Tests", "Benchmarks"] {
+        for folder in ["Shared", "Services", "Clients", "Tests", "Tools"] {
             let enumerator = FileManager.default.enumerator(
                 at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)
             while let url = enumerator?.nextObject() as? URL {
+                // Build folders hold copies of other packages.
+                if url.lastPathComponent.hasPrefix(".build") {
+                    enumerator?.skipDescendants()
+                    continue
+                }
                 if url.pathExtension == "swift" { text += try String(contentsOf: url, encoding: .utf8) }
             }
         }
@@ -51,12 +56,16 @@ import TillitTesting
             #expect(
                 compose.contains("\(service.addressVariable): \(service.rawValue):\(service.defaultPort)"),
                 "\(service)'s callers reach it by its compose name")
+            #expect(
+                compose.contains("\(service.metricsAddressVariable): 0.0.0.0:\(service.defaultMetricsPort)")
+                    && compose.contains("\(service.defaultMetricsPort)}:\(service.defaultMetricsPort)\""),
+                "\(service) serves metrics on \(service.defaultMetricsPort), published")
         }
 
         let sources = try Self.swiftSources()
         let set = Set(try Self.matches(#"^\s+(TILLIT_[A-Z0-9_]+):"#, in: compose))
         #expect(!set.isEmpty)
-        let known = Set(ServiceName.allCases.map(\.addressVariable))
+        let known = Set(ServiceName.allCases.flatMap { [$0.addressVariable, $0.metricsAddressVariable] })
         for variable in set where !known.contains(variable) {
             #expect(sources.contains("\"\(variable)\""), "\(variable) is read by the code")
         }

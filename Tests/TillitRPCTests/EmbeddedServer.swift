@@ -31,7 +31,8 @@ final class EmbeddedServer {
         configuration.handlersOnEventLoop = true
         let shared = ServerConnectionHandler.Shared(
             router: Router(services: [GateService(gate: gate)], interceptors: []),
-            configuration: configuration, observers: [observer], logger: quietLogger)
+            configuration: configuration, observers: [observer], logger: quietLogger,
+            metrics: RPCServerMetrics())
         channel = loop.map { EmbeddedChannel(loop: $0) } ?? EmbeddedChannel()
         self.turns = turns ?? TurnScheduler.manual(on: channel.embeddedEventLoop)
         self.partialFrames =

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import Testing
-import TillitStorage
 import TillitTesting
+
+@testable import TillitStorage
 
 @Suite(.timeLimit(.minutes(2))) struct ConnectionSettingsTests {
     @Test func defaultsHoldOnWriterAndOnEveryReader() throws {
@@ -14,7 +15,9 @@ import TillitTesting
             #expect(writer.synchronous == 2, "writer must be synchronous=FULL")
             #expect(writer.journalMode == "wal")
             #expect(writer.foreignKeys == 1)
-            #expect(writer.busyTimeoutMilliseconds == 5000)
+            // The writer waits through BusyRetry (which counts its retries), not SQLite's own
+            // busy_timeout; `writerWaitsForBusyTimeoutThenFailsWithBusy` checks the wait.
+            #expect(writer.busyTimeoutMilliseconds == 0)
 
             let readers = try Fixtures.inspectReaders(of: database, count: 4)
             #expect(readers.count == 4, "expected four distinct reader connections: \(readers.keys)")
@@ -39,7 +42,7 @@ import TillitTesting
 
             let writer = try Fixtures.inspectWriter(of: database)
             #expect(writer.synchronous == level.rawValue)
-            #expect(writer.busyTimeoutMilliseconds == 250)
+            #expect(writer.busyTimeoutMilliseconds == 0)
             let readers = try Fixtures.inspectReaders(of: database, count: 3)
             #expect(readers.count == 3)
             for (name, reader) in readers {
@@ -141,6 +144,26 @@ import TillitTesting
             try database.writer.write { db in
                 try db.execute(sql: "INSERT INTO clients (email) VALUES ('b@example.org')")
             }
+        }
+    }
+
+    /// The writer's busy handler spends exactly the busy timeout, in SQLite's own steps.
+    @Test(arguments: [0, 1, 7, 250, 300, 5000, 12_345])
+    func busyRetriesSpendTheTimeoutInSQLitesSteps(timeoutMilliseconds: Int) {
+        var waited = 0
+        var tries = 0
+        while case let delay = BusyRetry.delay(beforeRetry: tries, timeoutMilliseconds: timeoutMilliseconds),
+            delay > 0
+        {
+            #expect(delay <= 100)
+            waited += delay
+            tries += 1
+        }
+        #expect(waited == timeoutMilliseconds)
+        if timeoutMilliseconds >= 18 {
+            #expect(
+                (0..<4).map { BusyRetry.delay(beforeRetry: $0, timeoutMilliseconds: timeoutMilliseconds) }
+                    == [1, 2, 5, 10])
         }
     }
 

@@ -72,6 +72,11 @@ struct StackUpCommand: AsyncParsableCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["TILLIT_DATA_DIR"] = dataDirectory.path
         for (name, address) in resolved { environment[name.addressVariable] = address.description }
+        // Every service serves Prometheus metrics on a loopback port of its own choosing (the
+        // launcher prints the URLs) unless the environment names an address.
+        for name in ServiceName.allCases where (environment[name.metricsAddressVariable] ?? "").isEmpty {
+            environment[name.metricsAddressVariable] = "127.0.0.1:0"
+        }
         // The development PKI, made once; services find it under the data folder by default.
         let tlsFolder = TLSSettings.developmentFolder(dataDirectory: dataDirectory.path)
         let usesDevelopmentPKI = ServiceName.allCases.contains { name in
@@ -176,6 +181,7 @@ struct StackUpCommand: AsyncParsableCommand {
         case .failedToStart(let service, let reason):
             return line(service, Terminal.colour("FAILED", ok: false), reason)
         case .stopped(let service): return line(service, "STOPPED", "")
+        case .metrics(let service, let address): return line(service, "METRICS", "http://\(address)/metrics")
         case .waiting(let service, let dependencies):
             return line(service, "WAITING", "for \(dependencies.joined(separator: ", ")) to be SERVING")
         case .dependencyMoved(let service, let dependency, let address):

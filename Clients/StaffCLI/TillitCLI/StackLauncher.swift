@@ -57,6 +57,8 @@ public enum StackEvent: Sendable, Equatable {
     case dependencyMoved(service: String, dependency: String, address: ServiceAddress)
     /// It was stopped because the stack is shutting down.
     case stopped(service: String)
+    /// Once SERVING: it serves Prometheus metrics at `address` (`GET /metrics`).
+    case metrics(service: String, address: ServiceAddress)
 }
 
 /// Runs the services of the local stack: starts each, waits for it to report its bound address
@@ -237,6 +239,9 @@ public struct StackLauncher: Service {
             {
                 reportedServing = true
                 events(.serving(service: service.name, pid: process.pid, address: address))
+                if let metrics = ReadyFile.metricsAddress(from: readyFile) {
+                    events(.metrics(service: service.name, address: Self.probeAddress(metrics)))
+                }
                 continue
             }
             try? await Task.sleep(for: .milliseconds(reportedServing ? 100 : 50))

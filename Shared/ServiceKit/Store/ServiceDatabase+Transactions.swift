@@ -6,7 +6,7 @@ extension ServiceDatabase {
     /// caller as a `ServiceError` (`ServiceError.fromStorage`).
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await writer.write(body)
+            return try await WriteTimer.timed(.single) { try await writer.write(body) }
         } catch {
             throw ServiceError.fromStorage(error)
         }

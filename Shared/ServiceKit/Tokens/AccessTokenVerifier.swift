@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Metrics
 import Synchronization
 
 /// Verifies access tokens locally: caches the signing keys, refetches when a token names an
@@ -61,6 +62,12 @@ public final class AccessTokenVerifier: TokenVerifier {
     private let revokedSessions: RevokedSessions?
     private let state = Mutex(State())
     private let signatureChecks = Atomic<Int>(0)
+    /// `tillit_token_verifier_cache_total{result="hit"|"miss"}`: tokens answered from the cache,
+    /// and tokens whose signature was checked.
+    private let cacheHits = Counter(
+        label: "tillit_token_verifier_cache_total", dimensions: [("result", "hit")])
+    private let cacheMisses = Counter(
+        label: "tillit_token_verifier_cache_total", dimensions: [("result", "miss")])
 
     /// A verifier of tokens signed with the keys `source` publishes.
     public init(
@@ -119,10 +126,12 @@ public final class AccessTokenVerifier: TokenVerifier {
         let entry: CachedToken
         switch cached(token, now: now) {
         case .hit(let hit):
+            cacheHits.increment()
             entry = hit
         case .expired:
             throw TokenError(code: .expired, message: "the token has expired")
         case .miss:
+            cacheMisses.increment()
             entry = try await verifyUncached(token, now: now)
         }
         if let session = entry.claims.sessionID, let revokedSessions, revokedSessions.contains(session) {
