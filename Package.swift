@@ -128,6 +128,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Clients/StaffCLI/TillitCLI",
             swiftSettings: swiftSettings
@@ -397,6 +398,8 @@ let package = Package(
                 "TillitSupervisionServer",
                 // Built so the tests can run `tillit-bench serve` as a stand-in service.
                 "TillitBench",
+                // The generated registry `tillit call` is checked against.
+                "TillitContracts",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TillitCLITests",

@@ -30,7 +30,7 @@ public struct TillitCommand: AsyncParsableCommand {
             LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, OrgCommand.self, StaffCommand.self,
             ClientCommand.self, ConsentCommand.self, MFACommand.self, PasswordCommand.self, AuditCommand.self,
             SessionsCommand.self, BookingCommand.self, NotesCommand.self, SupervisionCommand.self,
-            HealthCommand.self,
+            HealthCommand.self, CallCommand.self,
             StackCommand.self,
             CertsCommand.self,
         ])

@@ -21,6 +21,10 @@ public enum Tillit_Health_V1_Health {
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
         public static let publicPaths: Set<String> = [check.path]
     }
+    /// Every method with its request and response message types, for generic clients.
+    public static let signature = ServiceSignature(name: serviceName, methods: [
+        MethodSignature(Method.check, request: Tillit_Health_V1_HealthCheckRequest.self, response: Tillit_Health_V1_HealthCheckResponse.self),
+    ])
     /// A typed client of the service.
     public struct Client: Sendable {
         /// The underlying RPC client.

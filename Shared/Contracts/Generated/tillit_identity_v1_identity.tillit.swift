@@ -180,6 +180,46 @@ public enum Tillit_Identity_V1_Identity {
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
         public static let publicPaths: Set<String> = [bootstrap.path, login.path, loginService.path, refresh.path, logout.path, getSigningKeys.path, listRevokedSessions.path]
     }
+    /// Every method with its request and response message types, for generic clients.
+    public static let signature = ServiceSignature(name: serviceName, methods: [
+        MethodSignature(Method.bootstrap, request: Tillit_Identity_V1_BootstrapRequest.self, response: Tillit_Identity_V1_BootstrapResponse.self),
+        MethodSignature(Method.login, request: Tillit_Identity_V1_LoginRequest.self, response: Tillit_Identity_V1_LoginResponse.self),
+        MethodSignature(Method.loginService, request: Tillit_Identity_V1_LoginServiceRequest.self, response: Tillit_Identity_V1_LoginServiceResponse.self),
+        MethodSignature(Method.refresh, request: Tillit_Identity_V1_RefreshRequest.self, response: Tillit_Identity_V1_RefreshResponse.self),
+        MethodSignature(Method.logout, request: Tillit_Identity_V1_LogoutRequest.self, response: Tillit_Identity_V1_LogoutResponse.self),
+        MethodSignature(Method.revokeSessions, request: Tillit_Identity_V1_RevokeSessionsRequest.self, response: Tillit_Identity_V1_RevokeSessionsResponse.self),
+        MethodSignature(Method.enrolTotp, request: Tillit_Identity_V1_EnrolTotpRequest.self, response: Tillit_Identity_V1_EnrolTotpResponse.self),
+        MethodSignature(Method.confirmTotp, request: Tillit_Identity_V1_ConfirmTotpRequest.self, response: Tillit_Identity_V1_ConfirmTotpResponse.self),
+        MethodSignature(Method.changePassword, request: Tillit_Identity_V1_ChangePasswordRequest.self, response: Tillit_Identity_V1_ChangePasswordResponse.self),
+        MethodSignature(Method.setPassword, request: Tillit_Identity_V1_SetPasswordRequest.self, response: Tillit_Identity_V1_SetPasswordResponse.self),
+        MethodSignature(Method.resetTotp, request: Tillit_Identity_V1_ResetTotpRequest.self, response: Tillit_Identity_V1_ResetTotpResponse.self),
+        MethodSignature(Method.getSigningKeys, request: Tillit_Identity_V1_GetSigningKeysRequest.self, response: Tillit_Identity_V1_GetSigningKeysResponse.self),
+        MethodSignature(Method.listRevokedSessions, request: Tillit_Identity_V1_ListRevokedSessionsRequest.self, response: Tillit_Identity_V1_ListRevokedSessionsResponse.self),
+        MethodSignature(Method.getOrganization, request: Tillit_Identity_V1_GetOrganizationRequest.self, response: Tillit_Identity_V1_GetOrganizationResponse.self),
+        MethodSignature(Method.updateOrganization, request: Tillit_Identity_V1_UpdateOrganizationRequest.self, response: Tillit_Identity_V1_UpdateOrganizationResponse.self),
+        MethodSignature(Method.addLocation, request: Tillit_Identity_V1_AddLocationRequest.self, response: Tillit_Identity_V1_AddLocationResponse.self),
+        MethodSignature(Method.updateLocation, request: Tillit_Identity_V1_UpdateLocationRequest.self, response: Tillit_Identity_V1_UpdateLocationResponse.self),
+        MethodSignature(Method.deactivateLocation, request: Tillit_Identity_V1_DeactivateLocationRequest.self, response: Tillit_Identity_V1_DeactivateLocationResponse.self),
+        MethodSignature(Method.createStaffAccount, request: Tillit_Identity_V1_CreateStaffAccountRequest.self, response: Tillit_Identity_V1_CreateStaffAccountResponse.self),
+        MethodSignature(Method.createClientAccount, request: Tillit_Identity_V1_CreateClientAccountRequest.self, response: Tillit_Identity_V1_CreateClientAccountResponse.self),
+        MethodSignature(Method.createServiceAccount, request: Tillit_Identity_V1_CreateServiceAccountRequest.self, response: Tillit_Identity_V1_CreateServiceAccountResponse.self),
+        MethodSignature(Method.updateAccount, request: Tillit_Identity_V1_UpdateAccountRequest.self, response: Tillit_Identity_V1_UpdateAccountResponse.self),
+        MethodSignature(Method.setRoles, request: Tillit_Identity_V1_SetRolesRequest.self, response: Tillit_Identity_V1_SetRolesResponse.self),
+        MethodSignature(Method.deactivateAccount, request: Tillit_Identity_V1_DeactivateAccountRequest.self, response: Tillit_Identity_V1_DeactivateAccountResponse.self),
+        MethodSignature(Method.getAccount, request: Tillit_Identity_V1_GetAccountRequest.self, response: Tillit_Identity_V1_GetAccountResponse.self),
+        MethodSignature(Method.listAccounts, request: Tillit_Identity_V1_ListAccountsRequest.self, response: Tillit_Identity_V1_ListAccountsResponse.self),
+        MethodSignature(Method.accountExists, request: Tillit_Identity_V1_AccountExistsRequest.self, response: Tillit_Identity_V1_AccountExistsResponse.self),
+        MethodSignature(Method.isActive, request: Tillit_Identity_V1_IsActiveRequest.self, response: Tillit_Identity_V1_IsActiveResponse.self),
+        MethodSignature(Method.recordConsent, request: Tillit_Identity_V1_RecordConsentRequest.self, response: Tillit_Identity_V1_RecordConsentResponse.self),
+        MethodSignature(Method.revokeConsent, request: Tillit_Identity_V1_RevokeConsentRequest.self, response: Tillit_Identity_V1_RevokeConsentResponse.self),
+        MethodSignature(Method.listConsents, request: Tillit_Identity_V1_ListConsentsRequest.self, response: Tillit_Identity_V1_ListConsentsResponse.self),
+        MethodSignature(Method.checkConsent, request: Tillit_Identity_V1_CheckConsentRequest.self, response: Tillit_Identity_V1_CheckConsentResponse.self),
+        MethodSignature(Method.getContactPolicy, request: Tillit_Identity_V1_GetContactPolicyRequest.self, response: Tillit_Identity_V1_GetContactPolicyResponse.self),
+        MethodSignature(Method.setContactPolicy, request: Tillit_Identity_V1_SetContactPolicyRequest.self, response: Tillit_Identity_V1_SetContactPolicyResponse.self),
+        MethodSignature(Method.listAuditEvents, request: Tillit_Identity_V1_ListAuditEventsRequest.self, response: Tillit_Identity_V1_ListAuditEventsResponse.self),
+        MethodSignature(Method.verifyAuditChain, request: Tillit_Identity_V1_VerifyAuditChainRequest.self, response: Tillit_Identity_V1_VerifyAuditChainResponse.self),
+        MethodSignature(Method.getAuditCheckpoint, request: Tillit_Identity_V1_GetAuditCheckpointRequest.self, response: Tillit_Identity_V1_GetAuditCheckpointResponse.self),
+    ])
     /// A typed client of the service.
     public struct Client: Sendable {
         /// The underlying RPC client.

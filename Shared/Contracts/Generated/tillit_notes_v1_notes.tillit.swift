@@ -87,6 +87,27 @@ public enum Tillit_Notes_V1_Notes {
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
         public static let publicPaths: Set<String> = []
     }
+    /// Every method with its request and response message types, for generic clients.
+    public static let signature = ServiceSignature(name: serviceName, methods: [
+        MethodSignature(Method.createNote, request: Tillit_Notes_V1_CreateNoteRequest.self, response: Tillit_Notes_V1_CreateNoteResponse.self),
+        MethodSignature(Method.updateDraft, request: Tillit_Notes_V1_UpdateDraftRequest.self, response: Tillit_Notes_V1_UpdateDraftResponse.self),
+        MethodSignature(Method.signNote, request: Tillit_Notes_V1_SignNoteRequest.self, response: Tillit_Notes_V1_SignNoteResponse.self),
+        MethodSignature(Method.addAddendum, request: Tillit_Notes_V1_AddAddendumRequest.self, response: Tillit_Notes_V1_AddAddendumResponse.self),
+        MethodSignature(Method.getNote, request: Tillit_Notes_V1_GetNoteRequest.self, response: Tillit_Notes_V1_GetNoteResponse.self),
+        MethodSignature(Method.listNotes, request: Tillit_Notes_V1_ListNotesRequest.self, response: Tillit_Notes_V1_ListNotesResponse.self),
+        MethodSignature(Method.listStaleDrafts, request: Tillit_Notes_V1_ListStaleDraftsRequest.self, response: Tillit_Notes_V1_ListStaleDraftsResponse.self),
+        MethodSignature(Method.addComment, request: Tillit_Notes_V1_AddCommentRequest.self, response: Tillit_Notes_V1_AddCommentResponse.self),
+        MethodSignature(Method.listAwaitingCosignature, request: Tillit_Notes_V1_ListAwaitingCosignatureRequest.self, response: Tillit_Notes_V1_ListAwaitingCosignatureResponse.self),
+        MethodSignature(Method.cosignNote, request: Tillit_Notes_V1_CosignNoteRequest.self, response: Tillit_Notes_V1_CosignNoteResponse.self),
+        MethodSignature(Method.returnNote, request: Tillit_Notes_V1_ReturnNoteRequest.self, response: Tillit_Notes_V1_ReturnNoteResponse.self),
+        MethodSignature(Method.emergencyAccess, request: Tillit_Notes_V1_EmergencyAccessRequest.self, response: Tillit_Notes_V1_EmergencyAccessResponse.self),
+        MethodSignature(Method.exportRecord, request: Tillit_Notes_V1_ExportRecordRequest.self, response: Tillit_Notes_V1_ExportRecordResponse.self),
+        MethodSignature(Method.listAccessLog, request: Tillit_Notes_V1_ListAccessLogRequest.self, response: Tillit_Notes_V1_ListAccessLogResponse.self),
+        MethodSignature(Method.rewrapKeys, request: Tillit_Notes_V1_RewrapKeysRequest.self, response: Tillit_Notes_V1_RewrapKeysResponse.self),
+        MethodSignature(Method.listAuditEvents, request: Tillit_Identity_V1_ListAuditEventsRequest.self, response: Tillit_Identity_V1_ListAuditEventsResponse.self),
+        MethodSignature(Method.verifyAuditChain, request: Tillit_Identity_V1_VerifyAuditChainRequest.self, response: Tillit_Identity_V1_VerifyAuditChainResponse.self),
+        MethodSignature(Method.getAuditCheckpoint, request: Tillit_Identity_V1_GetAuditCheckpointRequest.self, response: Tillit_Identity_V1_GetAuditCheckpointResponse.self),
+    ])
     /// A typed client of the service.
     public struct Client: Sendable {
         /// The underlying RPC client.

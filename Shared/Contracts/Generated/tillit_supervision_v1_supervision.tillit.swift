@@ -73,6 +73,35 @@ public enum Tillit_Supervision_V1_Supervision {
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
         public static let publicPaths: Set<String> = []
     }
+    /// Every method with its request and response message types, for generic clients.
+    public static let signature = ServiceSignature(name: serviceName, methods: [
+        MethodSignature(Method.createRelationship, request: Tillit_Supervision_V1_CreateRelationshipRequest.self, response: Tillit_Supervision_V1_CreateRelationshipResponse.self),
+        MethodSignature(Method.endRelationship, request: Tillit_Supervision_V1_EndRelationshipRequest.self, response: Tillit_Supervision_V1_EndRelationshipResponse.self),
+        MethodSignature(Method.listRelationships, request: Tillit_Supervision_V1_ListRelationshipsRequest.self, response: Tillit_Supervision_V1_ListRelationshipsResponse.self),
+        MethodSignature(Method.listQueue, request: Tillit_Supervision_V1_ListQueueRequest.self, response: Tillit_Supervision_V1_ListQueueResponse.self),
+        MethodSignature(Method.approveNote, request: Tillit_Supervision_V1_ApproveNoteRequest.self, response: Tillit_Supervision_V1_ApproveNoteResponse.self),
+        MethodSignature(Method.returnNote, request: Tillit_Supervision_V1_ReturnNoteRequest.self, response: Tillit_Supervision_V1_ReturnNoteResponse.self),
+        MethodSignature(Method.setCategories, request: Tillit_Supervision_V1_SetCategoriesRequest.self, response: Tillit_Supervision_V1_SetCategoriesResponse.self),
+        MethodSignature(Method.listCategories, request: Tillit_Supervision_V1_ListCategoriesRequest.self, response: Tillit_Supervision_V1_ListCategoriesResponse.self),
+        MethodSignature(Method.logSession, request: Tillit_Supervision_V1_LogSessionRequest.self, response: Tillit_Supervision_V1_LogSessionResponse.self),
+        MethodSignature(Method.hoursReport, request: Tillit_Supervision_V1_HoursReportRequest.self, response: Tillit_Supervision_V1_HoursReportResponse.self),
+        MethodSignature(Method.verifyPeriod, request: Tillit_Supervision_V1_VerifyPeriodRequest.self, response: Tillit_Supervision_V1_VerifyPeriodResponse.self),
+        MethodSignature(Method.raiseConsultation, request: Tillit_Supervision_V1_RaiseConsultationRequest.self, response: Tillit_Supervision_V1_RaiseConsultationResponse.self),
+        MethodSignature(Method.getConsultation, request: Tillit_Supervision_V1_GetConsultationRequest.self, response: Tillit_Supervision_V1_GetConsultationResponse.self),
+        MethodSignature(Method.listConsultations, request: Tillit_Supervision_V1_ListConsultationsRequest.self, response: Tillit_Supervision_V1_ListConsultationsResponse.self),
+        MethodSignature(Method.addReply, request: Tillit_Supervision_V1_AddReplyRequest.self, response: Tillit_Supervision_V1_AddReplyResponse.self),
+        MethodSignature(Method.closeConsultation, request: Tillit_Supervision_V1_CloseConsultationRequest.self, response: Tillit_Supervision_V1_CloseConsultationResponse.self),
+        MethodSignature(Method.logIncident, request: Tillit_Supervision_V1_LogIncidentRequest.self, response: Tillit_Supervision_V1_LogIncidentResponse.self),
+        MethodSignature(Method.logOutOfHoursContact, request: Tillit_Supervision_V1_LogOutOfHoursContactRequest.self, response: Tillit_Supervision_V1_LogOutOfHoursContactResponse.self),
+        MethodSignature(Method.listIncidents, request: Tillit_Supervision_V1_ListIncidentsRequest.self, response: Tillit_Supervision_V1_ListIncidentsResponse.self),
+        MethodSignature(Method.setPatternRule, request: Tillit_Supervision_V1_SetPatternRuleRequest.self, response: Tillit_Supervision_V1_SetPatternRuleResponse.self),
+        MethodSignature(Method.listFlags, request: Tillit_Supervision_V1_ListFlagsRequest.self, response: Tillit_Supervision_V1_ListFlagsResponse.self),
+        MethodSignature(Method.clearFlag, request: Tillit_Supervision_V1_ClearFlagRequest.self, response: Tillit_Supervision_V1_ClearFlagResponse.self),
+        MethodSignature(Method.incidentCounts, request: Tillit_Supervision_V1_IncidentCountsRequest.self, response: Tillit_Supervision_V1_IncidentCountsResponse.self),
+        MethodSignature(Method.listAuditEvents, request: Tillit_Identity_V1_ListAuditEventsRequest.self, response: Tillit_Identity_V1_ListAuditEventsResponse.self),
+        MethodSignature(Method.verifyAuditChain, request: Tillit_Identity_V1_VerifyAuditChainRequest.self, response: Tillit_Identity_V1_VerifyAuditChainResponse.self),
+        MethodSignature(Method.getAuditCheckpoint, request: Tillit_Identity_V1_GetAuditCheckpointRequest.self, response: Tillit_Identity_V1_GetAuditCheckpointResponse.self),
+    ])
     /// A typed client of the service.
     public struct Client: Sendable {
         /// The underlying RPC client.

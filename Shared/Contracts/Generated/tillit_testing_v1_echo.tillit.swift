@@ -17,6 +17,10 @@ public enum Tillit_Testing_V1_Echo {
         /// The wire paths callable without an access token (rpcs marked `@public` in the proto).
         public static let publicPaths: Set<String> = []
     }
+    /// Every method with its request and response message types, for generic clients.
+    public static let signature = ServiceSignature(name: serviceName, methods: [
+        MethodSignature(Method.echo, request: Tillit_Testing_V1_EchoRequest.self, response: Tillit_Testing_V1_EchoResponse.self),
+    ])
     /// A typed client of the service.
     public struct Client: Sendable {
         /// The underlying RPC client.

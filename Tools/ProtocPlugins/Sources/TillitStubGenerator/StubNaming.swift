@@ -46,6 +46,16 @@ public enum StubNaming {
         return base + ".tillit.swift"
     }
 
+    /// The registry's file: `TillitServiceRegistry` → `tillit_service_registry.tillit.swift`.
+    public static func registryFileName(_ typeName: String) -> String {
+        var snake = ""
+        for character in typeName {
+            if character.isUppercase, !snake.isEmpty, snake.last != "_" { snake += "_" }
+            snake += character.lowercased()
+        }
+        return snake + ".tillit.swift"
+    }
+
     /// How output files are named; the same choices as protoc-gen-swift's `FileNaming`.
     public enum FileNaming: String, Sendable {
         case fullPath = "FullPath"
@@ -53,4 +63,3 @@ public enum StubNaming {
         case dropPath = "DropPath"
     }
 }
-

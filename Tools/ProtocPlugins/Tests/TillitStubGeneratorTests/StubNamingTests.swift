@@ -25,10 +25,18 @@ import Testing
 
     @Test func outputFileNames() {
         let file = "tillit/testing/v1/echo.proto"
-        #expect(StubNaming.outputFileName(protoFile: file, fileNaming: .fullPath) == "tillit/testing/v1/echo.tillit.swift")
+        #expect(
+            StubNaming.outputFileName(protoFile: file, fileNaming: .fullPath)
+                == "tillit/testing/v1/echo.tillit.swift")
         #expect(
             StubNaming.outputFileName(protoFile: file, fileNaming: .pathToUnderscores)
                 == "tillit_testing_v1_echo.tillit.swift")
         #expect(StubNaming.outputFileName(protoFile: file, fileNaming: .dropPath) == "echo.tillit.swift")
+    }
+
+    @Test func registryFileNames() {
+        #expect(
+            StubNaming.registryFileName("TillitServiceRegistry") == "tillit_service_registry.tillit.swift")
+        #expect(StubNaming.registryFileName("Registry") == "registry.tillit.swift")
     }
 }
