@@ -15,7 +15,12 @@ public struct RPCServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// The longest deadline a caller may ask for; longer timeouts are capped to this.
     public var maximumTimeout: Duration
-    /// Whether handlers start on the connection's event loop instead of the cooperative pool.
+    /// Whether handlers start on the connection's event loop (the default) instead of the
+    /// cooperative pool. On the event loop a handler that never suspends answers within the read
+    /// that brought its request, with no thread hop; so a handler must never block the thread:
+    /// it waits on SQLite through GRDB's async API, on other services through `RPCClient`, and
+    /// runs blocking or long CPU work elsewhere (e.g. scrypt on its own threads). Waiting that
+    /// way suspends the handler and frees the event loop for every other connection on it.
     public var handlersOnEventLoop: Bool
     /// What a peer may send before any token is checked (metadata, method paths, frame time,
     /// connections); see `RPCServerLimits`.
@@ -24,7 +29,7 @@ public struct RPCServerConfiguration: Sendable {
     public var transportSecurity: TransportSecurity
 
     /// Defaults: loopback, any port, 4 MiB frames, 1,024 calls per connection, 5 min idle, 10 s
-    /// grace, 5 min maximum timeout, `RPCServerLimits()`, plaintext.
+    /// grace, 5 min maximum timeout, handlers on the event loop, `RPCServerLimits()`, plaintext.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -33,7 +38,7 @@ public struct RPCServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(300),
         shutdownGracePeriod: Duration = .seconds(10),
         maximumTimeout: Duration = .seconds(300),
-        handlersOnEventLoop: Bool = false,
+        handlersOnEventLoop: Bool = true,
         limits: RPCServerLimits = RPCServerLimits(),
         transportSecurity: TransportSecurity = .plaintext
     ) {

@@ -173,9 +173,10 @@ public struct ServiceConfiguration: Sendable {
         (dataDirectory as NSString).appendingPathComponent("\(service.rawValue).db")
     }
 
-    /// Whether handlers start on the connection's event loop (`RPCServerConfiguration`): only for
-    /// services whose handlers never block a thread. Set by the service, not the environment.
-    public var handlersOnEventLoop = false
+    /// Whether handlers start on the connection's event loop (`RPCServerConfiguration`, the
+    /// default): for services whose handlers never block a thread, which every Tillit service's
+    /// are. Set by the service, not the environment.
+    public var handlersOnEventLoop = true
 
     /// The RPC server configuration this implies.
     public var serverConfiguration: RPCServerConfiguration {

@@ -18,8 +18,9 @@ struct BenchServer: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 = any free port).")
     var port = 0
 
-    @Flag(help: "Run handlers on the connection's event loop.")
-    var handlersOnEventLoop = false
+    @Flag(
+        help: "Start handlers on the cooperative pool instead of the connection's event loop (the default).")
+    var handlersOnPool = false
 
     @Flag(help: "Also shut down gracefully when standard input reaches its end.")
     var stopOnStdinEOF = false
@@ -45,7 +46,7 @@ struct BenchServer: AsyncParsableCommand {
         logger.logLevel = .warning
         let server = RPCServer(
             configuration: RPCServerConfiguration(
-                host: "127.0.0.1", port: port, handlersOnEventLoop: handlersOnEventLoop,
+                host: "127.0.0.1", port: port, handlersOnEventLoop: !handlersOnPool,
                 limits: noLimits ? Self.liftedLimits : RPCServerLimits(),
                 transportSecurity: try tlsDir.map(BenchTLS.server) ?? .plaintext),
             services: [HealthService(services: [Tillit_Testing_V1_Echo.serviceName]), BenchEchoService()],

@@ -37,8 +37,11 @@ struct RPCBenchmark: AsyncParsableCommand {
     @Flag(help: "Run the server in this process instead of a child process.")
     var inProcess = false
 
-    @Flag(help: "Run the server's handlers on its event loops.")
-    var handlersOnEventLoop = false
+    @Flag(
+        help:
+            "Start the server's handlers on the cooperative pool (the old default) instead of its event loops."
+    )
+    var handlersOnPool = false
 
     @Flag(help: "Run the calling tasks on the client connection's event loop.")
     var clientOnEventLoop = false
@@ -65,7 +68,7 @@ struct RPCBenchmark: AsyncParsableCommand {
         } else if inProcess {
             try await withRPCServer(
                 configuration: RPCServerConfiguration(
-                    handlersOnEventLoop: handlersOnEventLoop,
+                    handlersOnEventLoop: !handlersOnPool,
                     transportSecurity: try folder.map(BenchTLS.server) ?? .plaintext),
                 services: [BenchEchoService()],
                 logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
@@ -73,7 +76,7 @@ struct RPCBenchmark: AsyncParsableCommand {
                 try await measure(port: try await server.localPort, serverPID: nil, tlsFolder: folder)
             }
         } else {
-            var arguments = handlersOnEventLoop ? ["--handlers-on-event-loop"] : []
+            var arguments = handlersOnPool ? ["--handlers-on-pool"] : []
             if let folder {
                 _ = try BenchTLS.prepare(folder)
                 arguments += ["--tls-dir", folder]
