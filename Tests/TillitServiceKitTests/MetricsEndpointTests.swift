@@ -38,18 +38,7 @@ struct MetricsEndpointTests {
             }
             // A write: bootstrap on the empty database.
             let identity = Tillit_Identity_V1_Identity.Client(client)
-            var bootstrap = Tillit_Identity_V1_BootstrapRequest()
-            bootstrap.organizationName = "Metrics Praktijk"
-            bootstrap.timeZone = "Europe/Amsterdam"
-            var location = Tillit_Identity_V1_NewLocation()
-            location.name = "Praktijk"
-            location.address = "Grachtweg 1"
-            location.city = "Utrecht"
-            bootstrap.locations = [location]
-            bootstrap.adminEmail = "admin@metrics.example"
-            bootstrap.adminDisplayName = "Admin"
-            bootstrap.adminPassword = "correct horse battery staple"
-            _ = try await identity.bootstrap(bootstrap, options: options)
+            _ = try await identity.bootstrap(IdentityHarness.bootstrapRequest(), options: options)
             await expectRPCError(.unauthenticated) {
                 _ = try await client.call(Self.getOrganization, payload: Data(), options: options)
             }

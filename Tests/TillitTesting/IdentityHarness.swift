@@ -54,6 +54,16 @@ public struct IdentityHarness: Sendable {
     public func bootstrap(
         name: String = "Stigen Psykoterapi", adminEmail: String = "admin@stigen.se", secret: Bool = false
     ) async throws -> Tillit_Identity_V1_BootstrapResponse {
+        var request = Self.bootstrapRequest(name: name, adminEmail: adminEmail)
+        if secret { request.bootstrapSecret = Self.bootstrapSecret }
+        return try await identity.bootstrap(request)
+    }
+
+    /// A Bootstrap request: the organisation in Stockholm with one location, and its admin with
+    /// `password`.
+    public static func bootstrapRequest(
+        name: String = "Stigen Psykoterapi", adminEmail: String = "admin@stigen.se"
+    ) -> Tillit_Identity_V1_BootstrapRequest {
         var request = Tillit_Identity_V1_BootstrapRequest()
         request.organizationName = name
         request.timeZone = "Europe/Stockholm"
@@ -64,9 +74,8 @@ public struct IdentityHarness: Sendable {
         request.locations = [location]
         request.adminEmail = adminEmail
         request.adminDisplayName = "Admin"
-        request.adminPassword = Self.password
-        if secret { request.bootstrapSecret = Self.bootstrapSecret }
-        return try await identity.bootstrap(request)
+        request.adminPassword = password
+        return request
     }
 
     /// Signs in with a password (and code); for accounts that must enrol TOTP, enrols and
