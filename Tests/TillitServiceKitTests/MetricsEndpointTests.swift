@@ -24,6 +24,8 @@ struct MetricsEndpointTests {
                     "TILLIT_IDENTITY_ADDR": "127.0.0.1:0", "TILLIT_TLS": "off",
                     "TILLIT_DATA_DIR": directory.appendingPathComponent("data").path,
                     "TILLIT_IDENTITY_METRICS_ADDR": "127.0.0.1:0",
+                    // The bootstrap hashes a password: the cheapest cost, on a machine kept busy.
+                    "TILLIT_IDENTITY_SCRYPT_LOG2_N": "10",
                 ], name: "identity")
             let address = try await child.boundAddress()
             let metrics = try #require(ReadyFile.metricsAddress(from: child.readyFile), "\(child.log)")
@@ -32,7 +34,8 @@ struct MetricsEndpointTests {
 
             let client = RPCClient(host: address.host, port: address.port)
             defer { client.close() }
-            let options = CallOptions(timeout: .seconds(30))
+            // Generous: the whole suite runs in parallel on 2 cores.
+            let options = CallOptions(timeout: .seconds(90))
             for _ in 0..<3 {
                 _ = try await client.call(Self.health, payload: Data(), options: options)
             }
@@ -47,7 +50,7 @@ struct MetricsEndpointTests {
 
             // Observers count a call just after its answer is sent: scrape until they have.
             var exposition = try PrometheusText("")
-            let counted = await eventually(timeout: .seconds(30)) {
+            let counted = await eventually(timeout: .seconds(60)) {
                 guard let response = try? await HTTPScrape.get(port: metrics.port),
                     let parsed = try? PrometheusText(response.body)
                 else { return false }
