@@ -80,6 +80,9 @@ public struct LoggingCallObserver: CallObserver {
 
 /// Counts calls per method and status (`tillit_rpc_calls_total`) and records their latency per
 /// method (`tillit_rpc_call_duration_seconds`), through swift-metrics.
+///
+/// A path the server does not serve is counted as `method="other"`: the path is the caller's,
+/// and a label per path a peer makes up would grow the metrics (and this cache) without bound.
 public final class MetricsCallObserver: CallObserver {
     private struct CounterKey: Hashable {
         var path: String
@@ -89,16 +92,26 @@ public final class MetricsCallObserver: CallObserver {
     private let counters = LockedCache<CounterKey, Counter>()
     private let timers = LockedCache<String, Metrics.Timer>()
 
-    /// An observer reporting to the bootstrapped metrics backend.
-    public init() {}
+    private let knownPaths: Set<String>?
+
+    /// The label of a path the server does not serve.
+    public static let otherMethod = "other"
+
+    /// An observer reporting to the bootstrapped metrics backend; with `knownPaths` (the paths
+    /// the server routes), any other path is labelled `other`.
+    public init(knownPaths: Set<String>? = nil) {
+        self.knownPaths = knownPaths
+    }
 
     public func callFinished(_ summary: CallSummary) {
-        counters.value(for: CounterKey(path: summary.path, code: summary.code)) { key in
+        let path =
+            knownPaths.map { $0.contains(summary.path) ? summary.path : Self.otherMethod } ?? summary.path
+        counters.value(for: CounterKey(path: path, code: summary.code)) { key in
             Counter(
                 label: "tillit_rpc_calls_total",
                 dimensions: [("method", key.path), ("code", key.code.description)])
         }.increment()
-        timers.value(for: summary.path) { path in
+        timers.value(for: path) { path in
             Metrics.Timer(label: "tillit_rpc_call_duration_seconds", dimensions: [("method", path)])
         }.recordNanoseconds(summary.duration.nanoseconds)
     }

@@ -90,7 +90,11 @@ public struct ServiceHost: Sendable {
             configuration: serverConfiguration,
             services: [health] + services,
             interceptors: interceptors,
-            observers: [LoggingCallObserver(logger: logger), MetricsCallObserver()],
+            observers: [
+                LoggingCallObserver(logger: logger),
+                MetricsCallObserver(
+                    knownPaths: Set(([health] + services).flatMap { $0.methods.map(\.descriptor.path) })),
+            ],
             logger: logger)
     }
 

@@ -45,6 +45,15 @@ struct MetricsEndpointTests {
             await expectRPCError(.unauthenticated) {
                 _ = try await client.call(Self.getOrganization, payload: Data(), options: options)
             }
+            // Paths a caller makes up are counted together, never one series each.
+            for index in 0..<3 {
+                await expectRPCError(.unimplemented) {
+                    _ = try await client.call(
+                        MethodDescriptor(service: "made.up.v1.Service\(index)", method: "Probe"),
+                        payload: Data(),
+                        options: options)
+                }
+            }
             // A peer that sends a frame that is not protobuf is cut off, and counted.
             try await Self.sendGarbageFrame(to: address)
 
@@ -60,6 +69,9 @@ struct MetricsEndpointTests {
             }
             #expect(counted, "\(exposition.samples.filter { $0.name.hasPrefix("tillit_rpc") })")
             let healthPath = Self.health.path
+            #expect(
+                exposition.value("tillit_rpc_calls_total", ["method": "other", "code": "UNIMPLEMENTED"]) == 3)
+            #expect(!exposition.samples.contains { $0.labels["method"]?.contains("made.up") == true })
             #expect(exposition.value("tillit_rpc_calls_total", ["method": healthPath, "code": "OK"]) == 3)
             #expect(
                 exposition.value(
