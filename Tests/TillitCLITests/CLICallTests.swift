@@ -64,6 +64,19 @@ import TillitTesting
         let notJSON = try await admin.run(["call", "booking", "SearchSlots", "--data", "{"])
         #expect(notJSON.status == 65, "\(notJSON)")
 
+        // A secret is never a flag value; on standard input it is sent (and here refused by Identity).
+        let flagged = try await admin.run([
+            "call", "identity", "ChangePassword", "--data", #"{"newPassword": "x"}"#,
+        ])
+        #expect(
+            flagged.status == 64 && flagged.stderr.contains("'newPassword' looks like a secret"), "\(flagged)"
+        )
+        let piped = try await admin.run(
+            ["call", "identity", "ChangePassword", "--data", "-"],
+            stdin: #"{"currentPassword": "wrong", "newPassword": "x"}"#)
+        #expect(piped.stderr.contains("status: "), "\(piped)")
+        #expect(piped.status != 0 && piped.status != 64, "\(piped)")
+
         // A status from the server: printed, and the exit code follows it.
         let missing = try await admin.run([
             "call", "booking", "GetAppointment", "--data",

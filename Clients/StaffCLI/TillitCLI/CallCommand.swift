@@ -100,14 +100,46 @@ struct CallCommand: AuthenticatedCommand {
     }
 
     /// The request's JSON text: `--data`, standard input (`-`, or no `--data` on a pipe), or `{}`.
+    /// A secret (a field named `code` or like a password, secret, token or TOTP) is refused in `--data`:
+    /// flag values land in shell history and `ps`, as every command's passwords never do.
     private func readRequest() throws -> String {
-        if let data, data != "-" { return data }
+        if let data, data != "-" {
+            if let field = Self.secretField(in: data) {
+                throw CLIError(
+                    .usage,
+                    "'\(field)' looks like a secret: pass this request on standard input (`--data -`), not as a flag value"
+                )
+            }
+            return data
+        }
         if data == "-" || isatty(STDIN_FILENO) == 0 {
             let bytes = FileHandle.standardInput.readDataToEndOfFile()
             let text = String(decoding: bytes, as: UTF8.self)
             return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "{}" : text
         }
         return "{}"
+    }
+
+    /// The first field name in `json` that names a secret, if any.
+    static func secretField(in json: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) else { return nil }
+        func search(_ value: Any) -> String? {
+            if let dictionary = value as? [String: Any] {
+                for (key, inner) in dictionary.sorted(by: { $0.key < $1.key }) {
+                    let lower = key.lowercased()
+                    if lower == "code"
+                        || ["password", "secret", "token", "totp"].contains(where: lower.contains)
+                    {
+                        return key
+                    }
+                    if let found = search(inner) { return found }
+                }
+            } else if let array = value as? [Any] {
+                for inner in array { if let found = search(inner) { return found } }
+            }
+            return nil
+        }
+        return search(object)
     }
 
     /// The request encoded in binary; a JSON that is not the request type is invalid input.
