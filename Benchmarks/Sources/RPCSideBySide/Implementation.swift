@@ -5,6 +5,9 @@ enum Implementation: String, CaseIterable, Sendable {
     case tillitTLS = "tillit-tls"
     /// The same without TLS.
     case tillitPlain = "tillit-plain"
+    /// Plaintext with handlers started on the cooperative pool: the old default, for the
+    /// before/after of issue 14's default change (not in `run`'s default list).
+    case tillitPool = "tillit-pool"
     /// grpc-swift-2 over grpc-swift-nio-transport's HTTP/2 (plaintext).
     case grpcHTTP2 = "grpc-http2"
     /// grpc-swift-2's in-process transport (no sockets).

@@ -6,12 +6,15 @@ import TillitRPC
 /// Tillit's `RPCServer` as the services run it (handlers on the event loop, default limits),
 /// called by an `RPCClient` with its default configuration (two connections).
 enum TillitContender {
-    /// Runs the server and client in this process, over TLS 1.3 or plaintext.
-    static func run(tls: Bool, options: BenchOptions) async throws -> BenchResult {
+    /// Runs the server and client in this process, over TLS 1.3 or plaintext; handlers on the
+    /// event loop (the default) or the cooperative pool.
+    static func run(tls: Bool, handlersOnEventLoop: Bool = true, options: BenchOptions) async throws
+        -> BenchResult
+    {
         let pki = tls ? try BenchPKI() : nil
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let configuration = RPCServerConfiguration(
-            handlersOnEventLoop: true, transportSecurity: try pki?.server() ?? .plaintext)
+            handlersOnEventLoop: handlersOnEventLoop, transportSecurity: try pki?.server() ?? .plaintext)
         return try await withRPCServer(
             configuration: configuration, services: [TillitEchoService()], logger: logger
         ) { server in
