@@ -15,8 +15,9 @@ public struct RPCServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// The longest deadline a caller may ask for; longer timeouts are capped to this.
     public var maximumTimeout: Duration
-    /// Whether handlers start on the connection's event loop (the default) instead of the
-    /// cooperative pool. On the event loop a handler that never suspends answers within the read
+    /// Whether handlers start on the connection's event loop instead of the cooperative pool (the
+    /// library's default, for servers whose handlers may block; every Tillit service turns it on
+    /// through `ServiceConfiguration`). On the event loop a handler that never suspends answers within the read
     /// that brought its request, with no thread hop; so a handler must never block the thread:
     /// it waits on SQLite through GRDB's async API, on other services through `RPCClient`, and
     /// runs blocking or long CPU work elsewhere (e.g. scrypt on its own threads). Waiting that
@@ -29,7 +30,7 @@ public struct RPCServerConfiguration: Sendable {
     public var transportSecurity: TransportSecurity
 
     /// Defaults: loopback, any port, 4 MiB frames, 1,024 calls per connection, 5 min idle, 10 s
-    /// grace, 5 min maximum timeout, handlers on the event loop, `RPCServerLimits()`, plaintext.
+    /// grace, 5 min maximum timeout, handlers on the pool, `RPCServerLimits()`, plaintext.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -38,7 +39,7 @@ public struct RPCServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(300),
         shutdownGracePeriod: Duration = .seconds(10),
         maximumTimeout: Duration = .seconds(300),
-        handlersOnEventLoop: Bool = true,
+        handlersOnEventLoop: Bool = false,
         limits: RPCServerLimits = RPCServerLimits(),
         transportSecurity: TransportSecurity = .plaintext
     ) {

@@ -72,9 +72,12 @@ struct SlowHandlerTests {
         wait: @escaping @Sendable () async throws -> Void
     ) async throws {
         let entered = Latch()
-        // The default configuration: what every service runs.
-        let configuration = RPCServerConfiguration()
+        // What every service runs: its ServiceConfiguration's server configuration.
+        var configuration = try ServiceConfiguration(
+            service: .booking, environment: ["TILLIT_BOOKING_ADDR": "127.0.0.1:0", "TILLIT_TLS": "off"]
+        ).serverConfiguration
         #expect(configuration.handlersOnEventLoop)
+        configuration.shutdownGracePeriod = .seconds(1)
         let server = RPCServer(
             configuration: configuration, services: [SlowService(entered: entered, wait: wait)],
             logger: Self.logger, eventLoopGroup: group)
