@@ -154,12 +154,15 @@ import TillitTesting
                     })
                 let before = flooders.map { $0.0.received.load(ordering: .relaxed) }
 
-                // Sequential calls for 3 s; each must be answered within the bound.
+                // Sequential calls for 3 s, and at least 3 of them (a machine kept busy by the whole
+                // suite may take longer to answer 3, each still within the bound); each must be
+                // answered within the bound.
                 let clock = ContinuousClock()
                 let end = clock.now + .seconds(3)
+                let cap = clock.now + .seconds(30)
                 var latencies: [Duration] = []
                 var failure: (any Error)?
-                while clock.now < end {
+                while clock.now < end || (latencies.count < 3 && clock.now < cap) {
                     let start = clock.now
                     do {
                         let response = try await client.unary(
@@ -175,7 +178,7 @@ import TillitTesting
                 }
                 let slowest = latencies.max() ?? .zero
                 #expect(failure == nil, "the good client's call failed: \(String(describing: failure))")
-                #expect(latencies.count >= 3, "only \(latencies.count) calls answered in 3 s")
+                #expect(latencies.count >= 3, "only \(latencies.count) calls answered in 30 s")
                 #expect(slowest < .seconds(2), "slowest call took \(slowest)")
                 // The flooders were served meanwhile too: fairness, not a switch.
                 let after = flooders.map { $0.0.received.load(ordering: .relaxed) }
