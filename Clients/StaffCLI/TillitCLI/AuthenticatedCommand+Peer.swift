@@ -13,6 +13,32 @@ extension AuthenticatedCommand {
     func withPeer<T>(
         _ service: ServiceName, _ body: (RPCClient, ServiceAddress, IdentityCall) async throws -> T
     ) async throws -> T {
+        try await withPeerClient(service) { rpc, address in
+            var attempts = 0
+            return try await withIdentity { call in
+                attempts += 1
+                do {
+                    return try await body(rpc, address, call)
+                } catch let error as RPCError where error.code == .unauthenticated && attempts == 1 {
+                    // Refreshed and retried once by withIdentity.
+                    throw error
+                } catch let error as RPCError
+                    where error.code == .permissionDenied && call.session.totpEnrolmentRequired
+                {
+                    // withIdentity says what to do: enrol two-factor first.
+                    throw error
+                } catch let error as RPCError {
+                    throw CLIError(error, service: service.rawValue, address: address)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with a client of `service` (its address and TLS as `withPeer` finds them), no
+    /// session involved; `tillit call` uses it when no one is signed in.
+    func withPeerClient<T>(_ service: ServiceName, _ body: (RPCClient, ServiceAddress) async throws -> T)
+        async throws -> T
+    {
         let address = try addresses.resolve()[service]!
         let security: TransportSecurity
         do {
@@ -29,22 +55,6 @@ extension AuthenticatedCommand {
                 connectionsPerPeer: 1, connectTimeout: .seconds(10), defaultTimeout: .seconds(30),
                 transportSecurity: security))
         defer { rpc.close() }
-        var attempts = 0
-        return try await withIdentity { call in
-            attempts += 1
-            do {
-                return try await body(rpc, address, call)
-            } catch let error as RPCError where error.code == .unauthenticated && attempts == 1 {
-                // Refreshed and retried once by withIdentity.
-                throw error
-            } catch let error as RPCError
-                where error.code == .permissionDenied && call.session.totpEnrolmentRequired
-            {
-                // withIdentity says what to do: enrol two-factor first.
-                throw error
-            } catch let error as RPCError {
-                throw CLIError(error, service: service.rawValue, address: address)
-            }
-        }
+        return try await body(rpc, address)
     }
 }

@@ -172,7 +172,7 @@ struct CallCommand: AuthenticatedCommand {
     {
         let timeout = Duration.milliseconds(Int64(self.timeout * 1000))
         if try SessionStore().load() == nil {
-            return try await withAnonymousClient(service) { rpc in
+            return try await withPeerClient(service) { rpc, _ in
                 await Self.outcome {
                     try await rpc.call(
                         signature.descriptor, payload: payload, options: Self.anonymousOptions(timeout))
@@ -212,24 +212,6 @@ struct CallCommand: AuthenticatedCommand {
         var metadata = Metadata()
         metadata.add(Metadata.Key.traceparent, CommandTrace.header)
         return CallOptions(metadata: metadata, timeout: timeout)
-    }
-
-    private func withAnonymousClient<T>(_ service: ServiceName, _ body: (RPCClient) async throws -> T)
-        async throws -> T
-    {
-        let address = try addresses.resolve()[service]!
-        let security: TransportSecurity
-        do {
-            security = try TLSSettings.clientSecurity(for: service)
-        } catch let error as ConfigurationError {
-            throw CLIError(.unavailable, "cannot set up TLS to \(service.rawValue) (\(error))")
-        }
-        let rpc = RPCClient(
-            host: address.host, port: address.port,
-            configuration: RPCClientConfiguration(
-                connectionsPerPeer: 1, connectTimeout: .seconds(10), transportSecurity: security))
-        defer { rpc.close() }
-        return try await body(rpc)
     }
 
     /// Re-indents the encoder's compact JSON for people, keys sorted.
