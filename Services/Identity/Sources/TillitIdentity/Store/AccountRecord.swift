@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TillitServiceKit
+import TillitStorage
 
 /// An account as stored, with its roles and profile: what the store returns and handlers decide
 /// on and answer with (`AccountRecord+Wire.swift`).
@@ -70,18 +71,17 @@ struct AccountRecord: Sendable, Equatable {
         organizationRequiresStaffTotp = row["staff_totp_required"] ?? true
     }
 
-    /// The account `id` of `organization`, or nil (also for another organisation's id).
+    private static let byID = selection + " WHERE a.organization_id = ? AND a.id = ?"
+    private static let byEmail = selection + " WHERE a.organization_id = ? AND a.email = ?"
+
+    /// The account `id` of `organization`, or nil (also for another organisation's id); the
+    /// statement is prepared once per connection (the statement cache).
     static func fetch(_ db: Database, organization: String, id: String) throws -> AccountRecord? {
-        try Row.fetchOne(
-            db, sql: selection + " WHERE a.organization_id = ? AND a.id = ?", arguments: [organization, id]
-        ).map(AccountRecord.init(row:))
+        try db.cachedRow(sql: byID, arguments: [organization, id]).map(AccountRecord.init(row:))
     }
 
     /// The account with login `email` in `organization`, or nil.
     static func fetch(_ db: Database, organization: String, email: String) throws -> AccountRecord? {
-        try Row.fetchOne(
-            db, sql: selection + " WHERE a.organization_id = ? AND a.email = ?",
-            arguments: [organization, email]
-        ).map(AccountRecord.init(row:))
+        try db.cachedRow(sql: byEmail, arguments: [organization, email]).map(AccountRecord.init(row:))
     }
 }

@@ -277,7 +277,7 @@ extension IdentityStore {
             }
             sql += " ORDER BY a.display_name COLLATE NOCASE, a.id LIMIT ?"
             _ = arguments.append(contentsOf: [page.size + 1])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(AccountRecord.init(row:))
+            return try db.cachedRows(sql: sql, arguments: arguments).map(AccountRecord.init(row:))
         }
     }
 
