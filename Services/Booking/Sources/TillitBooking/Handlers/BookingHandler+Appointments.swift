@@ -33,20 +33,21 @@ extension BookingHandler {
                 Self.runsCalendars(caller) || practitioner == caller.id,
                 "book another practitioner's calendar")
         }
-        // A retry of a request that already succeeded answers at once, without asking Identity.
-        if let earlier = try await store.replayedBooking(key, by: caller) {
-            return .with { $0.appointment = earlier.proto }
-        }
-        // What Booking holds and what Identity says, asked at the same time; nothing is written
-        // unless both answer.
-        async let checked = checkedBooking(
+        // One read: a retry of a request that already succeeded answers at once, without asking
+        // Identity; otherwise the slot is checked, then Identity asked, and nothing is written
+        // unless both agree.
+        let checked = try await checkedBooking(
             sessionTypeID: sessionTypeID, practitioner: practitioner, client: client, location: location,
-            start: start, outsideAvailability: request.outsideAvailability, ignoring: nil, caller: caller)
-        async let bookable: Void = requireBookable(
-            practitioner: practitioner, client: client, context: context)
-        let (new, _) = try await (checked, bookable)
-        let record = try await store.book(new, key: key, by: caller)
-        return .with { $0.appointment = record.proto }
+            start: start, outsideAvailability: request.outsideAvailability, ignoring: nil, replaying: key,
+            caller: caller)
+        switch checked {
+        case .replayed(let earlier):
+            return .with { $0.appointment = earlier.proto }
+        case .new(let new):
+            try await requireBookable(practitioner: practitioner, client: client, context: context)
+            let record = try await store.book(new, key: key, by: caller)
+            return .with { $0.appointment = record.proto }
+        }
     }
 
     func cancelAppointment(_ request: Tillit_Booking_V1_CancelAppointmentRequest, context: ServerContext)
@@ -206,38 +207,58 @@ extension BookingHandler {
         sessionTypeID: String, practitioner: String, client: String, location: String, start: Int64,
         outsideAvailability: Bool, ignoring: String?, caller: Caller
     ) async throws -> NewAppointment {
+        let checked = try await checkedBooking(
+            sessionTypeID: sessionTypeID, practitioner: practitioner, client: client, location: location,
+            start: start, outsideAvailability: outsideAvailability, ignoring: ignoring, replaying: nil,
+            caller: caller)
+        guard case .new(let new) = checked else { throw ServiceError.internalError() }
+        return new
+    }
+
+    /// `checkedBooking`, first answering the appointment an earlier identical request with `key`
+    /// made (in the same read).
+    func checkedBooking(
+        sessionTypeID: String, practitioner: String, client: String, location: String, start: Int64,
+        outsideAvailability: Bool, ignoring: String?, replaying key: IdempotencyKey?, caller: Caller
+    ) async throws -> CheckedBooking {
         guard practitioner != client else {
             throw ServiceError.invalid("client_id", "must not be the practitioner")
         }
-        var filter = SlotFilter()
-        filter.practitioners = [practitioner]
-        filter.locations = [location]
-        var notice: Int64 = 0
-        if caller.isClient, !outsideAvailability {
-            notice = Int64(try await store.policy(for: caller).minimumNoticeMinutes) * 60_000
-        }
-        let earliest = outsideAvailability ? Int64.min / 2 : nowMillis + notice
-        let (sessionType, slots) = try await store.findSlots(
-            sessionTypeID: sessionTypeID, filter: filter, range: start..<(start + 1), earliestStart: earliest,
-            after: nil, limit: 1, ignoring: ignoring, for: caller)
-        let new = NewAppointment(
-            practitionerID: practitioner, clientID: client, sessionType: sessionType, locationID: location,
-            startsAt: start)
-        if outsideAvailability {
-            guard start > nowMillis - 86_400_000 else {
-                throw ServiceError.invalid("start", "must not be more than a day in the past")
+        let now = nowMillis
+        let checked = try await store.slotCheck(
+            replaying: key, sessionTypeID: sessionTypeID, practitioner: practitioner, location: location,
+            start: start, withNotice: caller.isClient && !outsideAvailability,
+            earliest: { outsideAvailability ? Int64.min / 2 : now + $0 }, ignoring: ignoring, by: caller)
+        switch checked {
+        case .replayed(let earlier):
+            return .replayed(earlier)
+        case .checked(let sessionType, let notice, let slot):
+            let new = NewAppointment(
+                practitionerID: practitioner, clientID: client, sessionType: sessionType,
+                locationID: location,
+                startsAt: start)
+            if outsideAvailability {
+                guard start > now - 86_400_000 else {
+                    throw ServiceError.invalid("start", "must not be more than a day in the past")
+                }
+                return .new(new)
             }
-            return new
-        }
-        guard slots.first?.key.startsAt == start else {
-            if start < nowMillis + notice {
-                throw ServiceError.failedPrecondition("the slot starts too soon (minimum notice)")
+            guard slot != nil else {
+                if start < now + notice {
+                    throw ServiceError.failedPrecondition("the slot starts too soon (minimum notice)")
+                }
+                throw ServiceError.failedPrecondition(
+                    "the practitioner has no free slot of this session type then (availability, exceptions, other appointments)"
+                )
             }
-            throw ServiceError.failedPrecondition(
-                "the practitioner has no free slot of this session type then (availability, exceptions, other appointments)"
-            )
+            return .new(new)
         }
-        return new
+    }
+
+    /// What `checkedBooking` decided: an earlier identical request's appointment, or the new one.
+    enum CheckedBooking {
+        case replayed(AppointmentRecord)
+        case new(NewAppointment)
     }
 
     /// Asks Identity (relaying the caller's token) that the practitioner is an active

@@ -4,10 +4,31 @@ import TillitServiceKit
 import TillitStorage
 
 extension BookingStore {
-    /// The appointment a caller's earlier request with `key` made, if the key was used: nil when
-    /// unused; ALREADY_EXISTS when used with another request.
-    func replayedBooking(_ key: IdempotencyKey, by caller: Caller) async throws -> AppointmentRecord? {
-        try await read { db in try replayed(db, key, by: caller) }
+    /// A booking's checks in one snapshot. With `key`, the appointment the caller's earlier
+    /// identical request made (then nothing else is read; ALREADY_EXISTS when the key was used
+    /// for another request). Otherwise the session type (NOT_FOUND unless active), the practice's
+    /// minimum notice when `withNotice`, and the free slot of `practitioner` at `location` starting
+    /// at `start`, counting from `earliest(notice)` (`findSlots`).
+    func slotCheck(
+        replaying key: IdempotencyKey?, sessionTypeID: String, practitioner: String, location: String,
+        start: Int64, withNotice: Bool, earliest: @escaping @Sendable (Int64) -> Int64, ignoring: String?,
+        by caller: Caller
+    ) async throws -> SlotCheck {
+        try await read { db in
+            if let key, let earlier = try replayed(db, key, by: caller) { return .replayed(earlier) }
+            let notice =
+                withNotice
+                ? Int64(try policy(db, organization: caller.organization).minimumNoticeMinutes) * 60_000 : 0
+            var filter = SlotFilter()
+            filter.practitioners = [practitioner]
+            filter.locations = [location]
+            let (sessionType, found) = try slots(
+                db, sessionTypeID: sessionTypeID, filter: filter, range: start..<(start + 1),
+                earliestStart: earliest(notice), after: nil, limit: 1, ignoring: ignoring, for: caller)
+            return .checked(
+                sessionType: sessionType, noticeMillis: notice,
+                slot: found.first.flatMap { $0.key.startsAt == start ? $0 : nil })
+        }
     }
 
     /// Books `new` (committed with the other bookings waiting, `groupWrite`): the session type

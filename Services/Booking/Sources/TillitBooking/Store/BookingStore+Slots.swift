@@ -15,36 +15,46 @@ extension BookingStore {
         limit: Int, ignoring: String? = nil, for caller: Caller
     ) async throws -> (sessionType: SessionTypeRecord, slots: [FoundSlot]) {
         try await read { db in
-            let organization = caller.organization
-            guard let sessionType = try sessionType(db, sessionTypeID, organization: organization),
-                sessionType.active
-            else { throw ServiceError.notFound("session type") }
-            let sets = try availability(db, offering: sessionType, filter: filter, organization: organization)
-            guard !sets.isEmpty else { return (sessionType, []) }
-            let practitioners = Array(Set(sets.map(\.practitionerID))).sorted()
-            let exceptions = try exceptions(
-                db, organization: organization, practitioners: practitioners, overlapping: range)
-            let held = sessionType.durationMillis + sessionType.bufferMillis
-            var found: [FoundSlot] = []
-            var chunkStart = max(
-                range.lowerBound, after?.startsAt ?? range.lowerBound, min(earliestStart, range.upperBound))
-            // A day first (a page usually fills there), then twice as long each round.
-            var span: Int64 = 86_400_000
-            while chunkStart < range.upperBound, found.count < limit {
-                let chunkEnd = min(range.upperBound, chunkStart + span)
-                span *= 2
-                let busy = try heldTime(
-                    db, organization: organization, practitioners: practitioners,
-                    range: chunkStart..<(chunkEnd + held), ignoring: ignoring)
-                var finder = SlotFinder(
-                    sessionType: sessionType, during: chunkStart..<chunkEnd, earliestStart: earliestStart)
-                found += finder.slots(
-                    availability: sets, exceptions: exceptions, busy: busy, after: after,
-                    limit: limit - found.count)
-                chunkStart = chunkEnd
-            }
-            return (sessionType, found)
+            try slots(
+                db, sessionTypeID: sessionTypeID, filter: filter, range: range, earliestStart: earliestStart,
+                after: after, limit: limit, ignoring: ignoring, for: caller)
         }
+    }
+
+    /// `findSlots` inside a transaction the caller holds.
+    func slots(
+        _ db: Database, sessionTypeID: String, filter: SlotFilter, range: Range<Int64>, earliestStart: Int64,
+        after: SlotKey?, limit: Int, ignoring: String? = nil, for caller: Caller
+    ) throws -> (sessionType: SessionTypeRecord, slots: [FoundSlot]) {
+        let organization = caller.organization
+        guard let sessionType = try sessionType(db, sessionTypeID, organization: organization),
+            sessionType.active
+        else { throw ServiceError.notFound("session type") }
+        let sets = try availability(db, offering: sessionType, filter: filter, organization: organization)
+        guard !sets.isEmpty else { return (sessionType, []) }
+        let practitioners = Array(Set(sets.map(\.practitionerID))).sorted()
+        let exceptions = try exceptions(
+            db, organization: organization, practitioners: practitioners, overlapping: range)
+        let held = sessionType.durationMillis + sessionType.bufferMillis
+        var found: [FoundSlot] = []
+        var chunkStart = max(
+            range.lowerBound, after?.startsAt ?? range.lowerBound, min(earliestStart, range.upperBound))
+        // A day first (a page usually fills there), then twice as long each round.
+        var span: Int64 = 86_400_000
+        while chunkStart < range.upperBound, found.count < limit {
+            let chunkEnd = min(range.upperBound, chunkStart + span)
+            span *= 2
+            let busy = try heldTime(
+                db, organization: organization, practitioners: practitioners,
+                range: chunkStart..<(chunkEnd + held), ignoring: ignoring)
+            var finder = SlotFinder(
+                sessionType: sessionType, during: chunkStart..<chunkEnd, earliestStart: earliestStart)
+            found += finder.slots(
+                availability: sets, exceptions: exceptions, busy: busy, after: after,
+                limit: limit - found.count)
+            chunkStart = chunkEnd
+        }
+        return (sessionType, found)
     }
 
     /// The availability sets offering `sessionType` whose practitioner and location pass `filter`.
