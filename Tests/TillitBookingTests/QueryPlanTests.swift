@@ -23,8 +23,8 @@ struct QueryPlanTests {
                 let three: StatementArguments = ["a", "b", "c"]
                 let cases: [(String, String, StatementArguments, String)] = [
                     (
-                        "held time", BookingQueries.heldTime, [org, "a", 0, 1, "x"],
-                        "appointments_by_practitioner"
+                        "held time", BookingQueries.heldTime, [org, "a", 0, 1, org, "x"],
+                        "appointments_held_by_practitioner"
                     ),
                     (
                         "exceptions", BookingQueries.exceptions(practitioners: 3), [org] + three + [0, 1, 0],
@@ -32,7 +32,7 @@ struct QueryPlanTests {
                     ),
                     (
                         "overlap trigger", BookingQueries.practitionerOverlap, [org, "a", 0, 1, 0],
-                        "appointments_by_practitioner"
+                        "appointments_held_by_practitioner"
                     ),
                     (
                         "a practitioner's appointments", BookingQueries.practitionerAppointments,

@@ -43,6 +43,7 @@ public enum BookingSchema {
             Migrations.Migration("booking-v1-intake-check-ins-feedback", migrate: clientInitiative),
             Migrations.Migration("booking-v1-agreements", migrate: agreements),
             Migrations.Migration("booking-v1-waitlist", migrate: waitlist),
+            Migrations.Migration("booking-v2-held-time-index", migrate: heldTimeIndex),
         ]
     }
 
@@ -477,6 +478,18 @@ public enum BookingSchema {
                 CREATE INDEX waitlist_offers ON waitlist_entries(status, offer_expires_at);
                 CREATE UNIQUE INDEX waitlist_one_offer_per_slot
                     ON waitlist_entries(organization_id, offered_practitioner_id, offered_start) WHERE status = 'offered';
+                """)
+    }
+
+    /// Slot search and the overlap trigger read only time-holding rows, and of those only the
+    /// times and the capacity (the type and place only of group sessions): this partial index
+    /// answers them without touching the table, one contiguous range per practitioner.
+    @Sendable static func heldTimeIndex(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX appointments_held_by_practitioner
+                    ON appointments(organization_id, practitioner_id, starts_at, ends_at, blocked_until, capacity)
+                    WHERE status IN ('booked', 'attended', 'no_show');
                 """)
     }
 }

@@ -5,13 +5,16 @@ import GRDB
 public enum BookingQueries {
     /// Time held by one practitioner's appointments starting in a range, other than one being
     /// moved (arguments: organisation, practitioner, range start minus the longest held time,
-    /// range end, the appointment to leave out or NULL).
+    /// range end, organisation, the appointment to leave out or NULL). Read from the covering
+    /// partial index `appointments_held_by_practitioner`: the table is touched only for the
+    /// type and place of group sessions, and the one row left out is found once, by rowid.
     public static let heldTime = """
         SELECT starts_at, ends_at, blocked_until, capacity,
             CASE WHEN capacity > 1 THEN session_type_id END, CASE WHEN capacity > 1 THEN location_id END
         FROM appointments
         WHERE organization_id = ? AND practitioner_id = ? AND starts_at > ? AND starts_at < ?
-          AND status IN ('booked', 'attended', 'no_show') AND id IS NOT ?
+          AND status IN ('booked', 'attended', 'no_show')
+          AND rowid IS NOT (SELECT rowid FROM appointments WHERE organization_id = ? AND id = ?)
         ORDER BY starts_at
         """
 

@@ -113,8 +113,7 @@ extension BookingStore {
                 statement,
                 arguments: [
                     organization, practitioner, range.lowerBound - BookingSchema.longestHeldMillis,
-                    range.upperBound,
-                    ignoring,
+                    range.upperBound, organization, ignoring,
                 ])
             var held: [BusyTime] = []
             while let row = try rows.next() {
