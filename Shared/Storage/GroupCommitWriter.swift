@@ -36,6 +36,9 @@ public final class GroupCommitWriter: Sendable {
         self.maximumBatch = maximumBatch
     }
 
+    /// Writes waiting for the next transaction (not those of the one committing now).
+    public var pendingCount: Int { state.withLock { $0.pending.count } }
+
     /// Runs `body` inside a savepoint of the next group transaction and returns its result once
     /// that transaction has committed. What `body` throws rolls back its own savepoint and is
     /// rethrown here; a failed commit is rethrown to every write of the batch.
@@ -63,31 +66,34 @@ public final class GroupCommitWriter: Sendable {
                 state.running = true
                 return true
             }
-            if start {
-                Task { await self.drain() }
-            }
+            if start { commitNextBatch() }
         }
     }
 
-    /// Commits batches until nothing is pending.
-    private func drain() async {
-        while true {
-            let batch = state.withLock { state -> [Job] in
-                let taken = Array(state.pending.prefix(maximumBatch))
-                state.pending.removeFirst(taken.count)
-                if taken.isEmpty { state.running = false }
-                return taken
-            }
-            if batch.isEmpty { return }
-            do {
-                let finishers = try await WriteTimer.timed(.group) {
-                    try await writer.write { db in batch.map { $0.run(db) } }
-                }
-                for finish in finishers { finish() }
-            } catch {
-                // The transaction did not commit: every write of it failed.
-                for job in batch { job.fail(error) }
-            }
+    /// Commits the pending writes (at most `maximumBatch`) in one transaction, answers them from
+    /// the writer's queue once it committed, then goes on with what arrived meanwhile, without
+    /// leaving the queue; stops when nothing is pending.
+    private func commitNextBatch() {
+        let batch = state.withLock { state -> [Job] in
+            let taken = Array(state.pending.prefix(maximumBatch))
+            state.pending.removeFirst(taken.count)
+            if taken.isEmpty { state.running = false }
+            return taken
         }
+        if batch.isEmpty { return }
+        let started = ContinuousClock.now
+        writer.asyncWrite(
+            { db in batch.map { $0.run(db) } },
+            completion: { _, result in
+                WriteTimer.record(.group, since: started)
+                switch result {
+                case .success(let finishers):
+                    for finish in finishers { finish() }
+                case .failure(let error):
+                    // The transaction did not commit: every write of it failed.
+                    for job in batch { job.fail(error) }
+                }
+                self.commitNextBatch()
+            })
     }
 }

@@ -15,14 +15,16 @@ public enum WriteTimer {
     /// Runs `body` and records its duration (also when it throws).
     public static func timed<T>(_ writer: Writer, _ body: () async throws -> T) async rethrows -> T {
         let start = ContinuousClock.now
-        defer {
-            let elapsed = ContinuousClock.now - start
-            let (seconds, attoseconds) = elapsed.components
-            Metrics.Timer(
-                label: "tillit_sqlite_write_duration_seconds", dimensions: [("writer", writer.rawValue)]
-            )
-            .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        }
+        defer { record(writer, since: start) }
         return try await body()
+    }
+
+    /// Records the duration of a write of `writer` that began at `start` and ends now.
+    public static func record(_ writer: Writer, since start: ContinuousClock.Instant) {
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        Metrics.Timer(
+            label: "tillit_sqlite_write_duration_seconds", dimensions: [("writer", writer.rawValue)]
+        )
+        .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -44,8 +44,8 @@ public struct AuditTrail: Sendable {
         let last = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, hash FROM audit_heads WHERE organization_id = ?"),
             arguments: [actor.organization])
-        let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
-        let previous: Data = last?["hash"] ?? Self.genesis
+        let seq: Int64 = (last.map { $0[0] as Int64 } ?? 0) + 1
+        let previous: Data = last.map { $0[1] as Data } ?? Self.genesis
         let version = keys.currentVersion
         let hash = Self.seal(
             previous: previous, sequence: seq, at: at, actor: actor, event: event, keyVersion: version,
@@ -120,7 +120,8 @@ public struct AuditTrail: Sendable {
             arguments: [organization])
         if let checkpoint, checkpoint.organization != organization {
             return AuditVerification(
-                intact: false, checked: 0, firstBroken: 1, problem: "the checkpoint is of another organisation")
+                intact: false, checked: 0, firstBroken: 1,
+                problem: "the checkpoint is of another organisation")
         }
         var expectedSeq: Int64 = 1
         var previous = Self.genesis

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TillitStorage
 
 extension NoteRecord {
     /// The columns `init(row:)` reads, in order.
@@ -22,9 +23,11 @@ extension NoteRecord {
         self.init(
             id: row[0], organization: row[1], clientID: row[2], authorID: row[3], kind: kind,
             template: template,
-            status: status, version: row[7], appointmentID: row[8], addendumOf: row[9], createdAt: row[10],
-            updatedAt: row[11], signedAt: row[12], supervisorID: row[13], cosignedBy: row[14],
-            cosignedAt: row[15], cosignKey: row[16], returnComment: row[17], returnedAt: row[18],
+            status: status, version: row[7], appointmentID: row[8], addendumOf: row.nullable(9),
+            createdAt: row[10], updatedAt: row[11], signedAt: row.nullable(12),
+            supervisorID: row.nullable(13),
+            cosignedBy: row.nullable(14), cosignedAt: row.nullable(15), cosignKey: row.nullable(16),
+            returnComment: row.nullable(17), returnedAt: row.nullable(18),
             body: row[19],
             wrappedKey: WrappedKey(bytes: row[20], keyClass: keyClass, version: row[22]))
     }
