@@ -87,13 +87,14 @@ struct NotesWire {
         }
     }
 
-    /// `record` on the wire; with `decrypt`, its body and return comment opened.
-    func note(_ record: NoteRecord, decrypt: Bool, showReturnComment: Bool = true) throws
+    /// `record` on the wire with its body and return comment opened under its data key `key`
+    /// (unwrapped when not given).
+    func note(_ record: NoteRecord, key: SymmetricKey? = nil, showReturnComment: Bool = true) throws
         -> Tillit_Notes_V1_Note
     {
         var note = Self.summary(record)
-        guard decrypt else { return note }
-        let key = try cipher.unwrap(record.wrappedKey, organization: record.organization, note: record.id)
+        let key =
+            try key ?? cipher.unwrap(record.wrappedKey, organization: record.organization, note: record.id)
         note.body = try openBody(record, dataKey: key)
         if showReturnComment, let sealed = record.returnComment, let at = record.returnedAt {
             let text = try cipher.open(
@@ -112,9 +113,9 @@ struct NotesWire {
         // The return comment is between author and supervisor.
         let privateToThem = reading.basis == .author || reading.basis == .supervisor
         var view = Tillit_Notes_V1_NoteView()
-        view.note = try note(record, decrypt: true, showReturnComment: privateToThem)
+        view.note = try note(record, key: key, showReturnComment: privateToThem)
         view.addenda = try reading.addenda.map {
-            try note($0, decrypt: true, showReturnComment: privateToThem)
+            try note($0, showReturnComment: privateToThem)
         }
         view.comments = try reading.comments.map { comment in
             let text = try cipher.open(
