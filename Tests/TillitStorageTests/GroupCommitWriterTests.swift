@@ -61,6 +61,21 @@ struct GroupCommitWriterTests {
         while writer.pendingCount < count { try await Task.sleep(for: .milliseconds(1)) }
     }
 
+    /// Starts `body` as a write and waits until it is queued behind those before it.
+    private func queue<T: Sendable>(
+        _ writer: GroupCommitWriter, _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> Task<T, any Error> {
+        let queued = writer.pendingCount
+        let task = Task { try await writer.write(body) }
+        try await waitUntilPending(writer, queued + 1)
+        return task
+    }
+
+    /// A write inserting a client with `email`.
+    private func insert(_ email: String) -> @Sendable (Database) throws -> Void {
+        { db in try db.execute(sql: "INSERT INTO clients (email) VALUES (?)", arguments: [email]) }
+    }
+
     @Test func writesArrivingDuringACommitAreCommittedTogether() async throws {
         try await withGroupCommit { writer, counter, database in
             let (gate, first) = await hold(writer)
@@ -92,28 +107,17 @@ struct GroupCommitWriterTests {
     @Test func aWriteThatThrowsRollsBackOnlyItsOwnSavepoint() async throws {
         try await withGroupCommit { writer, _, database in
             let (gate, first) = await hold(writer)
-            let before = Task {
-                try await writer.write { db in
-                    try db.execute(sql: "INSERT INTO clients (email) VALUES ('before@example.org')")
-                }
+            let before = try await queue(writer, insert("before@example.org"))
+            let failing = try await queue(writer) { db in
+                try insert("lost@example.org")(db)
+                throw Refused()
             }
-            try await waitUntilPending(writer, 1)
-            let failing = Task {
-                try await writer.write { db in
-                    try db.execute(sql: "INSERT INTO clients (email) VALUES ('lost@example.org')")
-                    throw Refused()
-                }
-            }
-            try await waitUntilPending(writer, 2)
             // Writes of one batch see each other in order: this one finds `before`'s row.
-            let after = Task {
-                try await writer.write { db in
-                    try db.execute(sql: "INSERT INTO clients (email) VALUES ('after@example.org')")
-                    return try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM clients WHERE email = 'before@example.org'")
-                }
+            let after = try await queue(writer) { db in
+                try insert("after@example.org")(db)
+                return try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM clients WHERE email = 'before@example.org'")
             }
-            try await waitUntilPending(writer, 3)
             gate.signal()
             try await first.value
             try await before.value
@@ -129,20 +133,12 @@ struct GroupCommitWriterTests {
     @Test func aFailedCommitFailsEveryWriteOfItsBatchAndKeepsNothing() async throws {
         try await withGroupCommit { writer, _, database in
             let (gate, first) = await hold(writer)
-            let fine = Task {
-                try await writer.write { db in
-                    try db.execute(sql: "INSERT INTO clients (email) VALUES ('fine@example.org')")
-                }
-            }
-            try await waitUntilPending(writer, 1)
+            let fine = try await queue(writer, insert("fine@example.org"))
             // A deferred foreign key is checked only at COMMIT, which then fails.
-            let dangling = Task {
-                try await writer.write { db in
-                    try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
-                    try db.execute(sql: "INSERT INTO sessions (client_id, minutes) VALUES (999, 50)")
-                }
+            let dangling = try await queue(writer) { db in
+                try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+                try db.execute(sql: "INSERT INTO sessions (client_id, minutes) VALUES (999, 50)")
             }
-            try await waitUntilPending(writer, 2)
             gate.signal()
             try await first.value
             await #expect(throws: DatabaseError.self) { try await fine.value }
