@@ -20,7 +20,7 @@ public enum WriteTimer {
     }
 
     /// Records the duration of a write of `writer` that began at `start` and ends now.
-    public static func record(_ writer: Writer, since start: ContinuousClock.Instant) {
+    static func record(_ writer: Writer, since start: ContinuousClock.Instant) {
         let (seconds, attoseconds) = (ContinuousClock.now - start).components
         Metrics.Timer(
             label: "tillit_sqlite_write_duration_seconds", dimensions: [("writer", writer.rawValue)]

@@ -19,9 +19,8 @@ struct GroupCommitWriterTests {
 
     private struct Refused: Error, Equatable {}
 
-    /// Runs `body` with a group-commit writer over a fresh file, a commit counter on its
-    /// connection, and a way to hold the writer busy: `hold()` starts a write that blocks
-    /// the writer until the returned release is called.
+    /// Runs `body` with a group-commit writer over a fresh file and a commit counter on its
+    /// connection.
     private func withGroupCommit(
         _ body: (GroupCommitWriter, CommitCounter, ServiceDatabase) async throws -> Void
     ) async throws {
@@ -82,9 +81,7 @@ struct GroupCommitWriterTests {
             let writes = (0..<20).map { index in
                 Task {
                     try await writer.write { db in
-                        try db.execute(
-                            sql: "INSERT INTO clients (email) VALUES (?)",
-                            arguments: ["c\(index)@example.org"])
+                        try insert("c\(index)@example.org")(db)
                         return index
                     }
                 }
