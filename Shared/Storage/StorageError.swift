@@ -23,6 +23,8 @@ public struct StorageError: Error, CustomStringConvertible, CustomDebugStringCon
         case integrityCheckFailed
         /// Closing the database failed.
         case closeFailed
+        /// A stored value is not what the schema promises (e.g. NULL in a required column).
+        case corruptValue
     }
 
     /// What went wrong, for programmatic handling.

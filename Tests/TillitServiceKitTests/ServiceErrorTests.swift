@@ -2,6 +2,7 @@ import GRDB
 import Testing
 import TillitRPC
 import TillitServiceKit
+import TillitStorage
 
 /// Storage failures reach callers with the right status, never as INTERNAL when they are not.
 @Suite(.timeLimit(.minutes(1))) struct ServiceErrorTests {
@@ -14,6 +15,11 @@ import TillitServiceKit
         #expect(ServiceError.fromStorage(DatabaseError(resultCode: .SQLITE_INTERRUPT)).code == .cancelled)
         #expect(ServiceError.fromStorage(CancellationError()).code == .cancelled)
         #expect(ServiceError.fromStorage(DatabaseError(resultCode: .SQLITE_CORRUPT)).code == .internalError)
+        #expect(
+            ServiceError.fromStorage(StorageError(code: .corruptValue, message: "column 3 holds NULL")).code
+                == .dataLoss)
+        #expect(
+            ServiceError.fromStorage(StorageError(code: .closeFailed, message: "x")).code == .internalError)
         let passed = ServiceError.fromStorage(ServiceError.notFound("client"))
         #expect(passed.code == .notFound)
         #expect(passed.message == "client not found")

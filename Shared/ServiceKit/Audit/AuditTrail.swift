@@ -40,12 +40,13 @@ public struct AuditTrail: Sendable {
     /// Appends `event` to `actor.organization`'s chain inside the caller's write transaction,
     /// sealed with the current key.
     public func append(_ event: AuditEvent, by actor: AuditActor, at: Int64, db: Database) throws {
-        // Through the statement cache: every audited call runs this.
-        let last = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, hash FROM audit_heads WHERE organization_id = ?"),
-            arguments: [actor.organization])
-        let seq: Int64 = (last.map { $0[0] as Int64 } ?? 0) + 1
-        let previous: Data = last.map { $0[1] as Data } ?? Self.genesis
+        // Through the statement cache and without a `Row`: every audited call runs this.
+        let last = try db.cachedFirst(
+            sql: "SELECT seq, hash FROM audit_heads WHERE organization_id = ?",
+            arguments: [actor.organization]
+        ) { row in (try row.value(0) as Int64, try row.value(1) as Data) }
+        let seq = (last?.0 ?? 0) + 1
+        let previous = last?.1 ?? Self.genesis
         let version = keys.currentVersion
         let hash = Self.seal(
             previous: previous, sequence: seq, at: at, actor: actor, event: event, keyVersion: version,

@@ -9,19 +9,20 @@ extension NotesStore {
     func awaitingCosignature(page: Page, for caller: Caller) async throws -> [NoteRecord] {
         let after = try page.timeKey()
         return try await write { db in
-            let rows = try db.cachedRows(
+            let rows = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
                     WHERE organization_id = ?1 AND supervisor_id = ?2 AND status = 'awaiting_cosignature'
                       AND (?3 IS NULL OR signed_at > ?3 OR (signed_at = ?3 AND id > ?4))
                     ORDER BY signed_at, id LIMIT ?5
                     """,
-                arguments: [caller.organization, caller.id, after?.0, after?.1, page.size + 1])
+                arguments: [caller.organization, caller.id, after?.0, after?.1, page.size + 1],
+                NoteRecord.init(columns:))
             try audit(
                 db,
                 AuditEvent("notes.list_awaiting_cosignature", detail: "\(min(rows.count, page.size)) notes"),
                 by: caller)
-            return try rows.map(NoteRecord.init(row:))
+            return rows
         }
     }
 

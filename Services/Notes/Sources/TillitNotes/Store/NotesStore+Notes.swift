@@ -12,11 +12,11 @@ extension NotesStore {
     /// The note `id` of `organization`, or NOT_FOUND.
     func note(_ db: Database, _ id: String, organization: String) throws -> NoteRecord {
         guard
-            let row = try db.cachedRow(
+            let record = try db.cachedFirst(
                 sql: "SELECT \(NoteRecord.columns) FROM notes WHERE organization_id = ? AND id = ?",
-                arguments: [organization, id])
+                arguments: [organization, id], NoteRecord.init(columns:))
         else { throw ServiceError.notFound("note") }
-        return try NoteRecord(row: row)
+        return record
     }
 
     /// The note an earlier create with `key` by the caller made, if any: nil when the key is
@@ -29,17 +29,18 @@ extension NotesStore {
         -> NoteRecord?
     {
         guard
-            let row = try db.cachedRow(
+            let (record, storedHash) = try db.cachedFirst(
                 sql: """
                     SELECT \(NoteRecord.columns), request_hash FROM notes
                     WHERE organization_id = ? AND author_id = ? AND idempotency_key = ?
                     """,
-                arguments: [caller.organization, caller.id, key])
+                arguments: [caller.organization, caller.id, key],
+                { row in (try NoteRecord(columns: row), row.nullable(23) as Data?) })
         else { return nil }
-        guard (row["request_hash"] as Data?) == requestHash else {
+        guard storedHash == requestHash else {
             throw ServiceError.alreadyExists("a note made with this idempotency key for another request")
         }
-        return try NoteRecord(row: row)
+        return record
     }
 
     /// Inserts `note` (a draft, or signed when `note.status` says so) and audits it; with a key,

@@ -63,22 +63,21 @@ extension NotesStore {
     private func reading(_ db: Database, _ record: NoteRecord, basis: ReadBasis, caller: Caller) throws
         -> NoteReading
     {
-        let addenda = try db.cachedRows(
+        let addenda = try db.cachedAll(
             sql: """
                 SELECT \(NoteRecord.columns) FROM notes
                 WHERE organization_id = ? AND addendum_of = ? ORDER BY created_at, rowid
                 """,
-            arguments: [caller.organization, record.id]
-        ).map(NoteRecord.init(row:)).filter { NoteAccess.shows($0, on: basis, caller: caller) }
+            arguments: [caller.organization, record.id], NoteRecord.init(columns:)
+        ).filter { NoteAccess.shows($0, on: basis, caller: caller) }
         let comments =
             record.kind == .shared
-            ? try db.cachedRows(
+            ? try db.cachedAll(
                 sql: """
                     SELECT id, note_id, author_id, created_at, body FROM note_comments
                     WHERE organization_id = ? AND note_id = ? ORDER BY created_at, rowid
                     """,
-                arguments: [caller.organization, record.id]
-            ).map(CommentRecord.init(row:)) : []
+                arguments: [caller.organization, record.id], CommentRecord.init(columns:)) : []
         return NoteReading(note: record, addenda: addenda, comments: comments, basis: basis)
     }
 
@@ -91,7 +90,7 @@ extension NotesStore {
     ) async throws -> [NoteRecord] {
         let after = try page.timeKey()
         return try await write { db in
-            let rows = try db.cachedRows(
+            let rows = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
                     WHERE organization_id = ?1 AND client_id = ?2
@@ -104,13 +103,13 @@ extension NotesStore {
                 arguments: [
                     caller.organization, client, author, othersFinal, range?.lowerBound, range?.upperBound,
                     after?.0, after?.1, page.size + 1,
-                ])
+                ], NoteRecord.init(columns:))
             try audit(
                 db,
                 AuditEvent(
                     "notes.list", subject: nil, client: client, detail: "\(min(rows.count, page.size)) notes"),
                 by: caller)
-            return try rows.map(NoteRecord.init(row:))
+            return rows
         }
     }
 
@@ -118,18 +117,19 @@ extension NotesStore {
     func staleDrafts(before: Int64, page: Page, for caller: Caller) async throws -> [NoteRecord] {
         let after = try page.timeKey()
         return try await write { db in
-            let rows = try db.cachedRows(
+            let rows = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
                     WHERE organization_id = ?1 AND author_id = ?2 AND status = 'draft' AND updated_at < ?3
                       AND (?4 IS NULL OR updated_at > ?4 OR (updated_at = ?4 AND id > ?5))
                     ORDER BY updated_at, id LIMIT ?6
                     """,
-                arguments: [caller.organization, caller.id, before, after?.0, after?.1, page.size + 1])
+                arguments: [caller.organization, caller.id, before, after?.0, after?.1, page.size + 1],
+                NoteRecord.init(columns:))
             try audit(
                 db, AuditEvent("notes.list_stale_drafts", detail: "\(min(rows.count, page.size)) drafts"),
                 by: caller)
-            return try rows.map(NoteRecord.init(row:))
+            return rows
         }
     }
 
@@ -138,15 +138,14 @@ extension NotesStore {
     /// event (with `detail`, e.g. an admin's reason).
     func export(client: String, detail: String, for caller: Caller) async throws -> [NoteReading] {
         try await write { db in
-            let notes = try db.cachedRows(
+            let notes = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
                     WHERE organization_id = ? AND client_id = ? AND kind != 'process'
                       AND status IN ('signed', 'cosigned') AND addendum_of IS NULL
                     ORDER BY created_at, rowid
                     """,
-                arguments: [caller.organization, client]
-            ).map(NoteRecord.init(row:))
+                arguments: [caller.organization, client], NoteRecord.init(columns:))
             let readings = try notes.map {
                 try reading(db, $0, basis: caller.isClient ? .client : .emergency, caller: caller)
             }
