@@ -91,6 +91,40 @@ import TillitTesting
         }
     }
 
+    /// A client's access log and an actor's events are index searches, not a walk through
+    /// every event of the practice.
+    @Test func listingByClientOrActorSearchesItsIndex() async throws {
+        try await withTestDatabase(migrations: Self.migrations) { database in
+            try await appendEvents(3, to: database)
+            let cases: [(AuditQuery, String)] = [
+                (AuditQuery(client: "client-9"), "audit_events_by_client"),
+                (AuditQuery(client: "client-9", action: "note.read", before: 3), "audit_events_by_client"),
+                (AuditQuery(actor: "acct-1", from: 1, until: 2), "audit_events_by_actor"),
+            ]
+            for (query, index) in cases {
+                let (sql, arguments) = AuditTrail.listStatement(query, organization: "org-a")
+                let details = try await database.reader.read { db in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map {
+                        $0["detail"] as String
+                    }
+                }
+                #expect(
+                    details.contains { $0.contains("SEARCH") && $0.contains(index) }, "\(query): \(details)")
+                #expect(!details.contains { $0.hasPrefix("SCAN") }, "\(query): \(details)")
+            }
+            let both = try await database.reader.read {
+                try AuditTrail.list(
+                    AuditQuery(actor: "acct-1", client: "client-9", limit: 2), organization: "org-a", db: $0)
+            }
+            #expect(both.map(\.sequence) == [3, 2])
+            let neither = try await database.reader.read {
+                try AuditTrail.list(
+                    AuditQuery(actor: "acct-2", client: "client-9"), organization: "org-a", db: $0)
+            }
+            #expect(neither.isEmpty)
+        }
+    }
+
     @Test func theSchemaRefusesEditsDeletionsForgedInsertsAndHeadChanges() async throws {
         try await withTestDatabase(migrations: Self.migrations) { database in
             try await appendEvents(3, to: database)
