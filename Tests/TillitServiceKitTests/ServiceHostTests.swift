@@ -28,12 +28,15 @@ final class StartCounter: Sendable {
 
     func increment() { count.withLock { $0 += 1 } }
 
-    func waitFor(_ expected: Int) async -> Bool {
-        for _ in 0..<1000 {
+    /// Whether `expected` calls started within `timeout` of wall-clock time (a count of sleeps
+    /// would stretch a busy machine's wait past a connecting client's patience, or cut it short).
+    func waitFor(_ expected: Int, timeout: Duration = .seconds(30)) async -> Bool {
+        let end = ContinuousClock.now + timeout
+        while ContinuousClock.now < end {
             if count.withLock({ $0 }) >= expected { return true }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        return false
+        return count.withLock { $0 } >= expected
     }
 }
 
