@@ -369,6 +369,7 @@ let package = Package(
             name: "TillitServiceKitTests",
             dependencies: [
                 "TillitTesting",
+                "TillitHarnessKit",
                 "TillitServiceKit", "TillitRPC", "TillitContracts", "TillitStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

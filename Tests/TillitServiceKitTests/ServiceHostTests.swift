@@ -4,6 +4,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 import TillitContracts
+import TillitHarnessKit
 import TillitRPC
 import TillitServiceKit
 import TillitTesting
@@ -31,12 +32,7 @@ final class StartCounter: Sendable {
     /// Whether `expected` calls started within `timeout` of wall-clock time (a count of sleeps
     /// would stretch a busy machine's wait past a connecting client's patience, or cut it short).
     func waitFor(_ expected: Int, timeout: Duration = .seconds(30)) async -> Bool {
-        let end = ContinuousClock.now + timeout
-        while ContinuousClock.now < end {
-            if count.withLock({ $0 }) >= expected { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return count.withLock { $0 } >= expected
+        await eventually(timeout: timeout, interval: .milliseconds(5)) { count.withLock { $0 } >= expected }
     }
 }
 

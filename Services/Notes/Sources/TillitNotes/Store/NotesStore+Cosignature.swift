@@ -9,7 +9,7 @@ extension NotesStore {
     func awaitingCosignature(page: Page, for caller: Caller) async throws -> [NoteRecord] {
         let after = try page.timeKey()
         return try await write { db in
-            let rows = try db.cachedAll(
+            let notes = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
                     WHERE organization_id = ?1 AND supervisor_id = ?2 AND status = 'awaiting_cosignature'
@@ -20,9 +20,9 @@ extension NotesStore {
                 NoteRecord.init(columns:))
             try audit(
                 db,
-                AuditEvent("notes.list_awaiting_cosignature", detail: "\(min(rows.count, page.size)) notes"),
+                AuditEvent("notes.list_awaiting_cosignature", detail: "\(min(notes.count, page.size)) notes"),
                 by: caller)
-            return rows
+            return notes
         }
     }
 

@@ -90,7 +90,7 @@ extension NotesStore {
     ) async throws -> [NoteRecord] {
         let after = try page.timeKey()
         return try await write { db in
-            let rows = try db.cachedAll(
+            let notes = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
                     WHERE organization_id = ?1 AND client_id = ?2
@@ -107,9 +107,9 @@ extension NotesStore {
             try audit(
                 db,
                 AuditEvent(
-                    "notes.list", subject: nil, client: client, detail: "\(min(rows.count, page.size)) notes"),
+                    "notes.list", subject: nil, client: client, detail: "\(min(notes.count, page.size)) notes"),
                 by: caller)
-            return rows
+            return notes
         }
     }
 
@@ -117,7 +117,7 @@ extension NotesStore {
     func staleDrafts(before: Int64, page: Page, for caller: Caller) async throws -> [NoteRecord] {
         let after = try page.timeKey()
         return try await write { db in
-            let rows = try db.cachedAll(
+            let notes = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
                     WHERE organization_id = ?1 AND author_id = ?2 AND status = 'draft' AND updated_at < ?3
@@ -127,9 +127,9 @@ extension NotesStore {
                 arguments: [caller.organization, caller.id, before, after?.0, after?.1, page.size + 1],
                 NoteRecord.init(columns:))
             try audit(
-                db, AuditEvent("notes.list_stale_drafts", detail: "\(min(rows.count, page.size)) drafts"),
+                db, AuditEvent("notes.list_stale_drafts", detail: "\(min(notes.count, page.size)) drafts"),
                 by: caller)
-            return rows
+            return notes
         }
     }
 
