@@ -124,6 +124,39 @@ func cValue<E: RawRepresentable>(_ constant: E) -> Int32 where E.RawValue: Binar
         #expect(cancel.callID == request.callID)
     }
 
+    /// A connection's own grace replaces TILLIT_RESPONSE_GRACE_MS: the client gives up after the
+    /// timeout plus that grace, well before the default would have ended the wait.
+    @Test func responseGraceIsSetPerConnection() async throws {
+        let listener = try LoopbackListener()
+        async let server = onOwnThread { () throws -> (Tillit_Rpc_V1_Frame, Tillit_Rpc_V1_Frame) in
+            let fd = try listener.acceptOne()
+            defer { close(fd) }
+            let request = try readFrameWithC(fd)
+            let cancel = try readFrameWithC(fd)
+            _ = readExactly(fd, 1)
+            return (request, cancel)
+        }
+        async let client = onOwnThread { () throws -> (Int32, Duration) in
+            let client = try CClient(port: listener.port)
+            tillit_conn_set_response_grace(client.connection, 300)
+            let start = ContinuousClock.now
+            let outcome = client.call(
+                InteropHealthService.check.path, request: nil, response: Self.healthResponse,
+                timeoutMillis: 100)
+            return (outcome.result, ContinuousClock.now - start)
+        }
+        let (request, cancel) = try await server
+        let (result, elapsed) = try await client
+        #expect(result == cValue(TILLIT_ERR_TIMEOUT))
+        #expect(elapsed >= .milliseconds(100 + 300 - 10))
+        #expect(elapsed < .milliseconds(Int(TILLIT_RESPONSE_GRACE_MS)))
+        #expect(request.timeoutMicros == 100_000)
+        #expect(request.metadata.first?.key == "authorization")
+        #expect(request.metadata.first?.value == interopToken)
+        #expect(cancel.kind == .cancel)
+        #expect(cancel.callID == request.callID)
+    }
+
     /// A length prefix over the limit fails the call at once, before any allocation or read of
     /// the body (a 4 GiB body is announced and never sent); the connection is then unusable.
     @Test func oversizedResponseFrameIsRefused() async throws {

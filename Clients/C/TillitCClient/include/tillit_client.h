@@ -45,8 +45,9 @@ extern "C" {
 #define TILLIT_REQUEST_ID_MAX 64
 
 /**
- * How long tillit_call waits for a response beyond the call's own timeout, so that the
- * server's DEADLINE_EXCEEDED answer can still arrive before the client gives up.
+ * How long tillit_call waits for a response beyond the call's own timeout by default, so that
+ * the server's DEADLINE_EXCEEDED answer can still arrive before the client gives up
+ * (tillit_conn_set_response_grace changes it per connection).
  */
 #define TILLIT_RESPONSE_GRACE_MS 5000u
 
@@ -64,7 +65,7 @@ enum tillit_error {
     TILLIT_ERR_DECODE = -4,
     /** Out of memory. */
     TILLIT_ERR_NOMEM = -5,
-    /** No response arrived within timeout_ms + TILLIT_RESPONSE_GRACE_MS; a CANCEL was sent. */
+    /** No response arrived within timeout_ms + the connection's grace; a CANCEL was sent. */
     TILLIT_ERR_TIMEOUT = -6,
     /** An argument was invalid (NULL connection or method, message too large to frame, …). */
     TILLIT_ERR_INVALID = -7,
@@ -166,6 +167,12 @@ int tillit_conn_fd(const tillit_conn *conn);
  * TILLIT_ERR_FRAME_TOO_LARGE and leave the connection unusable.
  */
 void tillit_conn_set_max_frame_size(tillit_conn *conn, size_t max_frame_size);
+
+/**
+ * Sets how long tillit_call waits for a response beyond the call's own timeout on this
+ * connection (TILLIT_RESPONSE_GRACE_MS until set; 0 gives up as soon as the timeout passes).
+ */
+void tillit_conn_set_response_grace(tillit_conn *conn, uint32_t grace_ms);
 
 /**
  * Writes one frame: its packed size as a big-endian uint32, then the packed frame. Handles

@@ -50,6 +50,8 @@ struct tillit_conn {
     /** The next call id; never 0 (0 is for connection-level frames). */
     uint64_t next_call_id;
     size_t max_frame_size;
+    /** How long tillit_call waits beyond a call's timeout (TILLIT_RESPONSE_GRACE_MS by default). */
+    uint32_t response_grace_ms;
     /** State of the generator of request ids (splitmix64). */
     uint64_t rng;
     /** Set once the server sent GOAWAY. */
@@ -466,6 +468,7 @@ tillit_conn *tillit_connect(const char *host, uint16_t port, char *err, size_t e
     conn->fd = fd;
     conn->next_call_id = 1;
     conn->max_frame_size = TILLIT_DEFAULT_MAX_FRAME_SIZE;
+    conn->response_grace_ms = TILLIT_RESPONSE_GRACE_MS;
     conn->rng = random_seed(conn);
     return conn;
 }
@@ -590,6 +593,12 @@ void tillit_conn_set_max_frame_size(tillit_conn *conn, size_t max_frame_size) {
     }
 }
 
+void tillit_conn_set_response_grace(tillit_conn *conn, uint32_t grace_ms) {
+    if (conn != NULL) {
+        conn->response_grace_ms = grace_ms;
+    }
+}
+
 int tillit_frame_write(int fd, const Tillit__Rpc__V1__Frame *frame) {
     return write_frame(fd, NULL, frame);
 }
@@ -669,7 +678,7 @@ int tillit_call(tillit_conn *conn, const char *method, const ProtobufCMessage *r
     frame.payload.len = payload_size;
     frame.payload.data = payload;
 
-    int64_t deadline = timeout_ms > 0 ? now_ms() + (int64_t)timeout_ms + (int64_t)TILLIT_RESPONSE_GRACE_MS : -1;
+    int64_t deadline = timeout_ms > 0 ? now_ms() + (int64_t)timeout_ms + (int64_t)conn->response_grace_ms : -1;
     int rc = write_frame(conn->fd, conn->ssl, &frame);
     free(payload);
     if (rc != TILLIT_OK) {
