@@ -179,7 +179,10 @@ import TillitTesting
                 let slowest = latencies.max() ?? .zero
                 #expect(failure == nil, "the good client's call failed: \(String(describing: failure))")
                 #expect(latencies.count >= 3, "only \(latencies.count) calls answered in 30 s")
-                #expect(slowest < .seconds(2), "slowest call took \(slowest)")
+                // The code before answered no call of the ping flood within 5 s and one call of the
+                // call floods in 3.5–4 s; the fair server's slowest is 0.1–0.6 s on a busy machine,
+                // 2.0 s once with the whole suite running beside a release build.
+                #expect(slowest < .seconds(3), "slowest call took \(slowest)")
                 // The flooders were served meanwhile too: fairness, not a switch.
                 let after = flooders.map { $0.0.received.load(ordering: .relaxed) }
                 #expect(zip(before, after).allSatisfy { $0 < $1 }, "a flooder got no answer meanwhile")

@@ -158,4 +158,52 @@ struct GroupCommitWriterTests {
             #expect(count == 2)
         }
     }
+
+    @Test func aWriteWithOneChangeIsUndoneByItsStatementAlone() async throws {
+        try await withGroupCommit { writer, counter, database in
+            let (gate, first) = await hold(writer)
+            let before = try await queue(writer, insert("before@example.org"))
+            /// Queues `body` as a write with one change.
+            func queueOneChange<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws
+                -> Task<T, any Error>
+            {
+                let queued = writer.pendingCount
+                let task = Task { try await writer.writeWithOneChange(body) }
+                try await waitUntilPending(writer, queued + 1)
+                return task
+            }
+            // Its one statement inserts a row, then fails on the next: SQLite undoes the statement.
+            let failing = try await queueOneChange { db in
+                try db.execute(
+                    sql: "INSERT INTO clients (email) VALUES ('partial@example.org'), ('before@example.org')")
+            }
+            // Throws before its change: nothing to undo.
+            let refused = try await queueOneChange { db -> Void in
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM clients")
+                throw Refused()
+            }
+            // Sees what the batch committed before it, and commits with it.
+            let after = try await queueOneChange { db in
+                let seen = try Int.fetchOne(
+                    db,
+                    sql:
+                        "SELECT count(*) FROM clients WHERE email IN ('before@example.org', 'partial@example.org')"
+                )
+                try insert("after@example.org")(db)
+                return seen
+            }
+            let commits = counter.commits.value
+            gate.signal()
+            try await first.value
+            try await before.value
+            await #expect(throws: DatabaseError.self) { try await failing.value }
+            await #expect(throws: Refused.self) { try await refused.value }
+            #expect(try await after.value == 1)
+            #expect(counter.commits.value - commits == 2)
+            let emails = try await database.reader.read {
+                try String.fetchAll($0, sql: "SELECT email FROM clients ORDER BY id")
+            }
+            #expect(emails == ["first@example.org", "before@example.org", "after@example.org"])
+        }
+    }
 }

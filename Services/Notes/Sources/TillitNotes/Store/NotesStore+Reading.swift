@@ -11,7 +11,7 @@ extension NotesStore {
         _ id: String, basis: ReadBasis, action: String = "read", detail: String = "", for caller: Caller,
         stillAllowed: @escaping @Sendable (NoteRecord) -> Bool
     ) async throws -> NoteReading {
-        try await write { db in
+        try await auditedRead { db in
             let record = try note(db, id, organization: caller.organization)
             guard stillAllowed(record) else {
                 throw ServiceError.aborted("the note changed while it was being read; read it again")
@@ -34,7 +34,7 @@ extension NotesStore {
     func readDeciding(_ id: String, for caller: Caller) async throws -> (
         reading: NoteReading?, record: NoteRecord
     ) {
-        try await write { db in
+        try await auditedRead { db in
             let record = try note(db, id, organization: caller.organization)
             switch NoteAccess.decide(record, caller: caller) {
             case .allowed(let basis):
@@ -55,7 +55,7 @@ extension NotesStore {
 
     /// Records a refused read of `note` (outcome denied) and commits it.
     func recordRefusedRead(_ note: NoteRecord, reason: String, for caller: Caller) async throws {
-        try await write { db in
+        try await auditedRead { db in
             try audit(db, Self.event("read", note, outcome: .denied, detail: reason), by: caller)
         }
     }
@@ -89,7 +89,7 @@ extension NotesStore {
         for caller: Caller
     ) async throws -> [NoteRecord] {
         let after = try page.timeKey()
-        return try await write { db in
+        return try await auditedRead { db in
             let notes = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
@@ -107,7 +107,8 @@ extension NotesStore {
             try audit(
                 db,
                 AuditEvent(
-                    "notes.list", subject: nil, client: client, detail: "\(min(notes.count, page.size)) notes"),
+                    "notes.list", subject: nil, client: client, detail: "\(min(notes.count, page.size)) notes"
+                ),
                 by: caller)
             return notes
         }
@@ -116,7 +117,7 @@ extension NotesStore {
     /// The caller's drafts not changed since `before`, oldest first.
     func staleDrafts(before: Int64, page: Page, for caller: Caller) async throws -> [NoteRecord] {
         let after = try page.timeKey()
-        return try await write { db in
+        return try await auditedRead { db in
             let notes = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes
@@ -137,7 +138,7 @@ extension NotesStore {
     /// their own) with its final addenda and comments, oldest first; recorded as one export
     /// event (with `detail`, e.g. an admin's reason).
     func export(client: String, detail: String, for caller: Caller) async throws -> [NoteReading] {
-        try await write { db in
+        try await auditedRead { db in
             let notes = try db.cachedAll(
                 sql: """
                     SELECT \(NoteRecord.columns) FROM notes

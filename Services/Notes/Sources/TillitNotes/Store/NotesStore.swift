@@ -33,6 +33,16 @@ struct NotesStore: AuditChainStore {
         }
     }
 
+    /// `write` for a body whose only change is its last statement (an audited read: its audit
+    /// event's INSERT), without a savepoint of its own (`GroupCommitWriter.writeWithOneChange`).
+    func auditedRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.groupCommit.writeWithOneChange(body)
+        } catch {
+            throw Self.refusal(error)
+        }
+    }
+
     /// A snapshot read.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await database.database.read(body)
