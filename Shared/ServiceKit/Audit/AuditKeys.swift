@@ -6,8 +6,11 @@ import Foundation
 /// (configuration or a key file; see docs/security.md), so whoever can write the SQLite file
 /// cannot forge a link.
 public struct AuditKeys: Sendable {
-    /// Key bytes by version (each 32 bytes).
-    private let keys: [Int: SymmetricKey]
+    /// An HMAC-SHA-256 ready to seal with each version's key (the key's pads hashed once, here;
+    /// a copy per event).
+    private let authenticators: [Int: HMAC<SHA256>]
+    /// The current version's, looked up once.
+    private let currentAuthenticator: HMAC<SHA256>
     /// The version new events are sealed with.
     public let currentVersion: Int
 
@@ -26,18 +29,20 @@ public struct AuditKeys: Sendable {
             throw ConfigurationError(
                 variable: "TILLIT_AUDIT_KEYS", message: "audit keys are versions ≥ 1 of 32 bytes each")
         }
-        self.keys = keys.mapValues { SymmetricKey(data: $0) }
+        self.authenticators = keys.mapValues { HMAC<SHA256>(key: SymmetricKey(data: $0)) }
+        self.currentAuthenticator = authenticators[version]!
         self.currentVersion = version
     }
 
-    /// The key of `version`, or nil when this ring does not hold it.
-    func key(version: Int) -> SymmetricKey? {
-        keys[version]
+    /// An HMAC keyed with `version`'s key, nothing authenticated yet; nil when this ring does
+    /// not hold the version.
+    func authenticator(version: Int) -> HMAC<SHA256>? {
+        authenticators[version]
     }
 
-    /// The current key.
-    var current: SymmetricKey {
-        keys[currentVersion]!
+    /// An HMAC keyed with the current key, nothing authenticated yet.
+    var current: HMAC<SHA256> {
+        currentAuthenticator
     }
 
     /// The keys `configuration` names: `TILLIT_AUDIT_KEYS` when set, otherwise version 1 read

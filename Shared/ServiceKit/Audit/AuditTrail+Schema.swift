@@ -173,7 +173,7 @@ extension AuditTrail {
                 legacyPrevious = stored.hash
                 let sealed = seal(
                     previous: previous, sequence: stored.sequence, at: stored.at, actor: stored.actor,
-                    event: stored.event, keyVersion: keys.currentVersion, key: keys.current)
+                    event: stored.event, keyVersion: keys.currentVersion, authenticator: keys.current)
                 try db.execute(
                     sql: """
                         UPDATE audit_events SET prev_hash = ?, hash = ?, key_version = ?

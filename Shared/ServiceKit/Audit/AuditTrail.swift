@@ -50,7 +50,7 @@ public struct AuditTrail: Sendable {
         let version = keys.currentVersion
         let hash = Self.seal(
             previous: previous, sequence: seq, at: at, actor: actor, event: event, keyVersion: version,
-            key: keys.current)
+            authenticator: keys.current)
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO audit_events (organization_id, seq, at, actor, on_behalf_of, via, action, outcome,
@@ -157,7 +157,7 @@ public struct AuditTrail: Sendable {
             if stored.previousHash != previous {
                 return broken(stored.sequence, "link to previous event broken")
             }
-            guard let key = keys.key(version: version) else {
+            guard let authenticator = keys.authenticator(version: version) else {
                 return broken(
                     stored.sequence,
                     version == 0
@@ -166,7 +166,7 @@ public struct AuditTrail: Sendable {
             }
             let expected = Self.seal(
                 previous: previous, sequence: stored.sequence, at: stored.at, actor: stored.actor,
-                event: stored.event, keyVersion: version, key: key)
+                event: stored.event, keyVersion: version, authenticator: authenticator)
             if !ConstantTime.equal(expected, stored.hash) {
                 return broken(stored.sequence, "hash mismatch")
             }
@@ -211,15 +211,16 @@ public struct AuditTrail: Sendable {
             previousHash: row["prev_hash"], hash: row["hash"])
     }
 
-    /// The seal of one row: HMAC-SHA-256 with `key` over the previous hash, the canonical
-    /// encoding of the row and the key version.
+    /// The seal of one row: HMAC-SHA-256 with `authenticator`'s key (an HMAC that has
+    /// authenticated nothing yet) over the previous hash, the canonical encoding of the row and
+    /// the key version.
     static func seal(
         previous: Data, sequence: Int64, at: Int64, actor: AuditActor, event: AuditEvent, keyVersion: Int,
-        key: SymmetricKey
+        authenticator: HMAC<SHA256>
     ) -> Data {
         var bytes = canonical(sequence: sequence, at: at, actor: actor, event: event)
         append(String(keyVersion), to: &bytes)
-        var mac = HMAC<SHA256>(key: key)
+        var mac = authenticator
         mac.update(data: previous)
         mac.update(data: bytes)
         return Data(mac.finalize())
@@ -262,12 +263,11 @@ public struct AuditTrail: Sendable {
             bytes.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF])
             return
         }
-        let utf8 = Array(value.utf8)
-        let count = UInt32(utf8.count)
-        bytes.append(contentsOf: [
-            UInt8(truncatingIfNeeded: count >> 24), UInt8(truncatingIfNeeded: count >> 16),
-            UInt8(truncatingIfNeeded: count >> 8), UInt8(truncatingIfNeeded: count),
-        ])
-        bytes.append(contentsOf: utf8)
+        let count = UInt32(value.utf8.count)
+        bytes.append(UInt8(truncatingIfNeeded: count >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: count >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: count >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: count))
+        bytes.append(contentsOf: value.utf8)
     }
 }

@@ -64,9 +64,14 @@ import TillitTesting
             let first = try AuditKeys.load(configuration)
             let again = try AuditKeys.load(configuration)
             #expect(first.currentVersion == 1)
-            let a = first.current.withUnsafeBytes { Data($0) }
-            let b = again.current.withUnsafeBytes { Data($0) }
-            #expect(a == b)
+            // The same key: the same MAC.
+            let mac = { (keys: AuditKeys) in
+                var authenticator = keys.current
+                authenticator.update(data: Data("probe".utf8))
+                return Data(authenticator.finalize())
+            }
+            #expect(mac(first) == mac(again))
+            #expect(mac(first) != mac(AuditKeys.random()))
             let attributes = try FileManager.default.attributesOfItem(atPath: configuration.auditKeyFile)
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
             #expect(chmod(configuration.auditKeyFile, 0o644) == 0)

@@ -47,9 +47,10 @@ import TillitTesting
     }
 
     /// Appends a forged event the way an attacker without the key would: linked to the head,
-    /// sealed with `seal` (the old unkeyed SHA-256, or a key of their own), head moved to it.
+    /// sealed with `seal` (the old unkeyed SHA-256, or an HMAC with a key of their own), head moved
+    /// to it.
     private static func forgeAppend(
-        _ db: Database, sequence: Int64, key: SymmetricKey?, version: Int = 1
+        _ db: Database, sequence: Int64, key: HMAC<SHA256>?, version: Int = 1
     ) throws {
         let previous =
             try Data.fetchOne(
@@ -62,7 +63,7 @@ import TillitTesting
                 AuditTrail.seal(
                     previous: previous, sequence: sequence, at: 1, actor: actor, event: event,
                     keyVersion: version,
-                    key: $0)
+                    authenticator: $0)
             }
             ?? AuditTrail.legacyHash(
                 previous: previous, sequence: sequence, at: 1, actor: actor, event: event)
@@ -97,7 +98,7 @@ import TillitTesting
             try await appendEvents(3, to: database)
             try await database.writer.write { db in
                 try Self.dropTriggers(db)
-                try Self.forgeAppend(db, sequence: 4, key: SymmetricKey(size: .bits256))
+                try Self.forgeAppend(db, sequence: 4, key: HMAC<SHA256>(key: SymmetricKey(size: .bits256)))
             }
             let result = try await verify(database)
             #expect(!result.intact)
@@ -115,7 +116,7 @@ import TillitTesting
                 // links, which now point at the forged one's predecessor.
                 try db.execute(sql: "UPDATE audit_events SET seq = seq + 10 WHERE seq >= 3")
                 try db.execute(sql: "UPDATE audit_events SET seq = seq - 9 WHERE seq >= 13")
-                try Self.forgeAppend(db, sequence: 3, key: SymmetricKey(size: .bits256))
+                try Self.forgeAppend(db, sequence: 3, key: HMAC<SHA256>(key: SymmetricKey(size: .bits256)))
                 try db.execute(sql: "UPDATE audit_heads SET seq = 5")
             }
             let result = try await verify(database)
@@ -129,7 +130,8 @@ import TillitTesting
             try await appendEvents(2, to: database)
             try await database.writer.write { db in
                 try Self.dropTriggers(db)
-                try Self.forgeAppend(db, sequence: 3, key: SymmetricKey(size: .bits256), version: 7)
+                try Self.forgeAppend(
+                    db, sequence: 3, key: HMAC<SHA256>(key: SymmetricKey(size: .bits256)), version: 7)
             }
             let result = try await verify(database)
             #expect(result.firstBroken == 3)
@@ -306,6 +308,38 @@ import TillitTesting
                     configuration: DatabaseConfiguration(path: path), migrations: Self.migrations,
                     logger: logger)
             }
+        }
+    }
+
+    @Test func theSealIsTheDocumentedHMACAndAReusedAuthenticatorStartsAfresh() throws {
+        let keyBytes = Data((0..<32).map { UInt8($0) })
+        let keys = try AuditKeys(keys: [3: keyBytes])
+        let actor = AuditActor(
+            organization: "org-a", actor: "acct-1", onBehalfOf: nil, via: "notes", requestID: "req-7")
+        let event = AuditEvent("notes.read", subject: "note-1", client: "client-9", detail: "as author")
+        let previous = Data(repeating: 0xAB, count: 32)
+        // HMAC-SHA-256(key, prev_hash ‖ each field as a big-endian 32-bit length and its UTF-8,
+        // absent as 0xFFFFFFFF ‖ the key version), computed here field by field.
+        var expected = HMAC<SHA256>(key: SymmetricKey(data: keyBytes))
+        expected.update(data: previous)
+        for field in [
+            "org-a", "42", "1700000000000", "acct-1", nil, "notes.read", "success", "note-1", "client-9",
+            "req-7",
+            "as author", "notes", "3",
+        ] as [String?] {
+            guard let field else {
+                expected.update(data: [0xFF, 0xFF, 0xFF, 0xFF])
+                continue
+            }
+            let count = UInt32(field.utf8.count)
+            expected.update(data: withUnsafeBytes(of: count.bigEndian) { Array($0) } + Array(field.utf8))
+        }
+        let want = Data(expected.finalize())
+        for _ in 0..<2 {
+            let sealed = AuditTrail.seal(
+                previous: previous, sequence: 42, at: 1_700_000_000_000, actor: actor, event: event,
+                keyVersion: keys.currentVersion, authenticator: keys.current)
+            #expect(sealed == want)
         }
     }
 }
