@@ -64,20 +64,14 @@ public final class GroupCommitWriter: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
                 run: { db in
-                    let outcome: Result<T, any Error>
-                    if inSavepoint {
-                        do {
-                            var value: T?
-                            try db.inSavepoint {
-                                value = try body(db)
-                                return .commit
-                            }
-                            outcome = .success(value!)
-                        } catch {
-                            outcome = .failure(error)
+                    let outcome = Result {
+                        guard inSavepoint else { return try body(db) }
+                        var value: T?
+                        try db.inSavepoint {
+                            value = try body(db)
+                            return .commit
                         }
-                    } else {
-                        outcome = Result { try body(db) }
+                        return value!
                     }
                     return { continuation.resume(with: outcome) }
                 },

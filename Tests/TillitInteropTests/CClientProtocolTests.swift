@@ -93,9 +93,12 @@ func cValue<E: RawRepresentable>(_ constant: E) -> Int32 where E.RawValue: Binar
         #expect(second == cValue(TILLIT_ERR_GOAWAY))
     }
 
-    /// A server that never answers: the client gives up after timeout + grace, sends CANCEL for
-    /// the call, and the connection stays usable.
-    @Test func silentServerTimesOutAndIsCancelled() async throws {
+    /// A call of 100 ms against a server that reads the request and the CANCEL and never answers,
+    /// on a connection whose grace is `grace` (the default when nil): the two frames, the call's
+    /// result and how long it took.
+    private func callSilentServer(grace: UInt32?) async throws -> (
+        request: Tillit_Rpc_V1_Frame, cancel: Tillit_Rpc_V1_Frame, result: Int32, elapsed: Duration
+    ) {
         let listener = try LoopbackListener()
         async let server = onOwnThread { () throws -> (Tillit_Rpc_V1_Frame, Tillit_Rpc_V1_Frame) in
             let fd = try listener.acceptOne()
@@ -107,6 +110,7 @@ func cValue<E: RawRepresentable>(_ constant: E) -> Int32 where E.RawValue: Binar
         }
         async let client = onOwnThread { () throws -> (Int32, Duration) in
             let client = try CClient(port: listener.port)
+            if let grace { tillit_conn_set_response_grace(client.connection, grace) }
             let start = ContinuousClock.now
             let outcome = client.call(
                 InteropHealthService.check.path, request: nil, response: Self.healthResponse,
@@ -115,6 +119,13 @@ func cValue<E: RawRepresentable>(_ constant: E) -> Int32 where E.RawValue: Binar
         }
         let (request, cancel) = try await server
         let (result, elapsed) = try await client
+        return (request, cancel, result, elapsed)
+    }
+
+    /// A server that never answers: the client gives up after timeout + grace, sends CANCEL for
+    /// the call, and the connection stays usable.
+    @Test func silentServerTimesOutAndIsCancelled() async throws {
+        let (request, cancel, result, elapsed) = try await callSilentServer(grace: nil)
         #expect(result == cValue(TILLIT_ERR_TIMEOUT))
         #expect(elapsed >= .milliseconds(100 + Int(TILLIT_RESPONSE_GRACE_MS) - 10))
         #expect(request.timeoutMicros == 100_000)
@@ -127,26 +138,7 @@ func cValue<E: RawRepresentable>(_ constant: E) -> Int32 where E.RawValue: Binar
     /// A connection's own grace replaces TILLIT_RESPONSE_GRACE_MS: the client gives up after the
     /// timeout plus that grace, well before the default would have ended the wait.
     @Test func responseGraceIsSetPerConnection() async throws {
-        let listener = try LoopbackListener()
-        async let server = onOwnThread { () throws -> (Tillit_Rpc_V1_Frame, Tillit_Rpc_V1_Frame) in
-            let fd = try listener.acceptOne()
-            defer { close(fd) }
-            let request = try readFrameWithC(fd)
-            let cancel = try readFrameWithC(fd)
-            _ = readExactly(fd, 1)
-            return (request, cancel)
-        }
-        async let client = onOwnThread { () throws -> (Int32, Duration) in
-            let client = try CClient(port: listener.port)
-            tillit_conn_set_response_grace(client.connection, 300)
-            let start = ContinuousClock.now
-            let outcome = client.call(
-                InteropHealthService.check.path, request: nil, response: Self.healthResponse,
-                timeoutMillis: 100)
-            return (outcome.result, ContinuousClock.now - start)
-        }
-        let (request, cancel) = try await server
-        let (result, elapsed) = try await client
+        let (request, cancel, result, elapsed) = try await callSilentServer(grace: 300)
         #expect(result == cValue(TILLIT_ERR_TIMEOUT))
         #expect(elapsed >= .milliseconds(100 + 300 - 10))
         #expect(elapsed < .milliseconds(Int(TILLIT_RESPONSE_GRACE_MS)))

@@ -9,8 +9,6 @@ public struct AuditKeys: Sendable {
     /// An HMAC-SHA-256 ready to seal with each version's key (the key's pads hashed once, here;
     /// a copy per event).
     private let authenticators: [Int: HMAC<SHA256>]
-    /// The current version's, looked up once.
-    private let currentAuthenticator: HMAC<SHA256>
     /// The version new events are sealed with.
     public let currentVersion: Int
 
@@ -30,7 +28,6 @@ public struct AuditKeys: Sendable {
                 variable: "TILLIT_AUDIT_KEYS", message: "audit keys are versions ≥ 1 of 32 bytes each")
         }
         self.authenticators = keys.mapValues { HMAC<SHA256>(key: SymmetricKey(data: $0)) }
-        self.currentAuthenticator = authenticators[version]!
         self.currentVersion = version
     }
 
@@ -42,7 +39,7 @@ public struct AuditKeys: Sendable {
 
     /// An HMAC keyed with the current key, nothing authenticated yet.
     var current: HMAC<SHA256> {
-        currentAuthenticator
+        authenticators[currentVersion]!
     }
 
     /// The keys `configuration` names: `TILLIT_AUDIT_KEYS` when set, otherwise version 1 read

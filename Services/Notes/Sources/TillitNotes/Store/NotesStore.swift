@@ -26,18 +26,19 @@ struct NotesStore: AuditChainStore {
     /// A write committed together with the others waiting (`GroupCommitWriter`); trigger
     /// refusals as FAILED_PRECONDITION with their reason.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.groupCommit.write(body)
-        } catch {
-            throw Self.refusal(error)
-        }
+        try await refusing { try await database.groupCommit.write(body) }
     }
 
     /// `write` for a body whose only change is its last statement (an audited read: its audit
     /// event's INSERT), without a savepoint of its own (`GroupCommitWriter.writeWithOneChange`).
     func auditedRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await refusing { try await database.groupCommit.writeWithOneChange(body) }
+    }
+
+    /// `operation`, with what it throws as `refusal(_:)` answers it.
+    private func refusing<T>(_ operation: () async throws -> T) async throws -> T {
         do {
-            return try await database.groupCommit.writeWithOneChange(body)
+            return try await operation()
         } catch {
             throw Self.refusal(error)
         }
